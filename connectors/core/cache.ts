@@ -1,0 +1,53 @@
+import { Keyv } from 'keyv';
+import type { Logger } from './log.js';
+
+/**
+ * Read-through cache with stale-if-error and single-flight, in front of a tool.
+ * - Fresh for `ttlMs`: served without calling the tool.
+ * - Older: the tool is called; if it fails and an entry younger than `staleMs` exists, that entry is
+ *   served marked stale (a partial view beats none), else the error propagates.
+ * - Concurrent misses for one key share one upstream call, so a dashboard hitting 50 services
+ *   costs one call per tool, not 50.
+ */
+interface Entry<T> {
+  value: T;
+  fetchedAt: number;
+}
+
+export interface Cached<T> {
+  value: T;
+  stale: boolean;
+}
+
+export function createCache(namespace: string, log: Logger): Keyv {
+  const cache = new Keyv({ namespace });
+  // Keyv throws on an unhandled 'error' event; a broken cache store must degrade to "miss", not crash.
+  cache.on('error', (error: unknown) => log.warn('cache error', { namespace, reason: String(error) }));
+  return cache;
+}
+
+export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
+  const inFlight = new Map<string, Promise<Cached<unknown>>>();
+  return async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
+    const entry = (await cache.get(key)) as Entry<T> | undefined;
+    if (entry && now() - entry.fetchedAt < ttlMs) return { value: entry.value, stale: false };
+    const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
+    if (pending) return pending;
+    const load = (async (): Promise<Cached<T>> => {
+      try {
+        const value = await fetch();
+        await cache.set(key, { value, fetchedAt: now() } satisfies Entry<T>, ttlMs + staleMs);
+        return { value, stale: false };
+      } catch (error) {
+        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true };
+        throw error;
+      } finally {
+        inFlight.delete(key);
+      }
+    })();
+    inFlight.set(key, load);
+    return load;
+  };
+}
+
+export type CachedReader = ReturnType<typeof createCachedReader>;

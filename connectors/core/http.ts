@@ -1,0 +1,175 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
+import { z } from 'zod';
+import { createBreaker, CircuitOpenError, type Breaker, type BreakerOptions } from './breaker.js';
+import { ERRORS } from './errors.js';
+import type { Logger } from './log.js';
+import { GraphQLError } from 'graphql';
+
+/**
+ * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
+ * retries (reads only, Retry-After honoured), keep-alive, TLS pinning, the circuit breaker and the
+ * error mapping are the same for every tool.
+ */
+
+/** Connection settings shared by every HTTP connector's config. */
+export const HttpSettings = z.object({
+  /** Base URL of the tool's API, e.g. https://acme.service-now.com */
+  baseUrl: z.url(),
+  /** Base URL of the tool's web UI for deep links. @default baseUrl */
+  uiUrl: z.url().optional(),
+  /** Per-attempt timeout. @default 5000 */
+  timeoutMs: z.number().int().positive().default(5000),
+  /** Retries for idempotent reads (got never retries POST). @default 2 */
+  retryLimit: z.number().int().min(0).max(10).default(2),
+  /** PEM CA bundle to trust (e.g. Icinga's private CA), read from this file. */
+  caFile: z.string().optional(),
+  /** Accept a certificate whose host name does not match (self-signed CA pinned by caFile). @default false */
+  allowHostnameMismatch: z.boolean().default(false),
+  /** Consecutive failures that open the circuit. @default 5 */
+  breakerThreshold: z.number().int().positive().default(5),
+  /** How long an open circuit fails fast. @default 30000 */
+  breakerCooldownMs: z.number().int().positive().default(30_000),
+});
+export type HttpSettings = z.infer<typeof HttpSettings>;
+
+export type HttpAuth =
+  | { kind: 'none' }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string }
+  /** A custom scheme: `Authorization: <scheme> <token>` (NetBox `Token`, RT `token`). */
+  | { kind: 'scheme'; scheme: string; token: string };
+
+export interface HttpClientOptions {
+  connector: string;
+  settings: HttpSettings;
+  auth: HttpAuth;
+  log: Logger;
+  /** Read once at startup by the caller (no I/O here). */
+  ca?: string;
+  headers?: Record<string, string>;
+  breaker?: BreakerOptions;
+}
+
+export interface HttpClient {
+  readonly connector: string;
+  readonly got: Got;
+  readonly breaker: Breaker;
+  /** Runs a call through the breaker and maps any failure to a coded GraphQLError. */
+  call<T>(fn: (http: Got) => Promise<T>): Promise<T>;
+}
+
+function authHeader(auth: HttpAuth): string | undefined {
+  switch (auth.kind) {
+    case 'none':
+      return undefined;
+    case 'basic':
+      return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    case 'bearer':
+      return `Bearer ${auth.token}`;
+    case 'scheme':
+      return `${auth.scheme} ${auth.token}`;
+  }
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { connector, settings, log } = options;
+  const authorization = authHeader(options.auth);
+  const instanceOptions: OptionsInit = {
+    prefixUrl: settings.baseUrl,
+    headers: { 'user-agent': 'servicegraph', ...(authorization ? { authorization } : {}), ...options.headers },
+    timeout: { request: settings.timeoutMs },
+    retry: {
+      limit: settings.retryLimit,
+      methods: ['GET', 'HEAD', 'OPTIONS'],
+      // Never wait longer for Retry-After than one attempt may take.
+      maxRetryAfter: settings.timeoutMs,
+      backoffLimit: 2000,
+    },
+    agent: {
+      http: new HttpAgent({ keepAlive: true, maxSockets: 32 }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
+    },
+    https: {
+      ...(options.ca ? { certificateAuthority: options.ca } : {}),
+      ...(settings.allowHostnameMismatch ? { checkServerIdentity: () => undefined } : {}),
+    },
+    hooks: {
+      beforeRetry: [
+        (error, count) => log.warn('retrying upstream read', { connector, attempt: count, code: error.code }),
+      ],
+    },
+  };
+  const http = got.extend(instanceOptions);
+  const breaker = createBreaker(connector, {
+    threshold: settings.breakerThreshold,
+    cooldownMs: settings.breakerCooldownMs,
+    ...options.breaker,
+  });
+  return {
+    connector,
+    got: http,
+    breaker,
+    async call<T>(fn: (http: Got) => Promise<T>): Promise<T> {
+      try {
+        return await breaker.run(() => fn(http), isOutage);
+      } catch (error) {
+        const mapped = fromUpstream(connector, error);
+        if (mapped.extensions['code'] !== 'NOT_FOUND') {
+          log.warn('upstream call failed', { connector, code: mapped.extensions['code'], reason: describe(error) });
+        }
+        throw mapped;
+      }
+    },
+  };
+}
+
+/** Whether a failure says the tool is down (counts against the circuit), rather than "no" from a live tool. */
+export function isOutage(error: unknown): boolean {
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    return status === 429 || status >= 500;
+  }
+  if (error instanceof GraphQLError) return error.extensions['code'] === 'UPSTREAM_UNAVAILABLE';
+  return true;
+}
+
+/** A short reason for logs: status or error code, never a URL or body. */
+function describe(error: unknown): string {
+  if (error instanceof HTTPError) return `HTTP ${error.response.statusCode}`;
+  if (error instanceof RequestError) return error.code;
+  if (error instanceof CircuitOpenError) return 'circuit open';
+  if (error instanceof GraphQLError) return String(error.extensions['code']);
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Maps any failure of a tool call to a coded error naming the connector and nothing else. */
+export function fromUpstream(connector: string, error: unknown): GraphQLError {
+  if (error instanceof GraphQLError && error.extensions['code']) {
+    return new GraphQLError(error.message, { extensions: { ...error.extensions, connector } });
+  }
+  const options = { extensions: { connector } };
+  if (error instanceof CircuitOpenError) {
+    return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable (circuit open)`, options);
+  }
+  if (error instanceof HTTPError) {
+    const status = error.response.statusCode;
+    if (status === 404) return ERRORS.NOT_FOUND.err(`${connector}: not found`, options);
+    if (status === 401 || status === 403) return ERRORS.UPSTREAM_AUTH_FAILED.err(`${connector}: credentials rejected`, options);
+    if (status === 400 || status === 409 || status === 422) {
+      return ERRORS.UPSTREAM_REJECTED.err(`${connector} rejected the request (HTTP ${status})`, options);
+    }
+    return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable (HTTP ${status})`, options);
+  }
+  if (error instanceof RequestError) {
+    const reason = error.code === 'ETIMEDOUT' ? 'timed out' : error.name === 'ParseError' ? 'answered invalid JSON' : 'is unreachable';
+    return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} ${reason}`, options);
+  }
+  return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable`, options);
+}
+
+/** An error for a tool that answered 2xx with a body we cannot use. */
+export function garbage(connector: string, what: string): GraphQLError {
+  return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} answered an unexpected ${what}`, { extensions: { connector } });
+}

@@ -1,0 +1,178 @@
+/**
+ * The domain model every connector maps its tool's objects into. Subgraphs only see these shapes,
+ * never a tool's DTOs, so a portal query reads the same whether the CMDB is ServiceNow or NetBox.
+ */
+
+/** Health statuses in order of severity. UNKNOWN is not on the scale: it means "cannot decide". */
+export const SEVERITY_ORDER = ['OK', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITY_ORDER)[number];
+export type Status = Severity | 'UNKNOWN';
+
+export type ConnectorKind = 'monitor' | 'cmdb' | 'helpdesk' | 'knowledge';
+
+/** A link into the UI of the tool that knows an object. */
+export interface SourceLink {
+  /** Tool family, e.g. `alertmanager`, `icinga`, `servicenow`. */
+  tool: string;
+  /** Connector instance name from the config, e.g. `prom-web`. */
+  connector: string;
+  /** The tool's own id of the object. */
+  id: string;
+  url: string | null;
+}
+
+/**
+ * How a relation between CIs is read for health: the parent depends on the child, so the child's
+ * status flows up to the parent. ServiceNow's `Depends on::Used by`, `Runs on::Runs` and
+ * `Members::Member of` all read parent → child this way.
+ */
+export type RelationType = 'DEPENDS_ON' | 'RUNS_ON' | 'MEMBER_OF';
+
+export interface ConfigurationItem {
+  /** Stable id in servicegraph's model (the builtin estate's id, or a reconciled id). */
+  id: string;
+  name: string;
+  /** Normalised class: server, vm, cluster, application, database, network, storage, desktop-pool, … */
+  class: string;
+  fqdn: string | null;
+  ip: string | null;
+  serial: string | null;
+  tags: string[];
+  attributes: Record<string, string>;
+  sourceLinks: SourceLink[];
+}
+
+export interface Relation {
+  parentId: string;
+  childId: string;
+  type: RelationType;
+}
+
+/** What a tool says about which CI an object concerns; correlation turns it into a CI id. */
+export interface CiHint {
+  /** An explicit CI id (a `ci_id` label, host var or tag). */
+  ciId?: string;
+  name?: string;
+  fqdn?: string;
+  ip?: string;
+}
+
+export interface Alert {
+  /** Tool-qualified: `<connector>:<native id>`. */
+  id: string;
+  connector: string;
+  tool: string;
+  severity: Severity;
+  summary: string;
+  description: string | null;
+  /** ISO 8601. */
+  startsAt: string;
+  acknowledged: boolean;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedUntil: string | null;
+  /** The object is in a scheduled downtime / maintenance window in the tool. */
+  inMaintenance: boolean;
+  labels: Record<string, string>;
+  ci: CiHint;
+  /** Deep link into the tool's UI. */
+  url: string | null;
+}
+
+/** Everything a monitor knows right now: its active problems and the CIs it watches. */
+export interface MonitorSnapshot {
+  alerts: Alert[];
+  /** CIs this monitor watches: a watched CI without alerts is OK, an unwatched one is UNKNOWN. */
+  watched: CiHint[];
+  /** True when served from cache because the tool failed. */
+  stale: boolean;
+}
+
+export interface MetricSample {
+  labels: Record<string, string>;
+  /** Unix seconds. */
+  timestamp: number;
+  value: number;
+}
+
+export interface AckRequest {
+  author: string;
+  comment: string;
+  /** ISO 8601; the tool's default when absent. */
+  until?: string;
+}
+
+export type IncidentState = 'NEW' | 'IN_PROGRESS' | 'ON_HOLD' | 'RESOLVED' | 'CLOSED' | 'CANCELED';
+export type IncidentPriority = 'CRITICAL' | 'HIGH' | 'MODERATE' | 'LOW' | 'PLANNING';
+
+export interface Incident {
+  /** Tool-qualified: `<connector>:<native id>`. */
+  id: string;
+  connector: string;
+  tool: string;
+  /** Human number: INC0010001, JSM-12, RT #4. */
+  number: string;
+  title: string;
+  description: string | null;
+  state: IncidentState;
+  priority: IncidentPriority;
+  ci: CiHint | null;
+  serviceId: string | null;
+  assignee: string | null;
+  /** ISO 8601. */
+  openedAt: string;
+  responseDue: string | null;
+  resolutionDue: string | null;
+  url: string | null;
+  /** Article ids (tool-qualified) linked to this incident in the help desk. */
+  linkedArticleIds: string[];
+}
+
+export interface NewIncident {
+  title: string;
+  description: string;
+  priority: IncidentPriority;
+  ciId: string | null;
+  serviceId: string | null;
+  /** Who asked (the viewer's id). */
+  caller: string;
+  /**
+   * Idempotency key chosen by the gateway: a create repeated with the same key must not open a
+   * second ticket (connectors store it in the tool, e.g. a correlation field, and look it up first).
+   */
+  correlationId: string;
+}
+
+export interface IncidentFilter {
+  ciIds?: string[];
+  serviceIds?: string[];
+  openOnly?: boolean;
+  text?: string;
+}
+
+export interface Comment {
+  author: string;
+  text: string;
+  /** Work note (agents only) rather than a comment the caller sees. */
+  internal: boolean;
+}
+
+export interface Article {
+  /** Tool-qualified: `<connector>:<native id>`. */
+  id: string;
+  connector: string;
+  tool: string;
+  title: string;
+  snippet: string;
+  url: string | null;
+  labels: string[];
+  /** Relevance in [0, 1] when the article came from a search. */
+  score: number | null;
+}
+
+export interface ArticleQuery {
+  text: string;
+  ciNames?: string[];
+  serviceNames?: string[];
+  limit: number;
+}
