@@ -1,0 +1,156 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { createAuthzPlugin } from '../authz/gateway-plugin.js';
+import type { AuditLog } from '../authz/audit.js';
+import type { PolicyStore } from '../authz/policy.js';
+import type { Viewer } from '../authz/viewer.js';
+import type { RequestAuth } from '../connectors/core/connector.js';
+import { ERRORS } from '../connectors/core/errors.js';
+import type { Logger } from '../connectors/core/log.js';
+import type { SubgraphName } from '../schema/subgraphs.js';
+import { executeGraphQL, HttpProblem, readBody, sendJson, sendProblem } from '../subgraphs/common/apollo-http.js';
+import { IDENTITY_HEADER, signIdentity } from '../subgraphs/common/internal-token.js';
+import { maskErrors } from '../subgraphs/common/server.js';
+import type { Identity } from './identity.js';
+import { limitsPlugin } from './limits.js';
+
+export interface GatewayContext {
+  viewer: Viewer;
+  auth: RequestAuth;
+  /** One identity token per subgraph per request, signed on first use. */
+  identityTokens: Map<string, Promise<string>>;
+}
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  policy: PolicyStore;
+  verify: (token: string) => Promise<Identity>;
+  internalKey: Uint8Array;
+  internalTtlSeconds: number;
+  limits: { maxBodyBytes: number; maxDepth: number; maxTokens: number; maxAliases: number };
+  introspection: boolean;
+  audit: AuditLog;
+  log: Logger;
+  /** /readyz: subgraphs and required tools reachable. */
+  readiness: () => Promise<Record<string, 'ok' | string>>;
+}
+
+export interface RunningGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The federation gateway: @apollo/gateway over the static supergraph inside Apollo Server, with
+ * authentication in front, the authorization filter before planning, operation limits, and identity
+ * forwarded to subgraphs as a token the gateway signs.
+ */
+export async function createGateway(options: GatewayOptions) {
+  const { log, policy } = options;
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url: options.subgraphUrls[name as SubgraphName],
+        willSendRequest: async ({ request, context }) => {
+          // Health checks and schema loading run without a request context.
+          if (!context.auth) return;
+          let token = context.identityTokens.get(name);
+          if (!token) {
+            token = signIdentity(options.internalKey, context.auth, name, options.internalTtlSeconds);
+            context.identityTokens.set(name, token);
+          }
+          request.http?.headers.set(IDENTITY_HEADER, await token);
+          request.http?.headers.set('x-request-id', context.auth.requestId);
+        },
+      }),
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: maskErrors(log),
+    includeStacktraceInErrorResponses: false,
+    introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: !options.introspection,
+    // Persisted-query hashes would arrive without a query text for the authorization filter to read.
+    persistedQueries: false,
+    parseOptions: { maxTokens: options.limits.maxTokens },
+    plugins: [
+      createAuthzPlugin({
+        policy,
+        audit: options.audit,
+        log,
+        viewerOf: (context: GatewayContext) => context.viewer,
+        requestIdOf: (context: GatewayContext) => context.auth.requestId,
+      }),
+      limitsPlugin(options.limits),
+    ],
+  });
+  await apollo.start();
+
+  const anonymous = (requestId: string): RequestAuth => ({ sub: 'anonymous', roles: [], groups: [], requestId });
+
+  async function authenticate(header: string | undefined, requestId: string): Promise<GatewayContext> {
+    let auth = anonymous(requestId);
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1]) throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'Authorization header must be "Bearer <token>"');
+      const identity = await options.verify(match[1]).catch((error: unknown) => {
+        log.info('token rejected', { requestId, reason: error instanceof Error ? error.message : 'invalid' });
+        throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid or expired token');
+      });
+      auth = { ...identity, requestId };
+    }
+    const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
+    return { viewer, auth, identityTokens: new Map() };
+  }
+
+  const http: Server = createServer((req, res) => {
+    void (async () => {
+      const requestId = typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+        if (url.pathname === '/readyz') {
+          const checks = await options.readiness();
+          const ready = Object.values(checks).every((v) => v === 'ok');
+          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+        }
+        if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
+        const context = await authenticate(req.headers.authorization, requestId);
+        const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
+        res.setHeader('x-request-id', requestId);
+        await executeGraphQL(apollo, req, res, body, async () => context);
+      } catch (error) {
+        if (error instanceof HttpProblem) return sendProblem(res, error);
+        log.error('gateway request failed', { requestId, reason: error instanceof Error ? error.message : String(error) });
+        sendProblem(res, new HttpProblem(500, ERRORS.INTERNAL_SERVER_ERROR.code, `unexpected error (request ${requestId})`));
+      }
+    })();
+  });
+  http.keepAliveTimeout = 65_000;
+
+  return {
+    listen: (port: number, host: string) =>
+      new Promise<RunningGateway>((resolveListen, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const { port: bound } = http.address() as AddressInfo;
+          resolveListen({
+            url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}/graphql`,
+            close: async () => {
+              await new Promise<void>((done) => {
+                http.close(() => done());
+                http.closeAllConnections();
+              });
+              await apollo.stop();
+            },
+          });
+        });
+      }),
+  };
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { AuthConfig } from './config.js';
+
+/**
+ * Verifies callers' bearer tokens (issuer, audience, expiry, algorithm) and reads their subject,
+ * roles and groups from configurable claims. An invalid token is an error, never a silent
+ * downgrade to anonymous.
+ */
+export interface Identity {
+  sub: string;
+  roles: string[];
+  groups: string[];
+}
+
+export interface ClaimNames {
+  /** Dot path into the token, e.g. `roles` or `realm_access.roles`. */
+  roles: string;
+  groups: string;
+}
+
+/** Demo key: generated once, kept outside git with owner-only permissions. */
+export function loadOrCreateDemoKey(file: string): Uint8Array {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  chmodSync(file, 0o600);
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+type Key = Uint8Array | Awaited<ReturnType<typeof importSPKI>> | JWTVerifyGetKey;
+
+async function verificationKey(auth: AuthConfig): Promise<{ key: Key; algorithms: string[] }> {
+  if (auth.demoKeyFile) return { key: loadOrCreateDemoKey(auth.demoKeyFile), algorithms: auth.algorithms ?? ['HS256'] };
+  if (auth.secret) return { key: new TextEncoder().encode(auth.secret), algorithms: auth.algorithms ?? ['HS256'] };
+  if (auth.publicKey) {
+    const algorithms = auth.algorithms ?? ['RS256'];
+    return { key: await importSPKI(auth.publicKey, algorithms[0] ?? 'RS256'), algorithms };
+  }
+  if (auth.jwksUrl) return { key: createRemoteJWKSet(new URL(auth.jwksUrl)), algorithms: auth.algorithms ?? ['RS256', 'ES256', 'PS256', 'EdDSA'] };
+  throw new Error('no verification key configured');
+}
+
+function claimAt(payload: JWTPayload, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), payload);
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export class TokenRejected extends Error {}
+
+export async function createVerifier(auth: AuthConfig, claims: () => ClaimNames) {
+  const { key, algorithms } = await verificationKey(auth);
+  return async function verify(token: string): Promise<Identity> {
+    try {
+      const options = { issuer: auth.issuer, audience: auth.audience, algorithms, clockTolerance: auth.clockToleranceSeconds, requiredClaims: ['exp', 'sub'] };
+      const { payload } =
+        typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key as Uint8Array, options);
+      const names = claims();
+      return { sub: payload.sub ?? '', roles: stringList(claimAt(payload, names.roles)), groups: stringList(claimAt(payload, names.groups)) };
+    } catch (error) {
+      // jose's messages name the failed check (expired, signature, audience) without echoing the token.
+      throw new TokenRejected(error instanceof Error ? error.message : 'invalid token');
+    }
+  };
+}
+
+/** Signs a token the given auth config accepts (demo key or HS256 secret only). */
+export async function signUserToken(
+  auth: AuthConfig,
+  claims: ClaimNames,
+  user: { sub: string; roles: string[]; groups: string[]; expiresIn: string },
+): Promise<string> {
+  const key = auth.demoKeyFile ? loadOrCreateDemoKey(auth.demoKeyFile) : auth.secret ? new TextEncoder().encode(auth.secret) : null;
+  if (!key) throw new Error('this config verifies tokens from an identity provider (publicKey/jwksUrl): get a token there');
+  const body: Record<string, unknown> = {};
+  setClaim(body, claims.roles, user.roles);
+  setClaim(body, claims.groups, user.groups);
+  return new SignJWT(body as JWTPayload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.sub)
+    .setIssuer(auth.issuer)
+    .setAudience(auth.audience)
+    .setIssuedAt()
+    .setExpirationTime(user.expiresIn)
+    .sign(key);
+}
+
+function setClaim(body: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = body;
+  for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+  node[parts[parts.length - 1] ?? path] = value;
+}

@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { applyMiddleware } from 'graphql-middleware';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createShield } from '../../authz/shield.js';
+import type { PolicyStore } from '../../authz/policy.js';
+import { ERRORS } from '../../connectors/core/errors.js';
+import type { Logger } from '../../connectors/core/log.js';
+import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
+import { executeGraphQL, HttpProblem, readBody, sendProblem } from './apollo-http.js';
+import { IDENTITY_HEADER, verifyIdentity } from './internal-token.js';
+import type { BaseContext, SubgraphModule } from './module.js';
+
+/** Masks every error that is not a deliberate, coded GraphQLError (resolver bugs, driver errors). */
+export function maskErrors(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GraphQLError && original.extensions['code']) return formatted;
+    if (formatted.extensions?.['code'] && formatted.extensions['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
+    log.error('unexpected error', { reason: original instanceof Error ? original.stack ?? original.message : String(original) });
+    return { message: 'Unexpected error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: ERRORS.INTERNAL_SERVER_ERROR.code } };
+  };
+}
+
+export interface SubgraphServer {
+  readonly name: string;
+  /** Resolves to http://host:port/graphql. */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SubgraphServerOptions {
+  policy: PolicyStore;
+  log: Logger;
+  /** The gateway's signing key for identity tokens. */
+  internalKey: Uint8Array;
+  maxBodyBytes: number;
+}
+
+/**
+ * Serves one subgraph over HTTP. Every request must carry the gateway-signed identity token for this
+ * subgraph; graphql-shield rules generated from the SDL's @drill/@action annotations guard every field.
+ */
+export async function createSubgraphServer<TContext extends BaseContext>(
+  module: SubgraphModule<TContext>,
+  options: SubgraphServerOptions,
+): Promise<SubgraphServer> {
+  const { policy, internalKey } = options;
+  const log = options.log.child({ subgraph: module.name });
+  const schema = applyMiddleware(
+    buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(module.name), resolvers: module.resolvers }]),
+    createShield(subgraphSdl(module.name), policy),
+  );
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    formatError: maskErrors(log),
+    includeStacktraceInErrorResponses: false,
+    // Only the gateway reaches a subgraph, and it needs `_service { sdl }` for nothing: the supergraph is static.
+    introspection: false,
+  });
+  await apollo.start();
+  await module.start?.();
+
+  const http: Server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found');
+        if (req.method !== 'POST') throw new HttpProblem(405, ERRORS.BAD_USER_INPUT.code, 'use POST');
+        const token = req.headers[IDENTITY_HEADER];
+        if (typeof token !== 'string' || token.length === 0) {
+          throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'subgraphs accept requests from the gateway only');
+        }
+        const auth = await verifyIdentity(internalKey, token, module.name).catch(() => {
+          throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid gateway identity token');
+        });
+        const body = await readBody(req, options.maxBodyBytes);
+        const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
+        await executeGraphQL(apollo, req, res, body, async () =>
+          module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }) }),
+        );
+      } catch (error) {
+        if (error instanceof HttpProblem) return sendProblem(res, error);
+        const id = randomUUID();
+        log.error('subgraph request failed', { id, reason: error instanceof Error ? error.message : String(error) });
+        sendProblem(res, new HttpProblem(500, ERRORS.INTERNAL_SERVER_ERROR.code, `unexpected error (${id})`));
+      }
+    })();
+  });
+  http.keepAliveTimeout = 65_000;
+
+  return {
+    name: module.name,
+    listen: (port, host) =>
+      new Promise((resolveListen, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const { port: bound } = http.address() as AddressInfo;
+          resolveListen(`http://${host}:${bound}/graphql`);
+        });
+      }),
+    async close() {
+      await new Promise<void>((done) => {
+        http.close(() => done());
+        http.closeAllConnections();
+      });
+      await module.stop?.();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { createPolicyStore } from '../authz/policy.js';
+import { ConfigError } from '../connectors/core/errors.js';
+import { createLogger } from '../connectors/core/log.js';
+import { loadConfig } from '../gateway/config.js';
+import { createSubgraphDeps, SUBGRAPH_FACTORIES } from '../gateway/app.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
+import { internalKey } from './common/internal-token.js';
+import type { BaseContext, SubgraphModule } from './common/module.js';
+import { createSubgraphServer } from './common/server.js';
+
+/**
+ * Runs one subgraph alone, as production deploys them:
+ *   npm run subgraph -- services --config config/prod.yaml --port 4001
+ * It needs `internalAuth.secret` (shared with the gateway) to verify the gateway's identity tokens.
+ */
+process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
+const { values, positionals } = parseArgs({
+  options: { config: { type: 'string', default: 'config/demo.yaml' }, port: { type: 'string' }, host: { type: 'string' } },
+  allowPositionals: true,
+});
+const log = createLogger();
+try {
+  const name = positionals[0] as SubgraphName | undefined;
+  if (!name || !SUBGRAPH_NAMES.includes(name)) throw new ConfigError('arguments', [`name one subgraph: ${SUBGRAPH_NAMES.join(', ')}`]);
+  const loaded = loadConfig(values.config ?? 'config/demo.yaml');
+  const secret = loaded.config.internalAuth.secret;
+  if (!secret) throw new ConfigError(loaded.file, ['internalAuth.secret: required to run a subgraph alone (shared with the gateway)']);
+  const policy = createPolicyStore(loaded.config.policy, log, { watch: true });
+  const deps = createSubgraphDeps(loaded, policy, log, { estateDir: loaded.config.estate, dataDir: loaded.config.dataDir });
+  const server = await createSubgraphServer(SUBGRAPH_FACTORIES[name](deps) as SubgraphModule<BaseContext>, {
+    policy,
+    log,
+    internalKey: internalKey(secret),
+    maxBodyBytes: loaded.config.limits.maxBodyBytes * 4,
+  });
+  const url = await server.listen(Number(values.port ?? 0), values.host ?? '127.0.0.1');
+  process.stdout.write(`subgraph ${name} ready at ${url}\n`);
+  const stop = async () => {
+    await server.close();
+    policy.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+} catch (error) {
+  process.stderr.write(`subgraph did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,397 @@
+/**
+ * The connector contract suite: the guarantees every connector of a kind gives, checked the same way
+ * against each tool's protocol fake (the pattern of Apollo's `defineIntegrationTestSuite` and
+ * `@keyv/test-suite`).
+ *
+ * Usage, in `connectors/<tool>/<tool>.contract.test.ts`:
+ *
+ * ```ts
+ * import { defineConnectorContract, contractDeps } from '../../test/connector-contract.js';
+ * defineConnectorContract({
+ *   label: 'jira',
+ *   kind: 'helpdesk',
+ *   async start({ retryLimit, timeoutMs, cacheTtlMs }) {
+ *     const fake = await startFakeJira();           // must satisfy ContractFake
+ *     const instance = jiraConnector.create('jira-test', jiraConnector.config.parse({
+ *       baseUrl: fake.url, token: 'secret-token', retryLimit, timeoutMs, cacheTtlMs,
+ *     }), contractDeps('jira-test'));
+ *     return { instance, fake, secrets: ['secret-token'] };
+ *   },
+ * });
+ * ```
+ *
+ * `start` is called once per test (fresh fake, fresh instance, fresh cache) with:
+ * - `retryLimit`: 0, or 2 where a retry is what is tested;
+ * - `timeoutMs`: per-attempt timeout to configure (short);
+ * - `cacheTtlMs`: how long a read may be served from cache before the tool is asked again
+ *   (the stale-if-error test waits this long, then makes the tool fail).
+ * It returns `{ instance, fake, secrets?, searchText? }` (or `api` + `name` instead of `instance`):
+ * - `fake`: `{ url, requests, setFailures, close }` (see ContractFake). Build it on
+ *   `createFaultScript()` from connectors/core/fake-faults.ts: `setFailures(faults)` is
+ *   `faults.forEach((f) => script.fail(f))`. `close` must not wait for delayed answers
+ *   (call `server.closeAllConnections()`).
+ * - `secrets`: credentials in the config; no error may contain them, nor the fake's URL/host:port.
+ * - `searchText` (knowledge): words that find at least one article in the fake's fixtures.
+ *
+ * Checks for every kind: 8 concurrent reads cost no more upstream calls than one; 401 →
+ * UPSTREAM_AUTH_FAILED with `extensions.connector`; 503 then 200 (and 429 with Retry-After then 200)
+ * on a read succeeds; timeout and invalid JSON → UPSTREAM_UNAVAILABLE; no secret or URL in any error;
+ * stale-if-error after a good read; a missing object → null. Monitor and helpdesk also: a failing
+ * write is reported and never retried. Plus the kind's own checks (well-formed CIs/relations,
+ * helpdesk create → incidentById and idempotent create, scored knowledge articles with a source).
+ * `skip` names checks a tool cannot support (say why at the call site).
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphQLError } from 'graphql';
+import type { ApiByKind, ConnectorDeps, ConnectorInstance, RequestAuth } from '../connectors/core/connector.js';
+import type { ConnectorKind } from '../connectors/core/model.js';
+import { SEVERITY_ORDER } from '../connectors/core/model.js';
+import { createCache } from '../connectors/core/cache.js';
+import { silentLogger } from '../connectors/core/log.js';
+import type { Fault } from '../connectors/core/fake-faults.js';
+
+export type { Fault } from '../connectors/core/fake-faults.js';
+
+export interface ContractFake {
+  /** Base URL of the fake, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Every request received, as `${method} ${path+query}`, in arrival order. */
+  requests: string[];
+  /** Queues faults for the next matching requests, one request each (see Fault in connectors/core/fake-faults.ts). */
+  setFailures(faults: Fault[]): void;
+  close(): Promise<void>;
+}
+
+export interface ContractStartOptions {
+  retryLimit: number;
+  timeoutMs: number;
+  cacheTtlMs: number;
+}
+
+export type ContractStarted<K extends ConnectorKind> = {
+  fake: ContractFake;
+  secrets?: string[];
+  searchText?: string;
+} & ({ instance: ConnectorInstance<ApiByKind[K]> } | { api: ApiByKind[K]; name?: string });
+
+export type ContractCheck =
+  | 'concurrentReads'
+  | 'authFailure'
+  | 'retryRead'
+  | 'retryAfter'
+  | 'writeNotRetried'
+  | 'timeout'
+  | 'invalidJson'
+  | 'serverError'
+  | 'staleIfError'
+  | 'missing'
+  | 'kind';
+
+export interface ContractOptions<K extends ConnectorKind> {
+  label: string;
+  kind: K;
+  start: (options: ContractStartOptions) => Promise<ContractStarted<K>>;
+  skip?: ContractCheck[];
+  /** Method of the request a write sends (acknowledge, create). @default 'POST' */
+  writeMethod?: string;
+}
+
+export const contractAuth: RequestAuth = { sub: 'contract-tester', roles: [], groups: [], requestId: 'contract' };
+
+/** Deps for a connector under test: silent log, a fresh in-memory cache, throwaway directories. */
+export function contractDeps(name: string): ConnectorDeps {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-contract-'));
+  return { log: silentLogger, cache: createCache(name, silentLogger), estateDir: dir, dataDir: dir };
+}
+
+const FAST: ContractStartOptions = { retryLimit: 0, timeoutMs: 2000, cacheTtlMs: 60_000 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function defineConnectorContract<K extends ConnectorKind>(options: ContractOptions<K>): void {
+  const { kind } = options;
+  const skipped = new Set(options.skip ?? []);
+  const check = (name: ContractCheck, title: string, fn: (ctx: { onTestFinished: (fn: () => unknown) => void }) => Promise<void>) =>
+    (skipped.has(name) ? it.skip : it)(title, fn);
+  const writeMethod = options.writeMethod ?? 'POST';
+
+  interface Harness {
+    api: ApiByKind[K];
+    /** A fresh API object, as for a new GraphQL request. */
+    another: () => ApiByKind[K];
+    name: string | undefined;
+    fake: ContractFake;
+    started: ContractStarted<K>;
+  }
+
+  async function start(onTestFinished: (fn: () => unknown) => void, overrides: Partial<ContractStartOptions> = {}): Promise<Harness> {
+    const started = await options.start({ ...FAST, ...overrides });
+    onTestFinished(async () => {
+      await started.fake.close();
+      if ('instance' in started) await started.instance.dispose();
+    });
+    if ('instance' in started) {
+      const { instance } = started;
+      expect(instance.kind).toBe(kind);
+      return { api: instance.forRequest(contractAuth), another: () => instance.forRequest(contractAuth), name: instance.name, fake: started.fake, started };
+    }
+    return { api: started.api, another: () => started.api, name: started.name, fake: started.fake, started };
+  }
+
+  /** The read every kind has: the whole list the tool serves. */
+  function read(h: Harness, api: ApiByKind[K] = h.api): Promise<unknown> {
+    switch (kind) {
+      case 'monitor':
+        return (api as ApiByKind['monitor']).snapshot();
+      case 'cmdb':
+        return (api as ApiByKind['cmdb']).listCis();
+      case 'helpdesk':
+        return (api as ApiByKind['helpdesk']).listIncidents({ openOnly: true });
+      default:
+        return (api as ApiByKind['knowledge']).search({ text: searchText(h), limit: 5 });
+    }
+  }
+
+  function searchText(h: Harness): string {
+    if (!h.started.searchText) throw new Error(`${options.label}: start() must return searchText for the knowledge contract`);
+    return h.started.searchText;
+  }
+
+  /** Asserts the error is a coded GraphQLError naming the connector and leaking nothing. */
+  function expectSafeError(error: unknown, code: string, h: Harness): void {
+    expect(error).toBeInstanceOf(GraphQLError);
+    const e = error as GraphQLError;
+    expect(e.extensions['code']).toBe(code);
+    if (h.name) expect(e.extensions['connector']).toBe(h.name);
+    else expect(typeof e.extensions['connector']).toBe('string');
+    const visible = `${e.message} ${JSON.stringify(e.extensions)}`;
+    const hostPort = new URL(h.fake.url).host;
+    expect(visible).not.toContain(hostPort);
+    expect(visible).not.toContain(h.fake.url);
+    for (const secret of h.started.secrets ?? []) expect(visible).not.toContain(secret);
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<unknown> {
+    try {
+      await promise;
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected the call to fail');
+  }
+
+  /** Prepares a write that reaches the tool (acknowledge the first alert, or create an incident). */
+  async function prepareWrite(h: Harness, correlationId: string): Promise<() => Promise<unknown>> {
+    if (kind === 'monitor') {
+      const api = h.api as ApiByKind['monitor'];
+      const alert = (await api.snapshot()).alerts[0];
+      if (!alert) throw new Error(`${options.label}: the fake needs at least one active alert`);
+      return () => api.acknowledge(alert.id, { author: 'contract-tester', comment: 'contract' });
+    }
+    const api = h.api as ApiByKind['helpdesk'];
+    return () => api.createIncident(newIncident(correlationId));
+  }
+
+  describe(`${options.label} (${kind}) connector contract`, () => {
+    check('concurrentReads', 'N concurrent reads cost no more upstream calls than one read', async ({ onTestFinished }) => {
+      const one = await start(onTestFinished);
+      await read(one);
+      const single = one.fake.requests.length;
+      expect(single).toBeGreaterThan(0);
+
+      const many = await start(onTestFinished);
+      await Promise.all(Array.from({ length: 8 }, (_, i) => read(many, i % 2 === 0 ? many.api : many.another())));
+      expect(many.fake.requests.length).toBeLessThanOrEqual(single);
+    });
+
+    check('authFailure', '401 → UPSTREAM_AUTH_FAILED naming the connector', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished);
+      h.fake.setFailures([{ status: 401 }]);
+      expectSafeError(await failure(read(h)), 'UPSTREAM_AUTH_FAILED', h);
+    });
+
+    check('retryRead', '503 then 200 on a read succeeds (retried)', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished, { retryLimit: 2 });
+      h.fake.setFailures([{ status: 503 }]);
+      await expect(read(h)).resolves.toBeDefined();
+    });
+
+    check('retryAfter', '429 with Retry-After then 200 on a read succeeds', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished, { retryLimit: 2, timeoutMs: 3000 });
+      h.fake.setFailures([{ status: 429, retryAfterS: 1 }]);
+      await expect(read(h)).resolves.toBeDefined();
+    });
+
+    if (kind === 'monitor' || kind === 'helpdesk') {
+      check('writeNotRetried', 'a failing write is reported and never retried', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished, { retryLimit: 2 });
+        const op = await prepareWrite(h, 'contract-write-failure');
+        h.fake.setFailures([{ status: 503, method: writeMethod }]);
+        const before = h.fake.requests.length;
+        const error = await failure(op());
+        expectSafeError(error, 'UPSTREAM_UNAVAILABLE', h);
+        const writes = h.fake.requests.slice(before).filter((r) => r.startsWith(`${writeMethod} `));
+        expect(writes).toHaveLength(1);
+      });
+    }
+
+    check('timeout', 'timeout → UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished, { timeoutMs: 200 });
+      h.fake.setFailures([{ delayMs: 1500 }]);
+      expectSafeError(await failure(read(h)), 'UPSTREAM_UNAVAILABLE', h);
+    });
+
+    check('invalidJson', 'invalid JSON → UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished);
+      h.fake.setFailures([{ invalidJson: true }]);
+      expectSafeError(await failure(read(h)), 'UPSTREAM_UNAVAILABLE', h);
+    });
+
+    check('serverError', '500 → UPSTREAM_UNAVAILABLE without the body, URL or secrets', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished);
+      h.fake.setFailures([{ status: 500, body: JSON.stringify({ error: { message: `boom at ${h.fake.url}` } }) }]);
+      expectSafeError(await failure(read(h)), 'UPSTREAM_UNAVAILABLE', h);
+    });
+
+    check('staleIfError', 'stale-if-error: a good read is served again while the tool fails', async ({ onTestFinished }) => {
+      const cacheTtlMs = 100;
+      const h = await start(onTestFinished, { cacheTtlMs });
+      const good = await read(h);
+      await sleep(cacheTtlMs + 50);
+      h.fake.setFailures(Array.from({ length: 10 }, () => ({ status: 503 })));
+      const before = h.fake.requests.length;
+      const again = await read(h, h.another());
+      expect(h.fake.requests.length).toBeGreaterThan(before); // it did ask the tool
+      if (kind === 'monitor') {
+        expect((again as { stale: boolean }).stale).toBe(true);
+        expect((again as { alerts: unknown[] }).alerts).toEqual((good as { alerts: unknown[] }).alerts);
+      } else {
+        expect(again).toEqual(good);
+      }
+    });
+
+    check('missing', 'a missing object reads as null', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished);
+      const missing = `${h.name ?? 'x'}:does-not-exist-0000`;
+      switch (kind) {
+        case 'monitor':
+          expect(await (h.api as ApiByKind['monitor']).alertById(missing)).toBeNull();
+          break;
+        case 'cmdb':
+          expect(await (h.api as ApiByKind['cmdb']).ciById('does-not-exist-0000')).toBeNull();
+          break;
+        case 'helpdesk':
+          expect(await (h.api as ApiByKind['helpdesk']).incidentById(missing)).toBeNull();
+          break;
+        default:
+          expect(await (h.api as ApiByKind['knowledge']).articleById(missing)).toBeNull();
+      }
+    });
+
+    if (kind === 'cmdb') {
+      check('kind', 'cmdb: CIs and relations are non-empty and well-formed', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished);
+        const api = h.api as ApiByKind['cmdb'];
+        const cis = await api.listCis();
+        expect(cis.length).toBeGreaterThan(0);
+        const ids = new Set<string>();
+        for (const ci of cis) {
+          expect(ci.id).toMatch(/\S/);
+          expect(ids.has(ci.id)).toBe(false);
+          ids.add(ci.id);
+          expect(ci.name).toMatch(/\S/);
+          expect(ci.class).toMatch(/^[a-z][a-z-]*$/);
+          expect(Array.isArray(ci.tags)).toBe(true);
+          expect(Object.values(ci.attributes).every((v) => typeof v === 'string')).toBe(true);
+          expect(ci.sourceLinks.length).toBeGreaterThan(0);
+          for (const link of ci.sourceLinks) {
+            if (h.name) expect(link.connector).toBe(h.name);
+            expect(link.tool).toMatch(/\S/);
+            expect(link.id).toMatch(/\S/);
+          }
+        }
+        const relations = await api.listRelations();
+        expect(relations.length).toBeGreaterThan(0);
+        for (const r of relations) {
+          expect(['DEPENDS_ON', 'RUNS_ON', 'MEMBER_OF']).toContain(r.type);
+          expect(ids.has(r.parentId)).toBe(true);
+          expect(ids.has(r.childId)).toBe(true);
+          expect(r.parentId).not.toBe(r.childId);
+        }
+        const first = cis[0]!;
+        expect((await api.ciById(first.id))?.id).toBe(first.id);
+      });
+    }
+
+    if (kind === 'helpdesk') {
+      check('kind', 'helpdesk: create → incidentById finds it; the same correlationId never opens a second ticket', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished);
+        const api = h.api as ApiByKind['helpdesk'];
+        const input = newIncident(`contract-${Date.now()}`);
+        const created = await api.createIncident(input);
+        if (h.name) expect(created.id.startsWith(`${h.name}:`)).toBe(true);
+        expect(created.title).toBe(input.title);
+        expect(created.state).toBe('NEW');
+        expect(Number.isNaN(Date.parse(created.openedAt))).toBe(false);
+        const next = h.another() as ApiByKind['helpdesk'];
+        expect((await next.incidentById(created.id))?.id).toBe(created.id);
+        const again = await next.createIncident(input);
+        expect(again.id).toBe(created.id);
+        const listed = await api.listIncidents({});
+        expect(Array.isArray(listed)).toBe(true);
+      });
+    }
+
+    if (kind === 'knowledge') {
+      check('kind', 'knowledge: search returns scored articles with their source', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished);
+        const api = h.api as ApiByKind['knowledge'];
+        const articles = await api.search({ text: searchText(h), limit: 5 });
+        expect(articles.length).toBeGreaterThan(0);
+        expect(articles.length).toBeLessThanOrEqual(5);
+        for (const a of articles) {
+          if (h.name) {
+            expect(a.connector).toBe(h.name);
+            expect(a.id.startsWith(`${h.name}:`)).toBe(true);
+          }
+          expect(a.tool).toMatch(/\S/);
+          expect(a.title).toMatch(/\S/);
+          expect(a.score).not.toBeNull();
+          expect(a.score!).toBeGreaterThanOrEqual(0);
+          expect(a.score!).toBeLessThanOrEqual(1);
+          expect(a.snippet).not.toMatch(/<[a-z][^>]*>/i);
+        }
+        const first = articles[0]!;
+        expect((await api.articleById(first.id))?.id).toBe(first.id);
+      });
+    }
+
+    if (kind === 'monitor') {
+      check('kind', 'monitor: the snapshot holds well-formed alerts', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished);
+        const snapshot = await (h.api as ApiByKind['monitor']).snapshot();
+        expect(snapshot.stale).toBe(false);
+        expect(snapshot.alerts.length).toBeGreaterThan(0);
+        for (const a of snapshot.alerts) {
+          if (h.name) expect(a.id.startsWith(`${h.name}:`)).toBe(true);
+          expect(SEVERITY_ORDER).toContain(a.severity);
+          expect(Number.isNaN(Date.parse(a.startsAt))).toBe(false);
+        }
+      });
+    }
+  });
+}
+
+function newIncident(correlationId: string) {
+  return {
+    title: 'Contract suite: payroll is slow',
+    description: 'Opened by the connector contract suite.',
+    priority: 'HIGH' as const,
+    ciId: null,
+    serviceId: null,
+    caller: 'contract-tester',
+    correlationId,
+  };
+}
