@@ -1,6 +1,16 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql@16 ships ESM (index.mjs, via "module") and CJS (index.js, via "main"). Vite would give
+    // our code the ESM build while @apollo/* (CJS) require the CJS one: two graphql realms, and
+    // "Cannot use GraphQLSchema from another module or realm". Node itself resolves "main" for
+    // both, so tests use the same single copy that `npm start` does.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'test/real/**'],

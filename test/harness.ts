@@ -35,8 +35,8 @@ subgraphs: { mode: local, basePort: 0 }
 estate: ${join(ROOT, 'estate/demo')}
 dataDir: ${join(dir, 'data')}
 policy: ${join(ROOT, 'policy/demo.yaml')}
-auth: { issuer: servicegraph-demo, audience: servicegraph, secret: \${SG_TEST_JWT_SECRET} }
-internalAuth: { secret: \${SG_TEST_INTERNAL_SECRET} }
+auth: { issuer: servicegraph-demo, audience: servicegraph, secret: "\${SG_TEST_JWT_SECRET}" }
+internalAuth: { secret: "\${SG_TEST_INTERNAL_SECRET}" }
 introspection: true
 audit: { sink: { file: ${join(dir, 'audit.log')} } }
 ${extra}

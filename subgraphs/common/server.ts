@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { applyMiddleware } from 'graphql-middleware';
@@ -12,6 +13,7 @@ import { ERRORS } from '../../connectors/core/errors.js';
 import type { Logger } from '../../connectors/core/log.js';
 import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, readBody, sendProblem } from './apollo-http.js';
+import { partialErrorsPlugin } from './partial-errors.js';
 import { IDENTITY_HEADER, verifyIdentity } from './internal-token.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 
@@ -61,6 +63,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     // Only the gateway reaches a subgraph, and it needs `_service { sdl }` for nothing: the supergraph is static.
     introspection: false,
+    // Tools that fail inside a merged list report through the context (see partial-errors.ts);
+    // federated tracing is for Apollo's hosted studio, which servicegraph does not use.
+    plugins: [partialErrorsPlugin as never, ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   await module.start?.();

@@ -1,0 +1,85 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+/**
+ * The audit log: one JSON line per action (mutation, allowed or not) and per denial. Only the fields
+ * below are ever written, each cut to a bounded length, so a caller that passes a whole context or
+ * request by mistake cannot leak a token, a header or a request body into the log.
+ */
+export interface AuditEvent {
+  requestId?: string | undefined;
+  /** Token subject, or 'anonymous'. */
+  who: string;
+  roles?: readonly string[] | undefined;
+  operationName?: string | null | undefined;
+  kind: 'action' | 'denial';
+  /** `Type.field` of a denied field or of the mutation. */
+  field?: string | undefined;
+  /** The action right, e.g. alert:acknowledge. */
+  action?: string | undefined;
+  /** What was acted on or asked for: an alert id, a service id, a response path. */
+  target?: string | undefined;
+  /** The drill level a denied field needs. */
+  needs?: string | undefined;
+  result: 'allowed' | 'denied' | 'failed' | 'dry-run';
+  /** Where the decision was made: gateway or a subgraph name. */
+  at?: string | undefined;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): void;
+  /** Flushes and closes a file sink (createAuditLog always provides it). */
+  close?(): Promise<void>;
+}
+
+export type AuditSink = 'stderr' | 'stdout' | { file: string } | ((line: string) => void);
+
+const MAX_STRING = 256;
+const MAX_LIST = 32;
+
+const str = (value: unknown): string | undefined => {
+  if (value === undefined || value === null) return undefined;
+  const s = String(value);
+  return s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…` : s;
+};
+
+const RESULTS = new Set(['allowed', 'denied', 'failed', 'dry-run']);
+const KINDS = new Set(['action', 'denial']);
+
+/** The whitelisted line for an event: unknown keys are dropped, strings are bounded. */
+export function auditLine(event: AuditEvent, now = new Date()): string {
+  const line: Record<string, unknown> = {
+    time: now.toISOString(),
+    requestId: str(event.requestId),
+    who: str(event.who) ?? 'unknown',
+    roles: Array.isArray(event.roles) ? event.roles.slice(0, MAX_LIST).map((r) => str(r)) : undefined,
+    operationName: str(event.operationName),
+    kind: KINDS.has(event.kind) ? event.kind : 'denial',
+    field: str(event.field),
+    action: str(event.action),
+    target: str(event.target),
+    needs: str(event.needs),
+    result: RESULTS.has(event.result) ? event.result : 'denied',
+    at: str(event.at),
+  };
+  return JSON.stringify(line); // undefined values are left out by JSON.stringify
+}
+
+export function createAuditLog(options: { sink: AuditSink }): AuditLog {
+  const { sink } = options;
+  let stream: WriteStream | undefined;
+  let write: (line: string) => void;
+  if (typeof sink === 'function') write = sink;
+  else if (sink === 'stdout') write = (line) => process.stdout.write(`${line}\n`);
+  else if (sink === 'stderr') write = (line) => process.stderr.write(`${line}\n`);
+  else {
+    stream = createWriteStream(sink.file, { flags: 'a', mode: 0o600 });
+    const file = stream;
+    // An audit file that cannot be written must be visible, not a crash of the request path.
+    file.on('error', (error) => process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'audit log write failed', reason: error.message })}\n`));
+    write = (line) => file.write(`${line}\n`);
+  }
+  return {
+    record: (event) => write(auditLine(event)),
+    close: () => new Promise<void>((resolve) => (stream ? stream.end(() => resolve()) : resolve())),
+  };
+}

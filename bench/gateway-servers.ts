@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '../connectors/core/log.js';
+import { startServicegraph } from '../gateway/app.js';
+import { SUPERGRAPH_PATH } from '../schema/subgraphs.js';
+import { executeGraphQL, readBody } from '../subgraphs/common/apollo-http.js';
+import { IDENTITY_HEADER, internalKey, signIdentity } from '../subgraphs/common/internal-token.js';
+import { signTestToken, testEnv, writeTestConfig, TEST_INTERNAL_SECRET } from '../test/harness.js';
+
+/**
+ * The servers for bench/gateway.ts, in their own process so the load generator does not share
+ * their core: the servicegraph gateway (authentication, authorization filter, limits, signed
+ * identity) and a plain @apollo/gateway with none of it, both over the SAME five subgraphs.
+ * The plain gateway sends a fixed admin identity token so the subgraphs accept it.
+ */
+process.env['APOLLO_TELEMETRY_DISABLED'] = '1';
+const dir = mkdtempSync(join(tmpdir(), 'servicegraph-bench-'));
+const ours = await startServicegraph({ configFile: writeTestConfig(dir, 'evaluatorIntervalMs: 600000'), env: testEnv, log: silentLogger });
+
+const plainGateway = new ApolloGateway({
+  supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+  buildService: ({ name, url }) => {
+    let token = signIdentity(internalKey(TEST_INTERNAL_SECRET), { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' }, name, 600);
+    setInterval(() => {
+      token = signIdentity(internalKey(TEST_INTERNAL_SECRET), { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' }, name, 600);
+    }, 300_000).unref();
+    return new RemoteGraphQLDataSource({
+      url: ours.subgraphUrls[name as keyof typeof ours.subgraphUrls] ?? url,
+      willSendRequest: async ({ request }) => {
+        request.http?.headers.set(IDENTITY_HEADER, await token);
+      },
+    });
+  },
+});
+const plain = new ApolloServer({ gateway: plainGateway });
+await plain.start();
+const http = createServer((req, res) => {
+  void readBody(req, 1 << 20).then((body) => executeGraphQL(plain, req, res, body, async () => ({})));
+});
+await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+const plainUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
+
+process.stdout.write(
+  `${JSON.stringify({
+    ours: ours.url,
+    plain: plainUrl,
+    tokens: { operator: await signTestToken(['operator'], { expiresIn: '2h' }), executive: await signTestToken(['executive'], { expiresIn: '2h' }) },
+  })}\n`,
+);
+process.once('SIGTERM', () => void ours.close().then(() => process.exit(0)));

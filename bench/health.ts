@@ -1,0 +1,219 @@
+/**
+ * Health engine benchmark: a synthetic estate of 1,000 services, 10,000 CIs and 50,000 edges with
+ * 1,000 failing CIs (seeded, so every run builds the same estate), a mix of every rule kind, edge
+ * maps, weights, acknowledgements, maintenance and UNKNOWN leaves.
+ *
+ *   npx tsx bench/health.ts [--seed 42]
+ *
+ * Prints each figure beside its target with PASS/FAIL and exits 1 if any target is missed.
+ */
+import type { Severity, Status } from '../connectors/core/model.js';
+import type { EdgeMap, Evaluation, GraphNode, HealthGraph, LeafState, NodeOptions, ReduceRule } from '../bsm/engine/types.js';
+import { evaluate } from '../bsm/engine/evaluate.js';
+
+const SERVICES = 1_000;
+const CIS = 10_000;
+const EDGES = 50_000;
+const FAILING = 1_000;
+
+const seedArg = process.argv.indexOf('--seed');
+const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+
+/** mulberry32: small, fast, seedable. */
+function rng(s: number) {
+  let a = s >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(seed);
+const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+const chance = (p: number) => random() < p;
+const SEVERITIES: readonly Severity[] = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
+
+let peakRss = 0;
+let peakHeap = 0;
+const sample = () => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+};
+
+// ---- the estate -------------------------------------------------------------------------------
+// Layers: 6,000 infrastructure CIs (hosts, disks, switches: leaves), 2,500 application CIs that run
+// on them, 1,500 tier CIs (clusters, active/passive pairs, pools) over applications and hosts;
+// 700 services over CIs (selectors) and 300 higher services over services.
+
+const defaults: NodeOptions = { unknownAs: 'UNKNOWN', acknowledgedAsOk: false, maintenance: 'checkmk' };
+const nodes = new Map<string, GraphNode>();
+let edgeCount = 0;
+
+function identityMostly(): EdgeMap {
+  const r = random();
+  if (r < 0.85) return { kind: 'identity' };
+  if (r < 0.9) return { kind: 'decrease', n: int(1, 2) };
+  if (r < 0.94) return { kind: 'increase', n: 1 };
+  if (r < 0.97) return { kind: 'set', status: pick(SEVERITIES) };
+  return { kind: 'ignore' };
+}
+
+function add(id: string, kind: 'service' | 'ci', main: ReduceRule, children: string[], extra: ReduceRule[] = [], options: Partial<NodeOptions> = {}) {
+  const unique = [...new Set(children)];
+  edgeCount += unique.length;
+  nodes.set(id, {
+    id,
+    kind,
+    name: id,
+    rule: { main, extra, options: { ...defaults, ...options } },
+    edges: unique.map((childId) => ({ childId, map: identityMostly(), weight: int(1, 5), relation: kind === 'service' ? 'SELECTOR' : 'DEPENDS_ON' })),
+  });
+}
+
+const infra = Array.from({ length: 6_000 }, (_, k) => `host-${k}`);
+const apps = Array.from({ length: 2_500 }, (_, k) => `app-${k}`);
+const tiers = Array.from({ length: CIS - infra.length - apps.length }, (_, k) => `tier-${k}`);
+for (const id of infra) add(id, 'ci', { kind: 'worst' }, []);
+for (const id of apps) add(id, 'ci', { kind: 'worst' }, Array.from({ length: int(2, 6) }, () => pick(infra)));
+for (const id of tiers) {
+  const r = random();
+  const kids = Array.from({ length: int(3, 8) }, () => (chance(0.7) ? pick(apps) : pick(infra)));
+  if (r < 0.35) add(id, 'ci', { kind: 'quorum', min: Math.max(1, kids.length - 2), degraded: 'MAJOR' }, kids);
+  else if (r < 0.55) add(id, 'ci', { kind: 'worstIfAll' }, kids);
+  else if (r < 0.65) add(id, 'ci', { kind: 'exclusive' }, kids.slice(0, 2));
+  else if (r < 0.8) add(id, 'ci', { kind: 'threshold', atLeast: 'MAJOR', percent: 50, then: 'CRITICAL' }, kids, [{ kind: 'worst' }]);
+  else add(id, 'ci', { kind: 'worst' }, kids);
+}
+
+// Spread the remaining edge budget over the services so the estate has exactly EDGES edges (±dedup).
+const leafServices = Array.from({ length: 700 }, (_, k) => `svc-${k}`);
+const topServices = Array.from({ length: SERVICES - leafServices.length }, (_, k) => `biz-${k}`);
+const serviceRule = (): [ReduceRule, ReduceRule[], Partial<NodeOptions>] => {
+  const r = random();
+  const options: Partial<NodeOptions> = {
+    unknownAs: pick(['UNKNOWN', 'UNKNOWN', 'OK', 'WORST'] as const),
+    acknowledgedAsOk: chance(0.1),
+  };
+  if (r < 0.45) return [{ kind: 'worst' }, [], options];
+  if (r < 0.55) return [{ kind: 'worstIfAll' }, [], options];
+  if (r < 0.7) return [{ kind: 'threshold', atLeast: 'MAJOR', percent: 20, then: 'MAJOR' }, [{ kind: 'threshold', atLeast: 'CRITICAL', weightPercent: 30, then: 'CRITICAL' }], options];
+  if (r < 0.85) return [{ kind: 'quorum', min: 10, degraded: 'MINOR', then: 'CRITICAL' }, [{ kind: 'threshold', atLeast: 'CRITICAL', count: 5, then: 'MAJOR' }], options];
+  if (r < 0.95) return [{ kind: 'worst' }, [{ kind: 'threshold', atLeast: 'WARNING', weight: 20, then: 'MAJOR' }], options];
+  return [{ kind: 'best' }, [], options];
+};
+const topKids = topServices.map((_, k) => {
+  const lower = [...leafServices, ...topServices.slice(0, k)];
+  return [...Array.from({ length: int(3, 10) }, () => pick(lower)), ...Array.from({ length: int(0, 3) }, () => pick(tiers))];
+});
+const topEdges = topKids.reduce((a, k) => a + new Set(k).size, 0);
+let budget = EDGES - edgeCount - topEdges;
+leafServices.forEach((id, k) => {
+  const share = Math.round(budget / (leafServices.length - k));
+  const kids = new Set<string>();
+  while (kids.size < share) kids.add(chance(0.6) ? pick(apps) : pick(tiers));
+  budget -= kids.size;
+  const [main, extra, options] = serviceRule();
+  add(id, 'service', main, [...kids], extra, options);
+});
+topServices.forEach((id, k) => {
+  const [main, extra, options] = serviceRule();
+  add(id, 'service', main, topKids[k] as string[], extra, options);
+});
+const graph: HealthGraph = { nodes };
+const serviceWeight = new Map([...leafServices, ...topServices].map((id) => [id, int(1, 4)]));
+
+// Leaf states: every CI is watched; 1,000 fail, a few are UNKNOWN (monitor down), some problems are
+// acknowledged and some CIs are in maintenance.
+const ciIds = [...infra, ...apps, ...tiers];
+const leaves = new Map<string, LeafState>();
+for (const id of ciIds) leaves.set(id, { status: 'OK', acknowledged: false, inMaintenance: chance(0.01), reason: 'no alerts' });
+const failing = new Set<string>();
+while (failing.size < FAILING) failing.add(chance(0.8) ? pick(infra) : pick(apps));
+for (const id of failing) {
+  const status = pick(SEVERITIES);
+  leaves.set(id, { status, acknowledged: chance(0.1), inMaintenance: chance(0.02), reason: `${status} alert from bench` });
+}
+for (let k = 0; k < 50; k++) leaves.set(pick(infra), { status: 'UNKNOWN', acknowledged: false, inMaintenance: false, reason: 'monitor unavailable' });
+sample();
+
+// ---- measurements ------------------------------------------------------------------------------
+const time = <T>(fn: () => T): [T, number] => {
+  const started = performance.now();
+  const out = fn();
+  return [out, performance.now() - started];
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] as number;
+
+const [ev, coldMs] = time(() => evaluate(graph, leaves));
+sample();
+const warm: number[] = [];
+for (let k = 0; k < 10; k++) warm.push(time(() => evaluate(graph, leaves))[1]);
+sample();
+
+// One CI changes: flip a random CI between its state and CRITICAL/OK, many times.
+const changeTimes: number[] = [];
+let current: Evaluation = ev;
+for (let k = 0; k < 2_000; k++) {
+  const id = pick(ciIds);
+  const was = leaves.get(id) as LeafState;
+  const next: LeafState = { ...was, status: was.status === 'OK' ? 'CRITICAL' : 'OK' };
+  changeTimes.push(time(() => current.update(new Map([[id, next]])))[1]);
+}
+// The flips above are thrown away (each runs on the same snapshot) so every change starts from the same estate.
+current = ev;
+sample();
+
+const services = [...leafServices, ...topServices];
+const [causes, rootCauseMs] = time(() => services.map((id) => current.rootCauses(id)));
+sample();
+const rootCauseCis = new Set(causes.flatMap((list) => list.map((c) => c.ciId)));
+
+const [ranking, rankingMs] = time(() =>
+  [...rootCauseCis]
+    .map((ciId) => {
+      const impacted = current.impact(ciId);
+      const score = impacted.reduce((sum, x) => sum + (serviceWeight.get(x.serviceId) ?? 1) * Math.max(0, x.magnitude), 0);
+      return { ciId, score, services: impacted.length };
+    })
+    .sort((a, b) => b.score - a.score || a.ciId.localeCompare(b.ciId)),
+);
+sample();
+
+// ---- report ------------------------------------------------------------------------------------
+const count = (s: Status) => services.filter((id) => current.result(id)?.status === s).length;
+const statusLine = (['OK', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL', 'UNKNOWN'] as const).map((s) => `${s} ${count(s)}`).join(', ');
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+console.log(`estate (seed ${seed}): ${SERVICES} services, ${CIS} CIs, ${edgeCount} edges, ${failing.size} failing CIs`);
+console.log(`service statuses: ${statusLine}`);
+console.log(`root causes: ${causes.reduce((a, l) => a + l.length, 0)} (service, CI) pairs over ${rootCauseCis.size} distinct CIs`);
+console.log(
+  `top outages: ${ranking
+    .slice(0, 5)
+    .map((r) => `${r.ciId} (score ${r.score}, ${r.services} services)`)
+    .join('; ')}`,
+);
+console.log('');
+
+const rows: [string, string, string, boolean][] = [
+  ['full evaluation, cold (compile + evaluate)', `${coldMs.toFixed(1)} ms`, '< 100 ms', coldMs < 100],
+  ['full evaluation, warm (median of 10)', `${median(warm).toFixed(1)} ms`, '< 100 ms', median(warm) < 100],
+  ['one CI change, incremental (median of 2,000)', `${median(changeTimes).toFixed(3)} ms`, '< 5 ms', median(changeTimes) < 5],
+  ['one CI change, incremental (p99)', `${p99(changeTimes).toFixed(3)} ms`, '(info)', true],
+  [`root cause for all ${SERVICES} services`, `${rootCauseMs.toFixed(1)} ms`, '(info)', true],
+  [`outage ranking (impact of ${rootCauseCis.size} root-cause CIs)`, `${rankingMs.toFixed(1)} ms`, '< 100 ms', rankingMs < 100],
+  ['peak rss', `${mb(peakRss).toFixed(0)} MB`, '< 300 MB', mb(peakRss) < 300],
+  ['peak heap used', `${mb(peakHeap).toFixed(0)} MB`, '(info)', true],
+];
+const w0 = Math.max(...rows.map((r) => r[0].length));
+const w1 = Math.max(...rows.map((r) => r[1].length));
+console.log(`${'measure'.padEnd(w0)}  ${'value'.padStart(w1)}  ${'target'.padEnd(9)}  result`);
+for (const [what, value, target, ok] of rows) {
+  console.log(`${what.padEnd(w0)}  ${value.padStart(w1)}  ${target.padEnd(9)}  ${target === '(info)' ? '' : ok ? 'PASS' : 'FAIL'}`);
+}
+process.exitCode = rows.every((r) => r[3]) ? 0 : 1;

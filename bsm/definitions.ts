@@ -1,0 +1,405 @@
+import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../connectors/core/errors.js';
+import { formatPath, listEstateFiles, loadEstateYaml } from '../connectors/core/estate.js';
+import { SEVERITY_ORDER } from '../connectors/core/model.js';
+import type { EdgeMap, GraphNode, HealthGraph, NodeOptions, NodeRule, ReduceRule } from './engine/types.js';
+import { findCycle } from './engine-port.js';
+import type { CalendarEntry } from './calendar.js';
+import type { SlaSchedule, SlaSpec } from './sla.js';
+import { WEEKDAYS, isTimeZone, parseHours } from './time.js';
+
+/**
+ * Service definition files (`<estate>/services/*.yaml`, one service per file): loaded and validated at
+ * start into typed definitions and engine rules. Every problem of every file is reported at once, each
+ * naming the file and the path inside it: `services/payroll.yaml: rule.kind: unknown rule "wrost"`.
+ */
+
+const Severity = z.enum(SEVERITY_ORDER);
+const Id = z.string().trim().min(1);
+export const CRITICALITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+export const VALUE_CLASSES = ['COMMODITY', 'DIFFERENTIATOR', 'VALUE_ADD'] as const;
+export type ValueClass = (typeof VALUE_CLASSES)[number];
+
+const Percent = z.number().gt(0).max(100);
+const Count = z.number().int().min(1);
+
+/** Parameters of each reduce rule kind; the zod shapes mirror ReduceRule in engine/types.ts. */
+const RULE_SCHEMAS = {
+  worst: z.strictObject({ kind: z.literal('worst') }),
+  best: z.strictObject({ kind: z.literal('best') }),
+  worstIfAll: z.strictObject({ kind: z.literal('worstIfAll') }),
+  threshold: z
+    .strictObject({
+      kind: z.literal('threshold'),
+      atLeast: Severity,
+      count: Count.optional(),
+      percent: Percent.optional(),
+      weight: z.number().positive().optional(),
+      weightPercent: Percent.optional(),
+      lessThan: z.boolean().optional(),
+      then: Severity,
+    })
+    .refine(
+      (r) => [r.count, r.percent, r.weight, r.weightPercent].filter((v) => v !== undefined).length === 1,
+      'give exactly one of count, percent, weight, weightPercent',
+    ),
+  quorum: z.strictObject({ kind: z.literal('quorum'), min: Count, then: Severity.optional(), degraded: Severity.optional() }),
+  exclusive: z.strictObject({ kind: z.literal('exclusive'), then: Severity.optional() }),
+} as const;
+export const RULE_KIND_NAMES = Object.keys(RULE_SCHEMAS) as (keyof typeof RULE_SCHEMAS)[];
+
+/** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const Rule = z.looseObject({ kind: z.string() }).transform((value, ctx): ReduceRule => {
+  const schema = (RULE_SCHEMAS as Record<string, z.ZodType>)[value.kind];
+  if (!schema) {
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown rule "${value.kind}" (known: ${RULE_KIND_NAMES.join(', ')})`, input: value });
+    return z.NEVER;
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message, input: value });
+    return z.NEVER;
+  }
+  return compact(parsed.data as ReduceRule);
+});
+
+const MAP_HELP = 'expected identity, ignore, {increase: n}, {decrease: n} or {set: STATUS}';
+const EdgeMapSchema = z.unknown().transform((value, ctx): EdgeMap => {
+  if (value === 'identity' || value === 'ignore') return { kind: value };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 1) {
+      const [key, arg] = entries[0] as [string, unknown];
+      if ((key === 'increase' || key === 'decrease') && Number.isInteger(arg) && (arg as number) >= 1 && (arg as number) <= 4) {
+        return { kind: key, n: arg as number };
+      }
+      if (key === 'set' && typeof arg === 'string' && (SEVERITY_ORDER as readonly string[]).includes(arg)) {
+        return { kind: 'set', status: arg as (typeof SEVERITY_ORDER)[number] };
+      }
+    }
+  }
+  ctx.addIssue({ code: 'custom', message: `bad map ${JSON.stringify(value)}: ${MAP_HELP} (n from 1 to 4)`, input: value });
+  return z.NEVER;
+});
+
+const Options = z.strictObject({
+  unknownAs: z.enum(['UNKNOWN', 'OK', 'WORST']).default('UNKNOWN'),
+  acknowledgedAsOk: z.boolean().default(false),
+  maintenance: z.enum(['checkmk', 'ignore']).default('checkmk'),
+});
+const DEFAULT_OPTIONS: NodeOptions = { unknownAs: 'UNKNOWN', acknowledgedAsOk: false, maintenance: 'checkmk' };
+
+const Weekdays = z.array(z.enum(WEEKDAYS)).min(1);
+const Hours = z.string().refine((h) => parseHours(h) !== null, 'expected "HH:MM-HH:MM"');
+const TimeZone = z.string().refine(isTimeZone, 'unknown time zone');
+const Instant = z.iso.datetime({ offset: true });
+
+const CalendarEntrySchema = z
+  .strictObject({
+    reason: z.string().min(1),
+    weight: z.number().positive(),
+    dates: z.array(z.iso.date()).min(1).optional(),
+    weekdays: Weekdays.optional(),
+    hours: Hours.optional(),
+    timezone: TimeZone.optional(),
+  })
+  .refine((e) => e.dates || e.weekdays || e.hours, 'give dates, weekdays or hours');
+
+const ScheduleSchema = z.strictObject({ weekdays: Weekdays.optional(), hours: Hours.optional(), timezone: TimeZone.optional() });
+
+const SlaSchema = z.strictObject({
+  objective: z.number().gt(0).max(100),
+  windowDays: z.number().int().min(1).max(366).default(30),
+  schedule: ScheduleSchema.optional(),
+  exclude: z
+    .array(
+      z
+        .strictObject({ from: Instant, to: Instant, reason: z.string().min(1) })
+        .refine((e) => Date.parse(e.to) > Date.parse(e.from), 'to must be after from'),
+    )
+    .default([]),
+});
+
+const KpiSchema = z.strictObject({
+  name: z.string().min(1),
+  unit: z.string().optional(),
+  expression: z.string().min(1),
+  /** When absent, the average over the last day (when the monitor has range queries). */
+  baseline: z.number().optional(),
+  /** Deviation in percent beyond which the KPI is a SPIKE or a DROP. @default 50 */
+  threshold: Percent.default(50),
+  /** Monitor instance to ask; the first one that answers when absent. */
+  monitor: z.string().optional(),
+});
+
+const ChildSchema = z
+  .strictObject({
+    ci: Id.optional(),
+    service: Id.optional(),
+    map: EdgeMapSchema.optional(),
+    weight: z.number().positive().default(1),
+  })
+  .refine((c) => (c.ci === undefined) !== (c.service === undefined), 'give exactly one of ci, service');
+
+const SelectorSchema = z
+  .strictObject({
+    class: z.string().optional(),
+    tag: z.string().optional(),
+    namePattern: z
+      .string()
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression')
+      .optional(),
+    attribute: z.record(z.string(), z.string()).optional(),
+    map: EdgeMapSchema.optional(),
+    weight: z.number().positive().default(1),
+  })
+  .refine((s) => s.class || s.tag || s.namePattern || s.attribute, 'give at least one of class, tag, namePattern, attribute');
+
+const NodeRuleSchema = z
+  .strictObject({
+    ci: Id.optional(),
+    class: z.string().optional(),
+    rule: Rule,
+    extraRules: z.array(Rule).default([]),
+    options: Options.optional(),
+  })
+  .refine((n) => (n.ci === undefined) !== (n.class === undefined), 'give exactly one of ci, class');
+
+export const ServiceFileSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  criticality: z.enum(CRITICALITIES),
+  valueClass: z.enum(VALUE_CLASSES).default('COMMODITY'),
+  owner: z.string().min(1),
+  consumers: z.array(z.string()).default([]),
+  tags: z.array(z.string()).default([]),
+  impact: z
+    .strictObject({ revenuePerHour: z.number().min(0).default(0), users: z.number().int().min(0).default(0) })
+    .default({ revenuePerHour: 0, users: 0 }),
+  calendar: z.array(CalendarEntrySchema).default([]),
+  sla: SlaSchema.optional(),
+  kpis: z.array(KpiSchema).default([]),
+  rule: Rule.default({ kind: 'worst' }),
+  extraRules: z.array(Rule).default([]),
+  options: Options.default(DEFAULT_OPTIONS),
+  children: z.array(ChildSchema).default([]),
+  selectors: z.array(SelectorSchema).default([]),
+  nodeRules: z.array(NodeRuleSchema).default([]),
+});
+type ServiceFile = z.output<typeof ServiceFileSchema>;
+
+export interface ChildDefinition {
+  kind: 'ci' | 'service';
+  id: string;
+  map: EdgeMap;
+  weight: number;
+}
+
+export interface SelectorDefinition {
+  class?: string;
+  tag?: string;
+  namePattern?: RegExp;
+  attribute?: Record<string, string>;
+  map: EdgeMap;
+  weight: number;
+}
+
+export interface KpiDefinition {
+  name: string;
+  unit: string | null;
+  expression: string;
+  baseline: number | null;
+  threshold: number;
+  monitor: string | null;
+}
+
+export interface ServiceDefinition {
+  /** Relative to the estate: `services/payroll.yaml`. */
+  file: string;
+  id: string;
+  name: string;
+  description: string | null;
+  criticality: Criticality;
+  valueClass: ValueClass;
+  owner: string;
+  consumers: string[];
+  tags: string[];
+  impact: { revenuePerHour: number; users: number };
+  calendar: CalendarEntry[];
+  sla: SlaSpec | null;
+  kpis: KpiDefinition[];
+  rule: NodeRule;
+  children: ChildDefinition[];
+  selectors: SelectorDefinition[];
+}
+
+/** A rule for CI nodes, by CI id or by class. A CI-specific rule beats a class rule. */
+export interface CiNodeRule {
+  ci?: string;
+  class?: string;
+  rule: NodeRule;
+  /** Where it was defined, for conflicts. */
+  file: string;
+}
+
+export interface ServiceDefinitions {
+  services: ServiceDefinition[];
+  byId: Map<string, ServiceDefinition>;
+  nodeRules: CiNodeRule[];
+}
+
+function toDefinition(file: string, data: ServiceFile): ServiceDefinition {
+  return {
+    file,
+    id: data.id,
+    name: data.name,
+    description: data.description ?? null,
+    criticality: data.criticality,
+    valueClass: data.valueClass,
+    owner: data.owner,
+    consumers: data.consumers,
+    tags: data.tags,
+    impact: data.impact,
+    calendar: data.calendar.map((c) => compact(c) as CalendarEntry),
+    sla: data.sla ? { ...data.sla, schedule: data.sla.schedule ? (compact(data.sla.schedule) as SlaSchedule) : undefined } : null,
+    kpis: data.kpis.map((k) => ({
+      name: k.name,
+      unit: k.unit ?? null,
+      expression: k.expression,
+      baseline: k.baseline ?? null,
+      threshold: k.threshold,
+      monitor: k.monitor ?? null,
+    })),
+    rule: { main: data.rule, extra: data.extraRules, options: data.options },
+    children: data.children.map((c) => ({
+      kind: c.ci !== undefined ? 'ci' : 'service',
+      id: (c.ci ?? c.service) as string,
+      map: c.map ?? { kind: 'identity' },
+      weight: c.weight,
+    })),
+    selectors: data.selectors.map((s) =>
+      compact({
+        class: s.class,
+        tag: s.tag,
+        namePattern: s.namePattern !== undefined ? new RegExp(s.namePattern) : undefined,
+        attribute: s.attribute,
+        map: s.map ?? { kind: 'identity' },
+        weight: s.weight,
+      }) as SelectorDefinition,
+    ),
+  };
+}
+
+/**
+ * Loads every service file below `<estateDir>/services`. Throws one ConfigError listing every problem
+ * of every file (syntax, schema, unknown child services, duplicate ids, cycles).
+ */
+export function loadServiceDefinitions(estateDir: string, now = new Date()): ServiceDefinitions {
+  const files = listEstateFiles(estateDir, 'services');
+  const problems: string[] = [];
+  const badFiles = new Set<string>();
+  const report = (file: string, problem: string) => {
+    badFiles.add(file);
+    problems.push(`${file}: ${problem}`);
+  };
+  const loaded: { file: string; data: ServiceFile; childPaths: string[] }[] = [];
+  const nodeRules: CiNodeRule[] = [];
+
+  if (files.length === 0) report('services', `no service definitions in ${join(estateDir, 'services')}`);
+  for (const path of files) {
+    const file = relative(estateDir, path);
+    let raw: unknown;
+    try {
+      raw = loadEstateYaml(path, now);
+    } catch (error) {
+      if (error instanceof ConfigError) for (const p of error.problems) report(file, p);
+      else report(file, String(error));
+      continue;
+    }
+    const parsed = ServiceFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) report(file, `${formatPath(issue.path)}: ${issue.message}`);
+      continue;
+    }
+    loaded.push({ file, data: parsed.data, childPaths: parsed.data.children.map((_, i) => `children[${i}].service`) });
+  }
+
+  const byId = new Map<string, ServiceDefinition>();
+  for (const { file, data } of loaded) {
+    const clash = byId.get(data.id);
+    if (clash) {
+      report(file, `id: service "${data.id}" is already defined in ${clash.file}`);
+      continue;
+    }
+    byId.set(data.id, toDefinition(file, data));
+  }
+
+  const ciRuleAt = new Map<string, string>();
+  for (const { file, data } of loaded) {
+    data.children.forEach((child, i) => {
+      if (child.service !== undefined && !byId.has(child.service)) {
+        report(file, `children[${i}].service: unknown service "${child.service}"`);
+      }
+      if (child.service === data.id) report(file, `children[${i}].service: a service cannot contain itself`);
+    });
+    data.nodeRules.forEach((n, i) => {
+      const rule: NodeRule = { main: n.rule, extra: n.extraRules, options: n.options ?? DEFAULT_OPTIONS };
+      if (n.ci !== undefined) {
+        const earlier = ciRuleAt.get(n.ci);
+        if (earlier && earlier !== file) {
+          report(file, `nodeRules[${i}].ci: CI "${n.ci}" already has a rule in ${earlier} (a CI has one status everywhere)`);
+          return;
+        }
+        ciRuleAt.set(n.ci, file);
+        nodeRules.push({ ci: n.ci, rule, file });
+      } else {
+        nodeRules.push({ class: n.class as string, rule, file });
+      }
+    });
+  }
+
+  if (problems.length === 0) {
+    const cycle = findCycle(serviceGraph([...byId.values()]));
+    if (cycle) {
+      const first = byId.get(cycle[0] ?? '');
+      report(first?.file ?? 'services', `children: services form a cycle: ${cycle.join(' → ')}`);
+    }
+  }
+
+  if (problems.length > 0) {
+    const source = badFiles.size === 1 ? join(estateDir, [...badFiles][0] as string) : join(estateDir, 'services');
+    throw new ConfigError(source, problems);
+  }
+  return { services: [...byId.values()], byId, nodeRules };
+}
+
+/** The service-to-service part of the model, for the cycle check. */
+function serviceGraph(services: ServiceDefinition[]): HealthGraph {
+  const nodes = new Map<string, GraphNode>();
+  for (const s of services) {
+    nodes.set(s.id, {
+      id: s.id,
+      kind: 'service',
+      name: s.name,
+      rule: s.rule,
+      edges: s.children
+        .filter((c) => c.kind === 'service')
+        .map((c) => ({ childId: c.id, map: c.map, weight: c.weight, relation: 'SERVICE' })),
+    });
+  }
+  return { nodes };
+}

@@ -1,0 +1,76 @@
+import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
+
+/**
+ * Severity arithmetic. Inside the engine a status is a small integer so that a whole estate fits in
+ * typed arrays: OK 0, WARNING 1, MINOR 2, MAJOR 3, CRITICAL 4 and UNKNOWN 5. UNKNOWN is not on the
+ * scale (it means "cannot decide"), so every helper that orders statuses takes known ones only.
+ */
+
+export const OK = 0;
+export const WARNING = 1;
+export const CRITICAL = 4;
+export const UNKNOWN = 5;
+
+const CODES: Record<Status, number> = { OK: 0, WARNING: 1, MINOR: 2, MAJOR: 3, CRITICAL: 4, UNKNOWN: 5 };
+const NAMES: readonly Status[] = [...SEVERITY_ORDER, 'UNKNOWN'];
+
+export function code(status: Status): number {
+  return CODES[status];
+}
+
+export function statusName(c: number): Status {
+  return NAMES[c] ?? 'UNKNOWN';
+}
+
+/** Position on the OK..CRITICAL scale. */
+export function rank(severity: Severity): number {
+  return CODES[severity];
+}
+
+export function isKnown(status: Status): status is Severity {
+  return status !== 'UNKNOWN';
+}
+
+export function worst(a: Severity, b: Severity): Severity {
+  return rank(a) >= rank(b) ? a : b;
+}
+
+export function best(a: Severity, b: Severity): Severity {
+  return rank(a) <= rank(b) ? a : b;
+}
+
+function clamp(c: number): number {
+  return Math.max(OK, Math.min(CRITICAL, c));
+}
+
+/**
+ * Raise a problem by n steps, at most to CRITICAL. OK stays OK: as in OpenNMS, maps apply only to
+ * statuses above Normal, so "increase" makes a failure count more without inventing one.
+ */
+export function increase(status: Severity, n: number): Severity {
+  return status === 'OK' ? 'OK' : (statusName(clamp(rank(status) + n)) as Severity);
+}
+
+/** Lower a problem by n steps, at least to OK. */
+export function decrease(status: Severity, n: number): Severity {
+  return statusName(clamp(rank(status) - n)) as Severity;
+}
+
+/** Steps from `to` up to `from`; negative when `from` is better. */
+export function steps(from: Severity, to: Severity): number {
+  return rank(from) - rank(to);
+}
+
+/**
+ * The worst of several statuses where UNKNOWN counts only if nothing known is CRITICAL already: a
+ * known CRITICAL is as bad as an unknown could be, anything less could still be worse.
+ */
+export function worstKnownOr(statuses: Status[]): Status {
+  let top = OK;
+  let unknown = false;
+  for (const s of statuses) {
+    if (s === 'UNKNOWN') unknown = true;
+    else top = Math.max(top, rank(s));
+  }
+  return unknown && top < CRITICAL ? 'UNKNOWN' : statusName(top);
+}

@@ -1,0 +1,183 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../connectors/core/log.js';
+import type { Relation } from '../connectors/core/model.js';
+import { createSqliteHistory } from './history.js';
+import { createServiceModel, type ServiceModel } from './model.js';
+import { alert, ci, connectorSet, fakeCmdb, fakeMonitor, testSettings } from './test-fakes.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+function tmp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * app → web, db, cluster (quorum 2 of node1..3), infra, and every desktop pool tagged vdi (selector).
+ * infra → db. legacy → ghost (no CMDB knows it). m1 watches everything but db; m2 watches db.
+ */
+function setup(options: { dataDir?: string } = {}) {
+  const estateDir = tmp('sg-model-');
+  mkdirSync(join(estateDir, 'services'));
+  writeFileSync(
+    join(estateDir, 'services', 'app.yaml'),
+    `id: app
+name: App
+criticality: HIGH
+owner: app-team
+consumers: [staff]
+children: [{ ci: web }, { ci: db }, { ci: cluster }, { service: infra }]
+selectors: [{ class: desktop-pool, tag: vdi }]
+nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
+`,
+  );
+  writeFileSync(join(estateDir, 'services', 'infra.yaml'), 'id: infra\nname: Infra\ncriticality: LOW\nowner: ops\nchildren: [{ ci: db }]\n');
+  writeFileSync(join(estateDir, 'services', 'legacy.yaml'), 'id: legacy\nname: Legacy\ncriticality: LOW\nowner: ops\nchildren: [{ ci: ghost }]\n');
+  const relations: Relation[] = ['node1', 'node2', 'node3'].map((n) => ({ parentId: 'cluster', childId: n, type: 'MEMBER_OF' }));
+  const cmdb = fakeCmdb('cmdb', {
+    cis: [
+      ci('web'),
+      ci('db', { fqdn: 'db.corp.example', class: 'database' }),
+      ci('cluster', { class: 'cluster' }),
+      ci('node1'),
+      ci('node2'),
+      ci('node3'),
+      ci('pool-office', { class: 'desktop-pool', tags: ['vdi'] }),
+      ci('lonely'),
+    ],
+    relations,
+  });
+  const m1 = fakeMonitor('m1', { watched: ['web', 'node1', 'node2', 'node3', 'pool-office'].map((name) => ({ name })) });
+  const m2 = fakeMonitor('m2', { watched: [{ fqdn: 'db.corp.example' }] });
+  const model = createServiceModel({
+    estateDir,
+    connectors: connectorSet({ monitor: [m1.instance, m2.instance], cmdb: [cmdb.instance] }),
+    settings: testSettings,
+    log: silentLogger,
+    cacheMs: 0,
+    ...options,
+  });
+  cleanup.push(() => model.close());
+  return { model, cmdb, m1, m2 };
+}
+
+const statusOf = async (model: ServiceModel, id: string) => (await model.snapshot()).status(id);
+
+describe('service model', () => {
+  it('rolls CI alerts up to services, correlating by FQDN, with a rule-aware root cause', async () => {
+    const { model, m2 } = setup();
+    m2.state.alerts = [alert('m2', '1', { fqdn: 'DB.corp.example' }, 'CRITICAL')];
+    const snap = await model.snapshot();
+    expect(snap.status('db')).toBe('CRITICAL');
+    expect(snap.leaves.get('db')?.reason).toBe('CRITICAL alert "Host down" from m2');
+    expect(snap.status('app')).toBe('CRITICAL');
+    expect(snap.evaluation.rootCauses('app').map((c) => c.ciId)).toEqual(['db']);
+  });
+
+  it('one cluster node down is not an outage under a quorum rule', async () => {
+    const { model, m1 } = setup();
+    m1.state.alerts = [alert('m1', '1', { name: 'node2' }, 'CRITICAL')];
+    const snap = await model.snapshot();
+    expect(snap.status('node2')).toBe('CRITICAL');
+    expect(snap.status('cluster')).toBe('OK');
+    expect(snap.status('app')).not.toBe('CRITICAL');
+    expect(snap.evaluation.rootCauses('app').map((c) => c.ciId)).not.toContain('node2');
+  });
+
+  it('makes a CI no monitor watches UNKNOWN, and one no CMDB knows UNKNOWN too, never OK', async () => {
+    const { model } = setup();
+    const snap = await model.snapshot();
+    expect(snap.leaves.get('lonely')).toMatchObject({ status: 'UNKNOWN', reason: 'no monitor watches it' });
+    expect(snap.leaves.get('ghost')).toMatchObject({ status: 'UNKNOWN', reason: 'not found in any CMDB' });
+    expect(snap.status('legacy')).toBe('UNKNOWN');
+  });
+
+  it('turns the CIs of a monitor that fails UNKNOWN ("monitor m2 unavailable"), never OK', async () => {
+    const { model, m2 } = setup();
+    expect(await statusOf(model, 'db')).toBe('OK');
+    m2.state.down = true;
+    const snap = await model.snapshot();
+    expect(snap.failedMonitors).toEqual(['m2']);
+    expect(snap.leaves.get('db')).toMatchObject({ status: 'UNKNOWN', reason: 'monitor m2 unavailable' });
+    expect(snap.status('app')).not.toBe('OK');
+    // The other monitor's CIs keep their state.
+    expect(snap.status('web')).toBe('OK');
+  });
+
+  it('without a good snapshot yet, a failing monitor watches nothing: its CIs are UNKNOWN', async () => {
+    const { model, m2 } = setup();
+    m2.state.down = true;
+    const snap = await model.snapshot();
+    expect(snap.leaves.get('db')).toMatchObject({ status: 'UNKNOWN', reason: 'no monitor watches it' });
+  });
+
+  it('re-evaluates selectors on every topology read: CIs join and leave with the CMDB', async () => {
+    const { model, cmdb, m1 } = setup();
+    expect(await model.componentIds('app')).toContain('pool-office');
+    expect(await model.componentIds('app')).not.toContain('pool-dev');
+    cmdb.state.cis = [...cmdb.state.cis, ci('pool-dev', { class: 'desktop-pool', tags: ['vdi'] })];
+    m1.state.watched = [...m1.state.watched, { name: 'pool-dev' }];
+    m1.state.alerts = [alert('m1', '9', { name: 'pool-dev' }, 'MAJOR')];
+    expect(await model.componentIds('app')).toContain('pool-dev');
+    const snap = await model.snapshot();
+    expect(snap.status('app')).toBe('MAJOR');
+    expect(snap.topology.graph.nodes.get('app')?.edges.find((e) => e.childId === 'pool-dev')?.relation).toBe('SELECTOR');
+    cmdb.state.cis = cmdb.state.cis.filter((c) => c.id !== 'pool-dev');
+    expect(await model.componentIds('app')).not.toContain('pool-dev');
+    expect(await statusOf(model, 'app')).toBe('OK');
+  });
+
+  it('shares one evaluation across concurrent requests: one snapshot per monitor', async () => {
+    const { model, m1, m2 } = setup();
+    await Promise.all(Array.from({ length: 20 }, () => model.snapshot()));
+    expect(m1.state.snapshots).toBe(1);
+    expect(m2.state.snapshots).toBe(1);
+  });
+
+  it('implements the service catalog', async () => {
+    const { model } = setup();
+    expect((await model.services()).map((s) => [s.id, s.childServiceIds])).toEqual([
+      ['app', ['infra']],
+      ['infra', []],
+      ['legacy', []],
+    ]);
+    expect(await model.componentIds('app')).toEqual(['web', 'db', 'cluster', 'node1', 'node2', 'node3', 'pool-office']);
+    expect((await model.servicesForCi('db')).sort()).toEqual(['app', 'infra']);
+    expect(await model.servicesForCi('node3')).toEqual(['app']);
+    expect(await model.componentIds('nosuch')).toEqual([]);
+  });
+
+  it('records transitions, dated back to when the problem started, and keeps them across a restart', async () => {
+    const dataDir = tmp('sg-history-');
+    const first = setup({ dataDir });
+    first.m2.state.alerts = [alert('m2', '1', { fqdn: 'db.corp.example' }, 'CRITICAL', { startsAt: '2026-11-27T09:00:00.000Z' })];
+    await first.model.snapshot();
+    expect(first.model.statusSince('app')?.toISOString()).toBe('2026-11-27T09:00:00.000Z');
+    first.m2.state.alerts = [];
+    await first.model.snapshot();
+    const recovered = first.model.statusSince('app');
+    await first.model.close();
+
+    const store = createSqliteHistory(dataDir);
+    cleanup.push(() => store.close());
+    const changes = await store.history('app', new Date('2026-11-27T00:00:00Z'), new Date(Date.now() + 60_000));
+    expect(changes.map((c) => [c.from, c.to])).toEqual([
+      [null, 'CRITICAL'],
+      ['CRITICAL', 'OK'],
+    ]);
+    expect(await store.statusSince('app')).toEqual(recovered);
+
+    // A new model on the same file resumes: the same status is not recorded again.
+    const second = setup({ dataDir });
+    await second.model.snapshot();
+    expect(second.model.statusSince('app')).toEqual(recovered);
+    expect((await second.model.history.history('app', new Date(0), new Date(Date.now() + 60_000))).length).toBe(2);
+  });
+});

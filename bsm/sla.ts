@@ -1,0 +1,216 @@
+import type { Status } from '../connectors/core/model.js';
+import { DAY_MS, WEEKDAYS, parseHours, zonedToUtc, type Weekday } from './time.js';
+
+/**
+ * Service SLA arithmetic over the recorded status history. Pure: every function takes `now`.
+ *
+ * - Only *counted* time matters: inside the business-hours schedule and outside excluded maintenance.
+ * - Bad time is counted time at MAJOR or CRITICAL ("down"). WARNING and MINOR ("degraded") are up.
+ * - UNKNOWN time and time before the first recorded status are neither good nor bad: availability is
+ *   measured over the observed counted time only, so a fresh install or a monitor outage does not
+ *   invent downtime (and never invents uptime either).
+ * - The error budget is (100 − objective)% of the counted time of the whole window.
+ * - timeToBreach: how long the current outage may go on before it eats the budget left, counting only
+ *   future schedule time (outside business hours the clock stops; the breach moves to when the
+ *   schedule resumes). Bad time that would slide out of the rolling window meanwhile is ignored, which
+ *   errs on the early side.
+ */
+
+export interface SlaSchedule {
+  weekdays?: Weekday[];
+  /** "07:00-19:00" local time; the whole day when absent. */
+  hours?: string;
+  /** IANA zone. @default UTC */
+  timezone?: string;
+}
+
+export interface SlaExclusion {
+  /** ISO 8601 */
+  from: string;
+  to: string;
+  reason: string;
+}
+
+export interface SlaSpec {
+  /** Percent, e.g. 99.9 */
+  objective: number;
+  windowDays: number;
+  schedule?: SlaSchedule | undefined;
+  exclude: SlaExclusion[];
+}
+
+export interface StatusTimeline {
+  /** Status in effect at the window start; null when nothing was recorded before it. */
+  initial: Status | null;
+  /** Transitions inside the window, oldest first. */
+  changes: { at: Date; to: Status }[];
+}
+
+export interface SlaReport {
+  objective: number;
+  windowDays: number;
+  schedule: string | null;
+  /** Percent of observed counted time that was not bad; 100 when nothing was observed. */
+  availability: number;
+  countedSeconds: number;
+  observedSeconds: number;
+  badSeconds: number;
+  errorBudgetSeconds: number;
+  errorBudgetLeftSeconds: number;
+  /** Null unless the service is down now. */
+  timeToBreachSeconds: number | null;
+  breachAt: Date | null;
+  breached: boolean;
+}
+
+export type Interval = [number, number];
+
+export const isBad = (status: Status | null): boolean => status === 'MAJOR' || status === 'CRITICAL';
+
+/** Schedule time inside [from, to), as sorted disjoint intervals of epoch ms. */
+export function scheduleIntervals(schedule: SlaSchedule | undefined, from: number, to: number): Interval[] {
+  if (to <= from) return [];
+  if (!schedule || (!schedule.weekdays && !schedule.hours)) return [[from, to]];
+  const zone = schedule.timezone ?? 'UTC';
+  const [startMin, endMin] = (schedule.hours ? parseHours(schedule.hours) : null) ?? [0, 24 * 60];
+  const days = new Set<Weekday>(schedule.weekdays ?? WEEKDAYS);
+  const out: Interval[] = [];
+  // Walk calendar dates from the day before `from` (an overnight shift may spill into it) to `to`.
+  const first = new Date(from - DAY_MS);
+  let cursor = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate());
+  const last = to + DAY_MS;
+  while (cursor <= last) {
+    const d = new Date(cursor);
+    const weekday = WEEKDAYS[d.getUTCDay()] as Weekday;
+    if (days.has(weekday)) {
+      const y = d.getUTCFullYear();
+      const m = d.getUTCMonth() + 1;
+      const day = d.getUTCDate();
+      const a = Math.max(from, zonedToUtc(y, m, day, startMin, zone));
+      const b = Math.min(to, zonedToUtc(y, m, day, endMin, zone));
+      if (b > a) out.push([a, b]);
+    }
+    cursor += DAY_MS;
+  }
+  return normalise(out);
+}
+
+function normalise(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((x, y) => x[0] - y[0]);
+  const out: Interval[] = [];
+  for (const [a, b] of sorted) {
+    const lastOut = out[out.length - 1];
+    if (lastOut && a <= lastOut[1]) lastOut[1] = Math.max(lastOut[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+export function subtract(intervals: Interval[], holes: Interval[]): Interval[] {
+  let current = intervals;
+  for (const [ha, hb] of normalise(holes)) {
+    const next: Interval[] = [];
+    for (const [a, b] of current) {
+      if (hb <= a || ha >= b) next.push([a, b]);
+      else {
+        if (ha > a) next.push([a, ha]);
+        if (hb < b) next.push([hb, b]);
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+export function overlap(intervals: Interval[], a: number, b: number): number {
+  let total = 0;
+  for (const [x, y] of intervals) total += Math.max(0, Math.min(b, y) - Math.max(a, x));
+  return total;
+}
+
+const exclusionIntervals = (spec: SlaSpec): Interval[] =>
+  spec.exclude.map((e) => [Date.parse(e.from), Date.parse(e.to)] as Interval).filter(([a, b]) => b > a);
+
+/** Counted time: schedule minus exclusions. */
+export function countedIntervals(spec: SlaSpec, from: number, to: number): Interval[] {
+  return subtract(scheduleIntervals(spec.schedule, from, to), exclusionIntervals(spec));
+}
+
+export function scheduleText(schedule: SlaSchedule | undefined): string | null {
+  if (!schedule || (!schedule.weekdays && !schedule.hours)) return null;
+  const cap = (d: string) => d[0]?.toUpperCase() + d.slice(1);
+  let days = 'every day';
+  if (schedule.weekdays) {
+    const set = new Set(schedule.weekdays);
+    const weekdaysOnly = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+    if (set.size === 5 && weekdaysOnly.every((d) => set.has(d))) days = 'Mon-Fri';
+    else if (set.size < 7) days = WEEKDAYS.filter((d) => set.has(d)).map(cap).join(', ');
+  }
+  return `${days} ${schedule.hours ?? '00:00-24:00'} ${schedule.timezone ?? 'UTC'}`;
+}
+
+/** When the budget left runs out if the outage goes on from `now`, counting only future schedule time. */
+export function breachInstant(spec: SlaSpec, now: number, budgetLeftMs: number): number | null {
+  if (budgetLeftMs <= 0) return now;
+  let remaining = budgetLeftMs;
+  const chunk = 7 * DAY_MS;
+  // A schedule that never opens again (all exclusions) would never breach: stop after a year.
+  for (let start = now; start < now + 366 * DAY_MS; start += chunk) {
+    for (const [a, b] of countedIntervals(spec, start, start + chunk)) {
+      if (b - a >= remaining) return a + remaining;
+      remaining -= b - a;
+    }
+  }
+  return null;
+}
+
+export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, current: Status): SlaReport {
+  const end = now.getTime();
+  const start = end - spec.windowDays * DAY_MS;
+  const counted = countedIntervals(spec, start, end);
+  const countedMs = overlap(counted, start, end);
+
+  let observedMs = 0;
+  let badMs = 0;
+  let status = timeline.initial;
+  let segStart = start;
+  const close = (segEnd: number) => {
+    if (status !== null && status !== 'UNKNOWN' && segEnd > segStart) {
+      const ms = overlap(counted, segStart, segEnd);
+      observedMs += ms;
+      if (isBad(status)) badMs += ms;
+    }
+  };
+  for (const change of timeline.changes) {
+    const at = Math.min(Math.max(change.at.getTime(), start), end);
+    close(at);
+    status = change.to;
+    segStart = at;
+  }
+  close(end);
+
+  const budgetMs = ((100 - spec.objective) / 100) * countedMs;
+  const leftMs = Math.max(0, budgetMs - badMs);
+  const breached = badMs > budgetMs;
+  let breachAt: number | null = null;
+  if (isBad(current)) breachAt = breached ? end : breachInstant(spec, end, leftMs);
+  return {
+    objective: spec.objective,
+    windowDays: spec.windowDays,
+    schedule: scheduleText(spec.schedule),
+    availability: observedMs > 0 ? ((observedMs - badMs) / observedMs) * 100 : 100,
+    countedSeconds: countedMs / 1000,
+    observedSeconds: observedMs / 1000,
+    badSeconds: badMs / 1000,
+    errorBudgetSeconds: budgetMs / 1000,
+    errorBudgetLeftSeconds: leftMs / 1000,
+    timeToBreachSeconds: breachAt === null ? null : (breachAt - end) / 1000,
+    breachAt: breachAt === null ? null : new Date(breachAt),
+    breached,
+  };
+}
+
+/** True when the service's SLA breaks within the horizon if its current outage goes on. */
+export function atRisk(report: SlaReport, horizonSeconds: number): boolean {
+  return report.timeToBreachSeconds !== null && report.timeToBreachSeconds <= horizonSeconds;
+}

@@ -1,0 +1,114 @@
+import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
+import { DEFAULT_IDENTIFICATION_RULES } from '../connectors/core/correlate.js';
+import type { Alert, CiHint, ConfigurationItem, Incident, MetricSample, Relation, Severity } from '../connectors/core/model.js';
+import type { ConnectorSet, RuntimeSettings } from '../subgraphs/common/module.js';
+
+/**
+ * In-memory connector instances for the service model's tests: the data is plain objects the test
+ * changes between evaluations, and every call is counted.
+ */
+
+export const testSettings: RuntimeSettings = { identification: DEFAULT_IDENTIFICATION_RULES, evaluatorIntervalMs: 60_000, maxPageSize: 100 };
+
+export function ci(id: string, extra: Partial<ConfigurationItem> = {}): ConfigurationItem {
+  return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...extra };
+}
+
+export function alert(connector: string, nativeId: string, hint: CiHint, severity: Severity, extra: Partial<Alert> = {}): Alert {
+  return {
+    id: `${connector}:${nativeId}`,
+    connector,
+    tool: 'fake',
+    severity,
+    summary: 'Host down',
+    description: null,
+    startsAt: '2026-11-27T09:00:00.000Z',
+    acknowledged: false,
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    acknowledgedUntil: null,
+    inMaintenance: false,
+    labels: {},
+    ci: hint,
+    url: null,
+    ...extra,
+  };
+}
+
+const instance = <K extends keyof ApiByKind>(name: string, kind: K, api: ApiByKind[K]): ConnectorInstance<ApiByKind[K]> => ({
+  name,
+  kind,
+  forRequest: () => api,
+  healthCheck: async () => {},
+  dispose: async () => {},
+});
+
+const unsupported = async (): Promise<never> => {
+  throw new Error('not supported by the fake');
+};
+
+export interface FakeMonitor {
+  alerts: Alert[];
+  watched: CiHint[];
+  /** Throws from snapshot() while true. */
+  down: boolean;
+  snapshots: number;
+  metrics: Record<string, number[]>;
+  history: Record<string, number[]>;
+}
+
+export function fakeMonitor(name: string, data: Partial<FakeMonitor> = {}) {
+  const state: FakeMonitor = { alerts: [], watched: [], down: false, snapshots: 0, metrics: {}, history: {}, ...data };
+  const api: ApiByKind['monitor'] = {
+    async snapshot() {
+      state.snapshots++;
+      await new Promise((r) => setTimeout(r, 5));
+      if (state.down) throw new Error(`${name} is unavailable`);
+      return { alerts: state.alerts, watched: state.watched, stale: false };
+    },
+    alertById: async (id) => state.alerts.find((a) => a.id === id) ?? null,
+    acknowledge: unsupported,
+    unacknowledge: unsupported,
+    async query(expr) {
+      const values = state.metrics[expr];
+      return values ? values.map((value): MetricSample => ({ labels: {}, timestamp: 0, value })) : [];
+    },
+    async queryRange(expr) {
+      const values = state.history[expr];
+      return values ? [values.map((value, i): MetricSample => ({ labels: {}, timestamp: i * 900, value }))] : [];
+    },
+  };
+  return { state, instance: instance(name, 'monitor', api) };
+}
+
+export function fakeCmdb(name: string, data: { cis: ConfigurationItem[]; relations: Relation[] }) {
+  const state = { ...data, down: false };
+  const api: ApiByKind['cmdb'] = {
+    async listCis() {
+      if (state.down) throw new Error(`${name} is unavailable`);
+      return state.cis;
+    },
+    listRelations: async () => state.relations,
+    ciById: async (id) => state.cis.find((c) => c.id === id) ?? null,
+  };
+  return { state, instance: instance(name, 'cmdb', api) };
+}
+
+export function fakeHelpdesk(name: string, incidents: Incident[] = []) {
+  const state = { incidents, calls: 0 };
+  const api: ApiByKind['helpdesk'] = {
+    async listIncidents() {
+      state.calls++;
+      return state.incidents;
+    },
+    incidentById: async (id) => state.incidents.find((i) => i.id === id) ?? null,
+    createIncident: unsupported,
+    comment: unsupported,
+    linkArticle: unsupported,
+  };
+  return { state, instance: instance(name, 'helpdesk', api) };
+}
+
+export function connectorSet(parts: Partial<ConnectorSet>): ConnectorSet {
+  return { monitor: [], cmdb: [], helpdesk: [], knowledge: [], ...parts };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../connectors/core/log.js';
+import { fakeMonitor } from './test-fakes.js';
+import { kpiFlag, readKpi, serviceSentence, statusWords } from './views.js';
+
+describe('plain words', () => {
+  it('says what a status means to a user', () => {
+    expect(['OK', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL', 'UNKNOWN'].map((s) => statusWords(s as never))).toEqual([
+      'working normally',
+      'degraded',
+      'degraded',
+      'down',
+      'down',
+      'status unknown',
+    ]);
+    expect(serviceSentence('Payroll', 'MINOR', new Date('2026-11-27T09:12:00Z'), 'INC0010001')).toBe(
+      'Payroll: degraded since 09:12, we are working on it, incident INC0010001.',
+    );
+    expect(serviceSentence('Email', 'OK', new Date('2026-11-27T09:12:00Z'), null)).toBe('Email: working normally.');
+  });
+});
+
+describe('KPIs', () => {
+  it('flags a deviation beyond the threshold, and missing data as UNKNOWN', () => {
+    expect(kpiFlag(180, 300, 50)).toEqual({ deviation: -0.4, flag: 'NORMAL' });
+    expect(kpiFlag(180, 300, 30)).toEqual({ deviation: -0.4, flag: 'DROP' });
+    expect(kpiFlag(2950, 1200, 50).flag).toBe('SPIKE');
+    expect(kpiFlag(null, 300, 50)).toEqual({ deviation: null, flag: 'UNKNOWN' });
+    expect(kpiFlag(10, null, 50)).toEqual({ deviation: null, flag: 'UNKNOWN' });
+  });
+
+  it('adds series up and takes the baseline from a range average when the definition has none', async () => {
+    const m = fakeMonitor('prom', { metrics: { orders: [40, 50] }, history: { orders: [200, 100, 150] } });
+    const kpi = { name: 'orders', unit: 'orders/min', expression: 'orders', baseline: null, threshold: 30, monitor: null };
+    const report = await readKpi(kpi, [{ name: 'prom', api: m.instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }) }], new Date(), silentLogger);
+    expect(report).toMatchObject({ value: 90, baseline: 150, flag: 'DROP' });
+    expect(report.deviation).toBeCloseTo(-0.4, 9);
+  });
+
+  it('is UNKNOWN when the monitor fails', async () => {
+    const api = { ...fakeMonitor('prom').instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }), query: async () => Promise.reject(new Error('down')) };
+    const kpi = { name: 'orders', unit: null, expression: 'orders', baseline: 100, threshold: 50, monitor: null };
+    expect(await readKpi(kpi, [{ name: 'prom', api }], new Date(), silentLogger)).toMatchObject({ value: null, flag: 'UNKNOWN' });
+  });
+});

@@ -1,0 +1,129 @@
+import type { HelpdeskApi, MonitorApi } from '../connectors/core/connector.js';
+import type { Logger } from '../connectors/core/log.js';
+import type { Incident, Status } from '../connectors/core/model.js';
+import type { KpiDefinition } from './definitions.js';
+import type { HealthSnapshot } from './model.js';
+import { clockText, DAY_MS } from './time.js';
+
+/**
+ * Views of the same health for different people: plain-words status for end users ("my services"),
+ * open incidents on a service, and business KPIs read through the monitors' query languages.
+ */
+
+export type StatusWords = 'working normally' | 'degraded' | 'down' | 'status unknown';
+
+export function statusWords(status: Status): StatusWords {
+  switch (status) {
+    case 'OK':
+      return 'working normally';
+    case 'WARNING':
+    case 'MINOR':
+      return 'degraded';
+    case 'MAJOR':
+    case 'CRITICAL':
+      return 'down';
+    case 'UNKNOWN':
+      return 'status unknown';
+  }
+}
+
+/** "Payroll: down since 09:12 (times in UTC), we are working on it, incident INC0010001." */
+export function serviceSentence(name: string, status: Status, since: Date | null, incidentNumber: string | null): string {
+  let text = `${name}: ${statusWords(status)}`;
+  if (status !== 'OK' && since) text += ` since ${clockText(since)}`;
+  if (incidentNumber) text += `, we are working on it, incident ${incidentNumber}`;
+  return `${text}.`;
+}
+
+const OPEN_STATES = new Set<Incident['state']>(['NEW', 'IN_PROGRESS', 'ON_HOLD']);
+
+/**
+ * The open incident on each service: one on the service itself, else one on a CI that causes its
+ * status, else one on any of its CIs (oldest first within each).
+ * One listIncidents call per help desk for all the services asked; a help desk that fails only
+ * removes the "we are working on it" part.
+ */
+export async function openIncidentsByService(
+  helpdesks: { name: string; api: HelpdeskApi }[],
+  serviceIds: readonly string[],
+  snap: HealthSnapshot,
+  log: Logger,
+): Promise<Map<string, Incident>> {
+  const components = new Map(serviceIds.map((id) => [id, new Set(snap.topology.components(id))]));
+  const ciIds = [...new Set([...components.values()].flatMap((set) => [...set]))];
+  const found = await Promise.all(
+    helpdesks.map(async ({ name, api }) => {
+      try {
+        return await api.listIncidents({ serviceIds: [...serviceIds], ciIds, openOnly: true });
+      } catch (error) {
+        log.warn('help desk unavailable; incidents left out of the status text', { connector: name, error: String(error) });
+        return [];
+      }
+    }),
+  );
+  const incidents = found.flat().filter((i) => OPEN_STATES.has(i.state)).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  const out = new Map<string, Incident>();
+  for (const id of serviceIds) {
+    // Prefer a ticket on the service itself, then one on a CI that causes its status, then any of its CIs.
+    const causes = new Set(snap.evaluation.rootCauses(id).map((c) => c.ciId));
+    const ciOf = (incident: Incident) => snap.topology.correlate(incident.ci);
+    const found =
+      incidents.find((i) => i.serviceId === id) ??
+      incidents.find((i) => causes.has(ciOf(i) ?? '')) ??
+      incidents.find((i) => components.get(id)?.has(ciOf(i) ?? '') ?? false);
+    if (found) out.set(id, found);
+  }
+  return out;
+}
+
+export type KpiFlag = 'NORMAL' | 'SPIKE' | 'DROP' | 'UNKNOWN';
+
+export interface KpiReport {
+  name: string;
+  unit: string | null;
+  value: number | null;
+  baseline: number | null;
+  deviation: number | null;
+  flag: KpiFlag;
+  expression: string;
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** value / baseline − 1 beyond ±threshold% is a SPIKE or a DROP; missing data is UNKNOWN, never NORMAL. */
+export function kpiFlag(value: number | null, baseline: number | null, thresholdPercent: number): { deviation: number | null; flag: KpiFlag } {
+  if (value === null || baseline === null || baseline === 0) return { deviation: null, flag: 'UNKNOWN' };
+  const deviation = value / baseline - 1;
+  const limit = thresholdPercent / 100;
+  return { deviation, flag: deviation > limit ? 'SPIKE' : deviation < -limit ? 'DROP' : 'NORMAL' };
+}
+
+/**
+ * Reads a KPI: from the named monitor, or the first that answers. Several series add up (orders per
+ * minute across shop nodes). Without a baseline in the definition, the average over the last day.
+ */
+export async function readKpi(kpi: KpiDefinition, monitors: { name: string; api: MonitorApi }[], now: Date, log: Logger): Promise<KpiReport> {
+  const candidates = kpi.monitor ? monitors.filter((m) => m.name === kpi.monitor) : monitors;
+  let value: number | null = null;
+  let baseline = kpi.baseline;
+  for (const { name, api } of candidates) {
+    try {
+      const samples = await api.query(kpi.expression);
+      if (!samples || samples.length === 0) continue;
+      value = sum(samples.map((s) => s.value));
+      if (baseline === null) {
+        const series = await api.queryRange(kpi.expression, new Date(now.getTime() - DAY_MS), now, 900);
+        if (series && series.length > 0) {
+          // Sum the series per timestamp, then average over time: the same shape as `value`.
+          const byTime = new Map<number, number>();
+          for (const s of series) for (const sample of s) byTime.set(sample.timestamp, (byTime.get(sample.timestamp) ?? 0) + sample.value);
+          if (byTime.size > 0) baseline = sum([...byTime.values()]) / byTime.size;
+        }
+      }
+      break;
+    } catch (error) {
+      log.warn('KPI query failed', { connector: name, kpi: kpi.name, error: String(error) });
+    }
+  }
+  return { name: kpi.name, unit: kpi.unit, value, baseline, ...kpiFlag(value, baseline, kpi.threshold), expression: kpi.expression };
+}

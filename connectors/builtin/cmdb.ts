@@ -1,0 +1,34 @@
+import type { CmdbApi, Connector } from '../core/connector.js';
+import { BuiltinConfig, estateDirOf } from './config.js';
+import { loadCmdbEstate } from './estate-files.js';
+
+/**
+ * The builtin CMDB: the CIs and relations of the estate's cmdb.yaml, read once at start (a bad file
+ * stops the start with its path). Reads are in memory, so there is nothing to cache or batch.
+ */
+export const builtinCmdbConnector = {
+  type: 'builtin-cmdb',
+  kind: 'cmdb',
+  config: BuiltinConfig,
+  create(name, config, deps) {
+    const estate = loadCmdbEstate(estateDirOf(config, deps), name);
+    const byId = new Map(estate.cis.map((ci) => [ci.id, ci]));
+    // Callers get copies: a subgraph that mutates a result must not change the estate for everyone.
+    const api: CmdbApi = {
+      listCis: async () => structuredClone(estate.cis),
+      listRelations: async () => estate.relations.map((r) => ({ ...r })),
+      ciById: async (id) => {
+        const ci = byId.get(id);
+        return ci ? structuredClone(ci) : null;
+      },
+    };
+    return {
+      name,
+      kind: 'cmdb',
+      // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
+      forRequest: (_auth) => api,
+      healthCheck: async () => {},
+      dispose: async () => {},
+    };
+  },
+} satisfies Connector<BuiltinConfig, CmdbApi>;

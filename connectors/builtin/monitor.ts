@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+import type { Connector, MonitorApi } from '../core/connector.js';
+import { splitQualifiedId } from '../core/connector.js';
+import { ERRORS } from '../core/errors.js';
+import type { Alert } from '../core/model.js';
+import { BuiltinConfig, estateDirOf } from './config.js';
+import { loadMonitorEstate, toHint, type AlertDef } from './estate-files.js';
+import { createMetricQuery } from './metrics.js';
+import { openStore, withStoreErrors } from './store.js';
+
+/**
+ * The builtin monitor: the active alerts of the estate's monitor.yaml, with acknowledgements kept in
+ * SQLite (`builtin-monitor.sqlite` in the data directory) so they survive a restart.
+ *
+ * An acknowledgement row overrides what the estate says, in both directions: acknowledging stores
+ * the author, and unacknowledging an alert the estate ships as acknowledged stores "not
+ * acknowledged". Rows are keyed by the alert's native id because the estate's start times are
+ * relative (`{{now-15m}}`) and change at every start.
+ *
+ * No keyv cache in front: the data is in memory and one indexed SQLite read, and an acknowledgement
+ * must show in the very next snapshot.
+ */
+
+const MIGRATIONS = [
+  `CREATE TABLE ack (
+     alert_id     TEXT PRIMARY KEY,
+     acknowledged INTEGER NOT NULL CHECK (acknowledged IN (0, 1)),
+     author       TEXT NOT NULL,
+     comment      TEXT NOT NULL,
+     at           TEXT NOT NULL,
+     until        TEXT
+   )`,
+];
+
+interface AckRow {
+  alert_id: string;
+  acknowledged: 0 | 1;
+  author: string;
+  comment: string;
+  at: string;
+  until: string | null;
+}
+
+/** Prometheus refuses range queries with more points than this; so do we, instead of looping for ever. */
+const MAX_RANGE_POINTS = 11_000;
+
+export const builtinMonitorConnector = {
+  type: 'builtin-monitor',
+  kind: 'monitor',
+  config: BuiltinConfig,
+  create(name, config, deps) {
+    const estate = loadMonitorEstate(estateDirOf(config, deps), new Date());
+    const defs = new Map(estate.file.alerts.map((def) => [def.id, def]));
+    const watched = estate.watched.map((ciId) => ({ ciId }));
+    const metrics = createMetricQuery(estate.file);
+    const db = openStore(join(deps.dataDir, 'builtin-monitor.sqlite'), MIGRATIONS);
+    const selectAck = db.prepare<[string], AckRow>('SELECT * FROM ack WHERE alert_id = ?');
+    const selectAcks = db.prepare<[], AckRow>('SELECT * FROM ack');
+    const upsertAck = db.prepare<[AckRow]>(
+      `INSERT INTO ack (alert_id, acknowledged, author, comment, at, until)
+       VALUES (@alert_id, @acknowledged, @author, @comment, @at, @until)
+       ON CONFLICT (alert_id) DO UPDATE SET acknowledged = excluded.acknowledged, author = excluded.author,
+         comment = excluded.comment, at = excluded.at, until = excluded.until`,
+    );
+    const errorOptions = { extensions: { connector: name } };
+
+    function toAlert(def: AlertDef, row: AckRow | undefined, now: number): Alert {
+      // An acknowledgement with an `until` in the past has expired, as a silence does.
+      const live = row && (row.until === null || Date.parse(row.until) > now) ? row : undefined;
+      const ack = live
+        ? { acknowledged: live.acknowledged === 1, by: live.acknowledged === 1 ? live.author : null, at: live.acknowledged === 1 ? live.at : null, until: live.acknowledged === 1 ? live.until : null }
+        : { acknowledged: def.acknowledged, by: def.acknowledgedBy, at: def.acknowledgedAt, until: null };
+      return {
+        id: `${name}:${def.id}`,
+        connector: name,
+        tool: 'builtin',
+        severity: def.severity,
+        summary: def.summary,
+        description: def.description,
+        startsAt: def.startsAt,
+        acknowledged: ack.acknowledged,
+        acknowledgedBy: ack.by,
+        acknowledgedAt: ack.at,
+        acknowledgedUntil: ack.until,
+        inMaintenance: def.inMaintenance,
+        labels: { ...def.labels },
+        ci: toHint(def.ci),
+        url: null,
+      };
+    }
+
+    function defOf(alertId: string): AlertDef {
+      const parts = splitQualifiedId(alertId);
+      const def = parts?.connector === name ? defs.get(parts.nativeId) : undefined;
+      if (!def) throw ERRORS.NOT_FOUND.err(`${name}: no active alert ${alertId}`, errorOptions);
+      return def;
+    }
+
+    const api: MonitorApi = {
+      async snapshot() {
+        const rows = new Map(selectAcks.all().map((row) => [row.alert_id, row]));
+        const now = Date.now();
+        return {
+          alerts: [...defs.values()].map((def) => toAlert(def, rows.get(def.id), now)),
+          watched: watched.map((hint) => ({ ...hint })),
+          stale: false,
+        };
+      },
+      async alertById(id) {
+        const parts = splitQualifiedId(id);
+        const def = parts?.connector === name ? defs.get(parts.nativeId) : undefined;
+        return def ? toAlert(def, selectAck.get(def.id), Date.now()) : null;
+      },
+      async acknowledge(alertId, ack) {
+        const def = defOf(alertId);
+        if (ack.author.trim() === '') throw ERRORS.BAD_USER_INPUT.err('an acknowledgement needs an author', errorOptions);
+        let until: string | null = null;
+        if (ack.until !== undefined) {
+          const at = Date.parse(ack.until);
+          if (Number.isNaN(at)) throw ERRORS.BAD_USER_INPUT.err('until must be an ISO 8601 date-time', errorOptions);
+          if (at <= Date.now()) throw ERRORS.BAD_USER_INPUT.err('until must be in the future', errorOptions);
+          until = new Date(at).toISOString();
+        }
+        upsertAck.run({ alert_id: def.id, acknowledged: 1, author: ack.author, comment: ack.comment, at: new Date().toISOString(), until });
+        return toAlert(def, selectAck.get(def.id), Date.now());
+      },
+      async unacknowledge(alertId, author) {
+        const def = defOf(alertId);
+        upsertAck.run({ alert_id: def.id, acknowledged: 0, author, comment: '', at: new Date().toISOString(), until: null });
+        return toAlert(def, selectAck.get(def.id), Date.now());
+      },
+      async query(expr) {
+        return metrics.query(expr);
+      },
+      async queryRange(expr, start, end, stepSeconds) {
+        if (!(stepSeconds > 0)) throw ERRORS.BAD_USER_INPUT.err('step must be positive', errorOptions);
+        if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start) {
+          throw ERRORS.BAD_USER_INPUT.err('the range needs a valid start before its end', errorOptions);
+        }
+        if ((end.getTime() - start.getTime()) / 1000 / stepSeconds > MAX_RANGE_POINTS) {
+          throw ERRORS.LIMIT_EXCEEDED.err(`a range query may return at most ${MAX_RANGE_POINTS} points per series`, errorOptions);
+        }
+        return metrics.queryRange(expr, start, end, stepSeconds);
+      },
+    };
+
+    const guardedApi = withStoreErrors(name, api);
+    return {
+      name,
+      kind: 'monitor',
+      // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
+      forRequest: (_auth) => guardedApi,
+      healthCheck: async () => {
+        db.prepare('SELECT 1').get();
+      },
+      dispose: async () => {
+        db.close();
+      },
+    };
+  },
+} satisfies Connector<BuiltinConfig, MonitorApi>;

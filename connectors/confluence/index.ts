@@ -1,0 +1,65 @@
+import type { Connector, KnowledgeApi, RequestAuth } from '../core/connector.js';
+import { splitQualifiedId } from '../core/connector.js';
+import { createCachedReader } from '../core/cache.js';
+import type { Article, ArticleQuery } from '../core/model.js';
+import { createConfluenceClient } from './client.js';
+import { ConfluenceConfig } from './config.js';
+import { buildCql, pageToArticle, queryWords, resultToArticle, score, type MappingContext } from './mapping.js';
+
+export const confluenceConnector = {
+  type: 'confluence',
+  kind: 'knowledge',
+  config: ConfluenceConfig,
+  create(name, config, deps) {
+    const log = deps.log.child({ connector: name });
+    const client = createConfluenceClient(name, config, log);
+    const cachedRead = createCachedReader(deps.cache);
+    const ctx: MappingContext = { connector: name, siteBase: `${(config.uiUrl ?? config.baseUrl).replace(/\/+$/, '')}${config.contextPath}` };
+    const staleMs = 24 * 60 * 60_000;
+
+    async function search(query: ArticleQuery): Promise<Article[]> {
+      const words = queryWords([query.text, ...(query.ciNames ?? []), ...(query.serviceNames ?? [])], config.maxWords);
+      if (words.length === 0) return [];
+      const limit = Math.max(1, Math.min(query.limit, 50));
+      const answer = await client.search(buildCql(words, config.spaces), limit);
+      return answer.results
+        .flatMap((result, rank) => {
+          const article = resultToArticle(result, answer._links.base, score(rank, answer.results.length, result, words), ctx);
+          return article ? [article] : [];
+        })
+        .sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+    }
+
+    async function byId(id: string): Promise<Article | null> {
+      try {
+        return pageToArticle(await client.page(id), ctx);
+      } catch (error) {
+        if ((error as { extensions?: { code?: unknown } }).extensions?.code === 'NOT_FOUND') return null;
+        throw error;
+      }
+    }
+
+    return {
+      name,
+      kind: 'knowledge',
+      // Articles are read with the connector's own account: nothing here depends on the caller.
+      forRequest(_auth: RequestAuth): KnowledgeApi {
+        return {
+          async search(query) {
+            const key = `search:${JSON.stringify([query.text, query.ciNames ?? [], query.serviceNames ?? [], query.limit])}`;
+            return (await cachedRead(key, config.cacheTtlMs, staleMs, () => search(query))).value;
+          },
+          async articleById(id) {
+            const parts = splitQualifiedId(id);
+            if (!parts || parts.connector !== name || !/^\d+$/.test(parts.nativeId)) return null;
+            return (await cachedRead(`page:${parts.nativeId}`, config.cacheTtlMs, staleMs, () => byId(parts.nativeId))).value;
+          },
+        };
+      },
+      async healthCheck() {
+        await client.currentUser();
+      },
+      async dispose() {},
+    };
+  },
+} satisfies Connector<ConfluenceConfig, KnowledgeApi>;

@@ -1,0 +1,157 @@
+import type { ConfigurationItem, Relation } from './model.js';
+
+/**
+ * Reconciles the CIs of several CMDBs (ServiceNow, NetBox, the builtin estate…) into one topology.
+ *
+ * Matching: two CIs from different sources are the same thing when, for the FIRST rule in
+ * `rules.order` for which BOTH have a value, the values are equal (serial numbers and names compared
+ * case-insensitively, FQDNs also without a trailing dot). So with the default order
+ * serial → fqdn → name → ip, two servers with different serial numbers stay apart even if they
+ * share a name, and a database that listens on its host's IP never merges with the host (names are
+ * compared before IPs). A merged CI holds at most one CI per source: a source's own CIs are distinct.
+ *
+ * Merging: sources are given in priority order and the first source wins every conflict: the merged
+ * CI keeps the id, name, class, FQDN, IP and serial of its first member (later members only fill
+ * what is null) and, per attribute name, the first member's value. Tags are the union; every
+ * member's sourceLinks are kept, so the merged CI links into every tool that knows it.
+ *
+ * Relations are re-pointed to merged ids and deduplicated; relations between CIs that merged into
+ * one, and relations naming a CI their source did not list, are dropped. Should two unmatched CIs
+ * carry the same id, the later one becomes `<connector>/<id>` (see `ids` for the mapping).
+ */
+
+export type MatchRule = 'serial' | 'fqdn' | 'name' | 'ip';
+
+export interface ReconcileSource {
+  /** Connector instance name, e.g. `snow`. */
+  connector: string;
+  cis: ConfigurationItem[];
+  relations: Relation[];
+}
+
+export interface ReconcileRules {
+  order: MatchRule[];
+}
+
+export const DEFAULT_RULES: ReconcileRules = { order: ['serial', 'fqdn', 'name', 'ip'] };
+
+export interface Reconciled {
+  cis: ConfigurationItem[];
+  relations: Relation[];
+  /** connector → that source's CI id → merged CI id. */
+  ids: Record<string, Record<string, string>>;
+}
+
+function key(ci: ConfigurationItem, rule: MatchRule): string | null {
+  const raw = ci[rule]?.trim();
+  if (!raw) return null;
+  switch (rule) {
+    case 'fqdn':
+      return raw.toLowerCase().replace(/\.$/, '');
+    case 'ip':
+      return raw.replace(/\/\d+$/, '');
+    default:
+      return raw.toLowerCase();
+  }
+}
+
+/** The first rule both CIs have decides. */
+export function sameCi(a: ConfigurationItem, b: ConfigurationItem, order: MatchRule[]): boolean {
+  for (const rule of order) {
+    const x = key(a, rule);
+    const y = key(b, rule);
+    if (x !== null && y !== null) return x === y;
+  }
+  return false;
+}
+
+interface Group {
+  /** Creation order: the earliest matching group wins. */
+  order: number;
+  members: ConfigurationItem[];
+  connectors: Set<string>;
+}
+
+function merge(group: Group): ConfigurationItem {
+  const [first, ...rest] = group.members as [ConfigurationItem, ...ConfigurationItem[]];
+  const merged: ConfigurationItem = {
+    ...first,
+    tags: [...first.tags],
+    attributes: { ...first.attributes },
+    sourceLinks: [...first.sourceLinks],
+  };
+  for (const ci of rest) {
+    merged.fqdn ??= ci.fqdn;
+    merged.ip ??= ci.ip;
+    merged.serial ??= ci.serial;
+    for (const tag of ci.tags) if (!merged.tags.includes(tag)) merged.tags.push(tag);
+    for (const [name, value] of Object.entries(ci.attributes)) if (!(name in merged.attributes)) merged.attributes[name] = value;
+    for (const link of ci.sourceLinks) {
+      if (!merged.sourceLinks.some((l) => l.connector === link.connector && l.id === link.id)) merged.sourceLinks.push(link);
+    }
+  }
+  return merged;
+}
+
+export function reconcile(sources: ReconcileSource[], rules: ReconcileRules = DEFAULT_RULES): Reconciled {
+  const groups: Group[] = [];
+  /** rule → normalised value → groups having a member with it (candidates only; sameCi decides). */
+  const index = new Map<string, Group[]>();
+  const memberOf = new Map<ConfigurationItem, Group>();
+
+  for (const source of sources) {
+    for (const ci of source.cis) {
+      const candidates = new Set<Group>();
+      for (const rule of rules.order) {
+        const k = key(ci, rule);
+        if (k !== null) for (const g of index.get(`${rule}\u0000${k}`) ?? []) candidates.add(g);
+      }
+      const target = [...candidates]
+        .sort((a, b) => a.order - b.order)
+        .find((g) => !g.connectors.has(source.connector) && g.members.some((m) => sameCi(m, ci, rules.order)));
+      const group = target ?? { order: groups.length, members: [], connectors: new Set<string>() };
+      if (!target) groups.push(group);
+      group.members.push(ci);
+      group.connectors.add(source.connector);
+      memberOf.set(ci, group);
+      for (const rule of rules.order) {
+        const k = key(ci, rule);
+        if (k === null) continue;
+        const slot = `${rule}\u0000${k}`;
+        const list = index.get(slot) ?? [];
+        if (!list.includes(group)) list.push(group);
+        index.set(slot, list);
+      }
+    }
+  }
+
+  const mergedOf = new Map<Group, ConfigurationItem>();
+  const usedIds = new Set<string>();
+  const cis: ConfigurationItem[] = [];
+  for (const group of groups) {
+    const ci = merge(group);
+    if (usedIds.has(ci.id)) ci.id = `${[...group.connectors][0]}/${ci.id}`;
+    usedIds.add(ci.id);
+    mergedOf.set(group, ci);
+    cis.push(ci);
+  }
+
+  const ids: Record<string, Record<string, string>> = {};
+  const relations: Relation[] = [];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    const local = new Map<string, string>();
+    for (const ci of source.cis) local.set(ci.id, mergedOf.get(memberOf.get(ci)!)!.id);
+    ids[source.connector] = { ...ids[source.connector], ...Object.fromEntries(local) };
+    for (const r of source.relations) {
+      const parentId = local.get(r.parentId);
+      const childId = local.get(r.childId);
+      if (!parentId || !childId || parentId === childId) continue;
+      const k = `${parentId}\u0000${childId}\u0000${r.type}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      relations.push({ parentId, childId, type: r.type });
+    }
+  }
+  return { cis, relations, ids };
+}

@@ -1,0 +1,51 @@
+import type { CmdbApi, Connector, RequestAuth } from '../core/connector.js';
+import { createCachedReader } from '../core/cache.js';
+import type { ConfigurationItem, Relation } from '../core/model.js';
+import { createNetBoxClient } from './client.js';
+import { DEFAULT_ROLE_CLASS_MAP, NetBoxConfig } from './config.js';
+import { toTopology } from './mapping.js';
+
+/**
+ * NetBox as a CMDB: devices, virtual machines, clusters, IP addresses (for each CI's address and
+ * DNS name) and services. The five lists are read together and cached for minutes with
+ * stale-if-error; see mapping.ts for how they become CIs and relations.
+ */
+export const netboxConnector = {
+  type: 'netbox',
+  kind: 'cmdb',
+  config: NetBoxConfig,
+  create(name, config, deps) {
+    const log = deps.log.child({ connector: name });
+    const client = createNetBoxClient(name, config, log);
+    const cachedRead = createCachedReader(deps.cache);
+    const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, roleClassMap: { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap } };
+
+    async function fetchTopology(): Promise<{ cis: ConfigurationItem[]; relations: Relation[] }> {
+      const [devices, virtualMachines, clusters, ipAddresses, services] = await Promise.all([
+        client.devices(),
+        client.virtualMachines(),
+        client.clusters(),
+        client.ipAddresses(),
+        config.includeServices ? client.services() : Promise.resolve([]),
+      ]);
+      const topology = toTopology({ devices, virtualMachines, clusters, ipAddresses, services }, ctx);
+      log.info('netbox topology read', { cis: topology.cis.length, relations: topology.relations.length });
+      return topology;
+    }
+    const topology = async () => (await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology)).value;
+
+    const api: CmdbApi = {
+      listCis: async () => (await topology()).cis,
+      listRelations: async () => (await topology()).relations,
+      ciById: async (id) => (await topology()).cis.find((ci) => ci.id === id) ?? null,
+    };
+    return {
+      name,
+      kind: 'cmdb',
+      // NetBox is read with the connector's own token and is the same for every caller.
+      forRequest: (_auth: RequestAuth) => api,
+      healthCheck: () => client.ping(),
+      async dispose() {},
+    };
+  },
+} satisfies Connector<NetBoxConfig, CmdbApi>;

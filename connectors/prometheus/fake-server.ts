@@ -1,0 +1,244 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+
+/**
+ * A protocol-faithful fake of Alertmanager API v2 + Prometheus HTTP API v1 on one port, modelled on
+ * responses recorded from Alertmanager 0.25 / Prometheus 2.42 (fixtures/): `silencedBy` computed on
+ * every read, silences kept after DELETE as `expired`, 422 `{"code":602,…}` for a silence without
+ * comment/createdBy, 400 for an end before the start, 422 `{"code":601,…}` for a non-UUID id, 500
+ * "silence not found" for an unknown one, the `{status,data}` envelope with string sample values.
+ */
+
+export interface FakeAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  /** Inhibition is a rule in Alertmanager; the fake lets a test mark an alert inhibited directly. */
+  inhibitedBy?: string[];
+}
+
+interface Matcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export interface FakeSilence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+  updatedAt: string;
+  expired: boolean;
+}
+
+export interface FakePrometheusOptions {
+  /** Require these credentials (Basic) on every request. */
+  basic?: { username: string; password: string };
+  /** Require this bearer token on every request. */
+  token?: string;
+  alerts?: FakeAlert[];
+  /** Prometheus activeTargets (recorded shape). */
+  targets?: unknown[];
+}
+
+const fixture = (file: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'));
+
+/** The recorded alerts: TargetDown (ci_id label, IP instance), AlwaysFiring (ci label), DiskFull (db01:9100). */
+export function seedAlerts(): FakeAlert[] {
+  const recorded = [...(fixture('am-alerts-firing.json') as FakeAlert[]), ...(fixture('am-alerts-diskfull.json') as FakeAlert[])];
+  return recorded.map(({ labels, annotations, startsAt }) => ({ labels, annotations, startsAt }));
+}
+
+/** Alertmanager fingerprints are a hash of the sorted label set; any stable hash serves the protocol. */
+export function fingerprintOf(labels: Record<string, string>): string {
+  const canonical = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}\u0000${labels[k]}`)
+    .join('\u0001');
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+function matches(m: Matcher, labels: Record<string, string>): boolean {
+  const value = labels[m.name] ?? '';
+  const hit = m.isRegex ? new RegExp(`^(?:${m.value})$`).test(value) : value === m.value;
+  return m.isEqual ? hit : !hit;
+}
+
+/** `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`: the filter syntax of GET /api/v2/alerts. */
+function parseFilter(filter: string): Matcher | null {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(filter);
+  if (!m) return null;
+  const value = (m[3] ?? '').replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  return { name: m[1] ?? '', value, isRegex: m[2]?.includes('~') ?? false, isEqual: !m[2]?.startsWith('!') };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
+  const alerts: FakeAlert[] = options.alerts ?? seedAlerts();
+  const targets = options.targets ?? (fixture('prom-targets.json') as { data: { activeTargets: unknown[] } }).data.activeTargets;
+  const silences = new Map<string, FakeSilence>();
+  const requests: string[] = [];
+  const faults = createFaultScript();
+
+  const send = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+  };
+  const success = (res: ServerResponse, data: unknown): void => send(res, 200, { status: 'success', data });
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization ?? '';
+    if (options.basic) return header === `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`;
+    if (options.token) return header === `Bearer ${options.token}`;
+    return true;
+  };
+
+  const activeSilence = (s: FakeSilence, now = Date.now()) => !s.expired && Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now;
+  const silenceState = (s: FakeSilence) => (activeSilence(s) ? 'active' : s.expired || Date.parse(s.endsAt) <= Date.now() ? 'expired' : 'pending');
+  const silenceJson = (s: FakeSilence) => ({
+    id: s.id,
+    status: { state: silenceState(s) },
+    updatedAt: s.updatedAt,
+    comment: s.comment,
+    createdBy: s.createdBy,
+    endsAt: s.endsAt,
+    matchers: s.matchers,
+    startsAt: s.startsAt,
+  });
+  const alertJson = (a: FakeAlert) => {
+    const silencedBy = [...silences.values()].filter((s) => activeSilence(s) && s.matchers.every((m) => matches(m, a.labels))).map((s) => s.id);
+    const inhibitedBy = a.inhibitedBy ?? [];
+    return {
+      annotations: a.annotations,
+      endsAt: new Date(Date.now() + 4 * 60_000).toISOString(),
+      fingerprint: fingerprintOf(a.labels),
+      receivers: [{ name: 'null' }],
+      startsAt: a.startsAt,
+      status: { inhibitedBy, silencedBy, state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active' },
+      updatedAt: new Date().toISOString(),
+      generatorURL: 'http://prometheus.invalid/graph',
+      labels: a.labels,
+    };
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/api/v2/alerts') {
+      const filters = url.searchParams.getAll('filter').map(parseFilter);
+      if (filters.some((f) => f === null)) return send(res, 400, { code: 400, message: 'bad matcher format' });
+      const flag = (name: string) => url.searchParams.get(name) !== 'false';
+      const list = alerts
+        .filter((a) => filters.every((f) => f !== null && matches(f, a.labels)))
+        .map(alertJson)
+        .filter((a) =>
+          a.status.silencedBy.length ? flag('silenced') : a.status.inhibitedBy.length ? flag('inhibited') : flag('active'),
+        );
+      return send(res, 200, list);
+    }
+    if (method === 'GET' && path === '/api/v2/silences') return send(res, 200, [...silences.values()].map(silenceJson));
+    if (method === 'POST' && path === '/api/v2/silences') {
+      let body: Partial<FakeSilence>;
+      try {
+        body = JSON.parse(await readBody(req)) as Partial<FakeSilence>;
+      } catch {
+        return send(res, 400, { code: 400, message: 'parsing silence body failed' });
+      }
+      for (const field of ['matchers', 'startsAt', 'endsAt', 'createdBy', 'comment'] as const) {
+        if (!body[field]) return send(res, 422, { code: 602, message: `${field} in body is required` });
+      }
+      const now = Date.now();
+      const startsAt = Math.max(Date.parse(body.startsAt ?? ''), now);
+      const endsAt = Date.parse(body.endsAt ?? '');
+      if (!body.matchers?.length) return send(res, 400, 'Failed to create silence: at least one matcher required');
+      if (Number.isNaN(endsAt) || endsAt < startsAt) return send(res, 400, 'Failed to create silence: start time must be before end time');
+      const silence: FakeSilence = {
+        id: randomUUID(),
+        matchers: body.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual ?? true })),
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(endsAt).toISOString(),
+        createdBy: body.createdBy ?? '',
+        comment: body.comment ?? '',
+        updatedAt: new Date(now).toISOString(),
+        expired: false,
+      };
+      silences.set(silence.id, silence);
+      return send(res, 200, { silenceID: silence.id });
+    }
+    const one = /^\/api\/v2\/silence\/([^/]+)$/.exec(path);
+    if (one) {
+      const id = decodeURIComponent(one[1] ?? '');
+      if (!UUID.test(id)) return send(res, 422, { code: 601, message: `silenceID in path must be of type uuid: "${id}"` });
+      const silence = silences.get(id);
+      if (method === 'GET') return silence ? send(res, 200, silenceJson(silence)) : send(res, 404, undefined);
+      if (method === 'DELETE') {
+        if (!silence || silence.expired) return send(res, 500, 'silence not found');
+        silence.expired = true;
+        silence.endsAt = silence.updatedAt = new Date().toISOString();
+        return send(res, 200, undefined);
+      }
+    }
+    if (method === 'GET' && path === '/api/v2/status') return send(res, 200, { versionInfo: { version: '0.25.0' }, cluster: { status: 'disabled' } });
+
+    if (method === 'GET' && path === '/api/v1/targets') return success(res, { activeTargets: targets, droppedTargets: [] });
+    if (method === 'GET' && path === '/api/v1/status/buildinfo') return success(res, { version: '2.42.0' });
+    if (method === 'GET' && path === '/api/v1/rules') return send(res, 200, fixture('prom-rules.json'));
+    if (method === 'GET' && (path === '/api/v1/query' || path === '/api/v1/query_range')) {
+      const expr = url.searchParams.get('query') ?? '';
+      if (!expr || (expr.match(/\(/g) ?? []).length !== (expr.match(/\)/g) ?? []).length) {
+        return send(res, 400, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": parse error' });
+      }
+      if (path === '/api/v1/query_range') {
+        const start = Number(Date.parse(url.searchParams.get('start') ?? '')) / 1000;
+        const step = Number(url.searchParams.get('step'));
+        const up = (fixture('prom-query-up.json') as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+        const series = expr === 'up' ? up : [];
+        return success(res, {
+          resultType: 'matrix',
+          result: series.map((s) => ({ metric: s.metric, values: [0, 1, 2].map((i) => [start + i * step, s.value[1]]) })),
+        });
+      }
+      if (expr === 'up') return send(res, 200, fixture('prom-query-up.json'));
+      if (/^[0-9.]+\s*\/\s*0$/.test(expr)) return success(res, { resultType: 'scalar', result: [Date.now() / 1000, '+Inf'] });
+      return success(res, { resultType: 'vector', result: [] });
+    }
+    return send(res, 404, { code: 404, message: 'not found' });
+  }
+
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    void (async () => {
+      if (await faults.apply(req, res)) return;
+      if (!authorized(req)) return send(res, 401, 'Unauthorized');
+      return route(req, res, new URL(req.url ?? '/', 'http://fake'));
+    })().catch(() => {
+      if (!res.headersSent) send(res, 500, 'fake failed');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    alerts,
+    silences,
+    fail: faults.fail,
+    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
+    /** Requests whose `${method} ${path}` starts with this. */
+    count: (prefix: string) => requests.filter((r) => r.startsWith(prefix)).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type FakePrometheus = Awaited<ReturnType<typeof startFakePrometheus>>;

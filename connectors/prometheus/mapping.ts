@@ -1,0 +1,258 @@
+import type { Alert, CiHint, MetricSample, Severity } from '../core/model.js';
+import type { AmAlertDto, MatcherDto, QueryResultDto, RuleDto, SilenceDto, TargetDto } from './client.js';
+
+/** Pure Alertmanager/Prometheus DTO → model functions. */
+
+export interface MappingContext {
+  connector: string;
+  /** Alertmanager web UI root, no trailing slash. */
+  amUiUrl: string;
+  /** Prometheus web UI root, no trailing slash. */
+  promUiUrl: string;
+  ciIdLabels: string[];
+  hostLabels: string[];
+  severityLabel: string;
+  defaultSeverity: Severity;
+}
+
+export const TOOL = 'alertmanager';
+
+/**
+ * The `severity` label is free text; these are the spellings seen in common rule sets. An active alert
+ * is never OK, so `info`/`none` read as WARNING, the mildest problem; anything else gets the
+ * configured default.
+ */
+const SEVERITY_BY_LABEL: Record<string, Severity> = {
+  critical: 'CRITICAL',
+  crit: 'CRITICAL',
+  fatal: 'CRITICAL',
+  emergency: 'CRITICAL',
+  disaster: 'CRITICAL',
+  major: 'MAJOR',
+  error: 'MAJOR',
+  high: 'MAJOR',
+  minor: 'MINOR',
+  average: 'MINOR',
+  medium: 'MINOR',
+  warning: 'WARNING',
+  warn: 'WARNING',
+  low: 'WARNING',
+  info: 'WARNING',
+  informational: 'WARNING',
+  notice: 'WARNING',
+  none: 'WARNING',
+};
+
+export function severityOf(labels: Record<string, string>, ctx: Pick<MappingContext, 'severityLabel' | 'defaultSeverity'>): Severity {
+  const raw = labels[ctx.severityLabel]?.trim().toLowerCase();
+  return (raw && SEVERITY_BY_LABEL[raw]) || ctx.defaultSeverity;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** `host:port`, `[v6]:port`, `10.0.0.1:9100`, `db01` → a hint: IPs as `ip`, dotted names as `fqdn` too. */
+export function hostHint(value: string): CiHint {
+  let host = value.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
+  if (bracketed?.[1]) return { ip: bracketed[1].toLowerCase() };
+  // One colon is a port; several without brackets are a bare IPv6 address.
+  if ((host.match(/:/g) ?? []).length === 1) host = host.replace(/:\d*$/, '');
+  else if (host.includes(':')) return { ip: host.toLowerCase() };
+  host = host.replace(/\.$/, '');
+  if (host === '') return {};
+  if (IPV4.test(host)) return { ip: host };
+  return host.includes('.') ? { name: host, fqdn: host.toLowerCase() } : { name: host };
+}
+
+/**
+ * The explicit CI id comes from the first present `ciIdLabels`; the host from the first present
+ * `hostLabels`. Without a host label the CI label's value doubles as the name, because rule authors
+ * often write `ci: web01` meaning the host name rather than a CMDB id.
+ */
+export function ciHintFromLabels(labels: Record<string, string>, ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels'>): CiHint {
+  const ciId = firstLabel(labels, ctx.ciIdLabels);
+  const host = firstLabel(labels, ctx.hostLabels);
+  const hint: CiHint = host ? hostHint(host) : ciId ? { name: ciId } : {};
+  return ciId ? { ciId, ...hint } : hint;
+}
+
+function firstLabel(labels: Record<string, string>, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = labels[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Alertmanager matcher syntax: values are Go-quoted strings. */
+const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+/** `name="value"` filters selecting exactly this label set (for `GET /api/v2/alerts?filter=`). */
+export function labelFilters(labels: Record<string, string>): string[] {
+  return Object.keys(labels)
+    .sort()
+    .map((name) => `${name}=${quote(labels[name] ?? '')}`);
+}
+
+export function alertUrl(labels: Record<string, string>, ctx: Pick<MappingContext, 'amUiUrl'>): string {
+  return `${ctx.amUiUrl}/#/alerts?filter=${encodeURIComponent(`{${labelFilters(labels).join(',')}}`)}`;
+}
+
+export function graphUrl(expr: string, ctx: Pick<MappingContext, 'promUiUrl'>): string {
+  return `${ctx.promUiUrl}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=0`;
+}
+
+/** Silence matchers that select exactly this alert: one equality matcher per label. */
+export function silenceMatchers(labels: Record<string, string>): MatcherDto[] {
+  return Object.keys(labels)
+    .sort()
+    .map((name) => ({ name, value: labels[name] ?? '', isRegex: false, isEqual: true }));
+}
+
+/** Whether a silence's matchers select this label set (Alertmanager: all matchers must hold; regexes are anchored). */
+export function silenceMatches(silence: Pick<SilenceDto, 'matchers'>, labels: Record<string, string>): boolean {
+  return silence.matchers.every((m) => {
+    const value = labels[m.name] ?? '';
+    let hit: boolean;
+    if (m.isRegex) {
+      try {
+        hit = new RegExp(`^(?:${m.value})$`).test(value);
+      } catch {
+        return false;
+      }
+    } else hit = value === m.value;
+    return m.isEqual ? hit : !hit;
+  });
+}
+
+/**
+ * A silence that names the alert (`alertname=…`) with equality matchers only is someone acknowledging
+ * it (what `acknowledge` creates); any other silence (a regex, a whole job, no alertname) is a
+ * maintenance window that happens to mute it.
+ */
+export function isAckSilence(silence: Pick<SilenceDto, 'matchers'>): boolean {
+  return silence.matchers.some((m) => m.name === 'alertname') && silence.matchers.every((m) => m.isEqual && !m.isRegex);
+}
+
+/**
+ * acknowledged = muted by an acknowledging silence (Alertmanager's `silencedBy`; a silence we cannot
+ * see counts too); who and until come from the longest-lasting one. Muted only by maintenance
+ * silences → inMaintenance. Inhibited alerts stay unacknowledged: an inhibition is a rule, not a person.
+ */
+export function toAlert(dto: AmAlertDto, silences: ReadonlyMap<string, SilenceDto>, ctx: MappingContext): Alert {
+  const muting = dto.status.silencedBy.map((id) => silences.get(id));
+  const acks = muting.filter((s) => s === undefined || isAckSilence(s));
+  const silence = acks
+    .filter((s): s is SilenceDto => s !== undefined)
+    .sort((a, b) => Date.parse(b.endsAt) - Date.parse(a.endsAt))[0];
+  const acknowledged = acks.length > 0;
+  const alertname = dto.labels['alertname'] ?? 'alert';
+  return {
+    id: `${ctx.connector}:${dto.fingerprint}`,
+    connector: ctx.connector,
+    tool: TOOL,
+    severity: severityOf(dto.labels, ctx),
+    summary: dto.annotations['summary'] ?? dto.annotations['message'] ?? dto.annotations['description'] ?? alertname,
+    description: dto.annotations['description'] ?? null,
+    startsAt: dto.startsAt,
+    acknowledged,
+    acknowledgedBy: silence?.createdBy ?? null,
+    acknowledgedAt: silence?.startsAt ?? null,
+    acknowledgedUntil: silence?.endsAt ?? null,
+    inMaintenance: muting.some((s) => s !== undefined && !isAckSilence(s)),
+    labels: { ...dto.labels },
+    ci: ciHintFromLabels(dto.labels, ctx),
+    url: alertUrl(dto.labels, ctx),
+  };
+}
+
+/** Only active silences acknowledge anything; expired ones stay listed by Alertmanager. */
+export function activeSilences(silences: SilenceDto[]): Map<string, SilenceDto> {
+  return new Map(silences.filter((s) => s.status.state === 'active').map((s) => [s.id, s]));
+}
+
+/** Scrape targets are what Prometheus watches: one hint per distinct instance. */
+export function watchedFromTargets(targets: TargetDto[], ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels'>): CiHint[] {
+  const seen = new Map<string, CiHint>();
+  for (const target of targets) {
+    const hint = ciHintFromLabels(target.labels, ctx);
+    const key = JSON.stringify(hint);
+    if (Object.keys(hint).length > 0 && !seen.has(key)) seen.set(key, hint);
+  }
+  return [...seen.values()];
+}
+
+/** Prometheus encodes sample values as strings; Go spells infinities `+Inf`/`-Inf`. */
+export function sampleValue(raw: string): number {
+  if (raw === '+Inf' || raw === 'Inf') return Infinity;
+  if (raw === '-Inf') return -Infinity;
+  return Number(raw);
+}
+
+const sample = (labels: Record<string, string>, [timestamp, value]: [number, string]): MetricSample => ({
+  labels: { ...labels },
+  timestamp,
+  value: sampleValue(value),
+});
+
+/** Instant query → one sample per series (a range selector's matrix gives each series' last sample). */
+export function toSamples(result: QueryResultDto): MetricSample[] {
+  switch (result.resultType) {
+    case 'vector':
+      return result.result.map((r) => sample(r.metric, r.value));
+    case 'scalar':
+      return [sample({}, result.result)];
+    case 'matrix':
+      return result.result.flatMap((r) => {
+        const last = r.values[r.values.length - 1];
+        return last ? [sample(r.metric, last)] : [];
+      });
+    case 'string':
+      return [];
+  }
+}
+
+/** Range query → one array of samples per series. */
+export function toSeries(result: QueryResultDto): MetricSample[][] {
+  switch (result.resultType) {
+    case 'matrix':
+      return result.result.map((r) => r.values.map((v) => sample(r.metric, v)));
+    case 'vector':
+      return result.result.map((r) => [sample(r.metric, r.value)]);
+    case 'scalar':
+      return [[sample({}, result.result)]];
+    case 'string':
+      return [];
+  }
+}
+
+export interface AlertRule {
+  group: string;
+  name: string;
+  query: string;
+  /** Prometheus rule state: inactive, pending, firing. */
+  state: string;
+  /** ok, err, unknown. */
+  health: string;
+  severity: Severity;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  activeAlerts: number;
+  /** Deep link to the rule's expression in the Prometheus graph page. */
+  url: string;
+}
+
+export function toRule(group: string, dto: RuleDto, ctx: MappingContext): AlertRule {
+  return {
+    group,
+    name: dto.name,
+    query: dto.query,
+    state: dto.state ?? 'unknown',
+    health: dto.health ?? 'unknown',
+    severity: severityOf(dto.labels, ctx),
+    labels: { ...dto.labels },
+    annotations: { ...dto.annotations },
+    activeAlerts: dto.alerts.length,
+    url: graphUrl(dto.query, ctx),
+  };
+}

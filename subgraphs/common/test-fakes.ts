@@ -1,0 +1,280 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { graphql, type ExecutionResult } from 'graphql';
+import type { Viewer, ScopeRule, DrillLevel } from '../../authz/viewer.js';
+import type { PolicyStore } from '../../authz/policy.js';
+import type { ServiceCatalog, ServiceInfo } from '../../bsm/catalog.js';
+import type { CmdbApi, ConnectorInstance, HelpdeskApi, KnowledgeApi, MonitorApi, RequestAuth } from '../../connectors/core/connector.js';
+import { DEFAULT_IDENTIFICATION_RULES } from '../../connectors/core/correlate.js';
+import { ERRORS } from '../../connectors/core/errors.js';
+import { silentLogger } from '../../connectors/core/log.js';
+import type { Alert, Article, ConfigurationItem, Incident, Relation } from '../../connectors/core/model.js';
+import { subgraphTypeDefs } from '../../schema/subgraphs.js';
+import type { BaseContext, ConnectorSet, SubgraphDeps, SubgraphModule } from './module.js';
+import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
+
+/**
+ * In-memory connector instances, a catalog and viewers for the subgraph unit tests of cmdb,
+ * monitoring, helpdesk and knowledge. Each fake counts its calls so tests can assert that a denied
+ * action never reached the tool and that lookups are batched.
+ */
+
+export const unavailable = (connector: string) => ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable`, { extensions: { connector } });
+
+function instance<K extends keyof ConnectorSet, T>(name: string, kind: K, api: T): ConnectorInstance<T> {
+  return { name, kind, forRequest: () => api, healthCheck: async () => {}, dispose: async () => {} };
+}
+
+export const ci = (id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem => ({
+  id,
+  name: id,
+  class: 'server',
+  fqdn: null,
+  ip: null,
+  serial: null,
+  tags: [],
+  attributes: {},
+  sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id, url: null }],
+  ...fields,
+});
+
+export function fakeCmdb(name: string, cis: ConfigurationItem[], relations: Relation[] = [], options: { fail?: boolean } = {}) {
+  const calls = { listCis: 0 };
+  const api: CmdbApi = {
+    async listCis() {
+      calls.listCis += 1;
+      if (options.fail) throw unavailable(name);
+      return cis;
+    },
+    async listRelations() {
+      if (options.fail) throw unavailable(name);
+      return relations;
+    },
+    async ciById(id) {
+      return cis.find((c) => c.id === id) ?? null;
+    },
+  };
+  return { instance: instance(name, 'cmdb', api), calls };
+}
+
+export const alert = (connector: string, nativeId: string, fields: Partial<Alert> = {}): Alert => ({
+  id: `${connector}:${nativeId}`,
+  connector,
+  tool: 'alertmanager',
+  severity: 'MAJOR',
+  summary: `alert ${nativeId}`,
+  description: null,
+  startsAt: '2026-11-27T20:00:00.000Z',
+  acknowledged: false,
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  acknowledgedUntil: null,
+  inMaintenance: false,
+  labels: {},
+  ci: {},
+  url: `https://${connector}.invalid/alerts/${nativeId}`,
+  ...fields,
+});
+
+export function fakeMonitor(
+  name: string,
+  alerts: Alert[],
+  options: { fail?: boolean; failAck?: boolean; stale?: boolean; metrics?: Record<string, { labels?: Record<string, string>; value: number }[]> | null } = {},
+) {
+  const calls: { acknowledge: { id: string; author: string; comment: string; until?: string }[]; unacknowledge: string[]; query: string[] } = {
+    acknowledge: [],
+    unacknowledge: [],
+    query: [],
+  };
+  const state = new Map(alerts.map((a) => [a.id, a]));
+  const api: MonitorApi = {
+    async snapshot() {
+      if (options.fail) throw unavailable(name);
+      return { alerts: [...state.values()], watched: [], stale: options.stale ?? false };
+    },
+    async alertById(id) {
+      return state.get(id) ?? null;
+    },
+    async acknowledge(id, ack) {
+      calls.acknowledge.push({ id, ...ack });
+      if (options.failAck) throw ERRORS.UPSTREAM_REJECTED.err(`${name} refused`, { extensions: { connector: name } });
+      const current = state.get(id);
+      if (!current) throw ERRORS.NOT_FOUND.err('gone', { extensions: { connector: name } });
+      const updated = { ...current, acknowledged: true, acknowledgedBy: ack.author, acknowledgedAt: '2026-11-27T21:00:00.000Z', acknowledgedUntil: ack.until ?? null };
+      state.set(id, updated);
+      return updated;
+    },
+    async unacknowledge(id, author) {
+      calls.unacknowledge.push(`${id} by ${author}`);
+      const current = state.get(id);
+      if (!current) throw ERRORS.NOT_FOUND.err('gone', { extensions: { connector: name } });
+      const updated = { ...current, acknowledged: false, acknowledgedBy: null, acknowledgedAt: null, acknowledgedUntil: null };
+      state.set(id, updated);
+      return updated;
+    },
+    async query(expr) {
+      calls.query.push(expr);
+      if (options.metrics === undefined || options.metrics === null) return null;
+      return (options.metrics[expr] ?? []).map((m) => ({ labels: m.labels ?? {}, timestamp: 1_800_000_000, value: m.value }));
+    },
+    async queryRange() {
+      return null;
+    },
+  };
+  return { instance: instance(name, 'monitor', api), calls };
+}
+
+export const incident = (connector: string, nativeId: string, fields: Partial<Incident> = {}): Incident => ({
+  id: `${connector}:${nativeId}`,
+  connector,
+  tool: 'rt',
+  number: nativeId,
+  title: `incident ${nativeId}`,
+  description: null,
+  state: 'NEW',
+  priority: 'MODERATE',
+  ci: null,
+  serviceId: null,
+  assignee: null,
+  openedAt: '2026-11-27T20:00:00.000Z',
+  responseDue: null,
+  resolutionDue: null,
+  url: null,
+  linkedArticleIds: [],
+  ...fields,
+});
+
+const CLOSED = new Set(['RESOLVED', 'CLOSED', 'CANCELED']);
+
+export function fakeHelpdesk(name: string, incidents: Incident[], options: { fail?: boolean; noLinks?: boolean } = {}) {
+  const calls = { create: [] as string[], comment: [] as string[], link: [] as string[] };
+  const state = new Map(incidents.map((i) => [i.id, i]));
+  const byKey = new Map<string, string>();
+  let seq = 100;
+  const api: HelpdeskApi = {
+    async listIncidents(filter) {
+      if (options.fail) throw unavailable(name);
+      return [...state.values()].filter((i) => !filter.openOnly || !CLOSED.has(i.state));
+    },
+    async incidentById(id) {
+      if (options.fail) throw unavailable(name);
+      return state.get(id) ?? null;
+    },
+    async createIncident(input) {
+      calls.create.push(input.correlationId);
+      const existing = byKey.get(input.correlationId);
+      if (existing) return state.get(existing) as Incident;
+      seq += 1;
+      const created = incident(name, `INC00${seq}`, {
+        title: input.title,
+        description: input.description,
+        priority: input.priority,
+        ci: input.ciId ? { ciId: input.ciId } : null,
+        serviceId: input.serviceId,
+      });
+      state.set(created.id, created);
+      byKey.set(input.correlationId, created.id);
+      return created;
+    },
+    async comment(id, comment) {
+      calls.comment.push(`${id}: ${comment.text}`);
+      const current = state.get(id);
+      if (!current) throw ERRORS.NOT_FOUND.err('gone', { extensions: { connector: name } });
+      return current;
+    },
+    async linkArticle(id, article) {
+      calls.link.push(`${id} -> ${article.id}`);
+      return !options.noLinks;
+    },
+  };
+  return { instance: instance(name, 'helpdesk', api), calls, state };
+}
+
+export const article = (connector: string, nativeId: string, fields: Partial<Article> = {}): Article => ({
+  id: `${connector}:${nativeId}`,
+  connector,
+  tool: 'mediawiki',
+  title: `article ${nativeId}`,
+  snippet: '…',
+  url: `https://${connector}.invalid/wiki/${nativeId}`,
+  labels: [],
+  score: null,
+  ...fields,
+});
+
+export function fakeKnowledge(name: string, articles: Article[], options: { fail?: boolean } = {}) {
+  const calls = { search: [] as string[], byId: [] as string[] };
+  const api: KnowledgeApi = {
+    async search(query) {
+      calls.search.push(query.text);
+      if (options.fail) throw unavailable(name);
+      const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
+      return articles.filter((a) => words.some((w) => a.title.toLowerCase().includes(w))).slice(0, query.limit);
+    },
+    async articleById(id) {
+      calls.byId.push(id);
+      if (options.fail) throw unavailable(name);
+      return articles.find((a) => a.id === id) ?? null;
+    },
+  };
+  return { instance: instance(name, 'knowledge', api), calls };
+}
+
+/** Services with their components; servicesForCi is derived from them. */
+export function fakeCatalog(services: (Omit<ServiceInfo, 'childServiceIds' | 'tags' | 'consumers'> & { components: string[]; consumers?: string[] })[]): ServiceCatalog {
+  return {
+    services: async () => services.map(({ components: _components, consumers, ...s }) => ({ ...s, consumers: consumers ?? [], tags: [], childServiceIds: [] })),
+    componentIds: async (id) => services.find((s) => s.id === id)?.components ?? [],
+    servicesForCi: async (ciId) => services.filter((s) => s.components.includes(ciId)).map((s) => s.id),
+  };
+}
+
+export interface GrantSpec {
+  role: string;
+  actions?: string[];
+  scope?: ScopeRule[];
+  drillLevel?: DrillLevel;
+}
+
+export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): Viewer {
+  const full = grants.map((g) => ({ role: g.role, drillLevel: g.drillLevel ?? 'TELEMETRY', actions: g.actions ?? [], scope: g.scope ?? [{ kind: 'all' as const }] }));
+  return {
+    id,
+    anonymous: false,
+    roles: full.map((g) => g.role),
+    groups,
+    drillLevel: 'TELEMETRY',
+    actions: [...new Set(full.flatMap((g) => g.actions))],
+    scope: full.flatMap((g) => g.scope),
+    grants: full,
+  };
+}
+
+export function testDeps(connectors: Partial<ConnectorSet>, catalog: ServiceCatalog, maxPageSize = 200): SubgraphDeps {
+  return {
+    connectors: { monitor: [], cmdb: [], helpdesk: [], knowledge: [], ...connectors },
+    settings: { identification: DEFAULT_IDENTIFICATION_RULES, evaluatorIntervalMs: 60_000, maxPageSize },
+    estateDir: '/nonexistent',
+    dataDir: '/nonexistent',
+    log: silentLogger,
+    policy: {} as PolicyStore,
+    catalog,
+  };
+}
+
+
+const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups, requestId: 'test' });
+
+/**
+ * Runs an operation as the lead's server does (minus shield and HTTP): one context per request from
+ * the module, then the recorded partial errors appended to the response.
+ */
+export function createRunner<C extends BaseContext & PartialErrors>(module: SubgraphModule<C>) {
+  const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(module.name), resolvers: module.resolvers }]);
+  return async (who: Viewer, source: string, variableValues?: Record<string, unknown>): Promise<ExecutionResult & { data?: any }> => {
+    const contextValue = await module.createContext({ auth: auth(who), viewer: who, log: silentLogger });
+    const result = await graphql({ schema, source, contextValue, ...(variableValues ? { variableValues } : {}) });
+    return appendPartialErrors(result, contextValue);
+  };
+}
+
+export const codes = (result: ExecutionResult) => (result.errors ?? []).map((e) => e.extensions['code']);

@@ -1,0 +1,87 @@
+import type { GraphQLError } from 'graphql';
+import type { HelpdeskApi, KnowledgeApi } from '../../connectors/core/connector.js';
+import type { Incident } from '../../connectors/core/model.js';
+import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import { connectorError, type PartialErrors } from '../common/partial-errors.js';
+import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
+import { createTopologyAccess, type TopologyAccess } from '../common/topology.js';
+
+/** An incident as this subgraph serves it: the ticket, correlated to a CI and its services. */
+export interface IncidentView extends Incident {
+  /** The CI the identification rules map the ticket's CI field to; null when none. */
+  ciId: string | null;
+  /** Set when the CMDB failed and the ticket's CI matched none of the CIs we have. */
+  ciError: GraphQLError | null;
+  /** The ticket's own service first (when it names one), then every service of its CI. */
+  serviceIds: string[];
+}
+
+export interface DeskHandle {
+  name: string;
+  api: HelpdeskApi;
+  /** The desk's incidents, correlated; memoised per filter for the request, rejected with a client error. */
+  list(openOnly: boolean): Promise<IncidentView[]>;
+}
+
+export interface KnowledgeHandle {
+  name: string;
+  api: KnowledgeApi;
+}
+
+export interface HelpdeskContext extends BaseContext, PartialErrors {
+  desks: DeskHandle[];
+  /** For linkArticle: the article's title and URL are recorded with the link. */
+  knowledgeBases: KnowledgeHandle[];
+  topology: TopologyAccess;
+  scope: ScopeCheck;
+  enrich(incident: Incident): Promise<IncidentView>;
+  maxPageSize: number;
+}
+
+export function createHelpdeskContext(deps: SubgraphDeps, base: BaseContext): HelpdeskContext {
+  const cmdbs = deps.connectors.cmdb.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
+  const topology = createTopologyAccess(cmdbs, deps.settings.identification, base.log);
+  const scope = createScopeCheck(deps.catalog, base.viewer);
+
+  async function enrich(incident: Incident): Promise<IncidentView> {
+    const loaded = await topology.load();
+    const ciId = loaded.correlate(incident.ci);
+    const ciServices = ciId ? await scope.servicesForCi(ciId) : [];
+    const serviceIds = [...new Set([...(incident.serviceId ? [incident.serviceId] : []), ...ciServices])];
+    const ciError = ciId === null && incident.ci !== null ? (loaded.failures[0] ?? null) : null;
+    return { ...incident, ciId, ciError, serviceIds };
+  }
+
+  const desks = deps.connectors.helpdesk.map((instance): DeskHandle => {
+    const api = instance.forRequest(base.auth);
+    const lists = new Map<boolean, Promise<IncidentView[]>>();
+    return {
+      name: instance.name,
+      api,
+      list(openOnly) {
+        let found = lists.get(openOnly);
+        if (!found) {
+          found = api
+            .listIncidents({ openOnly })
+            .catch((error: unknown) => {
+              throw connectorError(instance.name, error, base.log);
+            })
+            .then((incidents) => Promise.all(incidents.map(enrich)));
+          lists.set(openOnly, found);
+        }
+        return found;
+      },
+    };
+  });
+
+  return {
+    ...base,
+    errors: [],
+    desks,
+    knowledgeBases: deps.connectors.knowledge.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) })),
+    topology,
+    scope,
+    enrich,
+    maxPageSize: deps.settings.maxPageSize,
+  };
+}

@@ -1,0 +1,44 @@
+import DataLoader from 'dataloader';
+import type { KnowledgeApi } from '../../connectors/core/connector.js';
+import { splitQualifiedId } from '../../connectors/core/connector.js';
+import type { Article } from '../../connectors/core/model.js';
+import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import { connectorError, type PartialErrors } from '../common/partial-errors.js';
+
+export interface KnowledgeHandle {
+  name: string;
+  api: KnowledgeApi;
+}
+
+export interface KnowledgeContext extends BaseContext, PartialErrors {
+  knowledgeBases: KnowledgeHandle[];
+  /** By tool-qualified id, routed by prefix; null for an unknown knowledge base or article. */
+  articleById: DataLoader<string, Article | null>;
+  maxPageSize: number;
+}
+
+export function createKnowledgeContext(deps: SubgraphDeps, base: BaseContext): KnowledgeContext {
+  const knowledgeBases = deps.connectors.knowledge.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
+  return {
+    ...base,
+    errors: [],
+    knowledgeBases,
+    // The connectors batch their own lookups; this one collapses repeats (the same article linked to
+    // many incidents of one answer) and routes each id to its knowledge base.
+    articleById: new DataLoader<string, Article | null>(async (ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const parts = splitQualifiedId(id);
+          const kb = parts && knowledgeBases.find((k) => k.name === parts.connector);
+          if (!kb) return null;
+          try {
+            return await kb.api.articleById(id);
+          } catch (error) {
+            return connectorError(kb.name, error, base.log);
+          }
+        }),
+      ),
+    ),
+    maxPageSize: deps.settings.maxPageSize,
+  };
+}

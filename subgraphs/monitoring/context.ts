@@ -1,0 +1,64 @@
+import type { GraphQLError } from 'graphql';
+import type { MonitorApi } from '../../connectors/core/connector.js';
+import type { Alert } from '../../connectors/core/model.js';
+import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import { connectorError, type PartialErrors } from '../common/partial-errors.js';
+import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
+import { createTopologyAccess, type Topology, type TopologyAccess } from '../common/topology.js';
+
+/** An alert as this subgraph serves it: the tool's alert, correlated to a CI. */
+export interface AlertView extends Alert {
+  /** The CI the identification rules map the alert to; null when unmapped. */
+  ciId: string | null;
+  /** Set when the CMDB failed and the alert matched none of the CIs we have: mapping unknown. */
+  ciError: GraphQLError | null;
+  stale: boolean;
+}
+
+export interface MonitorHandle {
+  name: string;
+  api: MonitorApi;
+  /** The monitor's alerts, correlated; memoised for the request, rejected with a client error. */
+  alerts(): Promise<AlertView[]>;
+}
+
+export interface MonitoringContext extends BaseContext, PartialErrors {
+  monitors: MonitorHandle[];
+  topology: TopologyAccess;
+  scope: ScopeCheck;
+  maxPageSize: number;
+}
+
+export function toAlertView(alert: Alert, stale: boolean, topology: Topology): AlertView {
+  const ciId = topology.correlate(alert.ci);
+  return { ...alert, ciId, ciError: ciId === null ? (topology.failures[0] ?? null) : null, stale };
+}
+
+export function createMonitoringContext(deps: SubgraphDeps, base: BaseContext): MonitoringContext {
+  const cmdbs = deps.connectors.cmdb.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
+  const topology = createTopologyAccess(cmdbs, deps.settings.identification, base.log);
+  const monitors = deps.connectors.monitor.map((instance): MonitorHandle => {
+    const api = instance.forRequest(base.auth);
+    let alerts: Promise<AlertView[]> | undefined;
+    return {
+      name: instance.name,
+      api,
+      alerts: () =>
+        (alerts ??= (async () => {
+          const snapshot = await api.snapshot().catch((error: unknown) => {
+            throw connectorError(instance.name, error, base.log);
+          });
+          const loaded = await topology.load();
+          return snapshot.alerts.map((alert) => toAlertView(alert, snapshot.stale, loaded));
+        })()),
+    };
+  });
+  return {
+    ...base,
+    errors: [],
+    monitors,
+    topology,
+    scope: createScopeCheck(deps.catalog, base.viewer),
+    maxPageSize: deps.settings.maxPageSize,
+  };
+}

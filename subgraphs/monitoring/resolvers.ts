@@ -1,0 +1,207 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { splitQualifiedId } from '../../connectors/core/connector.js';
+import { ERRORS } from '../../connectors/core/errors.js';
+import { SEVERITY_ORDER, type Status } from '../../connectors/core/model.js';
+import { checkFirst } from '../common/paging.js';
+import { connectorError, recordPartialError } from '../common/partial-errors.js';
+import { toAlertView, type AlertView, type MonitorHandle, type MonitoringContext } from './context.js';
+import { metricQueries, toMetric, type MetricView } from './metrics.js';
+
+interface AlertFilter {
+  minSeverity?: Status | null;
+  acknowledged?: boolean | null;
+  connectors?: string[] | null;
+  ciIds?: string[] | null;
+}
+
+const rank = (status: Status) => SEVERITY_ORDER.indexOf(status as (typeof SEVERITY_ORDER)[number]);
+
+/** Worst first; among equals the unacknowledged, then the longest-running, then by id for a stable order. */
+function worstFirst(a: AlertView, b: AlertView): number {
+  return (
+    rank(b.severity) - rank(a.severity) ||
+    Number(a.acknowledged) - Number(b.acknowledged) ||
+    a.startsAt.localeCompare(b.startsAt) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+/** Every (named) monitor's alerts; a monitor that fails adds its error and the others still count. */
+async function collect(ctx: MonitoringContext, info: GraphQLResolveInfo, names?: readonly string[] | null): Promise<AlertView[]> {
+  const monitors = names ? ctx.monitors.filter((m) => names.includes(m.name)) : ctx.monitors;
+  const results = await Promise.allSettled(monitors.map((m) => m.alerts()));
+  return results.flatMap((result, i) => {
+    if (result.status === 'fulfilled') return result.value;
+    recordPartialError(ctx, connectorError(monitors[i]?.name ?? 'monitor', result.reason, ctx.log), info);
+    return [];
+  });
+}
+
+async function servicesOf(ctx: MonitoringContext, alert: AlertView): Promise<string[]> {
+  return alert.ciId ? ctx.scope.servicesForCi(alert.ciId) : [];
+}
+
+/** Alerts whose services are all outside the viewer's scope are left out, not reported as errors. */
+async function visibleOnly(ctx: MonitoringContext, alerts: AlertView[]): Promise<AlertView[]> {
+  const keep = await Promise.all(alerts.map(async (alert) => ctx.scope.visible(await servicesOf(ctx, alert))));
+  return alerts.filter((_, i) => keep[i]);
+}
+
+function monitorOf(ctx: MonitoringContext, id: string): MonitorHandle | null {
+  const parts = splitQualifiedId(id);
+  return (parts && ctx.monitors.find((m) => m.name === parts.connector)) ?? null;
+}
+
+/** The alert by its tool-qualified id, from the snapshot or (a resolved one) from the tool. */
+async function findAlert(ctx: MonitoringContext, id: string): Promise<{ monitor: MonitorHandle; alert: AlertView } | null> {
+  const monitor = monitorOf(ctx, id);
+  if (!monitor) return null;
+  const active = (await monitor.alerts()).find((a) => a.id === id);
+  if (active) return { monitor, alert: active };
+  const alert = await monitor.api.alertById(id).catch((error: unknown) => {
+    throw connectorError(monitor.name, error, ctx.log);
+  });
+  return alert ? { monitor, alert: toAlertView(alert, false, await ctx.topology.load()) } : null;
+}
+
+async function visibleAlert(ctx: MonitoringContext, id: string): Promise<AlertView | null> {
+  const found = await findAlert(ctx, id);
+  if (!found || !(await ctx.scope.visible(await servicesOf(ctx, found.alert)))) return null;
+  return found.alert;
+}
+
+async function alerts(
+  _: unknown,
+  args: { filter?: AlertFilter | null; first?: number | null },
+  ctx: MonitoringContext,
+  info: GraphQLResolveInfo,
+): Promise<AlertView[]> {
+  const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
+  const filter = args.filter ?? {};
+  // UNKNOWN is not on the severity scale and no alert has it: as a minimum it filters nothing.
+  const min = filter.minSeverity && filter.minSeverity !== 'UNKNOWN' ? rank(filter.minSeverity) : -1;
+  const ciIds = filter.ciIds ? new Set(filter.ciIds) : null;
+  const matching = (await collect(ctx, info, filter.connectors)).filter(
+    (a) =>
+      rank(a.severity) >= min &&
+      (filter.acknowledged == null || a.acknowledged === filter.acknowledged) &&
+      (!ciIds || (a.ciId !== null && ciIds.has(a.ciId))),
+  );
+  return (await visibleOnly(ctx, matching)).sort(worstFirst).slice(0, first);
+}
+
+async function unmappedAlerts(_: unknown, args: { first?: number | null }, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<AlertView[]> {
+  const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
+  const all = await collect(ctx, info);
+  // With a CMDB down, "maps to no CI" is unproven for some alerts: say so rather than list them.
+  const unproven = all.find((a) => a.ciError);
+  if (unproven?.ciError) recordPartialError(ctx, unproven.ciError, info);
+  const unmapped = all.filter((a) => a.ciId === null && a.ciError === null);
+  return (await visibleOnly(ctx, unmapped)).sort(worstFirst).slice(0, first);
+}
+
+async function alertsOnCis(ctx: MonitoringContext, info: GraphQLResolveInfo, ciIds: ReadonlySet<string>): Promise<AlertView[]> {
+  const onCis = (await collect(ctx, info)).filter((a) => a.ciId !== null && ciIds.has(a.ciId));
+  return (await visibleOnly(ctx, onCis)).sort(worstFirst);
+}
+
+async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<MetricView[]> {
+  const topology = await ctx.topology.load();
+  const queries = metricQueries(ci.id, topology.byId.get(ci.id));
+  const perMonitor = await Promise.all(
+    ctx.monitors.map(async (monitor) => {
+      try {
+        // Ask the first expression alone: a monitor without a query language says so with null.
+        const [head, ...rest] = queries;
+        if (!head) return [];
+        const first = await monitor.api.query(head.expr);
+        if (first === null) return [];
+        const others = await Promise.all(rest.map(async (q) => ({ q, samples: (await monitor.api.query(q.expr)) ?? [] })));
+        return [{ q: head, samples: first }, ...others].flatMap(({ q, samples }) => samples.map((s) => toMetric(q, s)));
+      } catch (error) {
+        recordPartialError(ctx, connectorError(monitor.name, error, ctx.log), info);
+        return [];
+      }
+    }),
+  );
+  return perMonitor.flat();
+}
+
+function validateUntil(until: string | null | undefined): string | undefined {
+  if (until == null) return undefined;
+  const at = Date.parse(until);
+  if (Number.isNaN(at)) throw ERRORS.BAD_USER_INPUT.err('until must be an ISO 8601 date-time');
+  if (at <= Date.now()) throw ERRORS.BAD_USER_INPUT.err('until must be in the future');
+  return new Date(at).toISOString();
+}
+
+/**
+ * The alert a mutation acts on, once the viewer's right on it is checked: the alert's CI, the
+ * services that CI serves, and one role granting `alert:acknowledge` with one of them in scope.
+ * The tool is called only after this passes.
+ */
+async function alertToActOn(ctx: MonitoringContext, id: string): Promise<{ monitor: MonitorHandle; alert: AlertView }> {
+  const found = await findAlert(ctx, id);
+  if (!found) throw ERRORS.NOT_FOUND.err(`No alert ${id}`);
+  const services = await servicesOf(ctx, found.alert);
+  if (!(await ctx.scope.mayAct('alert:acknowledge', services))) {
+    ctx.log.warn('action denied', { action: 'alert:acknowledge', target: id, viewer: ctx.viewer.id, services });
+    throw ERRORS.FORBIDDEN.err('You may not acknowledge alerts on the services this alert concerns');
+  }
+  return found;
+}
+
+async function acknowledgeAlert(_: unknown, args: { id: string; comment: string; until?: string | null }, ctx: MonitoringContext): Promise<AlertView> {
+  const comment = args.comment.trim();
+  if (!comment) throw ERRORS.BAD_USER_INPUT.err('comment must not be empty');
+  const until = validateUntil(args.until);
+  const { monitor } = await alertToActOn(ctx, args.id);
+  const updated = await monitor.api
+    .acknowledge(args.id, { author: ctx.viewer.id, comment, ...(until ? { until } : {}) })
+    .catch((error: unknown) => {
+      throw connectorError(monitor.name, error, ctx.log);
+    });
+  ctx.log.info('alert acknowledged', { target: args.id, viewer: ctx.viewer.id, connector: monitor.name });
+  return toAlertView(updated, false, await ctx.topology.load());
+}
+
+async function unacknowledgeAlert(_: unknown, args: { id: string }, ctx: MonitoringContext): Promise<AlertView> {
+  const { monitor } = await alertToActOn(ctx, args.id);
+  const updated = await monitor.api.unacknowledge(args.id, ctx.viewer.id).catch((error: unknown) => {
+    throw connectorError(monitor.name, error, ctx.log);
+  });
+  ctx.log.info('alert unacknowledged', { target: args.id, viewer: ctx.viewer.id, connector: monitor.name });
+  return toAlertView(updated, false, await ctx.topology.load());
+}
+
+export const monitoringResolvers: GraphQLResolverMap<MonitoringContext> = {
+  Query: {
+    alerts,
+    alert: (_: unknown, args: { id: string }, ctx: MonitoringContext) => visibleAlert(ctx, args.id),
+    unmappedAlerts,
+  },
+  Mutation: { acknowledgeAlert, unacknowledgeAlert },
+  Alert: {
+    __resolveReference: (ref: { id: string }, ctx: MonitoringContext) => visibleAlert(ctx, ref.id),
+    source: (a: AlertView) => ({ tool: a.tool, connector: a.connector, url: a.url }),
+    labels: (a: AlertView) => Object.entries(a.labels).map(([name, value]) => ({ name, value })),
+    ci: (a: AlertView) => {
+      if (a.ciId !== null) return { id: a.ciId };
+      if (a.ciError) throw a.ciError;
+      return null;
+    },
+  },
+  ConfigurationItem: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    alerts: (ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) => alertsOnCis(ctx, info, new Set([ci.id])),
+    metrics,
+  },
+  Service: {
+    alerts: async (service: { id: string; componentIds?: string[] }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) => {
+      // The gateway passes componentIds (@requires); the catalog answers when called without them.
+      const components = service.componentIds ?? (await ctx.scope.componentIds(service.id));
+      return alertsOnCis(ctx, info, new Set(components));
+    },
+  },
+};

@@ -1,0 +1,64 @@
+import { servicesInScope } from '../../authz/scope.js';
+import type { MonitorApi } from '../../connectors/core/connector.js';
+import type { Incident } from '../../connectors/core/model.js';
+import type { HealthSnapshot, ServiceModel } from '../../bsm/model.js';
+import { createServiceReporter, type ServiceReporter } from '../../bsm/service-report.js';
+import { openIncidentsByService } from '../../bsm/views.js';
+import type { BaseContext, SubgraphDeps } from '../common/module.js';
+
+/**
+ * Per request: one health snapshot, one scope, one set of per-service numbers and one incident
+ * lookup, whatever the number of fields asking (a dashboard over all services costs one each).
+ */
+export interface ServicesRequest {
+  model: ServiceModel;
+  maxPageSize: number;
+  now: Date;
+  snapshot(): Promise<HealthSnapshot>;
+  /** Ids of the services the viewer may see (with their children). */
+  scope(): Promise<Set<string>>;
+  /** True when a scope rule covers everything, so CIs under no service are visible too. */
+  seesAll: boolean;
+  reporter(): Promise<ServiceReporter>;
+  /** The open incident on each visible service. */
+  incidents(): Promise<Map<string, Incident>>;
+  monitors: { name: string; api: MonitorApi }[];
+}
+
+export interface ServicesContext extends BaseContext {
+  services: ServicesRequest;
+}
+
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  return () => (value ??= make());
+}
+
+export function createServicesContext(deps: SubgraphDeps, model: ServiceModel, base: BaseContext, clock: () => Date): ServicesContext {
+  const now = clock();
+  const snapshot = memo(() => model.snapshot());
+  const scope = memo(async () => servicesInScope(base.viewer.scope, base.viewer.groups, await model.services()));
+  const reporter = memo(async () => {
+    const snap = await snapshot();
+    return createServiceReporter(model, snap.status, now);
+  });
+  const incidents = memo(async () => {
+    const [snap, visible] = await Promise.all([snapshot(), scope()]);
+    const helpdesks = deps.connectors.helpdesk.map((i) => ({ name: i.name, api: i.forRequest(base.auth) }));
+    return openIncidentsByService(helpdesks, [...visible], snap, base.log);
+  });
+  return {
+    ...base,
+    services: {
+      model,
+      maxPageSize: deps.settings.maxPageSize,
+      now,
+      snapshot,
+      scope,
+      seesAll: base.viewer.scope.some((rule) => rule.kind === 'all'),
+      reporter,
+      incidents,
+      monitors: deps.connectors.monitor.map((i) => ({ name: i.name, api: i.forRequest(base.auth) })),
+    },
+  };
+}

@@ -1,0 +1,393 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { DRILL_LEVELS } from '../../authz/viewer.js';
+import { ERRORS } from '../../connectors/core/errors.js';
+import type { Status } from '../../connectors/core/model.js';
+import { decrease, increase } from '../../bsm/engine/status.js';
+import type { EdgeMap, NodeRule, ReduceRule } from '../../bsm/engine/types.js';
+import { describeMap, describeRule, ruleKinds } from '../../bsm/engine-port.js';
+import type { HealthSnapshot } from '../../bsm/model.js';
+import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
+import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js';
+import type { SlaReport } from '../../bsm/sla.js';
+import { durationText } from '../../bsm/time.js';
+import { readKpi, serviceSentence } from '../../bsm/views.js';
+import type { ServicesContext, ServicesRequest } from './context.js';
+
+/**
+ * Resolvers of schema/services.graphql. Parents are references (`{ __typename, id }`); every field
+ * reads the request's one health snapshot. Scope: a service outside the viewer's scope is invisible:
+ * left out of lists, null as a root or entity lookup, never an error that says it exists.
+ */
+
+type Ref = { __typename: 'Service' | 'ConfigurationItem'; id: string };
+const serviceRef = (id: string): Ref => ({ __typename: 'Service', id });
+const ciRef = (id: string): Ref => ({ __typename: 'ConfigurationItem', id });
+
+const DEFAULT_PAGE = 50;
+
+function pageSize(first: number | null | undefined, fallback: number, max: number): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0) throw ERRORS.BAD_USER_INPUT.err('first must be a non-negative integer');
+  if (n > max) throw ERRORS.BAD_USER_INPUT.err(`first must be at most ${max}`);
+  return n;
+}
+
+/** Cursors are opaque: base64 of the offset of the last item returned. */
+export const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64');
+function decodeCursor(cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined) return -1;
+  const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (!match) throw ERRORS.BAD_USER_INPUT.err('after is not a cursor this list gave out');
+  return Number(match[1]);
+}
+
+function parseInstant(value: unknown, name: string): Date {
+  const date = typeof value === 'string' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) throw ERRORS.BAD_USER_INPUT.err(`${name} must be an ISO 8601 date-time`);
+  return date;
+}
+
+const duration = (seconds: number) => ({ seconds: Math.round(seconds), text: durationText(seconds) });
+
+function nodeRef(snap: HealthSnapshot, id: string): Ref {
+  return snap.topology.graph.nodes.get(id)?.kind === 'service' ? serviceRef(id) : ciRef(id);
+}
+
+async function visibleService(req: ServicesRequest, id: string): Promise<boolean> {
+  return req.model.definitions.byId.has(id) && (await req.scope()).has(id);
+}
+
+/** A CI is visible when it serves a visible service; CIs under no service only to a viewer who sees all. */
+async function visibleCi(req: ServicesRequest, id: string): Promise<boolean> {
+  const snap = await req.snapshot();
+  if (!snap.topology.graph.nodes.has(id) || snap.topology.graph.nodes.get(id)?.kind !== 'ci') return false;
+  if (req.seesAll) return true;
+  const scope = await req.scope();
+  return snap.topology.servicesAbove(id).some((s) => scope.has(s));
+}
+
+async function visibleRefs(req: ServicesRequest, snap: HealthSnapshot, ids: readonly string[]): Promise<Ref[]> {
+  const scope = await req.scope();
+  return ids.map((id) => nodeRef(snap, id)).filter((ref) => ref.__typename !== 'Service' || scope.has(ref.id));
+}
+
+interface RuleObject {
+  kind: string;
+  parameters: { name: string; value: string }[];
+  extraRules: RuleObject[];
+  text: string;
+}
+
+function ruleObject(rule: ReduceRule, extra: ReduceRule[] = []): RuleObject {
+  return {
+    kind: rule.kind,
+    parameters: Object.entries(rule)
+      .filter(([name, value]) => name !== 'kind' && value !== undefined)
+      .map(([name, value]) => ({ name, value: String(value) })),
+    extraRules: extra.map((r): RuleObject => ruleObject(r)),
+    text: [rule, ...extra].map(describeRule).join('; or worse: '),
+  };
+}
+
+function nodeRuleObject(rule: NodeRule) {
+  const obj = ruleObject(rule.main, rule.extra);
+  const options: string[] = [];
+  if (rule.options.unknownAs !== 'UNKNOWN') options.push(`unknown children count as ${rule.options.unknownAs}`);
+  if (rule.options.acknowledgedAsOk) options.push('acknowledged problems count as OK');
+  return { ...obj, text: options.length > 0 ? `${obj.text} (${options.join(', ')})` : obj.text };
+}
+
+function effectiveStatus(map: EdgeMap, status: Status): Status {
+  if (status === 'OK' || status === 'UNKNOWN') return status;
+  switch (map.kind) {
+    case 'identity':
+    case 'ignore':
+      return status;
+    case 'increase':
+      return increase(status, map.n);
+    case 'decrease':
+      return decrease(status, map.n);
+    case 'set':
+      return map.status;
+  }
+}
+
+function pathElements(snap: HealthSnapshot, path: readonly string[]) {
+  return path.map((id) => {
+    const node = snap.topology.graph.nodes.get(id);
+    return { id, name: node?.name ?? id, kind: node?.kind === 'service' ? 'SERVICE' : 'CI' };
+  });
+}
+
+function slaObject(report: SlaReport) {
+  return {
+    objective: report.objective,
+    windowDays: report.windowDays,
+    schedule: report.schedule,
+    availability: report.availability,
+    errorBudget: duration(report.errorBudgetSeconds),
+    errorBudgetLeft: duration(report.errorBudgetLeftSeconds),
+    timeToBreach: report.timeToBreachSeconds === null ? null : duration(report.timeToBreachSeconds),
+    breachAt: report.breachAt?.toISOString() ?? null,
+    breached: report.breached,
+  };
+}
+
+const emptyImpact: ServiceImpactReport = { revenuePerHourAtRisk: 0, usersAffected: 0, priorityScore: 0, calendarReason: null, calendarWeight: 1 };
+
+async function impactedServices(req: ServicesRequest, ciId: string) {
+  const snap = await req.snapshot();
+  const scope = await req.scope();
+  return snap.evaluation
+    .impact(ciId)
+    .filter((i) => scope.has(i.serviceId) && req.model.definitions.byId.has(i.serviceId))
+    .map((i) => impactedServiceObject(snap, i));
+}
+
+function impactedServiceObject(snap: HealthSnapshot, i: OutageImpact) {
+  return {
+    service: serviceRef(i.serviceId),
+    statusWith: i.statusWith,
+    statusWithout: i.statusWithout,
+    magnitude: i.magnitude,
+    path: pathElements(snap, i.path),
+  };
+}
+
+async function explanation(req: ServicesRequest, id: string) {
+  const snap = await req.snapshot();
+  const result = snap.evaluation.result(id);
+  if (!result) return { text: 'not evaluated', rule: 'none', causes: [] };
+  return { text: result.explanation.text, rule: result.explanation.rule, causes: await visibleRefs(req, snap, result.explanation.causeIds) };
+}
+
+async function statusHistory(req: ServicesRequest, id: string, args: { from: unknown; to?: unknown }) {
+  const from = parseInstant(args.from, 'from');
+  const to = args.to === null || args.to === undefined ? req.now : parseInstant(args.to, 'to');
+  const changes = await req.model.history.history(id, from, to);
+  return changes.map((c) => ({ at: c.at.toISOString(), from: c.from, to: c.to }));
+}
+
+async function statusSince(req: ServicesRequest, id: string): Promise<string | null> {
+  await req.snapshot(); // records the current status first, so "since" matches it
+  return req.model.statusSince(id)?.toISOString() ?? null;
+}
+
+const healthFields = {
+  status: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).status(ref.id),
+  statusSince: (ref: Ref, _: unknown, ctx: ServicesContext) => statusSince(ctx.services, ref.id),
+  acknowledged: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
+  inMaintenance: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
+  explanation: (ref: Ref, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
+  statusHistory: (ref: Ref, args: { from: unknown; to?: unknown }, ctx: ServicesContext) => statusHistory(ctx.services, ref.id, args),
+};
+
+function def(ctx: ServicesContext, id: string) {
+  const found = ctx.services.model.definition(id);
+  // Only reachable with a ref this subgraph handed out, so a missing definition is a bug, not input.
+  if (!found) throw ERRORS.INTERNAL_SERVER_ERROR.err('unknown service');
+  return found;
+}
+
+interface Filter {
+  status?: Status[] | null;
+  criticality?: string[] | null;
+  tag?: string | null;
+  text?: string | null;
+}
+
+export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
+  Query: {
+    async services(_: unknown, args: { filter?: Filter | null; first?: number | null; after?: string | null }, ctx: ServicesContext) {
+      const req = ctx.services;
+      const first = pageSize(args.first, DEFAULT_PAGE, req.maxPageSize);
+      const offset = decodeCursor(args.after) + 1;
+      const [scope, snap] = await Promise.all([req.scope(), req.snapshot()]);
+      const f = args.filter ?? {};
+      const text = f.text?.toLowerCase();
+      const matching = req.model.definitions.services.filter(
+        (d) =>
+          scope.has(d.id) &&
+          (!f.status || f.status.includes(snap.status(d.id))) &&
+          (!f.criticality || f.criticality.includes(d.criticality)) &&
+          (!f.tag || d.tags.includes(f.tag)) &&
+          (!text || [d.id, d.name, d.description ?? ''].some((s) => s.toLowerCase().includes(text))),
+      );
+      const page = matching.slice(offset, offset + first);
+      const hasNextPage = offset + first < matching.length;
+      return {
+        nodes: page.map((d) => serviceRef(d.id)),
+        totalCount: matching.length,
+        endCursor: hasNextPage && page.length > 0 ? encodeCursor(offset + page.length - 1) : null,
+        hasNextPage,
+      };
+    },
+    service: async (_: unknown, args: { id: string }, ctx: ServicesContext) => ((await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null),
+    async myServices(_: unknown, __: unknown, ctx: ServicesContext) {
+      const req = ctx.services;
+      const groups = new Set(ctx.viewer.groups);
+      const [scope, snap, incidents] = await Promise.all([req.scope(), req.snapshot(), req.incidents()]);
+      return req.model.definitions.services
+        .filter((d) => scope.has(d.id) && d.consumers.some((c) => groups.has(c)))
+        .map((d) => {
+          const status = snap.status(d.id);
+          const since = req.model.statusSince(d.id);
+          const incident = incidents.get(d.id)?.number ?? null;
+          return {
+            service: serviceRef(d.id),
+            status,
+            since: since?.toISOString() ?? null,
+            text: serviceSentence(d.name, status, since, isProblem(status) || status === 'UNKNOWN' ? incident : null),
+            incidentNumber: incident,
+          };
+        });
+    },
+    async outages(_: unknown, args: { first?: number | null }, ctx: ServicesContext) {
+      const req = ctx.services;
+      const first = pageSize(args.first, 20, req.maxPageSize);
+      const [scope, snap, reporter] = await Promise.all([req.scope(), req.snapshot(), req.reporter()]);
+      const ranked = await rankOutages(req.model, snap, { reporter, visible: (id) => scope.has(id) });
+      return ranked.slice(0, first).map((o) => ({
+        rank: o.rank,
+        ci: ciRef(o.ciId),
+        status: o.status,
+        impactedServices: o.impacts.map((i) => impactedServiceObject(snap, i)),
+        revenuePerHourAtRisk: o.revenuePerHourAtRisk,
+        usersAtRisk: o.usersAtRisk,
+        calendarReason: o.calendarReason,
+        timeToBreach: o.timeToBreachSeconds === null ? null : duration(o.timeToBreachSeconds),
+        breachAt: o.breachAt?.toISOString() ?? null,
+        priorityScore: o.priorityScore,
+        why: o.why,
+      }));
+    },
+    async businessImpact(_: unknown, __: unknown, ctx: ServicesContext) {
+      const req = ctx.services;
+      const [scope, snap, reporter] = await Promise.all([req.scope(), req.snapshot(), req.reporter()]);
+      const ids = req.model.definitions.services.map((d) => d.id).filter((id) => scope.has(id));
+      const statuses = ids.map((id) => snap.status(id));
+      const impacts = await Promise.all(ids.map(async (id) => ({ id, impact: (await reporter.impact(id)) ?? emptyImpact })));
+      const risks = await reporter.slaAtRisk(ids, 240 * 60);
+      return {
+        servicesTotal: ids.length,
+        servicesDown: statuses.filter((s) => s === 'MAJOR' || s === 'CRITICAL').length,
+        servicesDegraded: statuses.filter((s) => s === 'WARNING' || s === 'MINOR').length,
+        servicesUnknown: statuses.filter((s) => s === 'UNKNOWN').length,
+        revenuePerHourAtRisk: impacts.reduce((a, i) => a + i.impact.revenuePerHourAtRisk, 0),
+        usersAffected: impacts.reduce((a, i) => a + i.impact.usersAffected, 0),
+        slasAtRisk: risks.map(slaRiskObject),
+        ranked: impacts.filter((i) => i.impact.priorityScore > 0).sort((a, b) => b.impact.priorityScore - a.impact.priorityScore || a.id.localeCompare(b.id)),
+      };
+    },
+    async slaAtRisk(_: unknown, args: { horizonMinutes?: number | null }, ctx: ServicesContext) {
+      const req = ctx.services;
+      const horizon = args.horizonMinutes ?? 240;
+      if (!Number.isInteger(horizon) || horizon < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must be a non-negative integer');
+      const [scope, reporter] = await Promise.all([req.scope(), req.reporter()]);
+      const ids = req.model.definitions.services.map((d) => d.id).filter((id) => scope.has(id));
+      return (await reporter.slaAtRisk(ids, horizon * 60)).map(slaRiskObject);
+    },
+    ruleKinds: () => ruleKinds,
+    async viewer(_: unknown, __: unknown, ctx: ServicesContext) {
+      const v = ctx.viewer;
+      const kinds = [...new Set(v.scope.map((rule) => rule.kind.toUpperCase()))];
+      return {
+        id: v.id,
+        roles: v.roles,
+        groups: v.groups,
+        drillLevel: DRILL_LEVELS.includes(v.drillLevel) ? v.drillLevel : 'BUSINESS',
+        actions: v.actions,
+        scope: { kinds: kinds.length > 0 ? kinds : ['NONE'], services: [...(await ctx.services.scope())] },
+      };
+    },
+  },
+
+  BusinessImpact: {
+    topServices: (parent: { ranked: { id: string }[] }, args: { first?: number | null }, ctx: ServicesContext) =>
+      parent.ranked.slice(0, pageSize(args.first, 5, ctx.services.maxPageSize)).map((i) => serviceRef(i.id)),
+  },
+
+  HealthNode: {
+    __resolveType: (ref: Ref) => ref.__typename,
+  },
+
+  Service: {
+    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) => ((await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null),
+    ...healthFields,
+    name: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).name,
+    description: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).description,
+    criticality: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).criticality,
+    valueClass: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).valueClass,
+    owner: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).owner,
+    consumers: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).consumers,
+    tags: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).tags,
+    async summary(ref: Ref, _: unknown, ctx: ServicesContext) {
+      const req = ctx.services;
+      const status = (await req.snapshot()).status(ref.id);
+      const incident = isProblem(status) || status === 'UNKNOWN' ? ((await req.incidents()).get(ref.id)?.number ?? null) : null;
+      return serviceSentence(def(ctx, ref.id).name, status, req.model.statusSince(ref.id), incident);
+    },
+    impact: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await (await ctx.services.reporter()).impact(ref.id)) ?? emptyImpact,
+    async sla(ref: Ref, _: unknown, ctx: ServicesContext) {
+      const report = await (await ctx.services.reporter()).sla(ref.id);
+      return report ? slaObject(report) : null;
+    },
+    kpis: (ref: Ref, _: unknown, ctx: ServicesContext) =>
+      Promise.all(def(ctx, ref.id).kpis.map((k) => readKpi(k, ctx.services.monitors, ctx.services.now, ctx.log))),
+    rule: (ref: Ref, _: unknown, ctx: ServicesContext) => nodeRuleObject(def(ctx, ref.id).rule),
+    async dependencies(ref: Ref, _: unknown, ctx: ServicesContext) {
+      const snap = await ctx.services.snapshot();
+      return (snap.topology.graph.nodes.get(ref.id)?.edges ?? []).map((e) => ({
+        node: nodeRef(snap, e.childId),
+        relation: e.relation,
+        map: describeMap(e.map),
+        weight: e.weight,
+        effectiveStatus: effectiveStatus(e.map, snap.status(e.childId)),
+      }));
+    },
+    async dependents(ref: Ref, _: unknown, ctx: ServicesContext) {
+      const snap = await ctx.services.snapshot();
+      const scope = await ctx.services.scope();
+      return snap.topology.servicesAbove(ref.id).filter((id) => scope.has(id)).sort().map(serviceRef);
+    },
+    async tree(ref: Ref, args: { depth?: number | null }, ctx: ServicesContext) {
+      const maxDepth = args.depth ?? 5;
+      if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 20) throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
+      const snap = await ctx.services.snapshot();
+      const out: { node: Ref; name: string; depth: number; parentId: string | null; status: Status }[] = [];
+      const limit = ctx.services.maxPageSize * 20;
+      const walk = (id: string, depth: number, parentId: string | null, trail: Set<string>) => {
+        if (out.length >= limit) return;
+        const node = snap.topology.graph.nodes.get(id);
+        out.push({ node: nodeRef(snap, id), name: node?.name ?? id, depth, parentId, status: snap.status(id) });
+        if (depth >= maxDepth) return;
+        for (const e of node?.edges ?? []) if (!trail.has(e.childId)) walk(e.childId, depth + 1, id, new Set([...trail, e.childId]));
+      };
+      walk(ref.id, 0, null, new Set([ref.id]));
+      return out;
+    },
+    async rootCauses(ref: Ref, _: unknown, ctx: ServicesContext) {
+      const snap = await ctx.services.snapshot();
+      return snap.evaluation.rootCauses(ref.id).map((c) => {
+        const path = pathElements(snap, c.path);
+        return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
+      });
+    },
+    components: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).topology.components(ref.id).map(ciRef),
+    componentIds: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).topology.components(ref.id),
+  },
+
+  ConfigurationItem: {
+    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) => ((await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null),
+    ...healthFields,
+    impactedServices: (ref: Ref, _: unknown, ctx: ServicesContext) => impactedServices(ctx.services, ref.id),
+  },
+};
+
+function slaRiskObject(risk: { serviceId: string; report: SlaReport }) {
+  return {
+    service: serviceRef(risk.serviceId),
+    timeToBreach: duration(risk.report.timeToBreachSeconds ?? 0),
+    breachAt: (risk.report.breachAt ?? new Date()).toISOString(),
+  };
+}
