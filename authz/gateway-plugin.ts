@@ -230,7 +230,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
         },
 
         async responseForOperation(ctx) {
-          if (current.introspection !== 'filtered') return null;
+          if (current.introspection !== 'filtered' || !ctx.operation) return null;
           const roots = rootFieldNames(ctx.operation, ctx.document);
           if (!roots.some((name) => INTROSPECTION_FIELDS.has(name))) return null;
           const schema = introspectionSchemaFor(viewer);
@@ -267,7 +267,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
             });
           }
           const errors: GraphQLFormattedError[] = denied.map((d) => ({
-            message: `${errorCode === ERRORS.FORBIDDEN ? 'Forbidden' : 'Unauthenticated'}: ${d.field} needs drill level ${d.needs}`,
+            message: `${errorCode === ERRORS.FORBIDDEN ? 'Forbidden' : 'Unauthenticated'}: ${reason(d)}`,
             path: d.path,
             extensions: { code: errorCode.code, field: d.field, requiredLevel: d.needs },
           }));
@@ -278,8 +278,10 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
   };
 }
 
-const describe = (denied: Denial[]) =>
-  [...new Set(denied.map((d) => `${d.field} needs drill level ${d.needs}`))].join('; ');
+const reason = (d: Denial) =>
+  d.emptied ? `every field selected under ${d.field} needs drill level ${d.needs} or deeper` : `${d.field} needs drill level ${d.needs}`;
+
+const describe = (denied: Denial[]) => [...new Set(denied.map(reason))].join('; ');
 
 function forbiddenMutationError(forbidden: ForbiddenMutation[], code: typeof ERRORS.FORBIDDEN | typeof ERRORS.UNAUTHENTICATED, status: number): GraphQLError {
   const reasons = forbidden.map((f) => (f.action ? `${f.field} needs the action ${f.action}` : `${f.field} needs drill level ${f.needs}`));

@@ -42,6 +42,8 @@ export interface Denial {
   needs: DrillLevel;
   /** Name of the operation it belongs to (null for an anonymous operation). */
   operation: string | null;
+  /** True when the field itself is readable but every field selected under it was denied. */
+  emptied?: true;
 }
 
 export interface ForbiddenMutation {
@@ -74,6 +76,7 @@ interface Rel {
   path: string[];
   field: string;
   needs: DrillLevel;
+  emptied?: true;
 }
 type RelForbidden = Omit<ForbiddenMutation, 'operation'>;
 
@@ -151,7 +154,7 @@ function filterField(node: FieldNode, parent: GraphQLCompositeType, ctx: Ctx, ou
       kept.push({ ...node, selectionSet: placeholderSet() });
     } else {
       // The children's denials collapse into one for the parent: its whole answer is null.
-      out.denied.push({ path: [key], field, needs: leastNeeds(inner.denied) });
+      out.denied.push({ path: [key], field, needs: leastNeeds(inner.denied), emptied: true });
     }
     return;
   }

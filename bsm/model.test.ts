@@ -23,7 +23,7 @@ function tmp(prefix: string): string {
  * app → web, db, cluster (quorum 2 of node1..3), infra, and every desktop pool tagged vdi (selector).
  * infra → db. legacy → ghost (no CMDB knows it). m1 watches everything but db; m2 watches db.
  */
-function setup(options: { dataDir?: string } = {}) {
+function setup(options: { dataDir?: string; secondCmdb?: ReturnType<typeof fakeCmdb> } = {}) {
   const estateDir = tmp('sg-model-');
   mkdirSync(join(estateDir, 'services'));
   writeFileSync(
@@ -58,11 +58,11 @@ nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
   const m2 = fakeMonitor('m2', { watched: [{ fqdn: 'db.corp.example' }] });
   const model = createServiceModel({
     estateDir,
-    connectors: connectorSet({ monitor: [m1.instance, m2.instance], cmdb: [cmdb.instance] }),
+    connectors: connectorSet({ monitor: [m1.instance, m2.instance], cmdb: [cmdb.instance, ...(options.secondCmdb ? [options.secondCmdb.instance] : [])] }),
     settings: testSettings,
     log: silentLogger,
     cacheMs: 0,
-    ...options,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   cleanup.push(() => model.close());
   return { model, cmdb, m1, m2 };
@@ -139,6 +139,20 @@ describe('service model', () => {
     await Promise.all(Array.from({ length: 20 }, () => model.snapshot()));
     expect(m1.state.snapshots).toBe(1);
     expect(m2.state.snapshots).toBe(1);
+  });
+
+  it('merges several CMDBs into one topology, and keeps the last one of a CMDB that fails', async () => {
+    const snow = fakeCmdb('snow', {
+      cis: [ci('snow-42', { fqdn: 'db.corp.example', class: 'database' }), ci('san01', { class: 'storage' })],
+      relations: [{ parentId: 'snow-42', childId: 'san01', type: 'RUNS_ON' }],
+    });
+    const { model, m1 } = setup({ secondCmdb: snow });
+    m1.state.watched = [...m1.state.watched, { name: 'san01' }];
+    m1.state.alerts = [alert('m1', '7', { name: 'san01' }, 'MAJOR')];
+    expect(await model.componentIds('infra')).toEqual(['db', 'san01']);
+    expect(await statusOf(model, 'infra')).toBe('MAJOR');
+    snow.state.down = true;
+    expect(await model.componentIds('infra')).toEqual(['db', 'san01']);
   });
 
   it('implements the service catalog', async () => {

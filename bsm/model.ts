@@ -2,6 +2,7 @@ import type { ServiceCatalog, ServiceInfo } from './catalog.js';
 import type { RequestAuth } from '../connectors/core/connector.js';
 import { createCorrelator, type Correlator } from '../connectors/core/correlate.js';
 import type { Logger } from '../connectors/core/log.js';
+import { reconcile } from '../connectors/core/reconcile.js';
 import { SEVERITY_ORDER, type Alert, type ConfigurationItem, type MonitorSnapshot, type Relation, type Severity, type Status } from '../connectors/core/model.js';
 import type { ConnectorSet, RuntimeSettings } from '../subgraphs/common/module.js';
 import { loadServiceDefinitions, type ServiceDefinition, type ServiceDefinitions, type SelectorDefinition } from './definitions.js';
@@ -201,6 +202,11 @@ interface MonitorReading {
   lastGood: MonitorSnapshot | null;
 }
 
+function earliest(times: number[]): Date | null {
+  const valid = times.filter(Number.isFinite);
+  return valid.length > 0 ? new Date(Math.min(...valid)) : null;
+}
+
 /** CI leaf states from the monitors' readings. A CI is never OK unless a working monitor says so. */
 export function buildLeaves(topology: Topology, readings: MonitorReading[]): Map<string, CiLeaf> {
   const alertsByCi = new Map<string, Alert[]>();
@@ -249,7 +255,7 @@ export function buildLeaves(topology: Topology, readings: MonitorReading[]): Map
         acknowledged: alerts.every((a) => a.acknowledged),
         inMaintenance: alerts.every((a) => a.inMaintenance),
         reason: `${worst.severity} alert "${worst.summary}" from ${worst.connector}${more}${staleNote}`,
-        since: new Date(Math.min(...atWorst.map((a) => Date.parse(a.startsAt)).filter(Number.isFinite))),
+        since: earliest(atWorst.map((a) => Date.parse(a.startsAt))),
         alerts,
       });
     } else if (lost) {
@@ -296,32 +302,25 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
   };
 
   const topology = singleFlight(async () => {
-    const cis: ConfigurationItem[] = [];
-    const relations: Relation[] = [];
-    const seen = new Set<string>();
     await Promise.all(
       connectors.cmdb.map(async (instance) => {
         try {
           const api = instance.forRequest(SYSTEM_AUTH);
-          const [c, r] = await Promise.all([api.listCis(), api.listRelations()]);
-          lastGoodCmdb.set(instance.name, { cis: c, relations: r });
+          const [cis, relations] = await Promise.all([api.listCis(), api.listRelations()]);
+          lastGoodCmdb.set(instance.name, { cis, relations });
         } catch (error) {
           log.warn('cmdb unavailable; using its last topology', { connector: instance.name, error: String(error) });
         }
       }),
     );
-    // Config order decides which CMDB wins when two know the same CI id.
-    for (const instance of connectors.cmdb) {
+    // Config order is priority order; with several CMDBs the same thing known to two is merged into
+    // one CI, as the cmdb subgraph does, so both subgraphs speak of the same ids.
+    const sources = connectors.cmdb.flatMap((instance) => {
       const data = lastGoodCmdb.get(instance.name);
-      if (!data) continue;
-      for (const ci of data.cis) {
-        if (seen.has(ci.id)) continue;
-        seen.add(ci.id);
-        cis.push(ci);
-      }
-      relations.push(...data.relations);
-    }
-    return buildTopology(definitions, cis, relations, settings, log);
+      return data ? [{ connector: instance.name, ...data }] : [];
+    });
+    const merged = sources.length > 1 ? reconcile(sources) : { cis: sources[0]?.cis ?? [], relations: sources[0]?.relations ?? [] };
+    return buildTopology(definitions, merged.cis, merged.relations, settings, log);
   });
 
   const snapshot = singleFlight(async (): Promise<HealthSnapshot> => {

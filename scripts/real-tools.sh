@@ -6,6 +6,7 @@
 #   bash scripts/real-tools.sh start     # write configs, start, wait until ready
 #   bash scripts/real-tools.sh stop      # kill the pids it recorded (never by name)
 #   bash scripts/real-tools.sh env       # print the endpoints as env vars for the tests
+#   bash scripts/real-tools.sh running   # print the selected services that are running
 #
 # Select services with REAL_TOOLS (default: all six). Endpoints after `start`:
 #   Prometheus    http://127.0.0.1:19090      Alertmanager http://127.0.0.1:19093
@@ -306,6 +307,11 @@ do_stop() {
   done
 }
 
+do_running() { # names of the selected services whose recorded pid is alive
+  local s
+  for s in $SERVICES; do if running "$W/$s/pid"; then echo "$s"; fi; done
+}
+
 do_env() {
   want prometheus && echo "REAL_PROMETHEUS_URL=http://127.0.0.1:19090"
   want alertmanager && echo "REAL_ALERTMANAGER_URL=http://127.0.0.1:19093"
@@ -321,5 +327,6 @@ case "${1:-}" in
   start) do_start ;;
   stop) do_stop ;;
   env) do_env ;;
-  *) echo "usage: $0 install|start|stop|env   (REAL_TOOLS=\"$SERVICES\")" >&2; exit 2 ;;
+  running) do_running ;;
+  *) echo "usage: $0 install|start|stop|env|running   (REAL_TOOLS=\"$SERVICES\")" >&2; exit 2 ;;
 esac

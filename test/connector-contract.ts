@@ -33,12 +33,15 @@
  * - `secrets`: credentials in the config; no error may contain them, nor the fake's URL/host:port.
  * - `searchText` (knowledge): words that find at least one article in the fake's fixtures.
  *
- * Checks for every kind: 8 concurrent reads cost no more upstream calls than one; 401 →
- * UPSTREAM_AUTH_FAILED with `extensions.connector`; 503 then 200 (and 429 with Retry-After then 200)
- * on a read succeeds; timeout and invalid JSON → UPSTREAM_UNAVAILABLE; no secret or URL in any error;
- * stale-if-error after a good read; a missing object → null. Monitor and helpdesk also: a failing
- * write is reported and never retried. Plus the kind's own checks (well-formed CIs/relations,
- * helpdesk create → incidentById and idempotent create, scored knowledge articles with a source).
+ * Checks for every kind (the read is monitor `snapshot()`, cmdb `listCis()`, helpdesk
+ * `listIncidents({openOnly})`, knowledge `search({text: searchText})`): 8 concurrent reads cost no more
+ * upstream calls than one; 401 → UPSTREAM_AUTH_FAILED with `extensions.connector`; 503 then 200 (and
+ * 429 with Retry-After then 200) on a read succeeds; timeout, invalid JSON and 500 →
+ * UPSTREAM_UNAVAILABLE; no secret or URL in any error; stale-if-error after a good read; a missing
+ * object → null. Monitor and helpdesk also: a write (acknowledge the first alert / create an
+ * incident) whose first `writeMethod` request (default POST) answers 503 is reported and that request
+ * is sent once only. Plus the kind's own checks (well-formed CIs/relations, helpdesk create →
+ * incidentById and idempotent create, scored knowledge articles with a source, well-formed alerts).
  * `skip` names checks a tool cannot support (say why at the call site).
  */
 import { describe, expect, it } from 'vitest';

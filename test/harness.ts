@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
 import { startServicegraph, type Running } from '../gateway/app.js';
-import { silentLogger } from '../connectors/core/log.js';
+import { silentLogger, type Logger } from '../connectors/core/log.js';
 import { internalKey, signIdentity } from '../subgraphs/common/internal-token.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 
@@ -17,6 +17,8 @@ export const ROOT = resolve(import.meta.dirname, '..');
 
 export interface Stack extends Running {
   dataDir: string;
+  /** The JSON-lines audit log of this stack. */
+  auditFile: string;
   token(roles: string | string[], options?: { sub?: string; groups?: string[]; expiresIn?: string }): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
@@ -26,7 +28,7 @@ export interface Stack extends Running {
   subgraph(name: SubgraphName, query: string, options?: { roles?: string[]; variables?: Record<string, unknown>; token?: string | null }): Promise<{ status: number; body: any }>;
 }
 
-export function writeTestConfig(dir: string, extra = ''): string {
+export function writeTestConfig(dir: string, extra = '', policyFile = join(ROOT, 'policy/demo.yaml')): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
@@ -34,7 +36,7 @@ export function writeTestConfig(dir: string, extra = ''): string {
 subgraphs: { mode: local, basePort: 0 }
 estate: ${join(ROOT, 'estate/demo')}
 dataDir: ${join(dir, 'data')}
-policy: ${join(ROOT, 'policy/demo.yaml')}
+policy: ${policyFile}
 auth: { issuer: servicegraph-demo, audience: servicegraph, secret: "\${SG_TEST_JWT_SECRET}" }
 internalAuth: { secret: "\${SG_TEST_INTERNAL_SECRET}" }
 introspection: true
@@ -66,10 +68,10 @@ export async function signTestToken(
     .sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
 }
 
-export async function startStack(options: { dir?: string; extraConfig?: string } = {}): Promise<Stack> {
+export async function startStack(options: { dir?: string; extraConfig?: string; policyFile?: string; log?: Logger } = {}): Promise<Stack> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'servicegraph-'));
-  const configFile = writeTestConfig(dir, options.extraConfig);
-  const running = await startServicegraph({ configFile, env: testEnv, log: silentLogger });
+  const configFile = writeTestConfig(dir, options.extraConfig, options.policyFile);
+  const running = await startServicegraph({ configFile, env: testEnv, log: options.log ?? silentLogger });
   const post = async (url: string, body: unknown, headers: Record<string, string>) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const text = await res.text();
@@ -78,6 +80,7 @@ export async function startStack(options: { dir?: string; extraConfig?: string }
   return {
     ...running,
     dataDir: join(dir, 'data'),
+    auditFile: join(dir, 'audit.log'),
     async close() {
       await running.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../connectors/core/errors.js';
 import type { EdgeMap, GraphNode, HealthGraph, LeafState, ReduceRule } from './types.js';
 import { CRITICAL, OK, UNKNOWN, code } from './status.js';
-import { mapCode, reduceCodes, validateMap, validateRule } from './rules.js';
+import { reduceCodes, validateMap, validateRule } from './rules.js';
 
 /**
  * The evaluator's machinery: the graph compiled into flat arrays in topological order (children
@@ -28,16 +28,57 @@ export interface Index {
   start: Int32Array;
   child: Int32Array;
   weight: Float64Array;
-  map: EdgeMap[];
+  /** Edge maps as numbers, so the hot loop reads typed arrays: see mapEdge. */
+  mapKind: Uint8Array;
+  mapArg: Uint8Array;
   parentStart: Int32Array;
   parent: Int32Array;
   hasExclusive: Uint8Array;
+  /** Every counted edge of the node is identity: its raw child codes are already the mapped values. */
+  allIdentity: Uint8Array;
   /** Scratch space sized to the widest fan-out (the engine is synchronous, so one set suffices). */
   raw: Uint8Array;
   tmp: Uint8Array;
   vals: Uint8Array;
+  kids: Uint8Array;
+  /** Propagation overlay: overlay[i] is valid where stamp[i] is the current epoch. */
+  overlay: Uint8Array;
+  stamp: Uint32Array;
   queued: Uint32Array;
   epoch: { n: number };
+}
+
+const MAP_IDENTITY = 0;
+const MAP_INCREASE = 1;
+const MAP_DECREASE = 2;
+const MAP_SET = 3;
+
+/** mapCode of rules.ts over the compiled edge: maps apply to problems only and clamp to OK..CRITICAL. */
+export function mapEdge(ix: Index, e: number, c: number): number {
+  if (c === OK) return OK;
+  switch (ix.mapKind[e]) {
+    case MAP_INCREASE:
+      return Math.min(CRITICAL, c + (ix.mapArg[e] as number));
+    case MAP_DECREASE:
+      return Math.max(OK, c - (ix.mapArg[e] as number));
+    case MAP_SET:
+      return ix.mapArg[e] as number;
+    default:
+      return c;
+  }
+}
+
+function compileMap(map: EdgeMap): [number, number] {
+  switch (map.kind) {
+    case 'increase':
+      return [MAP_INCREASE, map.n];
+    case 'decrease':
+      return [MAP_DECREASE, map.n];
+    case 'set':
+      return [MAP_SET, code(map.status)];
+    default:
+      return [MAP_IDENTITY, 0];
+  }
 }
 
 export interface State {
@@ -79,19 +120,28 @@ export function findCycle(graph: HealthGraph): string[] | null {
 
 /** Every problem of a graph at once: dangling edges, cycles, bad rules, maps and weights. */
 export function validateGraph(graph: HealthGraph): string[] {
+  const problems = localProblems(graph);
+  if (problems.length === 0) {
+    const cycle = findCycle(graph);
+    if (cycle) problems.push(cycleProblem(cycle));
+  }
+  return problems;
+}
+
+const cycleProblem = (cycle: string[]) => `cycle: ${cycle.join(' → ')}`;
+
+/** Problems visible node by node (everything but cycles); kept allocation-free on the happy path. */
+function localProblems(graph: HealthGraph): string[] {
   const problems: string[] = [];
   for (const [id, node] of graph.nodes) {
     if (node.id !== id) problems.push(`${id}: node id is ${JSON.stringify(node.id)}`);
-    for (const rule of [node.rule.main, ...node.rule.extra]) problems.push(...validateRule(rule).map((p) => `${id}: ${p}`));
+    for (const p of validateRule(node.rule.main)) problems.push(`${id}: ${p}`);
+    for (const rule of node.rule.extra) for (const p of validateRule(rule)) problems.push(`${id}: ${p}`);
     for (const edge of node.edges) {
       if (!graph.nodes.has(edge.childId)) problems.push(`${id}: child ${edge.childId} is not in the graph`);
-      problems.push(...validateMap(edge.map).map((p) => `${id} → ${edge.childId}: ${p}`));
-      if (!(Number.isFinite(edge.weight) && edge.weight >= 0)) problems.push(`${id} → ${edge.childId}: weight must be a number ≥ 0`);
+      if (edge.map.kind !== 'identity') for (const p of validateMap(edge.map)) problems.push(`${id} → ${edge.childId}: ${p}`);
+      if (!(edge.weight >= 0 && edge.weight < Infinity)) problems.push(`${id} → ${edge.childId}: weight must be a number ≥ 0`);
     }
-  }
-  if (problems.length === 0) {
-    const cycle = findCycle(graph);
-    if (cycle) problems.push(`cycle: ${cycle.join(' → ')}`);
   }
   return problems;
 }
@@ -100,31 +150,35 @@ const indexes = new WeakMap<HealthGraph, Index>();
 
 /**
  * Compiles (once per graph object: graphs are immutable once evaluated, build a new one to change
- * the model) and validates. Throws ConfigError listing every problem, cycles named by their path.
+ * the model) and validates. Throws ConfigError listing every problem, a cycle named by its path.
  */
 export function indexGraph(graph: HealthGraph): Index {
   const cached = indexes.get(graph);
   if (cached) return cached;
-  const problems = validateGraph(graph);
+  const problems = localProblems(graph);
   if (problems.length > 0) throw new ConfigError('health graph', problems);
 
-  // Post-order DFS over children gives children before parents.
+  // Post-order DFS over children gives children before parents; meeting a node still on the stack is a cycle.
   const ids: string[] = [];
-  const seen = new Set<string>();
+  const state = new Map<string, 1 | 2>();
   for (const root of graph.nodes.keys()) {
-    if (seen.has(root)) continue;
-    seen.add(root);
-    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    if (state.has(root)) continue;
+    state.set(root, 1);
+    const stack: { id: string; edges: { childId: string }[]; next: number }[] = [{ id: root, edges: (graph.nodes.get(root) as GraphNode).edges, next: 0 }];
     while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { id: string; next: number };
-      const edges = (graph.nodes.get(top.id) as GraphNode).edges;
-      if (top.next < edges.length) {
-        const childId = (edges[top.next++] as { childId: string }).childId;
-        if (!seen.has(childId)) {
-          seen.add(childId);
-          stack.push({ id: childId, next: 0 });
+      const top = stack[stack.length - 1] as { id: string; edges: { childId: string }[]; next: number };
+      if (top.next < top.edges.length) {
+        const childId = (top.edges[top.next++] as { childId: string }).childId;
+        const seen = state.get(childId);
+        if (seen === undefined) {
+          state.set(childId, 1);
+          stack.push({ id: childId, edges: (graph.nodes.get(childId) as GraphNode).edges, next: 0 });
+        } else if (seen === 1) {
+          const from = stack.findIndex((f) => f.id === childId);
+          throw new ConfigError('health graph', [cycleProblem([...stack.slice(from).map((f) => f.id), childId])]);
         }
       } else {
+        state.set(top.id, 2);
         ids.push(top.id);
         stack.pop();
       }
@@ -146,9 +200,11 @@ export function indexGraph(graph: HealthGraph): Index {
   const start = new Int32Array(n + 1);
   const child = new Int32Array(edgeCount);
   const weight = new Float64Array(edgeCount);
-  const map: EdgeMap[] = new Array<EdgeMap>(edgeCount);
+  const mapKind = new Uint8Array(edgeCount);
+  const mapArg = new Uint8Array(edgeCount);
   const parentCount = new Int32Array(n + 1);
   const hasExclusive = new Uint8Array(n);
+  const allIdentity = new Uint8Array(n).fill(1);
   let e = 0;
   for (let i = 0; i < n; i++) {
     start[i] = e;
@@ -158,7 +214,10 @@ export function indexGraph(graph: HealthGraph): Index {
       const c = pos.get(edge.childId) as number;
       child[e] = c;
       weight[e] = edge.weight;
-      map[e] = edge.map;
+      const [kind, arg] = compileMap(edge.map);
+      mapKind[e] = kind;
+      mapArg[e] = arg;
+      if (kind !== MAP_IDENTITY) allIdentity[i] = 0;
       parentCount[c + 1] = (parentCount[c + 1] as number) + 1;
       e++;
     }
@@ -186,13 +245,18 @@ export function indexGraph(graph: HealthGraph): Index {
     start,
     child,
     weight,
-    map,
+    mapKind,
+    mapArg,
     parentStart,
     parent,
     hasExclusive,
+    allIdentity,
     raw: new Uint8Array(widest),
     tmp: new Uint8Array(widest),
     vals: new Uint8Array(widest),
+    kids: new Uint8Array(widest),
+    overlay: new Uint8Array(n),
+    stamp: new Uint32Array(n),
     queued: new Uint32Array(n),
     epoch: { n: 0 },
   };
@@ -201,15 +265,17 @@ export function indexGraph(graph: HealthGraph): Index {
 }
 
 /** max(own, main rule, every extra rule) over known raw inputs; own is -1 when the node has no leaf. */
-export function combinedValue(ix: Index, i: number, raw: ArrayLike<number>, own: number): number {
+export function combinedValue(ix: Index, i: number, raw: Uint8Array, own: number): number {
   const s = ix.start[i] as number;
   const n = (ix.start[i + 1] as number) - s;
-  const vals = ix.vals;
-  for (let k = 0; k < n; k++) vals[k] = mapCode(ix.map[s + k] as EdgeMap, raw[k] as number);
-  const weights = ix.weight.subarray(s, s + n);
+  let vals = raw;
+  if (!ix.allIdentity[i]) {
+    vals = ix.vals;
+    for (let k = 0; k < n; k++) vals[k] = mapEdge(ix, s + k, raw[k] as number);
+  }
   const rule = (ix.nodes[i] as GraphNode).rule;
-  let v = Math.max(own, reduceCodes(rule.main, vals, weights, n));
-  for (const extra of rule.extra) if (v < CRITICAL) v = Math.max(v, reduceCodes(extra, vals, weights, n));
+  let v = Math.max(own, reduceCodes(rule.main, vals, ix.weight, n, s));
+  for (const extra of rule.extra) if (v < CRITICAL) v = Math.max(v, reduceCodes(extra, vals, ix.weight, n, s));
   return v;
 }
 
@@ -264,8 +330,11 @@ function decide(ix: Index, i: number, raw: Uint8Array, n: number, own: number, m
   return UNKNOWN;
 }
 
-/** One node's packed result from its leaf and its children's packed results. */
-export function computeNode(ix: Index, i: number, get: (j: number) => number, leaves: (LeafState | undefined)[]): number {
+/**
+ * One node's packed result from its leaf and its children's packed results. Children are read from
+ * `packed`, or from the propagation overlay where it is stamped with the current epoch.
+ */
+export function computeNode(ix: Index, i: number, packed: Uint8Array, overlaid: boolean, leaves: (LeafState | undefined)[]): number {
   const leaf = leaves[i];
   const s = ix.start[i] as number;
   const n = (ix.start[i + 1] as number) - s;
@@ -275,14 +344,15 @@ export function computeNode(ix: Index, i: number, get: (j: number) => number, le
     return c | (leaf.acknowledged && c > OK && c < UNKNOWN ? ACK : 0) | (leaf.inMaintenance ? MAINT : 0);
   }
   const options = (ix.nodes[i] as GraphNode).rule.options;
-  const raw = ix.raw;
-  let acked = false;
-  let maint = false;
+  const { raw, kids, overlay, stamp } = ix;
+  const epoch = ix.epoch.n;
+  let flags = 0;
   for (let k = 0; k < n; k++) {
-    const p = get(ix.child[s + k] as number);
+    const j = ix.child[s + k] as number;
+    const p = overlaid && stamp[j] === epoch ? (overlay[j] as number) : (packed[j] as number);
+    kids[k] = p;
     raw[k] = p & 7;
-    if (p & ACK) acked = true;
-    if (p & MAINT) maint = true;
+    flags |= p;
   }
   const own = leaf ? code(leaf.status) : -1;
   const ownAcked = !!leaf && leaf.acknowledged && own > OK && own < UNKNOWN;
@@ -290,9 +360,9 @@ export function computeNode(ix: Index, i: number, get: (j: number) => number, le
 
   let status = rawStatus;
   let acknowledged = false;
-  if ((acked || ownAcked) && (rawStatus !== OK || options.acknowledgedAsOk)) {
+  if ((flags & ACK || ownAcked) && (rawStatus !== OK || options.acknowledgedAsOk)) {
     // Checkmk: assume every acknowledged problem were OK; if the node would then be OK, it is acknowledged.
-    for (let k = 0; k < n; k++) if (get(ix.child[s + k] as number) & ACK) raw[k] = OK;
+    for (let k = 0; k < n; k++) if ((kids[k] as number) & ACK) raw[k] = OK;
     const ackStatus = decide(ix, i, raw, n, ownAcked ? OK : own, options.unknownAs);
     acknowledged = rawStatus !== OK && ackStatus === OK;
     if (options.acknowledgedAsOk) status = ackStatus;
@@ -300,7 +370,7 @@ export function computeNode(ix: Index, i: number, get: (j: number) => number, le
 
   let inMaintenance = false;
   if (options.maintenance === 'ignore') inMaintenance = !!leaf?.inMaintenance;
-  else if (maint || leaf?.inMaintenance) inMaintenance = maintenanceMatters(ix, i, get, n, leaf);
+  else if (flags & MAINT || leaf?.inMaintenance) inMaintenance = maintenanceMatters(ix, i, n, leaf);
   return status | (acknowledged ? ACK : 0) | (inMaintenance ? MAINT : 0);
 }
 
@@ -310,11 +380,11 @@ export function computeNode(ix: Index, i: number, get: (j: number) => number, le
  * identity maps and rules that reach CRITICAL this is Checkmk's "CRIT under this assumption"; the
  * comparison with the all-fail result extends it to decreasing maps and rules capped below
  * CRITICAL). A maintained node of a healthy cluster therefore does not put the cluster in maintenance.
+ * Reads the children from ix.kids, filled by computeNode.
  */
-function maintenanceMatters(ix: Index, i: number, get: (j: number) => number, n: number, leaf: LeafState | undefined): boolean {
-  const s = ix.start[i] as number;
-  const tmp = ix.tmp;
-  for (let k = 0; k < n; k++) tmp[k] = get(ix.child[s + k] as number) & MAINT ? CRITICAL : OK;
+function maintenanceMatters(ix: Index, i: number, n: number, leaf: LeafState | undefined): boolean {
+  const { tmp, kids } = ix;
+  for (let k = 0; k < n; k++) tmp[k] = (kids[k] as number) & MAINT ? CRITICAL : OK;
   const assumed = combinedValue(ix, i, tmp, leaf ? (leaf.inMaintenance ? CRITICAL : OK) : -1);
   if (assumed === OK) return false;
   tmp.fill(CRITICAL, 0, n);
@@ -323,34 +393,33 @@ function maintenanceMatters(ix: Index, i: number, get: (j: number) => number, n:
 
 export function evaluateAll(ix: Index, leaves: (LeafState | undefined)[]): Uint8Array {
   const packed = new Uint8Array(ix.ids.length);
-  const get = (j: number) => packed[j] as number;
-  for (let i = 0; i < packed.length; i++) packed[i] = computeNode(ix, i, get, leaves);
+  for (let i = 0; i < packed.length; i++) packed[i] = computeNode(ix, i, packed, false, leaves);
   return packed;
 }
 
 /**
  * Re-evaluates the ancestor cone of the seeds in topological order, stopping wherever a node's
- * packed result does not change. `forced` pins nodes to a packed result (impact's "if this CI were
- * OK"). Returns only the nodes whose result changed. Because every push goes to a parent (a higher
- * index) and the heap pops the lowest index, each node is computed at most once, after all of its
- * changed children.
+ * packed result does not change. `forced` pins one node to a packed result (impact's "if this CI
+ * were OK"). Returns only the nodes whose result changed, with their new packed result. Because
+ * every push goes to a parent (a higher index) and the heap pops the lowest index, each node is
+ * computed at most once, after all of its changed children.
  */
 export function propagate(
   st: State,
   leaves: (LeafState | undefined)[],
   seeds: Iterable<number>,
-  forced?: Map<number, number>,
+  forced?: { node: number; packed: number },
 ): Map<number, number> {
   const { ix, packed } = st;
+  const { overlay, stamp, queued } = ix;
   const changed = new Map<number, number>();
-  const get = (j: number) => changed.get(j) ?? (packed[j] as number);
   const epoch = ++ix.epoch.n;
   const heap: number[] = [];
   const push = (i: number) => {
-    if (ix.queued[i] === epoch) return;
-    ix.queued[i] = epoch;
+    if (queued[i] === epoch) return;
+    queued[i] = epoch;
+    let c = heap.length;
     heap.push(i);
-    let c = heap.length - 1;
     while (c > 0) {
       const p = (c - 1) >> 1;
       if ((heap[p] as number) <= i) break;
@@ -380,9 +449,11 @@ export function propagate(
   for (const i of seeds) push(i);
   while (heap.length > 0) {
     const i = pop();
-    const next = forced?.get(i) ?? computeNode(ix, i, get, leaves);
+    const next = forced?.node === i ? forced.packed : computeNode(ix, i, packed, true, leaves);
     if (next === packed[i]) continue;
     changed.set(i, next);
+    overlay[i] = next;
+    stamp[i] = epoch;
     for (let k = ix.parentStart[i] as number; k < (ix.parentStart[i + 1] as number); k++) push(ix.parent[k] as number);
   }
   return changed;
@@ -424,7 +495,7 @@ export function resolveInputs(st: State, i: number): ResolvedInputs {
     const p = packed[j] as number;
     out.children.push(j);
     out.raw.push(p & 7);
-    out.vals.push(mapCode(ix.map[s + k] as EdgeMap, resolve(p & 7, (p & ACK) !== 0)));
+    out.vals.push(mapEdge(ix, s + k, resolve(p & 7, (p & ACK) !== 0)));
     out.weights.push(ix.weight[s + k] as number);
   }
   const leaf = leaves[i];

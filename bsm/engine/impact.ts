@@ -15,7 +15,7 @@ export function impactOf(st: State, ciId: string): Impact[] {
   const { ix, packed } = st;
   const i = ix.pos.get(ciId);
   if (i === undefined) return [];
-  const changed = propagate(st, st.leaves, [i], new Map([[i, OK]]));
+  const changed = propagate(st, st.leaves, [i], { node: i, packed: OK });
   if (changed.size === 0) return [];
 
   // Upward BFS through the changed cone: the first parent that reaches a node gives its shortest path to the CI.

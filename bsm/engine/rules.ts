@@ -53,8 +53,11 @@ function thresholdFires(t: Threshold, hits: number, n: number, hitWeight: number
   return t.lessThan ? !reached : reached;
 }
 
-/** Reduces n known, mapped child codes. n ≥ 1 (a node without children never gets here). */
-export function reduceCodes(rule: ReduceRule, vals: ArrayLike<number>, weights: ArrayLike<number>, n: number): number {
+/**
+ * Reduces n known, mapped child codes. n ≥ 1 (a node without children never gets here). Child k's
+ * weight is weights[w0 + k], so the evaluator can pass the estate's weight array without a view.
+ */
+export function reduceCodes(rule: ReduceRule, vals: ArrayLike<number>, weights: ArrayLike<number>, n: number, w0 = 0): number {
   switch (rule.kind) {
     case 'worst': {
       let m = OK;
@@ -80,7 +83,7 @@ export function reduceCodes(rule: ReduceRule, vals: ArrayLike<number>, weights: 
       let hitWeight = 0;
       let totalWeight = 0;
       for (let k = 0; k < n; k++) {
-        const w = weights[k] as number;
+        const w = weights[w0 + k] as number;
         totalWeight += w;
         if (counts(rule, vals[k] as number)) {
           hits++;
@@ -393,7 +396,7 @@ export const ruleKinds: RuleKindInfo[] = [
     parameters: [
       { name: 'min', type: 'int', required: true, description: 'Children that must be OK.' },
       { name: 'then', type: 'status', required: false, description: 'Status below the quorum. Default CRITICAL.' },
-      { name: 'degraded', type: 'status', required: false, description: 'Status below the quorum while at least one child is OK.' },
+      { name: 'degraded', type: 'status', required: false, description: 'Status below the quorum while at least one child is OK; not worse than then.' },
     ],
     example: 'rule: { kind: quorum, min: 2, degraded: MAJOR }',
   },

@@ -27,10 +27,6 @@ export function rank(severity: Severity): number {
   return CODES[severity];
 }
 
-export function isKnown(status: Status): status is Severity {
-  return status !== 'UNKNOWN';
-}
-
 export function worst(a: Severity, b: Severity): Severity {
   return rank(a) >= rank(b) ? a : b;
 }
@@ -54,23 +50,4 @@ export function increase(status: Severity, n: number): Severity {
 /** Lower a problem by n steps, at least to OK. */
 export function decrease(status: Severity, n: number): Severity {
   return statusName(clamp(rank(status) - n)) as Severity;
-}
-
-/** Steps from `to` up to `from`; negative when `from` is better. */
-export function steps(from: Severity, to: Severity): number {
-  return rank(from) - rank(to);
-}
-
-/**
- * The worst of several statuses where UNKNOWN counts only if nothing known is CRITICAL already: a
- * known CRITICAL is as bad as an unknown could be, anything less could still be worse.
- */
-export function worstKnownOr(statuses: Status[]): Status {
-  let top = OK;
-  let unknown = false;
-  for (const s of statuses) {
-    if (s === 'UNKNOWN') unknown = true;
-    else top = Math.max(top, rank(s));
-  }
-  return unknown && top < CRITICAL ? 'UNKNOWN' : statusName(top);
 }

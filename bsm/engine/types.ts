@@ -23,7 +23,10 @@ export interface Threshold {
   percent?: number;
   weight?: number;
   weightPercent?: number;
-  /** "less than" form: fire when FEWER than the threshold are at ≥ atLeast. @default false */
+  /**
+   * "less than" form (Zabbix N_L, NP_L, W_L, WP_L): fire when FEWER than the threshold are at ≤ atLeast,
+   * e.g. `{ atLeast: OK, count: 2, lessThan: true, then: CRITICAL }` = "fewer than 2 children OK → CRITICAL". @default false
+   */
   lessThan?: boolean;
   /** The status the node takes when the rule fires. */
   then: Severity;

@@ -96,32 +96,35 @@ function merge(group: Group): ConfigurationItem {
 export function reconcile(sources: ReconcileSource[], rules: ReconcileRules = DEFAULT_RULES): Reconciled {
   const groups: Group[] = [];
   /** rule → normalised value → groups having a member with it (candidates only; sameCi decides). */
-  const index = new Map<string, Group[]>();
+  const index = new Map<MatchRule, Map<string, Group[]>>(rules.order.map((rule) => [rule, new Map()]));
   const memberOf = new Map<ConfigurationItem, Group>();
 
   for (const source of sources) {
     for (const ci of source.cis) {
-      const candidates = new Set<Group>();
-      for (const rule of rules.order) {
-        const k = key(ci, rule);
-        if (k !== null) for (const g of index.get(`${rule}\u0000${k}`) ?? []) candidates.add(g);
-      }
-      const target = [...candidates]
-        .sort((a, b) => a.order - b.order)
-        .find((g) => !g.connectors.has(source.connector) && g.members.some((m) => sameCi(m, ci, rules.order)));
+      const keys = rules.order.map((rule) => key(ci, rule));
+      let target: Group | undefined;
+      rules.order.forEach((rule, i) => {
+        const k = keys[i];
+        if (k === null || k === undefined) return;
+        for (const g of index.get(rule)!.get(k) ?? []) {
+          // The earliest matching group wins, so the result does not depend on rule order quirks.
+          if (target && target.order <= g.order) continue;
+          if (!g.connectors.has(source.connector) && g.members.some((m) => sameCi(m, ci, rules.order))) target = g;
+        }
+      });
       const group = target ?? { order: groups.length, members: [], connectors: new Set<string>() };
       if (!target) groups.push(group);
       group.members.push(ci);
       group.connectors.add(source.connector);
       memberOf.set(ci, group);
-      for (const rule of rules.order) {
-        const k = key(ci, rule);
-        if (k === null) continue;
-        const slot = `${rule}\u0000${k}`;
-        const list = index.get(slot) ?? [];
-        if (!list.includes(group)) list.push(group);
-        index.set(slot, list);
-      }
+      rules.order.forEach((rule, i) => {
+        const k = keys[i];
+        if (k === null || k === undefined) return;
+        const byValue = index.get(rule)!;
+        const list = byValue.get(k);
+        if (!list) byValue.set(k, [group]);
+        else if (!list.includes(group)) list.push(group);
+      });
     }
   }
 

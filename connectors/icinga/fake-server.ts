@@ -9,7 +9,8 @@ import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js'
  * modelled on responses recorded from Icinga 2.13.6 (fixtures/): Basic auth with 401
  * `{"error":401,…}`, `Accept: application/json` required on non-GET requests, object queries as POST
  * with `X-HTTP-Method-Override: GET` (`filter` + `filter_vars`, `attrs`, `joins`), per-object action
- * results with 409 for acknowledging an OK or already acknowledged object, 400 without author/comment,
+ * results with 409 for acknowledging an OK or already acknowledged object (or an expiry in the past),
+ * 400 without author/comment, 500 (after setting it!) for an empty comment,
  * 500 `{"results":[]}` when a filter matches nothing, acknowledgement comments (entry_type 4).
  * Filters: `a.b == x` / `a.b != x` clauses joined by `&&` (parentheses ignored), x a number, a
  * "string" or a filter variable: what the connector sends.
@@ -131,11 +132,16 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
 
   function acknowledge(type: string, object: FakeObject, body: Attrs): { code: number; status: string } {
     const label = type === 'Host' ? `Host ${object.name}` : `Service ${object.name}`;
-    if (!body['author'] || !body['comment']) return { code: 400, status: 'Acknowledgements require author and comment.' };
+    if (body['author'] === undefined || body['comment'] === undefined) return { code: 400, status: 'Acknowledgements require author and comment.' };
     if (object.attrs['state'] === 0) return { code: 409, status: `${label} is ${type === 'Host' ? 'UP' : 'OK'}.` };
     if (Number(object.attrs['acknowledgement']) > 0) return { code: 409, status: `${label} is already acknowledged.` };
     const expiry = body['expiry'] === undefined ? 0 : Number(body['expiry']);
-    if (expiry && expiry < Date.now() / 1000) return { code: 409, status: 'Acknowledgement expire time must be in the future.' };
+    if (expiry && expiry < Date.now() / 1000) return { code: 409, status: `Acknowledgement 'expiry' timestamp must be in the future for object ${object.name}` };
+    // Icinga 2.13 sets the acknowledgement, then fails to add an empty comment: 500, yet acknowledged.
+    if (body['comment'] === '') {
+      object.attrs['acknowledgement'] = body['sticky'] ? 2 : 1;
+      return { code: 500, status: "Action execution failed: 'Error: Could not create comment.\n'." };
+    }
     object.attrs['acknowledgement'] = body['sticky'] ? 2 : 1;
     object.attrs['acknowledgement_expiry'] = expiry;
     const [hostName, serviceName] = type === 'Host' ? [object.name, ''] : [String(object.attrs['host_name']), String(object.attrs['name'])];

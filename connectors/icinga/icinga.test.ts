@@ -166,10 +166,18 @@ describe('icinga connector against the fake', () => {
     expect(again.extensions['code']).toBe('UPSTREAM_REJECTED');
   });
 
-  it('an empty comment is refused by Icinga (400) → UPSTREAM_REJECTED', async ({ onTestFinished }) => {
+  it('an empty comment is refused before Icinga half-applies it (BAD_USER_INPUT)', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake);
-    const error = await failure(api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: '' }));
+    const error = await failure(api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: '  ' }));
+    expect(error.extensions['code']).toBe('BAD_USER_INPUT');
+    expect(fake.count('POST /v1/actions')).toBe(0);
+  });
+
+  it('an expiry in the past is refused by Icinga (409) → UPSTREAM_REJECTED', async ({ onTestFinished }) => {
+    const fake = await started(onTestFinished);
+    const { api } = setup(fake);
+    const error = await failure(api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: 'x', until: '2001-01-01T00:00:00Z' }));
     expect(error.extensions['code']).toBe('UPSTREAM_REJECTED');
     expect(fake.services.get('web01!http')?.attrs['acknowledgement']).toBe(0);
   });

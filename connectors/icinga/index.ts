@@ -101,6 +101,8 @@ export const icingaConnector = {
       alertById: findAlert,
 
       async acknowledge(alertId, ack) {
+        // Icinga sets the acknowledgement and then fails (500) on an empty comment: refuse it first.
+        if (!ack.comment.trim()) throw ERRORS.BAD_USER_INPUT.err('an Icinga acknowledgement needs a comment', { extensions });
         const { alert, ref } = await requireAlert(alertId);
         let expiry: number | undefined;
         if (ack.until) {

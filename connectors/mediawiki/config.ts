@@ -12,7 +12,8 @@ export const MediaWikiConfig = HttpSettings.extend({
   apiPath: z.string().min(1).default('api.php'),
   /**
    * Article URL template with `$1` for the title, e.g. https://wiki.example.com/wiki/$1. When set,
-   * URLs are built locally; otherwise one batched `prop=info&inprop=url` call per search asks the wiki.
+   * URLs are built locally; otherwise they are the wiki's `fullurl` from the one batched
+   * `prop=info|categories` call a search makes anyway (for labels).
    */
   articlePath: z.string().includes('$1').optional(),
   /** Namespaces searched. @default [0] */

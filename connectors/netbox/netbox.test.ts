@@ -54,6 +54,17 @@ describe('netbox auth', () => {
   });
 });
 
+describe('netbox health', () => {
+  it('checks with one brief read and reports a rejected token', async ({ onTestFinished }) => {
+    const f = await fake(onTestFinished);
+    const create = (token: string) =>
+      netboxConnector.create('netbox', netboxConnector.config.parse({ baseUrl: f.url, token, retryLimit: 0 }), contractDeps('netbox'));
+    await expect(create(FAKE_NETBOX_V1_TOKEN).healthCheck()).resolves.toBeUndefined();
+    expect(await codeOf(create('0'.repeat(40)).healthCheck())).toBe('UPSTREAM_AUTH_FAILED');
+    expect(f.requests[0]).toBe('GET /api/dcim/devices/?limit=1&brief=1');
+  });
+});
+
 describe('netbox paging', () => {
   it('follows next to the end, asking our own address even when NetBox names another', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished, { publicOrigin: 'http://netbox.behind-proxy.invalid' });

@@ -8,7 +8,7 @@ import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js'
  * A protocol-faithful fake of Alertmanager API v2 + Prometheus HTTP API v1 on one port, modelled on
  * responses recorded from Alertmanager 0.25 / Prometheus 2.42 (fixtures/): `silencedBy` computed on
  * every read, silences kept after DELETE as `expired`, 422 `{"code":602,…}` for a silence without
- * comment/createdBy, 400 for an end before the start, 422 `{"code":601,…}` for a non-UUID id, 500
+ * comment/createdBy (present but empty is accepted), 422 612 without matchers, 400 for an end in the past, 422 `{"code":601,…}` for a non-UUID id, 500
  * "silence not found" for an unknown one, the `{status,data}` envelope with string sample values.
  */
 
@@ -151,14 +151,16 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
       } catch {
         return send(res, 400, { code: 400, message: 'parsing silence body failed' });
       }
+      // Alertmanager checks presence (OpenAPI `required`), not emptiness: "" is a valid comment.
       for (const field of ['matchers', 'startsAt', 'endsAt', 'createdBy', 'comment'] as const) {
-        if (!body[field]) return send(res, 422, { code: 602, message: `${field} in body is required` });
+        if (body[field] === undefined || body[field] === null) return send(res, 422, { code: 602, message: `${field} in body is required` });
       }
+      if (!body.matchers?.length) return send(res, 422, { code: 612, message: 'matchers in body should have at least 1 items' });
       const now = Date.now();
       const startsAt = Math.max(Date.parse(body.startsAt ?? ''), now);
       const endsAt = Date.parse(body.endsAt ?? '');
-      if (!body.matchers?.length) return send(res, 400, 'Failed to create silence: at least one matcher required');
-      if (Number.isNaN(endsAt) || endsAt < startsAt) return send(res, 400, 'Failed to create silence: start time must be before end time');
+      if (Number.isNaN(endsAt) || endsAt < now) return send(res, 400, "Failed to create silence: end time can't be in the past");
+      if (endsAt < startsAt) return send(res, 400, 'Failed to create silence: start time must be before end time');
       const silence: FakeSilence = {
         id: randomUUID(),
         matchers: body.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: m.isRegex, isEqual: m.isEqual ?? true })),

@@ -225,22 +225,25 @@ describe('prometheus connector against the fake', () => {
     expect(maintenance.expired).toBe(false);
   });
 
-  it('a rejected acknowledgement (422, no comment) is an error and creates nothing', async ({ onTestFinished }) => {
+  it('a rejected acknowledgement (400: ends in the past) is an error and creates nothing', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake, { endpoint: { retryLimit: 2 } });
     const [alert] = (await api.snapshot()).alerts;
-    const error = await failure(api.acknowledge(alert!.id, { author: 'alice', comment: '' }));
+    const error = await failure(api.acknowledge(alert!.id, { author: 'alice', comment: 'x', until: '2000-01-01T00:00:00Z' }));
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', connector: 'prom-test' });
     expect(fake.silences.size).toBe(0);
     expect(fake.count('POST /api/v2/silences')).toBe(1);
   });
 
-  it('an acknowledgement ending in the past is rejected by Alertmanager', async ({ onTestFinished }) => {
+  it('the fake answers a silence without comment with 422 {"code":602} as Alertmanager does', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
-    const { api } = setup(fake);
-    const [alert] = (await api.snapshot()).alerts;
-    const error = await failure(api.acknowledge(alert!.id, { author: 'alice', comment: 'x', until: '2000-01-01T00:00:00Z' }));
-    expect(error.extensions['code']).toBe('UPSTREAM_REJECTED');
+    const response = await fetch(`${fake.url}/api/v2/silences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers: [{ name: 'alertname', value: 'X', isRegex: false }], startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString(), createdBy: 'a' }),
+    });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ code: 602, message: 'comment in body is required' });
   });
 
   it('acknowledging an unknown alert → NOT_FOUND; a malformed until → BAD_USER_INPUT', async ({ onTestFinished }) => {

@@ -77,7 +77,10 @@ export function createServiceNowClient(name: string, config: Settings, log: Logg
         if (!more || page.length === 0) return rows;
         offset += page.length;
       }
-      log.warn('servicenow list truncated at maxRecords', { connector: name, table, maxRecords: cap });
+      // A caller's own `max` is a page it asked for; only the global cap hides data silently.
+      if (q.max === undefined || q.max >= config.maxRecords) {
+        log.warn('servicenow list truncated at maxRecords', { connector: name, table, maxRecords: cap });
+      }
       return rows;
     },
 

@@ -111,7 +111,7 @@ export const servicenowIncidentConnector = {
 
     async function createIncident(input: NewIncident): Promise<Incident> {
       const key = queryValue(input.correlationId.trim());
-      if (!key) throw ERRORS.BAD_USER_INPUT.err('correlationId is empty');
+      if (!key) throw ERRORS.BAD_USER_INPUT.err('correlationId is empty', { extensions: { connector: name } });
       // Look before creating. The POST is never retried automatically (got retries GET only), but a
       // caller may retry a create whose answer it never saw (timeout, reset connection) although the
       // instance did insert the row. correlation_id carries the caller's idempotency key, so the

@@ -132,6 +132,21 @@ describe('servicenow fake', () => {
   });
 });
 
+describe('servicenow health', () => {
+  it('checks each connector with one cheap authenticated read', async ({ onTestFinished }) => {
+    const f = await fake(onTestFinished);
+    const deps = contractDeps('snow');
+    const instances = (extra: Record<string, unknown>) => [
+      servicenowCmdbConnector.create('snow', servicenowCmdbConnector.config.parse(base(f, extra)), deps),
+      servicenowIncidentConnector.create('snow', servicenowIncidentConnector.config.parse(base(f, extra)), deps),
+      servicenowKnowledgeConnector.create('snow', servicenowKnowledgeConnector.config.parse(base(f, extra)), deps),
+    ];
+    for (const good of instances({})) await expect(good.healthCheck()).resolves.toBeUndefined();
+    for (const bad of instances({ password: 'wrong' })) expect(await codeOf(bad.healthCheck())).toBe('UPSTREAM_AUTH_FAILED');
+    expect(f.requests.every((r) => params(r).get('sysparm_limit') === '1')).toBe(true);
+  });
+});
+
 describe('servicenow-cmdb', () => {
   it('maps CIs and relations, skips unread classes and ignored relation types', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);

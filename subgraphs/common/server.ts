@@ -84,6 +84,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid gateway identity token');
         });
         const body = await readBody(req, options.maxBodyBytes);
+        // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
+        log.debug('subgraph operation', { requestId: auth.requestId, body: body.slice(0, 4000) });
         const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
         await executeGraphQL(apollo, req, res, body, async () =>
           module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }) }),

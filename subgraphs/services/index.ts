@@ -42,7 +42,8 @@ export function createServicesSubgraph(deps: SubgraphDeps, options: ServicesSubg
     async start() {
       if (timer) return;
       await tick();
-      timer = setInterval(() => void tick(), deps.settings.evaluatorIntervalMs);
+      // A floor, so a misconfigured 0 cannot turn the evaluator into a busy loop against the tools.
+      timer = setInterval(() => void tick(), Math.max(1000, deps.settings.evaluatorIntervalMs));
       timer.unref();
     },
     async stop() {

@@ -85,7 +85,8 @@ function ruleObject(rule: ReduceRule, extra: ReduceRule[] = []): RuleObject {
       .filter(([name, value]) => name !== 'kind' && value !== undefined)
       .map(([name, value]) => ({ name, value: String(value) })),
     extraRules: extra.map((r): RuleObject => ruleObject(r)),
-    text: [rule, ...extra].map(describeRule).join('; or worse: '),
+    // Zabbix semantics: the node takes the worst of what the main rule and each extra rule say.
+    text: extra.length === 0 ? describeRule(rule) : `the worst of: ${[rule, ...extra].map(describeRule).join('; ')}`,
   };
 }
 
