@@ -132,6 +132,16 @@ describe('gateway authorization plugin', () => {
     expect(r.errors?.map((e) => e.path)).toEqual([['services', 'nodes', 'kpis', 'expr']]);
   });
 
+  it('says so when a readable field is nulled because everything selected under it is denied', async () => {
+    const r = await run('{ service(id: "payroll") { name kpis { expression } } }', ['helpdesk']);
+    expect(r.data).toEqual({ service: { name: 'Payroll', kpis: null } });
+    expect(r.errors?.[0]).toMatchObject({
+      message: 'Forbidden: every field selected under Service.kpis needs drill level TELEMETRY or deeper',
+      path: ['service', 'kpis'],
+      extensions: { code: 'FORBIDDEN', field: 'Service.kpis', requiredLevel: 'TELEMETRY' },
+    });
+  });
+
   it('answers an operation where everything is denied without the placeholder', async () => {
     const r = await run('{ outages { rank } }', ['executive']);
     expect(r.data).toEqual({ outages: null });

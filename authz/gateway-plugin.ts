@@ -41,6 +41,12 @@ import type { Viewer } from './viewer.js';
  *
  * `dryRun` logs and audits what would be denied and denies nothing. Register it first among the
  * plugins; Apollo Server's own `introspection` option must be true for `filtered` to apply.
+ *
+ * The null for a denied field goes in place even where the schema says non-null: spec null
+ * propagation would wipe out most of an answer (nearly every list here is `[X!]!`), and a partial
+ * view is the point. The FORBIDDEN error at that path tells the client why. Errors are per path
+ * without list indices (one error for a field denied on every element of a list). An anonymous
+ * viewer gets UNAUTHENTICATED instead of FORBIDDEN (signing in may help; for others it will not).
  */
 export interface AuthzPluginOptions<TContext extends BaseContext> {
   policy: PolicyStore;

@@ -105,7 +105,7 @@ describe('filterOperation', () => {
     // A parent whose fields are all too deep, though it is readable itself, goes too.
     const kpi = run('{ service(id: "payroll") { name kpis { expression } } }', helpdesk());
     expect(compact(kpi.text)).toBe('{ service(id: "payroll") { name } }');
-    expect(kpi.denied).toEqual([{ path: ['service', 'kpis'], field: 'Service.kpis', needs: 'TELEMETRY', operation: null }]);
+    expect(kpi.denied).toEqual([{ path: ['service', 'kpis'], field: 'Service.kpis', needs: 'TELEMETRY', operation: null, emptied: true }]);
   });
 
   it('drops a fragment that becomes empty, and its spreads', () => {
@@ -153,7 +153,7 @@ describe('filterOperation', () => {
     const r = run('mutation { createIncident(input: { title: "t", description: "d" }) { ci { sourceLinks { url } } } }', helpdesk());
     expect(r.forbiddenMutations).toEqual([]);
     expect(compact(r.text)).toBe(`mutation { createIncident(input: {title: "t", description: "d"}) { ${EMPTY_ALIAS}: __typename } }`);
-    expect(r.denied).toEqual([{ path: ['createIncident', 'ci'], field: 'Incident.ci', needs: 'TELEMETRY', operation: null }]);
+    expect(r.denied).toEqual([{ path: ['createIncident', 'ci'], field: 'Incident.ci', needs: 'TELEMETRY', operation: null, emptied: true }]);
     expect(r.placeholders).toEqual([{ operation: null, path: ['createIncident', EMPTY_ALIAS] }]);
   });
 

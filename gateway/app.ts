@@ -105,6 +105,8 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
   try {
     const policy = createPolicyStore(config.policy, log.child({ part: 'policy' }), { watch: true });
     closers.push(async () => policy.close());
+    const audit = createAuditLog({ sink: config.audit.sink });
+    closers.push(async () => audit.close?.());
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
 
@@ -120,6 +122,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
           log,
           internalKey: key,
           maxBodyBytes: config.limits.maxBodyBytes * 4,
+          audit,
         });
         closers.push(() => server.close());
         urls[name] = await server.listen(basePort === 0 ? 0 : basePort + i, config.server.host);
@@ -130,7 +133,6 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     }
 
     const verify = await createVerifier(config.auth, () => policy.current().claims);
-    const audit = createAuditLog({ sink: config.audit.sink });
     const connectorSet = deps?.connectors;
     const gateway = await createGateway({
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),

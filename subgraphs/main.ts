@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createAuditLog } from '../authz/audit.js';
 import { createPolicyStore } from '../authz/policy.js';
 import { ConfigError } from '../connectors/core/errors.js';
 import { createLogger } from '../connectors/core/log.js';
@@ -33,6 +34,7 @@ try {
     log,
     internalKey: internalKey(secret),
     maxBodyBytes: loaded.config.limits.maxBodyBytes * 4,
+    audit: createAuditLog({ sink: loaded.config.audit.sink }),
   });
   const url = await server.listen(Number(values.port ?? 0), values.host ?? '127.0.0.1');
   process.stdout.write(`subgraph ${name} ready at ${url}\n`);

@@ -183,6 +183,8 @@ describe('bypass attempts', () => {
       expect.arrayContaining([
         expect.objectContaining({ kind: 'denial', who: 'test-executive', field: 'Service.rootCauses', result: 'denied' }),
         expect.objectContaining({ kind: 'action', who: 'test-operator', action: 'incident:create', result: 'allowed' }),
+        // The per-object refusal made by the monitoring subgraph (the owner of email acknowledging payroll's alert).
+        expect.objectContaining({ kind: 'denial', action: 'alert:acknowledge', at: 'monitoring', result: 'denied' }),
       ]),
     );
     for (const line of lines) for (const key of ['time', 'who', 'result']) expect(line).toHaveProperty(key);

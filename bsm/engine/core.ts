@@ -19,7 +19,6 @@ export const MAINT = 16;
 export const statusOf = (packed: number) => packed & 7;
 
 export interface Index {
-  graph: HealthGraph;
   /** Node ids by index; the index order is topological (children first). */
   ids: string[];
   nodes: GraphNode[];
@@ -238,7 +237,6 @@ export function indexGraph(graph: HealthGraph): Index {
     }
   }
   const ix: Index = {
-    graph,
     ids,
     nodes,
     pos,
@@ -303,31 +301,33 @@ function decide(ix: Index, i: number, raw: Uint8Array, n: number, own: number, m
   let unknownKids = 0;
   for (let k = 0; k < n; k++) if (raw[k] === UNKNOWN) unknownKids++;
   if (unknownKids === 0 && own !== UNKNOWN) return combinedValue(ix, i, raw, own);
-  const tmp = ix.tmp;
-  const assume = (as: number, firstAs: number) => {
-    let first = true;
-    for (let k = 0; k < n; k++) {
-      const r = raw[k] as number;
-      if (r === UNKNOWN) {
-        tmp[k] = first ? firstAs : as;
-        first = false;
-      } else tmp[k] = r;
-    }
-    return combinedValue(ix, i, tmp, own === UNKNOWN ? as : own);
-  };
-  if (mode === 'OK') return assume(OK, OK);
-  if (mode === 'WORST') return assume(CRITICAL, CRITICAL);
-  const allOk = assume(OK, OK);
-  const allCritical = assume(CRITICAL, CRITICAL);
+  if (mode === 'OK') return assume(ix, i, raw, n, own, OK, OK);
+  if (mode === 'WORST') return assume(ix, i, raw, n, own, CRITICAL, CRITICAL);
+  const allOk = assume(ix, i, raw, n, own, OK, OK);
+  const allCritical = assume(ix, i, raw, n, own, CRITICAL, CRITICAL);
   let lo = Math.min(allOk, allCritical);
   let hi = Math.max(allOk, allCritical);
   if (ix.hasExclusive[i] && unknownKids > 0) {
-    const one = assume(CRITICAL, OK);
+    const one = assume(ix, i, raw, n, own, CRITICAL, OK);
     lo = Math.min(lo, one);
     hi = Math.max(hi, one);
   }
   if (lo === hi || lo > OK) return lo;
   return UNKNOWN;
+}
+
+/** The node's value with its UNKNOWN inputs assumed `as` (the first unknown child `firstAs`). */
+function assume(ix: Index, i: number, raw: Uint8Array, n: number, own: number, as: number, firstAs: number): number {
+  const tmp = ix.tmp;
+  let first = true;
+  for (let k = 0; k < n; k++) {
+    const r = raw[k] as number;
+    if (r === UNKNOWN) {
+      tmp[k] = first ? firstAs : as;
+      first = false;
+    } else tmp[k] = r;
+  }
+  return combinedValue(ix, i, tmp, own === UNKNOWN ? as : own);
 }
 
 /**
@@ -415,48 +415,51 @@ export function propagate(
   const changed = new Map<number, number>();
   const epoch = ++ix.epoch.n;
   const heap: number[] = [];
-  const push = (i: number) => {
-    if (queued[i] === epoch) return;
-    queued[i] = epoch;
-    let c = heap.length;
-    heap.push(i);
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if ((heap[p] as number) <= i) break;
-      heap[c] = heap[p] as number;
-      c = p;
-    }
-    heap[c] = i;
-  };
-  const pop = (): number => {
-    const top = heap[0] as number;
-    const last = heap.pop() as number;
-    if (heap.length > 0) {
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= heap.length) break;
-        const r = l + 1;
-        const m = r < heap.length && (heap[r] as number) < (heap[l] as number) ? r : l;
-        if ((heap[m] as number) >= last) break;
-        heap[c] = heap[m] as number;
-        c = m;
-      }
-      heap[c] = last;
-    }
-    return top;
-  };
-  for (const i of seeds) push(i);
+  for (const i of seeds) push(heap, queued, epoch, i);
   while (heap.length > 0) {
-    const i = pop();
+    const i = pop(heap);
     const next = forced?.node === i ? forced.packed : computeNode(ix, i, packed, true, leaves);
     if (next === packed[i]) continue;
     changed.set(i, next);
     overlay[i] = next;
     stamp[i] = epoch;
-    for (let k = ix.parentStart[i] as number; k < (ix.parentStart[i + 1] as number); k++) push(ix.parent[k] as number);
+    for (let k = ix.parentStart[i] as number; k < (ix.parentStart[i + 1] as number); k++) push(heap, queued, epoch, ix.parent[k] as number);
   }
   return changed;
+}
+
+/** Binary min-heap of node indexes; `queued` stamps keep a node in it at most once per epoch. */
+function push(heap: number[], queued: Uint32Array, epoch: number, i: number): void {
+  if (queued[i] === epoch) return;
+  queued[i] = epoch;
+  let c = heap.length;
+  heap.push(i);
+  while (c > 0) {
+    const p = (c - 1) >> 1;
+    if ((heap[p] as number) <= i) break;
+    heap[c] = heap[p] as number;
+    c = p;
+  }
+  heap[c] = i;
+}
+
+function pop(heap: number[]): number {
+  const top = heap[0] as number;
+  const last = heap.pop() as number;
+  if (heap.length > 0) {
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= heap.length) break;
+      const r = l + 1;
+      const m = r < heap.length && (heap[r] as number) < (heap[l] as number) ? r : l;
+      if ((heap[m] as number) >= last) break;
+      heap[c] = heap[m] as number;
+      c = m;
+    }
+    heap[c] = last;
+  }
+  return top;
 }
 
 /** A node's inputs as known values, resolved the way its status was decided (for explanations and root cause). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Status } from '../../connectors/core/model.js';
 import type { EdgeMap, ReduceRule } from './types.js';
 import { evaluate } from './evaluate.js';
-import { describeMap, describeRule, mapCode, ruleKinds, validateMap, validateRule } from './rules.js';
+import { describeMap, describeRule, mapCode, mapStatus, ruleKinds, validateMap, validateRule } from './rules.js';
 import { code, decrease, increase, rank, statusName, worst, best } from './status.js';
 import { ci, graphOf, leavesOf, node } from './test-graph.js';
 
@@ -38,6 +38,8 @@ describe('edge maps', () => {
     expect(mapCode({ kind: 'decrease', n: 1 }, 1)).toBe(0);
     expect(mapCode({ kind: 'set', status: 'WARNING' }, 4)).toBe(1);
     expect(mapCode({ kind: 'set', status: 'CRITICAL' }, 0)).toBe(0);
+    expect(mapStatus({ kind: 'decrease', n: 1 }, 'CRITICAL')).toBe('MAJOR');
+    expect(mapStatus({ kind: 'set', status: 'MINOR' }, 'UNKNOWN')).toBe('UNKNOWN');
   });
 
   it('ignore drops the child from the rollup, totals included', () => {

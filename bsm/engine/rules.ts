@@ -1,4 +1,4 @@
-import { SEVERITY_ORDER, type Severity } from '../../connectors/core/model.js';
+import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
 import type { EdgeMap, ReduceRule, Threshold } from './types.js';
 import { CRITICAL, OK, WARNING, code, statusName } from './status.js';
 
@@ -30,6 +30,11 @@ export function mapCode(map: EdgeMap, c: number): number {
     case 'set':
       return code(map.status);
   }
+}
+
+/** A child's status after its edge map, for display (Dependency.effectiveStatus); UNKNOWN stays UNKNOWN. */
+export function mapStatus(map: EdgeMap, status: Status): Status {
+  return status === 'UNKNOWN' ? status : statusName(mapCode(map, code(status)));
 }
 
 const thenCode = (s: Severity | undefined) => (s === undefined ? CRITICAL : code(s));

@@ -107,7 +107,7 @@ export function reconcile(sources: ReconcileSource[], rules: ReconcileRules = DE
         const k = keys[i];
         if (k === null || k === undefined) return;
         for (const g of index.get(rule)!.get(k) ?? []) {
-          // The earliest matching group wins, so the result does not depend on rule order quirks.
+          // The earliest-created matching group wins, so the outcome does not depend on index order.
           if (target && target.order <= g.order) continue;
           if (!g.connectors.has(source.connector) && g.members.some((m) => sameCi(m, ci, rules.order))) target = g;
         }

@@ -153,6 +153,8 @@ export const prometheusConnector = {
       },
 
       async query(expr) {
+        // Dashboards repeat the same expressions: share them for cacheTtlMs (0 = always ask).
+        if (config.cacheTtlMs === 0) return toSamples(await client.query(expr));
         const { value } = await cachedRead(`query:${expr}`, config.cacheTtlMs, 0, () => client.query(expr));
         return toSamples(value);
       },

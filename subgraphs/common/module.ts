@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { AuditEvent } from '../../authz/audit.js';
 import type { Viewer } from '../../authz/viewer.js';
 import type { PolicyStore } from '../../authz/policy.js';
 import type { ServiceCatalog } from '../../bsm/catalog.js';
@@ -41,6 +42,8 @@ export interface BaseContext {
   auth: RequestAuth;
   viewer: Viewer;
   log: Logger;
+  /** Records an action or a per-object denial in the audit log; who, roles and request id are filled in. */
+  audit(event: Pick<AuditEvent, 'kind' | 'action' | 'field' | 'target' | 'result'>): void;
 }
 
 /** A subgraph: its resolvers over the schema/<name>.graphql SDL and a per-request context. */

@@ -8,6 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { applyMiddleware } from 'graphql-middleware';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createShield } from '../../authz/shield.js';
+import type { AuditLog } from '../../authz/audit.js';
 import type { PolicyStore } from '../../authz/policy.js';
 import { ERRORS } from '../../connectors/core/errors.js';
 import type { Logger } from '../../connectors/core/log.js';
@@ -41,6 +42,7 @@ export interface SubgraphServerOptions {
   /** The gateway's signing key for identity tokens. */
   internalKey: Uint8Array;
   maxBodyBytes: number;
+  audit: AuditLog;
 }
 
 /**
@@ -87,8 +89,10 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
         log.debug('subgraph operation', { requestId: auth.requestId, body: body.slice(0, 4000) });
         const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
+        const audit = (event: Parameters<BaseContext['audit']>[0]) =>
+          options.audit.record({ ...event, who: auth.sub, roles: auth.roles, requestId: auth.requestId, at: module.name });
         await executeGraphQL(apollo, req, res, body, async () =>
-          module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }) }),
+          module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }), audit }),
         );
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);

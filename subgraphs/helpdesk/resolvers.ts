@@ -118,7 +118,7 @@ async function incidentToActOn(ctx: HelpdeskContext, id: string, action: string)
   const found = await findIncident(ctx, id);
   if (!found || !(await ctx.scope.visible(found.incident.serviceIds))) throw ERRORS.NOT_FOUND.err(`No incident ${id}`);
   if (!(await ctx.scope.mayAct(action, found.incident.serviceIds))) {
-    ctx.log.warn('action denied', { action, target: id, viewer: ctx.viewer.id });
+    ctx.audit({ kind: 'denial', action, target: id, result: 'denied' });
     throw ERRORS.FORBIDDEN.err(`You may not ${action.split(':')[1] ?? action} incidents on the services this incident concerns`);
   }
   return found;
@@ -161,7 +161,7 @@ async function createIncident(_: unknown, { input }: { input: CreateIncidentInpu
   // Without a CI or service the ticket concerns nothing in particular: any grant of the action will do.
   const allowed = services ? await ctx.scope.mayAct('incident:create', services) : ctx.viewer.actions.includes('incident:create');
   if (!allowed) {
-    ctx.log.warn('action denied', { action: 'incident:create', target: serviceId ?? ciId, viewer: ctx.viewer.id });
+    ctx.audit({ kind: 'denial', action: 'incident:create', target: serviceId ?? ciId ?? undefined, result: 'denied' });
     throw ERRORS.FORBIDDEN.err('You may not open incidents on this service');
   }
   return createIn(ctx, desk, {
@@ -214,7 +214,7 @@ async function reportProblem(_: unknown, args: { serviceId: string; text: string
   if (!text) throw ERRORS.BAD_USER_INPUT.err('text must not be empty');
   const service = await serviceInScope(ctx, args.serviceId);
   if (!(await ctx.scope.mayAct('problem:report', [service.id]))) {
-    ctx.log.warn('action denied', { action: 'problem:report', target: service.id, viewer: ctx.viewer.id });
+    ctx.audit({ kind: 'denial', action: 'problem:report', target: service.id, result: 'denied' });
     throw ERRORS.FORBIDDEN.err(`You may not report problems with ${service.name}`);
   }
   const created = await createIn(ctx, pickDesk(ctx, null), {

@@ -114,7 +114,7 @@ describe('monitoring subgraph', () => {
     });
     await server.start();
     try {
-      const contextValue = await module.createContext({ auth: { sub: 'olga', roles: [], groups: [], requestId: 'r' }, viewer: operator, log: silentLogger });
+      const contextValue = await module.createContext({ auth: { sub: 'olga', roles: [], groups: [], requestId: 'r' }, viewer: operator, log: silentLogger, audit: () => {} });
       const response = await server.executeOperation({ query: '{ alerts { id } }' }, { contextValue });
       expect(response.body.kind).toBe('single');
       if (response.body.kind !== 'single') return;

@@ -146,7 +146,7 @@ async function alertToActOn(ctx: MonitoringContext, id: string): Promise<{ monit
   if (!found) throw ERRORS.NOT_FOUND.err(`No alert ${id}`);
   const services = await servicesOf(ctx, found.alert);
   if (!(await ctx.scope.mayAct('alert:acknowledge', services))) {
-    ctx.log.warn('action denied', { action: 'alert:acknowledge', target: id, viewer: ctx.viewer.id, services });
+    ctx.audit({ kind: 'denial', action: 'alert:acknowledge', target: id, result: 'denied' });
     throw ERRORS.FORBIDDEN.err('You may not acknowledge alerts on the services this alert concerns');
   }
   return found;

@@ -1,4 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DRILL_LEVELS } from '../../authz/viewer.js';
 import { ERRORS } from '../../connectors/core/errors.js';
 import type { Status } from '../../connectors/core/model.js';
@@ -11,6 +12,7 @@ import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js
 import type { SlaReport } from '../../bsm/sla.js';
 import { durationText } from '../../bsm/time.js';
 import { readKpi, serviceSentence } from '../../bsm/views.js';
+import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
 
 /**
@@ -25,15 +27,8 @@ const ciRef = (id: string): Ref => ({ __typename: 'ConfigurationItem', id });
 
 const DEFAULT_PAGE = 50;
 
-function pageSize(first: number | null | undefined, fallback: number, max: number): number {
-  const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 0) throw ERRORS.BAD_USER_INPUT.err('first must be a non-negative integer');
-  if (n > max) throw ERRORS.BAD_USER_INPUT.err(`first must be at most ${max}`);
-  return n;
-}
-
 /** Cursors are opaque: base64 of the offset of the last item returned. */
-export const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64');
+const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64');
 function decodeCursor(cursor: string | null | undefined): number {
   if (cursor === null || cursor === undefined) return -1;
   const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
@@ -199,9 +194,9 @@ interface Filter {
 
 export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
   Query: {
-    async services(_: unknown, args: { filter?: Filter | null; first?: number | null; after?: string | null }, ctx: ServicesContext) {
+    async services(_: unknown, args: { filter?: Filter | null; first?: number | null; after?: string | null }, ctx: ServicesContext, info: GraphQLResolveInfo) {
       const req = ctx.services;
-      const first = pageSize(args.first, DEFAULT_PAGE, req.maxPageSize);
+      const first = checkFirst(args.first ?? DEFAULT_PAGE, req.maxPageSize, info);
       const offset = decodeCursor(args.after) + 1;
       const [scope, snap] = await Promise.all([req.scope(), req.snapshot()]);
       const f = args.filter ?? {};
@@ -243,9 +238,9 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
           };
         });
     },
-    async outages(_: unknown, args: { first?: number | null }, ctx: ServicesContext) {
+    async outages(_: unknown, args: { first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) {
       const req = ctx.services;
-      const first = pageSize(args.first, 20, req.maxPageSize);
+      const first = checkFirst(args.first ?? 20, req.maxPageSize, info);
       const [scope, snap, reporter] = await Promise.all([req.scope(), req.snapshot(), req.reporter()]);
       const ranked = await rankOutages(req.model, snap, { reporter, visible: (id) => scope.has(id) });
       return ranked.slice(0, first).map((o) => ({
@@ -304,8 +299,8 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
   },
 
   BusinessImpact: {
-    topServices: (parent: { ranked: { id: string }[] }, args: { first?: number | null }, ctx: ServicesContext) =>
-      parent.ranked.slice(0, pageSize(args.first, 5, ctx.services.maxPageSize)).map((i) => serviceRef(i.id)),
+    topServices: (parent: { ranked: { id: string }[] }, args: { first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) =>
+      parent.ranked.slice(0, checkFirst(args.first ?? 5, ctx.services.maxPageSize, info)).map((i) => serviceRef(i.id)),
   },
 
   HealthNode: {

@@ -78,6 +78,7 @@ export function createHarness(options: { estateDir?: string; dataDir?: string; n
         auth: { sub: as.id, roles: as.roles, groups: as.groups, requestId: 'test' },
         viewer: as,
         log: silentLogger,
+        audit: () => {},
       });
       return graphql({ schema, source: query, contextValue, variableValues: variables ?? null });
     },
