@@ -12,6 +12,18 @@ import { ROOT, startStack, TEST_INTERNAL_SECRET, type Stack } from './harness.js
 const forbiddenFields = (body: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   (body.errors ?? []).filter((e) => e.extensions?.['code'] === 'FORBIDDEN').map((e) => e.extensions?.['field']);
 
+const policyWith = (edit: (yaml: string) => string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'servicegraph-policy-'));
+  const file = join(dir, 'policy.yaml');
+  copyFileSync(join(ROOT, 'policy/demo.yaml'), file);
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  return file;
+};
+
+/** The demo policy plus an operator whose scope is the email service only. */
+const withEmailOperator = () =>
+  policyWith((y) => y.replace(/^roles:\n/m, 'roles:\n  email-operator:\n    drillLevel: TELEMETRY\n    actions: [alert:acknowledge]\n    scope: [{ services: [email] }]\n'));
+
 describe('bypass attempts', () => {
   let stack: Stack;
   const subgraphBodies: string[] = [];
@@ -25,7 +37,7 @@ describe('bypass attempts', () => {
         if (entry.msg === 'subgraph operation' && entry.body) subgraphBodies.push(entry.body);
       },
     });
-    stack = await startStack({ log });
+    stack = await startStack({ log, policyFile: withEmailOperator() });
     executive = await stack.token('executive');
   });
   afterAll(() => stack?.close());
@@ -162,8 +174,9 @@ describe('bypass attempts', () => {
     });
 
     it('acknowledging an alert on a service outside the viewer’s scope is refused, the monitor untouched', async () => {
-      // The owner of email tries to acknowledge server123's alert (payroll's) through the gateway.
-      const owner = await stack.token('service-owner', { groups: ['messaging'] });
+      // An operator of email only tries to acknowledge server123's alert (payroll's): the gateway lets
+      // the action through (the role has it), the monitoring subgraph refuses this object.
+      const owner = await stack.token('email-operator');
       const { body } = await stack.gql('{ alerts { id acknowledged ci { id } } }', { token: await stack.token('admin') });
       const alert = (body.data as any).alerts.find((a: any) => a.ci?.id === 'server123' && !a.acknowledged);
       const attempt = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, { token: owner, variables: { id: alert.id } });
@@ -206,14 +219,6 @@ describe('bypass attempts', () => {
 });
 
 describe('policy switches', () => {
-  const policyWith = (edit: (yaml: string) => string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-policy-'));
-    const file = join(dir, 'policy.yaml');
-    copyFileSync(join(ROOT, 'policy/demo.yaml'), file);
-    writeFileSync(file, edit(readFileSync(file, 'utf8')));
-    return file;
-  };
-
   it('reject mode refuses the whole operation', async () => {
     const stack = await startStack({ policyFile: policyWith((y) => y.replace('mode: filter', 'mode: reject')) });
     try {

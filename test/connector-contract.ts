@@ -43,6 +43,9 @@
  * is sent once only. Plus the kind's own checks (well-formed CIs/relations, helpdesk create →
  * incidentById and idempotent create, scored knowledge articles with a source, well-formed alerts).
  * `skip` names checks a tool cannot support (say why at the call site).
+ *
+ * test/connector-contract.test.ts proves the suite fails deliberately broken connectors
+ * (contract-selftest/broken.selftest.ts), so a passing contract means something.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../connectors/core/errors.js';
-import type { EdgeMap, GraphNode, HealthGraph, LeafState, ReduceRule } from './types.js';
+import type { Edge, EdgeMap, GraphNode, HealthGraph, LeafState, ReduceRule } from './types.js';
 import { CRITICAL, OK, UNKNOWN, code } from './status.js';
 import { reduceCodes, validateMap, validateRule } from './rules.js';
 
@@ -132,17 +132,26 @@ const cycleProblem = (cycle: string[]) => `cycle: ${cycle.join(' → ')}`;
 /** Problems visible node by node (everything but cycles); kept allocation-free on the happy path. */
 function localProblems(graph: HealthGraph): string[] {
   const problems: string[] = [];
-  for (const [id, node] of graph.nodes) {
-    if (node.id !== id) problems.push(`${id}: node id is ${JSON.stringify(node.id)}`);
-    for (const p of validateRule(node.rule.main)) problems.push(`${id}: ${p}`);
-    for (const rule of node.rule.extra) for (const p of validateRule(rule)) problems.push(`${id}: ${p}`);
-    for (const edge of node.edges) {
-      if (!graph.nodes.has(edge.childId)) problems.push(`${id}: child ${edge.childId} is not in the graph`);
-      if (edge.map.kind !== 'identity') for (const p of validateMap(edge.map)) problems.push(`${id} → ${edge.childId}: ${p}`);
-      if (!(edge.weight >= 0 && edge.weight < Infinity)) problems.push(`${id} → ${edge.childId}: weight must be a number ≥ 0`);
-    }
-  }
+  for (const node of graph.nodes.values()) nodeProblems(graph, node, problems);
   return problems;
+}
+
+function nodeProblems(graph: HealthGraph, node: GraphNode, problems: string[]): void {
+  ruleProblems(graph, node, problems);
+  for (const edge of node.edges) edgeProblems(node.id, edge, graph.nodes.has(edge.childId), problems);
+}
+
+function ruleProblems(graph: HealthGraph, node: GraphNode, problems: string[]): void {
+  const id = node.id;
+  if (graph.nodes.get(id) !== node) problems.push(`${id}: not stored under its own id`);
+  for (const p of validateRule(node.rule.main)) problems.push(`${id}: ${p}`);
+  for (const rule of node.rule.extra) for (const p of validateRule(rule)) problems.push(`${id}: ${p}`);
+}
+
+function edgeProblems(id: string, edge: Edge, known: boolean, problems: string[]): void {
+  if (!known) problems.push(`${id}: child ${edge.childId} is not in the graph`);
+  if (edge.map.kind !== 'identity') for (const p of validateMap(edge.map)) problems.push(`${id} → ${edge.childId}: ${p}`);
+  if (!(edge.weight >= 0 && edge.weight < Infinity)) problems.push(`${id} → ${edge.childId}: weight must be a number ≥ 0`);
 }
 
 const indexes = new WeakMap<HealthGraph, Index>();
@@ -154,45 +163,83 @@ const indexes = new WeakMap<HealthGraph, Index>();
 export function indexGraph(graph: HealthGraph): Index {
   const cached = indexes.get(graph);
   if (cached) return cached;
-  const problems = localProblems(graph);
+
+  // Provisional numbering in Map order, one id lookup per edge (which also finds dangling edges).
+  const byId = new Map<string, number>();
+  const given: GraphNode[] = [];
+  for (const [id, node] of graph.nodes) {
+    byId.set(id, given.length);
+    given.push(node);
+  }
+  const n = given.length;
+  let allEdges = 0;
+  for (const node of given) allEdges += node.edges.length;
+  const tStart = new Int32Array(n + 1);
+  const tChild = new Int32Array(allEdges);
+  const problems: string[] = [];
+  let e = 0;
+  for (let t = 0; t < n; t++) {
+    tStart[t] = e;
+    const node = given[t] as GraphNode;
+    ruleProblems(graph, node, problems);
+    for (const edge of node.edges) {
+      const c = byId.get(edge.childId);
+      tChild[e++] = c ?? -1;
+      edgeProblems(node.id, edge, c !== undefined, problems);
+    }
+  }
+  tStart[n] = e;
   if (problems.length > 0) throw new ConfigError('health graph', problems);
 
-  // Post-order DFS over children gives children before parents; meeting a node still on the stack is a cycle.
-  const ids: string[] = [];
-  const state = new Map<string, 1 | 2>();
-  for (const root of graph.nodes.keys()) {
-    if (state.has(root)) continue;
-    state.set(root, 1);
-    const stack: { id: string; edges: { childId: string }[]; next: number }[] = [{ id: root, edges: (graph.nodes.get(root) as GraphNode).edges, next: 0 }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { id: string; edges: { childId: string }[]; next: number };
-      if (top.next < top.edges.length) {
-        const childId = (top.edges[top.next++] as { childId: string }).childId;
-        const seen = state.get(childId);
-        if (seen === undefined) {
-          state.set(childId, 1);
-          stack.push({ id: childId, edges: (graph.nodes.get(childId) as GraphNode).edges, next: 0 });
-        } else if (seen === 1) {
-          const from = stack.findIndex((f) => f.id === childId);
-          throw new ConfigError('health graph', [cycleProblem([...stack.slice(from).map((f) => f.id), childId])]);
+  // Post-order DFS over children (ignored edges too: a loop is a loop) gives children before
+  // parents; meeting a node still on the stack is a cycle.
+  const order = new Int32Array(n);
+  const color = new Uint8Array(n);
+  const stackNode = new Int32Array(n);
+  const stackNext = new Int32Array(n);
+  let done = 0;
+  for (let root = 0; root < n; root++) {
+    if (color[root]) continue;
+    let depth = 0;
+    stackNode[0] = root;
+    stackNext[0] = tStart[root] as number;
+    color[root] = 1;
+    while (depth >= 0) {
+      const t = stackNode[depth] as number;
+      const next = stackNext[depth] as number;
+      if (next < (tStart[t + 1] as number)) {
+        stackNext[depth] = next + 1;
+        const c = tChild[next] as number;
+        if (color[c] === 0) {
+          color[c] = 1;
+          depth++;
+          stackNode[depth] = c;
+          stackNext[depth] = tStart[c] as number;
+        } else if (color[c] === 1) {
+          let from = depth;
+          while (stackNode[from] !== c) from--;
+          const path = Array.from(stackNode.subarray(from, depth + 1), (x) => (given[x] as GraphNode).id);
+          throw new ConfigError('health graph', [cycleProblem([...path, (given[c] as GraphNode).id])]);
         }
       } else {
-        state.set(top.id, 2);
-        ids.push(top.id);
-        stack.pop();
+        color[t] = 2;
+        order[done++] = t;
+        depth--;
       }
     }
   }
-  const n = ids.length;
+  const posOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) posOf[order[i] as number] = i;
+  const nodes = Array.from(order, (t) => given[t] as GraphNode);
+  const ids = nodes.map((node) => node.id);
   const pos = new Map<string, number>();
-  ids.forEach((id, i) => pos.set(id, i));
-  const nodes = ids.map((id) => graph.nodes.get(id) as GraphNode);
+  for (let i = 0; i < n; i++) pos.set(ids[i] as string, i);
 
   let edgeCount = 0;
   let widest = 1;
   for (const node of nodes) {
     let k = 0;
-    for (const e of node.edges) if (e.map.kind !== 'ignore') k++;
+    for (const edge of node.edges) if (edge.map.kind !== 'ignore') k++;
     edgeCount += k;
     widest = Math.max(widest, k);
   }
@@ -204,13 +251,15 @@ export function indexGraph(graph: HealthGraph): Index {
   const parentCount = new Int32Array(n + 1);
   const hasExclusive = new Uint8Array(n);
   const allIdentity = new Uint8Array(n).fill(1);
-  let e = 0;
+  e = 0;
   for (let i = 0; i < n; i++) {
     start[i] = e;
+    const t = order[i] as number;
     const node = nodes[i] as GraphNode;
+    let te = tStart[t] as number;
     for (const edge of node.edges) {
+      const c = posOf[tChild[te++] as number] as number;
       if (edge.map.kind === 'ignore') continue;
-      const c = pos.get(edge.childId) as number;
       child[e] = c;
       weight[e] = edge.weight;
       const [kind, arg] = compileMap(edge.map);
