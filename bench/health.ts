@@ -142,34 +142,45 @@ for (let k = 0; k < 50; k++) leaves.set(pick(infra), { status: 'UNKNOWN', acknow
 sample();
 
 // ---- measurements ------------------------------------------------------------------------------
-// Wall-clock times; the machine may be shared, so repeated figures are medians and the load average
-// is printed with them. "cold" is the first call in this process (validation, compilation and the
-// JIT warming up); the targets apply to the steady state of a running gateway.
-const time = <T>(fn: () => T): [T, number] => {
+// Each figure is taken as wall-clock time and as this process's CPU time. The machine may be shared
+// (other builds and test runs), which stretches wall time while this process waits for a CPU; CPU
+// time does not include that wait (it does include the GC and JIT threads, so it errs high), so the
+// targets are judged on the CPU-time median and wall time is shown beside it with the load average.
+// "first call" is the first evaluation in this process (validation, compilation and the JIT warming
+// up); the targets apply to a running gateway.
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+const time = <T>(fn: () => T): [T, Timing] => {
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const out = fn();
-  return [out, performance.now() - started];
+  const wall = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  return [out, { wall, cpu: (cpu.user + cpu.system) / 1000 }];
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] as number;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)] as number;
+const median = (ts: Timing[]): Timing => ({ wall: quantile(ts.map((t) => t.wall), 0.5), cpu: quantile(ts.map((t) => t.cpu), 0.5) });
+const p99 = (ts: Timing[]): Timing => ({ wall: quantile(ts.map((t) => t.wall), 0.99), cpu: quantile(ts.map((t) => t.cpu), 0.99) });
 const RUNS = 7;
 
-const [ev, coldMs] = time(() => evaluate(graph, leaves));
+const [ev, cold] = time(() => evaluate(graph, leaves));
 sample();
 // A model reload: a new graph object is compiled (validated, sorted, packed) and evaluated.
-const reload: number[] = [];
+const reload: Timing[] = [];
 for (let k = 0; k < RUNS; k++) {
   const copy: HealthGraph = { nodes: new Map(nodes) };
   reload.push(time(() => evaluate(copy, leaves))[1]);
   sample();
 }
 // A poll: same graph, new leaf states, everything re-evaluated.
-const polls: number[] = [];
+const polls: Timing[] = [];
 for (let k = 0; k < RUNS; k++) polls.push(time(() => evaluate(graph, leaves))[1]);
 sample();
 
 // One CI changes: each flip starts from the same snapshot, so every change is measured on the same estate.
-const changeTimes: number[] = [];
+const changeTimes: Timing[] = [];
 for (let k = 0; k < 2_000; k++) {
   const id = pick(ciIds);
   const was = leaves.get(id) as LeafState;
@@ -180,18 +191,18 @@ sample();
 
 // Root cause of every service, and the outage ranking, each on a fresh snapshot (memo empty).
 const services = [...leafServices, ...topServices];
-const rootCauseTimes: number[] = [];
-const rankingTimes: number[] = [];
+const rootCauseTimes: Timing[] = [];
+const rankingTimes: Timing[] = [];
 let causes: ReturnType<Evaluation['rootCauses']>[] = [];
 let ranking: { ciId: string; score: number; services: number }[] = [];
 let current: Evaluation = ev;
 for (let k = 0; k < RUNS; k++) {
   current = evaluate(graph, leaves);
-  const [found, ms] = time(() => services.map((id) => current.rootCauses(id)));
+  const [found, rootCauseTime] = time(() => services.map((id) => current.rootCauses(id)));
   causes = found;
-  rootCauseTimes.push(ms);
+  rootCauseTimes.push(rootCauseTime);
   const rootCauseCis = [...new Set(causes.flatMap((list) => list.map((c) => c.ciId)))];
-  const [ranked, rankMs] = time(() =>
+  const [ranked, rankTime] = time(() =>
     rootCauseCis
       .map((ciId) => {
         const impacted = current.impact(ciId);
@@ -201,7 +212,7 @@ for (let k = 0; k < RUNS; k++) {
       .sort((a, b) => b.score - a.score || a.ciId.localeCompare(b.ciId)),
   );
   ranking = ranked;
-  rankingTimes.push(rankMs);
+  rankingTimes.push(rankTime);
   sample();
 }
 
@@ -209,7 +220,7 @@ for (let k = 0; k < RUNS; k++) {
 const count = (s: Status) => services.filter((id) => current.result(id)?.status === s).length;
 const statusLine = (['OK', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL', 'UNKNOWN'] as const).map((s) => `${s} ${count(s)}`).join(', ');
 const mb = (bytes: number) => bytes / 1024 / 1024;
-const ms = (x: number, digits = 1) => `${x.toFixed(digits)} ms`;
+const ms = (x: number, digits: number) => `${x.toFixed(digits)} ms`;
 
 console.log(`estate (seed ${seed}): ${SERVICES} services, ${CIS} CIs, ${edgeCount} edges, ${failing.size} failing CIs`);
 console.log(`service statuses: ${statusLine}`);
@@ -218,21 +229,28 @@ console.log(`top outages: ${ranking.slice(0, 3).map((r) => `${r.ciId} (score ${r
 console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}`);
 console.log('');
 
-const rows: [string, string, string, boolean | null][] = [
-  ['full evaluation, first call (cold JIT)', ms(coldMs), '(info)', null],
-  [`full evaluation, model reload: compile + evaluate (median of ${RUNS})`, ms(median(reload)), '< 100 ms', median(reload) < 100],
-  [`full evaluation, poll: same graph (median of ${RUNS})`, ms(median(polls)), '< 100 ms', median(polls) < 100],
-  ['one CI change, incremental (median of 2,000)', ms(median(changeTimes), 3), '< 5 ms', median(changeTimes) < 5],
-  ['one CI change, incremental (p99)', ms(p99(changeTimes), 3), '(info)', null],
-  [`root cause of all ${SERVICES} services (median of ${RUNS})`, ms(median(rootCauseTimes)), '(info)', null],
-  [`outage ranking: impact of ${ranking.length} root-cause CIs (median of ${RUNS})`, ms(median(rankingTimes)), '< 100 ms', median(rankingTimes) < 100],
-  ['peak rss', `${mb(peakRss).toFixed(0)} MB`, '< 300 MB', mb(peakRss) < 300],
-  ['peak heap used', `${mb(peakHeap).toFixed(0)} MB`, '(info)', null],
+type Row = [what: string, wall: string, cpu: string, target: string, ok: boolean | null];
+const timed = (what: string, t: Timing, limit: number | null, digits = 1): Row => [
+  what,
+  ms(t.wall, digits),
+  ms(t.cpu, digits),
+  limit === null ? '(info)' : `< ${limit} ms`,
+  limit === null ? null : t.cpu < limit,
 ];
-const w0 = Math.max(...rows.map((r) => r[0].length));
-const w1 = Math.max(...rows.map((r) => r[1].length));
-console.log(`${'measure'.padEnd(w0)}  ${'value'.padStart(w1)}  ${'target'.padEnd(9)}  result`);
-for (const [what, value, target, ok] of rows) {
-  console.log(`${what.padEnd(w0)}  ${value.padStart(w1)}  ${target.padEnd(9)}  ${ok === null ? '' : ok ? 'PASS' : 'FAIL'}`);
-}
-process.exitCode = rows.every((r) => r[3] !== false) ? 0 : 1;
+const rows: Row[] = [
+  timed('full evaluation, first call in the process (cold JIT)', cold, null),
+  timed(`full evaluation, model reload: compile + evaluate (median of ${RUNS})`, median(reload), 100),
+  timed(`full evaluation, poll: same graph, all nodes (median of ${RUNS})`, median(polls), 100),
+  timed('one CI change, incremental (median of 2,000)', median(changeTimes), 5, 3),
+  timed('one CI change, incremental (p99)', p99(changeTimes), null, 3),
+  timed(`root cause of all ${SERVICES} services (median of ${RUNS})`, median(rootCauseTimes), null),
+  timed(`outage ranking: impact of ${ranking.length} root-cause CIs (median of ${RUNS})`, median(rankingTimes), 100),
+  ['peak rss', `${mb(peakRss).toFixed(0)} MB`, '', '< 300 MB', mb(peakRss) < 300],
+  ['peak heap used', `${mb(peakHeap).toFixed(0)} MB`, '', '(info)', null],
+];
+const width = (c: number) => Math.max(...rows.map((r) => String(r[c]).length), 6);
+const line = (cells: string[]) =>
+  `${(cells[0] as string).padEnd(width(0))}  ${(cells[1] as string).padStart(width(1))}  ${(cells[2] as string).padStart(width(2))}  ${(cells[3] as string).padEnd(9)}  ${cells[4]}`;
+console.log(line(['measure', 'wall', 'cpu', 'target', 'result']));
+for (const [what, wall, cpu, target, ok] of rows) console.log(line([what, wall, cpu, target, ok === null ? '' : ok ? 'PASS' : 'FAIL']));
+process.exitCode = rows.every((r) => r[4] !== false) ? 0 : 1;

@@ -68,15 +68,28 @@ export function createConnectors(loaded: LoadedConfig, log: Logger, dirs: { esta
   return set;
 }
 
-export function createSubgraphDeps(loaded: LoadedConfig, policy: PolicyStore, log: Logger, dirs: { estateDir: string; dataDir: string }): SubgraphDeps {
+/** The subgraphs' dependencies; `close` disposes the connectors and closes the service model's history. */
+export function createSubgraphDeps(
+  loaded: LoadedConfig,
+  policy: PolicyStore,
+  log: Logger,
+  dirs: { estateDir: string; dataDir: string },
+): { deps: SubgraphDeps; close(): Promise<void> } {
   const connectors = createConnectors(loaded, log, dirs);
   const settings = {
     identification: loaded.config.identification,
     evaluatorIntervalMs: loaded.config.evaluatorIntervalMs,
     maxPageSize: loaded.config.maxPageSize,
   };
-  const catalog = createServiceModel({ ...dirs, connectors, settings, log: log.child({ part: 'model' }) });
-  return { connectors, settings, ...dirs, log, policy, catalog };
+  const model = createServiceModel({ ...dirs, connectors, settings, log: log.child({ part: 'model' }) });
+  const all = [...connectors.monitor, ...connectors.cmdb, ...connectors.helpdesk, ...connectors.knowledge];
+  return {
+    deps: { connectors, settings, ...dirs, log, policy, catalog: model },
+    async close() {
+      await model.close();
+      for (const connector of all) await connector.dispose();
+    },
+  };
 }
 
 export const SUBGRAPH_FACTORIES: Record<SubgraphName, (deps: SubgraphDeps) => AnyModule> = {
@@ -113,7 +126,10 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     let subgraphUrls: Record<SubgraphName, string>;
     let deps: SubgraphDeps | undefined;
     if (config.subgraphs.mode === 'local') {
-      deps = createSubgraphDeps(loaded, policy, log, { estateDir, dataDir });
+      const created = createSubgraphDeps(loaded, policy, log, { estateDir, dataDir });
+      deps = created.deps;
+      // Subgraphs close before the model and connectors they use (closers run in reverse).
+      closers.push(() => created.close());
       const basePort = options.subgraphBasePort ?? config.subgraphs.basePort;
       const urls: Partial<Record<SubgraphName, string>> = {};
       for (const [i, name] of SUBGRAPH_NAMES.entries()) {
@@ -162,12 +178,6 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     const port = options.port ?? config.server.port;
     const running = await gateway.listen(port, config.server.host);
     closers.push(() => running.close());
-    if (connectorSet) {
-      const all = [...connectorSet.monitor, ...connectorSet.cmdb, ...connectorSet.helpdesk, ...connectorSet.knowledge];
-      closers.unshift(async () => {
-        for (const c of all) await c.dispose();
-      });
-    }
     return { url: running.url, subgraphUrls, config: loaded, close };
   } catch (error) {
     await close();

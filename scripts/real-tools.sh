@@ -32,6 +32,9 @@ wait_http() { # name t0 tries curl-args...  (polls every 0.1 s)
   log "$name NOT ready (see $W)"; return 1
 }
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+need_port() { # refuse to start when something else already listens: the tests would talk to it
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then log "port $1 is already in use (not by this script's pids)"; return 1; fi
+}
 
 # --- install -------------------------------------------------------------------------------------
 # Which binary proves a service's packages are present; only missing ones are installed.
@@ -84,6 +87,7 @@ do_install() {
 
 # --- start recipes -------------------------------------------------------------------------------
 start_alertmanager() {
+  need_port 19093
   local D=$W/alertmanager; mkdir -p "$D/data"
   cat > "$D/alertmanager.yml" <<'EOF'
 route: { receiver: 'null', group_by: ['alertname'], group_wait: 1s, group_interval: 5s, repeat_interval: 1h }
@@ -97,6 +101,7 @@ EOF
 }
 
 start_prometheus() {
+  need_port 19090
   local D=$W/prometheus; mkdir -p "$D/data"
   cat > "$D/prometheus.yml" <<EOF
 global: { scrape_interval: 5s, evaluation_interval: 5s }
@@ -133,6 +138,7 @@ EOF
 }
 
 start_icinga() {
+  need_port 15665
   local D=$W/icinga; mkdir -p "$D"/{data/certs,log,cache,spool,run}
   local CN=icinga-ci.localdomain
   local DEF=(-DDataDir="$D/data" -DLogDir="$D/log" -DCacheDir="$D/cache" -DSpoolDir="$D/spool" -DInitRunDir="$D/run" -DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)")
@@ -174,6 +180,7 @@ EOF
 }
 
 start_mediawiki() {
+  need_port 18081
   local D=$W/mediawiki; mkdir -p "$D/data"
   export MW_CONFIG_FILE=$D/LocalSettings.php
   if [ ! -f "$D/LocalSettings.php" ]; then
@@ -191,6 +198,7 @@ start_mediawiki() {
 }
 
 start_rt() {
+  need_port 18080
   local D=$W/rt; mkdir -p "$D/RT_SiteConfig.d"
   export RT_SITE_CONFIG=$D/RT_SiteConfig.pm RT_SITE_CONFIG_DIR=$D/RT_SiteConfig.d
   cat > "$RT_SITE_CONFIG" <<EOF
@@ -221,6 +229,7 @@ EOF
 # Zabbix 6.0 (bookworm): PostgreSQL 15 cluster under $W, server with a trapper on 20051, frontend via php -S.
 # The frontend reads its DB settings from the fixed path /etc/zabbix/zabbix.conf.php.
 start_zabbix() {
+  need_port 18082; need_port 20051; need_port 15432
   local D=$W/zabbix; mkdir -p "$D"; chown postgres "$D"
   if [ ! -d "$D/pg" ]; then
     su postgres -c "$PG/initdb -D $D/pg -U postgres -A trust --no-sync" > "$D/initdb.log"

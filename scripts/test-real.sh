@@ -20,7 +20,8 @@ done
 cleanup() {
   if [ -n "${started// /}" ]; then REAL_TOOLS="$started" bash scripts/real-tools.sh stop || true; fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 if [ -n "${started// /}" ]; then REAL_TOOLS="$started" bash scripts/real-tools.sh start; fi
 
 # The endpoints the tests read (REAL_PROMETHEUS_URL, REAL_ICINGA_CA, …).

@@ -28,7 +28,7 @@ try {
   const secret = loaded.config.internalAuth.secret;
   if (!secret) throw new ConfigError(loaded.file, ['internalAuth.secret: required to run a subgraph alone (shared with the gateway)']);
   const policy = createPolicyStore(loaded.config.policy, log, { watch: true });
-  const deps = createSubgraphDeps(loaded, policy, log, { estateDir: loaded.config.estate, dataDir: loaded.config.dataDir });
+  const { deps, close: closeDeps } = createSubgraphDeps(loaded, policy, log, { estateDir: loaded.config.estate, dataDir: loaded.config.dataDir });
   const server = await createSubgraphServer(SUBGRAPH_FACTORIES[name](deps) as SubgraphModule<BaseContext>, {
     policy,
     log,
@@ -40,6 +40,7 @@ try {
   process.stdout.write(`subgraph ${name} ready at ${url}\n`);
   const stop = async () => {
     await server.close();
+    await closeDeps();
     policy.close();
     process.exit(0);
   };

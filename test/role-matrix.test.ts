@@ -3,7 +3,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import {
   getNamedType,
   isAbstractType,
-  isInputType,
   isNonNullType,
   isObjectType,
   isScalarType,

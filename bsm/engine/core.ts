@@ -16,7 +16,6 @@ import { reduceCodes, validateMap, validateRule } from './rules.js';
 
 export const ACK = 8;
 export const MAINT = 16;
-export const statusOf = (packed: number) => packed & 7;
 
 export interface Index {
   /** Node ids by index; the index order is topological (children first). */

@@ -4,7 +4,7 @@ import { ConfigError } from '../../connectors/core/errors.js';
 import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
 import type { EdgeMap, Evaluation, HealthGraph, NodeOptions, ReduceRule } from './types.js';
 import { dag, edgeMap, leafState, reduceRule, status } from './arbitraries.js';
-import { evaluate, findCycle } from './evaluate.js';
+import { evaluate, findCycle, validateGraph } from './evaluate.js';
 import { rank } from './status.js';
 import { ci, graphOf, leaf, leavesOf, node } from './test-graph.js';
 
@@ -211,6 +211,7 @@ describe('evaluate', () => {
       expect(findCycle(g)).toEqual(['a', 'b', 'c', 'a']);
       expect(() => evaluate(g, new Map())).toThrow(ConfigError);
       expect(() => evaluate(g, new Map())).toThrow('cycle: a → b → c → a');
+      expect(validateGraph(g)).toEqual(['cycle: a → b → c → a']);
       const self = graphOf(node('a', 'ci', { kind: 'worst' }, ['a']));
       expect(findCycle(self)).toEqual(['a', 'a']);
       expect(findCycle(serviceOver({ kind: 'worst' }, ['x', 'y']))).toBeNull();

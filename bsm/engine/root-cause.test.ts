@@ -118,6 +118,23 @@ describe('root cause', () => {
     expect(rank(recovered.result('svc')?.status as Severity)).toBeLessThan(rank(ev.result('svc')?.status as Severity));
   });
 
+  it('past the search budget (several interacting rules, wide fan-out) still lowers the status with no unneeded child', () => {
+    const ids = Array.from({ length: 80 }, (_, k) => `n${k}`);
+    const statuses: Severity[] = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
+    const g = graphOf(
+      node('svc', 'service', { kind: 'threshold', atLeast: 'WARNING', weightPercent: 10, then: 'CRITICAL' }, ids.map((id, k) => ({ id, weight: (k * 7) % 11 })), {
+        extra: [{ kind: 'threshold', atLeast: 'MAJOR', count: 3, then: 'CRITICAL' }],
+      }),
+      ...ids.map((id) => ci(id)),
+    );
+    const ev = evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, statuses[k % 4] as Severity]))));
+    expect(ev.result('svc')?.status).toBe('CRITICAL');
+    const set = recoverySet(ev, 'svc') ?? [];
+    const lowered = (ids: string[]) => ev.update(new Map(ids.map((id) => [id, leaf('OK')]))).result('svc')?.status !== 'CRITICAL';
+    expect(lowered(set)).toBe(true);
+    for (const id of set) expect(lowered(set.filter((x) => x !== id))).toBe(false);
+  });
+
   it('equals the minimum found by brute force over all subsets (property, ≤ 8 children, random rules)', () => {
     const kid = fc.record({ state: leafState(), map: edgeMap, weight: fc.integer({ min: 0, max: 6 }) });
     fc.assert(

@@ -59,8 +59,9 @@ describe('http client', () => {
     const fake = await serve((req, res) => {
       if (req.method === 'GET') {
         reads += 1;
-        if (reads === 1) return res.writeHead(429, { 'retry-after': '0' }).end();
-        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        if (reads === 1) res.writeHead(429, { 'retry-after': '0' }).end();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        return;
       }
       writes += 1;
       res.writeHead(503).end();

@@ -78,6 +78,18 @@ describe('jira mapping', () => {
         ],
       }),
     ).toEqual({ responseDue: '1970-01-01T00:00:00.000Z', resolutionDue: '2026-11-27T12:00:00.000Z' });
+    const now = Date.parse('2026-11-27T10:00:00Z');
+    expect(
+      slaDue(
+        {
+          values: [
+            { name: 'Time to first response', ongoingCycle: { paused: true, remainingTime: { millis: 60_000 } } },
+            { name: 'Time to resolution', ongoingCycle: { remainingTime: { millis: 600_000 } } },
+          ],
+        },
+        now,
+      ),
+    ).toEqual({ responseDue: null, resolutionDue: '2026-11-27T10:10:00.000Z' });
   });
 
   it('writes JQL the fake (and Jira) parses; correlation labels stay label-safe', () => {

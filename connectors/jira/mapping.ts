@@ -107,12 +107,14 @@ export function isoDate(value: string | null | undefined): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-export function slaDue(sla: SlaDto | undefined): { responseDue: string | null; resolutionDue: string | null } {
+/** Due times of the running JSM SLA cycles; a completed or paused cycle has none. */
+export function slaDue(sla: SlaDto | undefined, now: number = Date.now()): { responseDue: string | null; resolutionDue: string | null } {
   const due = (match: RegExp): string | null => {
     const cycle = sla?.values.find((v) => match.test(v.name))?.ongoingCycle;
-    if (!cycle) return null;
+    if (!cycle || cycle.paused) return null;
     if (cycle.breachTime?.iso8601) return isoDate(cycle.breachTime.iso8601);
     if (cycle.breachTime?.epochMillis !== undefined) return new Date(cycle.breachTime.epochMillis).toISOString();
+    if (cycle.remainingTime) return new Date(now + cycle.remainingTime.millis).toISOString();
     return null;
   };
   return { responseDue: due(/response/i), resolutionDue: due(/resolution/i) };

@@ -79,10 +79,22 @@ describe.skipIf(!selected('rt'))('rt connector against real RT 5', () => {
   }, SLOW);
 
   it('pages through TicketSQL results up to the cap', async () => {
+    const writer = instance().forRequest(auth);
+    for (const n of [1, 2, 3]) {
+      await writer.createIncident({
+        title: `paging-${run} ticket ${n}`,
+        description: 'paging test',
+        priority: 'LOW',
+        ciId: null,
+        serviceId: null,
+        caller: 'real-tester',
+        correlationId: `paging-${run}-${n}`,
+      });
+    }
     const api = instance({ perPage: 1, maxTickets: 2 }).forRequest(auth);
-    const all = await api.listIncidents({});
-    expect(all.length).toBe(2);
-    expect(new Set(all.map((i) => i.id)).size).toBe(2);
+    const capped = await api.listIncidents({ text: `paging-${run}` });
+    expect(capped.map((i) => i.title)).toEqual([`paging-${run} ticket 3`, `paging-${run} ticket 2`]);
+    expect(await instance({ perPage: 2 }).forRequest(auth).listIncidents({ text: `paging-${run}` })).toHaveLength(3);
   }, SLOW);
 
   it('a wrong WebPath (302 to the login page) and a wrong password are errors, never empty successes', async () => {
