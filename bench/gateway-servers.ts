@@ -21,7 +21,7 @@ import { signTestToken, testEnv, writeTestConfig, TEST_INTERNAL_SECRET } from '.
  */
 process.env['APOLLO_TELEMETRY_DISABLED'] = '1';
 const dir = mkdtempSync(join(tmpdir(), 'servicegraph-bench-'));
-const ours = await startServicegraph({ configFile: writeTestConfig(dir, 'evaluatorIntervalMs: 600000'), env: testEnv, log: silentLogger });
+const ours = await startServicegraph({ configFile: writeTestConfig(dir, { extra: 'evaluatorIntervalMs: 600000' }), env: testEnv, log: silentLogger });
 
 const plainGateway = new ApolloGateway({
   supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),

@@ -221,12 +221,14 @@ export function buildLeaves(topology: Topology, readings: MonitorReading[]): Map
   };
   for (const r of readings) {
     if (r.snapshot) {
-      for (const hint of r.snapshot.watched) mark(watchedBy, topology.correlate(hint), r.name);
+      // A stale snapshot (the monitor failed, its cache answered) keeps its alerts as the last known
+      // problems, but cannot vouch that a CI without alerts is OK now: those become UNKNOWN.
+      for (const hint of r.snapshot.watched) mark(r.snapshot.stale ? lostBy : watchedBy, topology.correlate(hint), r.name);
       for (const alert of r.snapshot.alerts) {
         const ci = topology.correlate(alert.ci);
         if (ci === null) continue; // unmapped: the monitoring subgraph lists it; it cannot roll up
-        mark(watchedBy, ci, r.name);
         if (r.snapshot.stale) mark(staleFrom, ci, r.name);
+        else mark(watchedBy, ci, r.name);
         alertsByCi.set(ci, [...(alertsByCi.get(ci) ?? []), alert]);
       }
     } else if (r.lastGood) {

@@ -1,13 +1,37 @@
 import type { Connector } from './core/connector.js';
 import { builtinCmdbConnector, builtinHelpdeskConnector, builtinKnowledgeConnector, builtinMonitorConnector } from './builtin/index.js';
+import { confluenceConnector } from './confluence/index.js';
+import { icingaConnector } from './icinga/index.js';
+import { jiraConnector } from './jira/index.js';
+import { mediawikiConnector } from './mediawiki/index.js';
+import { netboxConnector } from './netbox/index.js';
+import { prometheusConnector } from './prometheus/index.js';
+import { rtConnector } from './rt/index.js';
+import { servicenowCmdbConnector, servicenowIncidentConnector, servicenowKnowledgeConnector } from './servicenow/index.js';
+import { zabbixConnector } from './zabbix/index.js';
 
-/** Every connector type a config may name. */
+/** Every connector type a config may name, by kind. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector has its own config and API types
 const CONNECTORS: Connector<any, any>[] = [
+  // monitor
   builtinMonitorConnector,
+  prometheusConnector,
+  icingaConnector,
+  zabbixConnector,
+  // cmdb
   builtinCmdbConnector,
+  servicenowCmdbConnector,
+  netboxConnector,
+  // helpdesk
   builtinHelpdeskConnector,
+  servicenowIncidentConnector,
+  jiraConnector,
+  rtConnector,
+  // knowledge
   builtinKnowledgeConnector,
+  servicenowKnowledgeConnector,
+  confluenceConnector,
+  mediawikiConnector,
 ];
 
 const BY_TYPE = new Map(CONNECTORS.map((c) => [c.type, c]));

@@ -28,25 +28,36 @@ export interface Stack extends Running {
   subgraph(name: SubgraphName, query: string, options?: { roles?: string[]; variables?: Record<string, unknown>; token?: string | null }): Promise<{ status: number; body: any }>;
 }
 
-export function writeTestConfig(dir: string, extra = '', policyFile = join(ROOT, 'policy/demo.yaml')): string {
+/** The embedded demo's four builtin connectors, as a YAML list. */
+export const BUILTIN_CONNECTORS = `
+  - { name: builtin, type: builtin-monitor }
+  - { name: cmdb, type: builtin-cmdb }
+  - { name: desk, type: builtin-helpdesk }
+  - { name: kb, type: builtin-knowledge }`;
+
+export interface TestConfigOptions {
+  extra?: string;
+  policyFile?: string;
+  /** YAML list items for `connectors:`. @default the builtin ones */
+  connectors?: string;
+  estateDir?: string;
+}
+
+export function writeTestConfig(dir: string, options: TestConfigOptions = {}): string {
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
     `server: { host: 127.0.0.1, port: 0 }
 subgraphs: { mode: local, basePort: 0 }
-estate: ${join(ROOT, 'estate/demo')}
+estate: ${options.estateDir ?? join(ROOT, 'estate/demo')}
 dataDir: ${join(dir, 'data')}
-policy: ${policyFile}
+policy: ${options.policyFile ?? join(ROOT, 'policy/demo.yaml')}
 auth: { issuer: servicegraph-demo, audience: servicegraph, secret: "\${SG_TEST_JWT_SECRET}" }
 internalAuth: { secret: "\${SG_TEST_INTERNAL_SECRET}" }
 introspection: true
 audit: { sink: { file: ${join(dir, 'audit.log')} } }
-${extra}
-connectors:
-  - { name: builtin, type: builtin-monitor }
-  - { name: cmdb, type: builtin-cmdb }
-  - { name: desk, type: builtin-helpdesk }
-  - { name: kb, type: builtin-knowledge }
+${options.extra ?? ''}
+connectors:${options.connectors ?? BUILTIN_CONNECTORS}
 `,
   );
   return file;
@@ -68,10 +79,10 @@ export async function signTestToken(
     .sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
 }
 
-export async function startStack(options: { dir?: string; extraConfig?: string; policyFile?: string; log?: Logger } = {}): Promise<Stack> {
+export async function startStack(options: TestConfigOptions & { dir?: string; log?: Logger; env?: Record<string, string> } = {}): Promise<Stack> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'servicegraph-'));
-  const configFile = writeTestConfig(dir, options.extraConfig, options.policyFile);
-  const running = await startServicegraph({ configFile, env: testEnv, log: options.log ?? silentLogger });
+  const configFile = writeTestConfig(dir, options);
+  const running = await startServicegraph({ configFile, env: { ...testEnv, ...options.env }, log: options.log ?? silentLogger });
   const post = async (url: string, body: unknown, headers: Record<string, string>) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const text = await res.text();
