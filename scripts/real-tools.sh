@@ -219,6 +219,19 @@ Set(\$LogToSyslog, undef);
 1;
 EOF
   if [ ! -f "$D/rtdb" ]; then rt-setup-database-5 --action init --skip-create > "$D/setup.log" 2>&1; fi
+  # Global ticket custom fields the rt connector can carry our ids in (its customFields setting).
+  if [ ! -f "$D/custom-fields.done" ]; then
+    cat > "$D/custom-fields.pl" <<'EOF2'
+@CustomFields = (
+  { Name => 'CI', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => 0, Description => 'servicegraph CI id' },
+  { Name => 'Service', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => 0, Description => 'servicegraph service id' },
+  { Name => 'SG-Correlation', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => 0, Description => 'servicegraph idempotency key' },
+);
+1;
+EOF2
+    rt-setup-database-5 --action insert --skip-create --datafile "$D/custom-fields.pl" >> "$D/setup.log" 2>&1
+    touch "$D/custom-fields.done"
+  fi
   local t0; t0=$(date +%s%N)
   /usr/share/request-tracker5/libexec/rt-server --listen 127.0.0.1:18080 --max-workers 2 > "$D/server.log" 2>&1 &
   echo $! > "$D/pid"

@@ -5,10 +5,8 @@
  * A suite is skipped only when REAL_TOOLS is set and does not name its tool. Waits poll; they never sleep
  * blindly.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import got from 'got';
@@ -19,36 +17,11 @@ import type { Alert } from '../../connectors/core/model.js';
 import { icingaConnector } from '../../connectors/icinga/index.js';
 import { prometheusConnector, type PrometheusApi } from '../../connectors/prometheus/index.js';
 import { zabbixConnector } from '../../connectors/zabbix/index.js';
-
-const env = process.env;
-const WORK = env['REAL_TOOLS_WORK'] ?? '/tmp/servicegraph-real';
-const PROM_URL = env['REAL_PROMETHEUS_URL'] ?? 'http://127.0.0.1:19090';
-const AM_URL = env['REAL_ALERTMANAGER_URL'] ?? 'http://127.0.0.1:19093';
-const ICINGA_URL = env['REAL_ICINGA_URL'] ?? 'https://127.0.0.1:15665';
-const ICINGA_CA = env['REAL_ICINGA_CA'] ?? `${WORK}/icinga/data/certs/ca.crt`;
-const ZABBIX_URL = env['REAL_ZABBIX_URL'] ?? 'http://127.0.0.1:18082';
-const ZABBIX_TRAPPER = env['REAL_ZABBIX_TRAPPER'] ?? '127.0.0.1:20051';
-const selected = (...tools: string[]) => !env['REAL_TOOLS'] || tools.every((t) => env['REAL_TOOLS']!.split(/\s+/).includes(t));
+import { AM_URL, ICINGA_CA, ICINGA_URL, PROM_URL, selected, until, ZABBIX_URL, zabbixSession } from './support.js';
 
 const auth: RequestAuth = { sub: 'real-tester', roles: [], groups: [], requestId: 'real' };
 const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
 const run = randomUUID().slice(0, 8);
-
-/** Polls `probe` until it returns a value (not undefined/null/false) or the deadline passes. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
   try {
@@ -234,68 +207,21 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
   });
 });
 
-/** Pushes one value to a trapper item with the Zabbix sender protocol (bookworm has no zabbix_sender). */
-function zabbixSend(host: string, key: string, value: string): Promise<string> {
-  const [address, port] = ZABBIX_TRAPPER.split(':');
-  const payload = Buffer.from(JSON.stringify({ request: 'sender data', data: [{ host, key, value }] }));
-  const header = Buffer.alloc(13);
-  header.write('ZBXD\x01', 0, 'latin1');
-  header.writeBigUInt64LE(BigInt(payload.length), 5);
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: address, port: Number(port) }, () => socket.end(Buffer.concat([header, payload])));
-    const chunks: Buffer[] = [];
-    socket.setTimeout(5000, () => socket.destroy(new Error('sender timeout')));
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('end', () => resolve(Buffer.concat(chunks).subarray(13).toString('utf8')));
-    socket.on('error', reject);
-  });
-}
-
 describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0', () => {
-  const rpcUrl = `${ZABBIX_URL}/api_jsonrpc.php`;
-  let session = '';
   let token = '';
   let tokenId = '';
   let eventId = '';
-  const rpc = async <T>(method: string, params: unknown, withAuth = true): Promise<T> => {
-    const answer = await got
-      .post(rpcUrl, { json: { jsonrpc: '2.0', method, params, id: 1, ...(withAuth ? { auth: session } : {}) }, headers: { 'content-type': 'application/json-rpc' } })
-      .json<{ result?: T; error?: { data: string } }>();
-    if (answer.error) throw new Error(`${method}: ${answer.error.data}`);
-    return answer.result as T;
-  };
-  const problemsOfTrigger = async (triggerId: string) =>
-    rpc<{ eventid: string; acknowledged: string }[]>('problem.get', { objectids: [triggerId], output: ['eventid', 'acknowledged'] });
+  let zbx: Awaited<ReturnType<typeof zabbixSession>>;
+  const rpc = <T>(method: string, params: unknown) => zbx.rpc<T>(method, params);
+  const problemsOfTrigger = (triggerId: string) => zbx.problemsOfTrigger(triggerId);
   const config = (overrides: Record<string, unknown> = {}) =>
     zabbixConnector.config.parse({ baseUrl: ZABBIX_URL, token, retryLimit: 0, timeoutMs: 10_000, cacheTtlMs: 0, hostsTtlMs: 0, ...overrides });
 
   beforeAll(async () => {
-    session = await rpc<string>('user.login', { username: 'Admin', password: 'zabbix' }, false);
+    zbx = await zabbixSession();
     tokenId = (await rpc<{ tokenids: string[] }>('token.create', { name: `servicegraph-${run}`, userid: '1' })).tokenids[0]!;
     token = (await rpc<{ token: string }[]>('token.generate', [tokenId]))[0]!.token;
-
-    // Seed once: host web01 (tag ci_id, agent interface with DNS), a trapper item and a trigger on it.
-    let [host] = await rpc<{ hostid: string }[]>('host.get', { filter: { host: ['web01'] }, output: ['hostid'] });
-    if (!host) {
-      const hostid = (
-        await rpc<{ hostids: string[] }>('host.create', {
-          host: 'web01',
-          groups: [{ groupid: '2' }],
-          interfaces: [{ type: 1, main: 1, useip: 1, ip: '127.0.0.1', dns: 'web01.example.test', port: '10050' }],
-          tags: [{ tag: 'ci_id', value: 'CI0001' }],
-        })
-      ).hostids[0]!;
-      await rpc('item.create', { name: 'HTTP status', key_: 'http.status', hostid, type: 2, value_type: 3 });
-      await rpc('trigger.create', { description: 'HTTP down on {HOST.NAME}', expression: 'last(/web01/http.status)=0', priority: 4, manual_close: 1 });
-      execFileSync('zabbix_server', ['-c', `${WORK}/zabbix/zabbix_server.conf`, '-R', 'config_cache_reload']);
-      host = { hostid };
-    }
-    const [trigger] = await rpc<{ triggerid: string }[]>('trigger.get', { hostids: [host.hostid], output: ['triggerid'] });
-    // A fresh problem every run: recover (1), then fail (0). The server takes the item once its cache has it.
-    await until('the trapper to accept a recovery', async () => (await zabbixSend('web01', 'http.status', '1')).includes('processed: 1'));
-    await until('the problem to resolve', async () => (await problemsOfTrigger(trigger!.triggerid)).length === 0);
-    await until('the trapper to accept a failure', async () => (await zabbixSend('web01', 'http.status', '0')).includes('processed: 1'));
-    eventId = (await until('a problem', async () => (await problemsOfTrigger(trigger!.triggerid))[0]))!.eventid;
+    ({ eventId } = await zbx.freshProblem());
   });
 
   afterAll(async () => {

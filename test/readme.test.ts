@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../authz/policy.js';
+import { connectorTypes, findConnector } from '../connectors/registry.js';
+import { withErrorTable } from '../scripts/docs-errors.js';
+import { ROOT } from './harness.js';
+
+/** The README stays true to the code: its commands, its config examples, its tables. */
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+
+describe('README', () => {
+  it('has the two-command quick start, and every npm script it names exists', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toMatch(/^npm test\b/m);
+    const named = new Set([...readme.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]!));
+    for (const script of named) expect(pkg.scripts, `npm run ${script}`).toHaveProperty(script);
+    for (const script of ['start', 'test']) expect(pkg.scripts).toHaveProperty(script);
+  });
+
+  it('has the current error code table (npm run docs:errors)', () => {
+    expect(withErrorTable(readme)).toBe(readme);
+  });
+
+  it('gives a config example for every connector type, and each one is valid', () => {
+    const block = yamlBlocks.find((b) => b.includes('type: servicenow-knowledge'));
+    expect(block).toBeDefined();
+    // Secrets stay `${NAME}` in the README; fill them as the config loader would.
+    const entries = (parseYaml(block!.replace(/\$\{(\w+)\}/g, 'secret-$1')) as { connectors: Record<string, unknown>[] }).connectors;
+    const types = new Set<string>();
+    for (const { name, type, ...settings } of entries) {
+      const connector = findConnector(String(type));
+      expect(connector, `connector type ${String(type)}`).toBeDefined();
+      const result = connector!.config.safeParse(settings);
+      expect(result.success, `${String(name)}: ${result.success ? '' : result.error.message}`).toBe(true);
+      types.add(String(type));
+    }
+    // A connector added to the registry without a README example fails here.
+    expect([...types].sort()).toEqual(connectorTypes().sort());
+  });
+
+  it('describes every demo role', () => {
+    for (const role of Object.keys(loadPolicy(join(ROOT, 'policy/demo.yaml')).roles)) expect(readme).toContain(`| \`${role}\` |`);
+  });
+});
