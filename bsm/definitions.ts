@@ -4,7 +4,7 @@ import { ConfigError } from '../connectors/core/errors.js';
 import { formatPath, listEstateFiles, loadEstateYaml } from '../connectors/core/estate.js';
 import { SEVERITY_ORDER } from '../connectors/core/model.js';
 import type { EdgeMap, GraphNode, HealthGraph, NodeOptions, NodeRule, ReduceRule } from './engine/types.js';
-import { findCycle } from './engine-port.js';
+import { findCycle } from './engine/evaluate.js';
 import type { CalendarEntry } from './calendar.js';
 import type { SlaSchedule, SlaSpec } from './sla.js';
 import { WEEKDAYS, isTimeZone, parseHours } from './time.js';

@@ -7,7 +7,7 @@ import { SEVERITY_ORDER, type Alert, type ConfigurationItem, type MonitorSnapsho
 import type { ConnectorSet, RuntimeSettings } from '../subgraphs/common/module.js';
 import { loadServiceDefinitions, type ServiceDefinition, type ServiceDefinitions, type SelectorDefinition } from './definitions.js';
 import type { Edge, Evaluation, GraphNode, HealthGraph, LeafState, NodeRule } from './engine/types.js';
-import { evaluate, findCycle } from './engine-port.js';
+import { evaluate, findCycle } from './engine/evaluate.js';
 import { createSqliteHistory, createTransitionRecorder, type HistoryStore } from './history.js';
 
 /**

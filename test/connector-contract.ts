@@ -26,10 +26,10 @@
  * - `cacheTtlMs`: how long a read may be served from cache before the tool is asked again
  *   (the stale-if-error test waits this long, then makes the tool fail).
  * It returns `{ instance, fake, secrets?, searchText? }` (or `api` + `name` instead of `instance`):
- * - `fake`: `{ url, requests, setFailures, close }` (see ContractFake). Build it on
- *   `createFaultScript()` from connectors/core/fake-faults.ts: `setFailures(faults)` is
- *   `faults.forEach((f) => script.fail(f))`. `close` must not wait for delayed answers
- *   (call `server.closeAllConnections()`).
+ * - `fake`: `{ url, requests, setFailures, close }` (see ContractFake). `serveFake()` from
+ *   connectors/core/fake-http.ts gives all four, on a `createFaultScript()` from
+ *   connectors/core/fake-faults.ts. A fake with its own request listener starts with
+ *   `listenOnLoopback()` there, whose `close` does not wait for delayed answers.
  * - `secrets`: credentials in the config; no error may contain them, nor the fake's URL/host:port.
  * - `searchText` (knowledge): words that find at least one article in the fake's fixtures.
  *
@@ -48,16 +48,12 @@
  * (contract-selftest/broken.selftest.ts), so a passing contract means something.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
-import type { ApiByKind, ConnectorDeps, ConnectorInstance, RequestAuth } from '../connectors/core/connector.js';
+import type { ApiByKind, ConnectorInstance, RequestAuth } from '../connectors/core/connector.js';
 import type { ConnectorKind } from '../connectors/core/model.js';
 import { SEVERITY_ORDER } from '../connectors/core/model.js';
-import { createCache } from '../connectors/core/cache.js';
-import { silentLogger } from '../connectors/core/log.js';
 import type { Fault } from '../connectors/core/fake-faults.js';
+import { rejectionOf, testAuth, testDeps } from '../connectors/core/test-support.js';
 
 export type { Fault } from '../connectors/core/fake-faults.js';
 
@@ -105,13 +101,10 @@ export interface ContractOptions<K extends ConnectorKind> {
   writeMethod?: string;
 }
 
-export const contractAuth: RequestAuth = { sub: 'contract-tester', roles: [], groups: [], requestId: 'contract' };
+export const contractAuth: RequestAuth = testAuth('contract-tester', 'contract');
 
-/** Deps for a connector under test: silent log, a fresh in-memory cache, throwaway directories. */
-export function contractDeps(name: string): ConnectorDeps {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-contract-'));
-  return { log: silentLogger, cache: createCache(name, silentLogger), estateDir: dir, dataDir: dir };
-}
+/** Deps for a connector under test (the contract test files build their instances with it). */
+export const contractDeps = testDeps;
 
 const FAST: ContractStartOptions = { retryLimit: 0, timeoutMs: 2000, cacheTtlMs: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,15 +172,6 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     for (const secret of h.started.secrets ?? []) expect(visible).not.toContain(secret);
   }
 
-  async function failure(promise: Promise<unknown>): Promise<unknown> {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected the call to fail');
-  }
-
   /** Prepares a write that reaches the tool (acknowledge the first alert, or create an incident). */
   async function prepareWrite(h: Harness, correlationId: string): Promise<() => Promise<unknown>> {
     if (kind === 'monitor') {
@@ -215,7 +199,7 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     check('authFailure', '401 → UPSTREAM_AUTH_FAILED naming the connector', async ({ onTestFinished }) => {
       const h = await start(onTestFinished);
       h.fake.setFailures([{ status: 401 }]);
-      expectSafeError(await failure(read(h)), 'UPSTREAM_AUTH_FAILED', h);
+      expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_AUTH_FAILED', h);
     });
 
     check('retryRead', '503 then 200 on a read succeeds (retried)', async ({ onTestFinished }) => {
@@ -236,7 +220,7 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
         const op = await prepareWrite(h, 'contract-write-failure');
         h.fake.setFailures([{ status: 503, method: writeMethod }]);
         const before = h.fake.requests.length;
-        const error = await failure(op());
+        const error = await rejectionOf(op());
         expectSafeError(error, 'UPSTREAM_UNAVAILABLE', h);
         const writes = h.fake.requests.slice(before).filter((r) => r.startsWith(`${writeMethod} `));
         expect(writes).toHaveLength(1);
@@ -246,19 +230,19 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     check('timeout', 'timeout → UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
       const h = await start(onTestFinished, { timeoutMs: 200 });
       h.fake.setFailures([{ delayMs: 1500 }]);
-      expectSafeError(await failure(read(h)), 'UPSTREAM_UNAVAILABLE', h);
+      expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_UNAVAILABLE', h);
     });
 
     check('invalidJson', 'invalid JSON → UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
       const h = await start(onTestFinished);
       h.fake.setFailures([{ invalidJson: true }]);
-      expectSafeError(await failure(read(h)), 'UPSTREAM_UNAVAILABLE', h);
+      expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_UNAVAILABLE', h);
     });
 
     check('serverError', '500 → UPSTREAM_UNAVAILABLE without the body, URL or secrets', async ({ onTestFinished }) => {
       const h = await start(onTestFinished);
       h.fake.setFailures([{ status: 500, body: JSON.stringify({ error: { message: `boom at ${h.fake.url}` } }) }]);
-      expectSafeError(await failure(read(h)), 'UPSTREAM_UNAVAILABLE', h);
+      expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_UNAVAILABLE', h);
     });
 
     check('staleIfError', 'stale-if-error: a good read is served again while the tool fails', async ({ onTestFinished }) => {

@@ -81,11 +81,13 @@ describe('tools through the gateway', () => {
     expect([...sources].every((s) => s === 'servicenow' || s === 'confluence')).toBe(true);
   });
 
-  it('reconciles one CI from ServiceNow and NetBox, keeping both deep links', async () => {
-    const { body } = await stack.gql(`{ configurationItem(id: "server123") { name class sourceLinks { tool url } } }`, { token: operator });
+  it('reconciles one CI from ServiceNow and NetBox, keeping both deep links, plus the monitor’s', async () => {
+    const { body } = await stack.gql(`{ configurationItem(id: "server123") { name class sourceLinks { tool url } monitorLinks { tool connector url } } }`, { token: operator });
     expect(body.errors).toBeUndefined();
-    const tools = (body.data as any).configurationItem.sourceLinks.map((l: any) => l.tool).sort();
-    expect(tools).toEqual(['netbox', 'servicenow']);
+    const ci = (body.data as any).configurationItem;
+    expect(ci.sourceLinks.map((l: any) => l.tool).sort()).toEqual(['netbox', 'servicenow']);
+    expect(ci.sourceLinks.find((l: any) => l.tool === 'netbox').url).toContain(netbox.url);
+    expect(ci.monitorLinks).toEqual([{ tool: 'prometheus', connector: 'prom', url: expect.stringContaining(`${prom.url}/graph?g0.expr=`) }]);
   });
 
   it('merges two monitors with tool-qualified ids, and lists what maps to no CI', async () => {

@@ -1,18 +1,11 @@
-import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { RequestAuth } from '../core/connector.js';
-import { silentLogger } from '../core/log.js';
+import { describe, expect, it } from 'vitest';
+import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { parseCql, startFakeConfluence, type FakeConfluenceOptions } from './fake-server.js';
 import { confluenceConnector } from './index.js';
 import { buildCql, plainText, queryWords } from './mapping.js';
 
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'r1' };
-const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
-
-async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overrides: Record<string, unknown> = {}, fakeOptions: FakeConfluenceOptions = {}) {
-  const fake = await startFakeConfluence(fakeOptions);
-  onTestFinished(fake.close);
+async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeConfluenceOptions = {}) {
+  const fake = await fakeForTest(onTestFinished, startFakeConfluence(fakeOptions));
   const config = confluenceConnector.config.parse({
     baseUrl: fake.url,
     email: 'bot@example.com',
@@ -21,18 +14,8 @@ async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overri
     timeoutMs: 1000,
     ...overrides,
   });
-  const instance = confluenceConnector.create('kb', config, deps('kb'));
-  return { fake, instance, api: instance.forRequest(auth) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
+  const instance = confluenceConnector.create('kb', config, testDeps('kb'));
+  return { fake, instance, api: instance.forRequest(testAuth()) };
 }
 
 describe('confluence mapping', () => {
@@ -134,6 +117,6 @@ describe('confluence connector against the fake', () => {
     expect(first).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 80));
     retrying.fake.setFailures([{ status: 503 }, { status: 503 }]);
-    expect(await retrying.instance.forRequest(auth).search({ text: 'email', limit: 5 })).toEqual(first);
+    expect(await retrying.instance.forRequest(testAuth()).search({ text: 'email', limit: 5 })).toEqual(first);
   });
 });

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
+import { createQueryLexer, joinedByAndOr } from '../core/fake-query-lexer.js';
 
 /**
  * A protocol-faithful Confluence Cloud fake, built from Atlassian's REST references: CQL search at
@@ -146,58 +147,35 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
     });
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
-      if (res.destroyed) return;
-      const url = new URL(req.url ?? '/', 'http://fake.invalid');
-      if (!authorized(req)) return send(res, 401, { statusCode: 401, message: 'Current user not permitted to use Confluence' });
-      if (req.method !== 'GET') return send(res, 405, { statusCode: 405, message: 'Method Not Allowed' });
-      if (url.pathname === '/wiki/rest/api/search') return search(res, url);
-      if (url.pathname === '/wiki/rest/api/user/current') return send(res, 200, { type: 'known', accountId: 'acc-bot', displayName: 'servicegraph bot' });
-      const m = /^\/wiki\/api\/v2\/pages\/([^/]+)$/.exec(url.pathname);
-      if (m) return page(res, decodeURIComponent(m[1]!), url);
-      return send(res, 404, { statusCode: 404, message: 'No resource found' });
-    })().catch(() => {
-      if (!res.headersSent) send(res, 500, { statusCode: 500, message: 'Internal Server Error' });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
+  function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    if (!authorized(req)) return send(res, 401, { statusCode: 401, message: 'Current user not permitted to use Confluence' });
+    if (req.method !== 'GET') return send(res, 405, { statusCode: 405, message: 'Method Not Allowed' });
+    if (url.pathname === '/wiki/rest/api/search') return search(res, url);
+    if (url.pathname === '/wiki/rest/api/user/current') return send(res, 200, { type: 'known', accountId: 'acc-bot', displayName: 'servicegraph bot' });
+    const m = /^\/wiki\/api\/v2\/pages\/([^/]+)$/.exec(url.pathname);
+    if (m) return page(res, decodeURIComponent(m[1]!), url);
+    return send(res, 404, { statusCode: 404, message: 'No resource found' });
+  }
+
+  const served = await serveFake({
     requests,
+    faults,
+    answer: route,
+    internalError: (res) => send(res, 500, { statusCode: 500, message: 'Internal Server Error' }),
+    dropAbandoned: true,
+  });
+  base = served.url;
+  return {
+    ...served,
     pages,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 export type FakeConfluence = Awaited<ReturnType<typeof startFakeConfluence>>;
 
 // ---- CQL subset ---------------------------------------------------------------------------------
 
-type Tok = { t: 'word' | 'str' | 'op' | 'punct'; v: string };
-
-function lex(cql: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0;
-  while (i < cql.length) {
-    const rest = cql.slice(i);
-    let m: RegExpExecArray | null;
-    if ((m = /^\s+/.exec(rest))) i += m[0].length;
-    else if ((m = /^"((?:\\.|[^"\\])*)"/.exec(rest))) (out.push({ t: 'str', v: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length));
-    else if ((m = /^(!=|~|=)/.exec(rest))) (out.push({ t: 'op', v: m[1]! }), (i += m[0].length));
-    else if ((m = /^[(),]/.exec(rest))) (out.push({ t: 'punct', v: m[0] }), (i += 1));
-    else if ((m = /^[A-Za-z0-9_.-]+/.exec(rest))) (out.push({ t: 'word', v: m[0] }), (i += m[0].length));
-    else throw new Error(`unexpected '${rest[0]}'`);
-  }
-  return out;
-}
+const lex = createQueryLexer({ operators: ['!=', '~', '='], word: /^[A-Za-z0-9_.-]+/, unexpected: (char) => `unexpected '${char}'` });
 
 const FIELDS = ['type', 'space', 'label', 'text', 'title'];
 
@@ -212,26 +190,7 @@ export function parseCql(cql: string): { predicate: (p: FakePage) => boolean; wo
     if (!tok || (tok.t !== 'str' && tok.t !== 'word')) throw new Error('expecting a value');
     return tok.v;
   };
-  const expr = (): Pred => {
-    let left = term();
-    while (kw('OR')) {
-      p++;
-      const l = left;
-      const r = term();
-      left = (x) => l(x) || r(x);
-    }
-    return left;
-  };
-  const term = (): Pred => {
-    let left = factor();
-    while (kw('AND')) {
-      p++;
-      const l = left;
-      const r = factor();
-      left = (x) => l(x) && r(x);
-    }
-    return left;
-  };
+  const expr = (): Pred => joinedByAndOr(kw, () => p++, factor);
   const get = (page: FakePage, field: string): string[] => {
     switch (field) {
       case 'type':

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Keyv } from 'keyv';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createBreaker, CircuitOpenError } from './breaker.js';
 import { createCachedReader } from './cache.js';
 import { errorCodeTable, ERRORS } from './errors.js';
+import { listenOnLoopback } from './fake-http.js';
 import { createHttpClient, HttpSettings } from './http.js';
 import { silentLogger } from './log.js';
 
@@ -14,9 +14,9 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
     requests.push(`${req.method} ${req.url}`);
     handler(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  onTestFinished(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  const listener = await listenOnLoopback(server);
+  onTestFinished(listener.close);
+  return { url: listener.url, requests };
 }
 
 const client = (baseUrl: string, extra: Partial<HttpSettings> = {}) =>

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCorrelator, IdentificationRules, normaliseIp } from './correlate.js';
-import type { ConfigurationItem } from './model.js';
+import { testCi } from './test-support.js';
 
-const ci = (id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem => ({
-  id,
-  name: id,
-  class: 'server',
-  fqdn: null,
-  ip: null,
-  serial: null,
-  tags: [],
-  attributes: {},
-  sourceLinks: [],
-  ...fields,
-});
+const ci = testCi;
 
 const cis = [
   ci('server123', { fqdn: 'server123.corp.example', ip: '10.10.1.23' }),

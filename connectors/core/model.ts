@@ -79,11 +79,16 @@ export interface Alert {
   url: string | null;
 }
 
+/** A CI a monitor watches, with where to look at it in the monitor's own UI. */
+export interface WatchedCi extends CiHint {
+  link?: { tool: string; url: string };
+}
+
 /** Everything a monitor knows right now: its active problems and the CIs it watches. */
 export interface MonitorSnapshot {
   alerts: Alert[];
   /** CIs this monitor watches: a watched CI without alerts is OK, an unwatched one is UNKNOWN. */
-  watched: CiHint[];
+  watched: WatchedCi[];
   /** True when served from cache because the tool failed. */
   stale: boolean;
 }

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { contractAuth, contractDeps } from '../../test/connector-contract.js';
 import { FAKE_NETBOX_V1_TOKEN, startFakeNetBox } from '../netbox/fake-server.js';
 import { netboxConnector } from '../netbox/index.js';
 import { startFakeServiceNow } from '../servicenow/fake-server.js';
 import { servicenowCmdbConnector } from '../servicenow/index.js';
 import type { ConfigurationItem } from './model.js';
 import { reconcile, sameCi } from './reconcile.js';
+import { fakeForTest, testAuth, testCi, testDeps } from './test-support.js';
 
 function ci(connector: string, id: string, extra: Partial<ConfigurationItem> = {}): ConfigurationItem {
-  return {
-    id,
-    name: id,
-    class: 'server',
-    fqdn: null,
-    ip: null,
-    serial: null,
-    tags: [],
-    attributes: {},
-    sourceLinks: [{ tool: connector, connector, id: `${connector}-${id}`, url: null }],
-    ...extra,
-  };
+  return testCi(id, { sourceLinks: [{ tool: connector, connector, id: `${connector}-${id}`, url: null }], ...extra });
 }
 
 const ORDER = ['serial', 'fqdn', 'name', 'ip'] as const;
@@ -124,16 +113,14 @@ describe('reconcile', () => {
   });
 
   it('reconciles ServiceNow and NetBox read through their connectors', async ({ onTestFinished }) => {
-    const snowFake = await startFakeServiceNow({ username: 'u', password: 'p' });
-    const netboxFake = await startFakeNetBox();
-    onTestFinished(() => snowFake.close());
-    onTestFinished(() => netboxFake.close());
+    const snowFake = await fakeForTest(onTestFinished, startFakeServiceNow({ username: 'u', password: 'p' }));
+    const netboxFake = await fakeForTest(onTestFinished, startFakeNetBox());
     const snow = servicenowCmdbConnector
-      .create('snow', servicenowCmdbConnector.config.parse({ baseUrl: snowFake.url, username: 'u', password: 'p', retryLimit: 0 }), contractDeps('snow'))
-      .forRequest(contractAuth);
+      .create('snow', servicenowCmdbConnector.config.parse({ baseUrl: snowFake.url, username: 'u', password: 'p', retryLimit: 0 }), testDeps('snow'))
+      .forRequest(testAuth());
     const netbox = netboxConnector
-      .create('netbox', netboxConnector.config.parse({ baseUrl: netboxFake.url, token: FAKE_NETBOX_V1_TOKEN, retryLimit: 0 }), contractDeps('netbox'))
-      .forRequest(contractAuth);
+      .create('netbox', netboxConnector.config.parse({ baseUrl: netboxFake.url, token: FAKE_NETBOX_V1_TOKEN, retryLimit: 0 }), testDeps('netbox'))
+      .forRequest(testAuth());
     const sources = await Promise.all(
       [
         ['snow', snow],

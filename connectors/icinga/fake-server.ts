@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript, readBody } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
 
 /**
  * A protocol-faithful Icinga 2 REST API fake (plain HTTP: TLS is tested against the real Icinga),
@@ -193,30 +193,26 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
     return send(res, 404, { error: 404, status: 'The requested path could not be found.' });
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
+  const served = await serveFake({
+    requests,
+    faults,
+    answer: (req, res) => {
       if (req.headers.authorization !== `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`) {
         return send(res, 401, { error: 401, status: 'Unauthorized. Please check your user credentials.' });
       }
       return route(req, res);
-    })().catch((error: unknown) => {
-      if (res.headersSent) return;
-      if (error instanceof BadFilter) return send(res, 400, { error: 400, status: 'Invalid filter specified.' });
-      send(res, 500, { error: 500, status: 'fake failed' });
-    });
+    },
+    internalError: (res, error) => {
+      if (error instanceof BadFilter) send(res, 400, { error: 400, status: 'Invalid filter specified.' });
+      else send(res, 500, { error: 500, status: 'fake failed' });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    ...served,
     hosts,
     services,
     comments,
     fail: faults.fail,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
     count: (prefix: string) => requests.filter((r) => r.startsWith(prefix)).length,
     /** Changes an object's state as a check result would. */
     setState(name: string, state: number) {
@@ -225,11 +221,6 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
       object.attrs['state'] = state;
       if (state === 0 && Number(object.attrs['acknowledgement']) === 1) object.attrs['acknowledgement'] = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

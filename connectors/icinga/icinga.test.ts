@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, type TestContext } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { ConnectorDeps, RequestAuth } from '../core/connector.js';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
-import { silentLogger } from '../core/log.js';
+import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { CommentDto, HostDto, ServiceDto } from './client.js';
 import { startFakeIcinga, type FakeIcinga } from './fake-server.js';
 import { icingaConnector } from './index.js';
 import { ackComments, ciHint, hostAlert, serviceAlert, serviceSeverity, toAlerts, watchedHosts, type MappingContext } from './mapping.js';
 
 const fixture = (file: string): { results: unknown[] } => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { results: unknown[] };
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'test' };
-const deps = (name: string): ConnectorDeps => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '.', dataDir: '.' });
 const ctx: MappingContext = { connector: 'icinga-dc1', uiUrl: 'https://mon.invalid/icingaweb2', ciIdVar: 'ci_id' };
 
 function setup(fake: FakeIcinga, overrides: Record<string, unknown> = {}, name = 'icinga-test') {
@@ -24,25 +19,11 @@ function setup(fake: FakeIcinga, overrides: Record<string, unknown> = {}, name =
     timeoutMs: 1000,
     ...overrides,
   });
-  const instance = icingaConnector.create(name, config, deps(name));
-  return { instance, api: instance.forRequest(auth) };
+  const instance = icingaConnector.create(name, config, testDeps(name));
+  return { instance, api: instance.forRequest(testAuth()) };
 }
 
-async function started(onTestFinished: TestContext['onTestFinished'], options?: Parameters<typeof startFakeIcinga>[0]) {
-  const fake = await startFakeIcinga(options);
-  onTestFinished(fake.close);
-  return fake;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
-}
+const started = (onTestFinished: OnTestFinished, options?: Parameters<typeof startFakeIcinga>[0]) => fakeForTest(onTestFinished, startFakeIcinga(options));
 
 describe('icinga mapping (recorded fixtures)', () => {
   const hosts = HostDto.array().parse(fixture('icinga-hosts.json').results);
@@ -109,8 +90,8 @@ describe('icinga mapping (recorded fixtures)', () => {
     const soft = ServiceDto.parse({ ...services[0], attrs: { ...services[0]!.attrs, state_type: 0 } });
     expect(toAlerts({ hosts: [], services: [soft], comments: [] }, ctx, true)).toHaveLength(0);
     expect(watchedHosts(hosts, ctx)).toEqual([
-      { name: 'db01', ciId: 'CI0002', ip: '127.0.0.2' },
-      { name: 'web01', ciId: 'CI0001', ip: '127.0.0.1' },
+      { name: 'db01', ciId: 'CI0002', ip: '127.0.0.2', link: { tool: 'icinga', url: 'https://mon.invalid/icingaweb2/monitoring/host/show?host=db01' } },
+      { name: 'web01', ciId: 'CI0001', ip: '127.0.0.1', link: { tool: 'icinga', url: 'https://mon.invalid/icingaweb2/monitoring/host/show?host=web01' } },
     ]);
   });
 
@@ -124,7 +105,7 @@ describe('icinga connector against the fake', () => {
   it('snapshot: 3 calls (hosts, problem services, ack comments) however many callers', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { instance } = setup(fake);
-    const snapshots = await Promise.all(Array.from({ length: 20 }, () => instance.forRequest(auth).snapshot()));
+    const snapshots = await Promise.all(Array.from({ length: 20 }, () => instance.forRequest(testAuth()).snapshot()));
     expect(snapshots[0]!.alerts.map((a) => a.id)).toEqual(['icinga-test:db01', 'icinga-test:web01!disk', 'icinga-test:web01!http']);
     expect(snapshots[0]!.watched).toHaveLength(2);
     expect(fake.requests.sort()).toEqual(['POST /v1/objects/comments', 'POST /v1/objects/hosts', 'POST /v1/objects/services']);
@@ -211,7 +192,7 @@ describe('icinga connector against the fake', () => {
 
   it('an unreadable caFile is a config error at create', () => {
     const config = icingaConnector.config.parse({ baseUrl: 'https://icinga.invalid:5665', username: 'u', password: 'p', caFile: '/nonexistent/ca.crt' });
-    expect(() => icingaConnector.create('icinga-test', config, deps('icinga-test'))).toThrow(ConfigError);
+    expect(() => icingaConnector.create('icinga-test', config, testDeps('icinga-test'))).toThrow(ConfigError);
   });
 
   it('has no query language', async ({ onTestFinished }) => {

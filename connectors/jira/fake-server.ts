@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript, readBody } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
+import { createQueryLexer, joinedByAndOr } from '../core/fake-query-lexer.js';
 
 /**
  * A protocol-faithful Jira Cloud + JSM fake, built from Atlassian's REST v3 and servicedeskapi
@@ -325,56 +326,33 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     };
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
-      if (res.destroyed) return;
-      await route(req, res);
-    })().catch(() => {
-      if (!res.headersSent) fail(res, 500, ['Internal server error']);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
+  const served = await serveFake({
     requests,
+    faults,
+    answer: route,
+    internalError: (res) => fail(res, 500, ['Internal server error']),
+    dropAbandoned: true,
+  });
+  base = served.url;
+  return {
+    ...served,
     issues,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
     /** Store creates, but answer them only after `ms` (the client may have timed out by then). */
     setSlowCreate: (ms: number) => {
       slowCreateMs = ms;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 export type FakeJira = Awaited<ReturnType<typeof startFakeJira>>;
 
 // ---- JQL subset ---------------------------------------------------------------------------------
 
-type Tok = { t: 'word' | 'str' | 'op' | 'punct'; v: string };
-
-function lex(jql: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0;
-  while (i < jql.length) {
-    const rest = jql.slice(i);
-    let m: RegExpExecArray | null;
-    if ((m = /^\s+/.exec(rest))) i += m[0].length;
-    else if ((m = /^"((?:\\.|[^"\\])*)"/.exec(rest))) (out.push({ t: 'str', v: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length));
-    else if ((m = /^(!=|!~|~|=)/.exec(rest))) (out.push({ t: 'op', v: m[1]! }), (i += m[0].length));
-    else if ((m = /^[(),]/.exec(rest))) (out.push({ t: 'punct', v: m[0] }), (i += 1));
-    else if ((m = /^cf\[\d+\]/i.exec(rest))) (out.push({ t: 'word', v: m[0].toLowerCase() }), (i += m[0].length));
-    else if ((m = /^[A-Za-z0-9_.:-]+/.exec(rest))) (out.push({ t: 'word', v: m[0] }), (i += m[0].length));
-    else throw new Error(`The character '${rest[0]}' is a reserved JQL character.`);
-  }
-  return out;
-}
+const lex = createQueryLexer({
+  operators: ['!=', '!~', '~', '='],
+  word: /^[A-Za-z0-9_.:-]+/,
+  special: { pattern: /^cf\[\d+\]/i, spell: (cf) => cf.toLowerCase() },
+  unexpected: (char) => `The character '${char}' is a reserved JQL character.`,
+});
 
 const textOf = (value: unknown): string => {
   if (typeof value === 'string') return value;
@@ -421,26 +399,7 @@ export function parseJql(jql: string): { predicate: (i: FakeIssue) => boolean; o
   let p = 0;
   const kw = (word: string) => toks[p]?.t === 'word' && toks[p]!.v.toUpperCase() === word;
   type Pred = (i: FakeIssue) => boolean;
-  const expr = (): Pred => {
-    let left = term();
-    while (kw('OR')) {
-      p++;
-      const l = left;
-      const r = term();
-      left = (i) => l(i) || r(i);
-    }
-    return left;
-  };
-  const term = (): Pred => {
-    let left = factor();
-    while (kw('AND')) {
-      p++;
-      const l = left;
-      const r = factor();
-      left = (i) => l(i) && r(i);
-    }
-    return left;
-  };
+  const expr = (): Pred => joinedByAndOr(kw, () => p++, factor);
   const value = (): string => {
     const tok = toks[p++];
     if (!tok || (tok.t !== 'str' && tok.t !== 'word')) throw new Error('Expecting a value.');

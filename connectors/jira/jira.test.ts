@@ -1,20 +1,13 @@
-import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { RequestAuth } from '../core/connector.js';
-import { silentLogger } from '../core/log.js';
+import { describe, expect, it } from 'vitest';
 import type { NewIncident } from '../core/model.js';
+import { failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
 import { adf } from './client.js';
 import { parseJql, startFakeJira, type FakeJiraOptions } from './fake-server.js';
 import { buildJql, correlationLabel, jiraConnector } from './index.js';
 import { adfText, isoDate, slaDue, toPriority, toState } from './mapping.js';
 
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'r1' };
-const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
-
-async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) {
-  const fake = await startFakeJira(fakeOptions);
-  onTestFinished(fake.close);
+async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) {
+  const fake = await fakeForTest(onTestFinished, startFakeJira(fakeOptions));
   const config = jiraConnector.config.parse({
     baseUrl: fake.url,
     uiUrl: 'https://acme.atlassian.example.invalid',
@@ -25,30 +18,11 @@ async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overri
     timeoutMs: 1000,
     ...overrides,
   });
-  const instance = jiraConnector.create('jsm', config, deps('jsm'));
-  return { fake, instance, api: instance.forRequest(auth) };
+  const instance = jiraConnector.create('jsm', config, testDeps('jsm'));
+  return { fake, instance, api: instance.forRequest(testAuth()) };
 }
 
-const incident = (correlationId: string, extra: Partial<NewIncident> = {}): NewIncident => ({
-  title: 'Payroll export fails',
-  description: 'The nightly export stopped.',
-  priority: 'CRITICAL',
-  ciId: 'server123',
-  serviceId: 'payroll',
-  caller: 'alice',
-  correlationId,
-  ...extra,
-});
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
-}
+const incident = (correlationId: string, extra: Partial<NewIncident> = {}) => testIncident(correlationId, { priority: 'CRITICAL', ...extra });
 
 describe('jira mapping', () => {
   it('maps status categories, JSM status names, cancel resolutions and configured names', () => {
@@ -215,8 +189,7 @@ describe('jira connector against the fake', () => {
   });
 
   it('the removed /rest/api/3/search answers 410 in the fake', async ({ onTestFinished }) => {
-    const fake = await startFakeJira();
-    onTestFinished(fake.close);
+    const fake = await fakeForTest(onTestFinished, startFakeJira());
     const res = await fetch(`${fake.url}/rest/api/3/search?jql=`, { headers: { authorization: `Basic ${Buffer.from('bot@example.com:jira-api-token').toString('base64')}` } });
     expect(res.status).toBe(410);
   });
@@ -253,5 +226,5 @@ describe('jira connector against the fake', () => {
 /** Lists through a connector whose extra JQL names a field Jira does not know (400). */
 function listWithBrokenJql(url: string) {
   const config = jiraConnector.config.parse({ baseUrl: url, email: 'bot@example.com', apiToken: 'jira-api-token', projectKey: 'OPS', jql: 'nosuchfield = 1', retryLimit: 0 });
-  return jiraConnector.create('jsm', config, deps('jsm-bad')).forRequest(auth).listIncidents({});
+  return jiraConnector.create('jsm', config, testDeps('jsm-bad')).forRequest(testAuth()).listIncidents({});
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript, readBody } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
 
 /**
  * A protocol-faithful MediaWiki Action API fake (`/api.php`, formatversion=2), modelled on answers
@@ -164,28 +164,17 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
     return error(res, 'badvalue', `Unrecognized value for parameter "action": ${action ?? ''}.`);
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
-      if (res.destroyed) return;
-      await route(req, res);
-    })().catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
+  const served = await serveFake({
     requests,
+    faults,
+    answer: route,
+    internalError: (res) => res.writeHead(500).end(),
+    dropAbandoned: true,
+  });
+  base = served.url;
+  return {
+    ...served,
     pages,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 export type FakeMediaWiki = Awaited<ReturnType<typeof startFakeMediaWiki>>;

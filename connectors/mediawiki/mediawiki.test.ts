@@ -1,32 +1,15 @@
-import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { RequestAuth } from '../core/connector.js';
-import { silentLogger } from '../core/log.js';
+import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { startFakeMediaWiki, type FakeMediaWikiOptions } from './fake-server.js';
 import { mediawikiConnector } from './index.js';
 import { articleUrl, plainText, rankScore, searchPlan } from './mapping.js';
 
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'r1' };
-const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
-
-async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overrides: Record<string, unknown> = {}, fakeOptions: FakeMediaWikiOptions = {}) {
-  const fake = await startFakeMediaWiki(fakeOptions);
-  onTestFinished(fake.close);
+async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeMediaWikiOptions = {}) {
+  const fake = await fakeForTest(onTestFinished, startFakeMediaWiki(fakeOptions));
   const config = mediawikiConnector.config.parse({ baseUrl: fake.url, retryLimit: 0, timeoutMs: 1000, ...overrides });
-  const instance = mediawikiConnector.create('wiki', config, deps('wiki'));
-  return { fake, instance, api: instance.forRequest(auth) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
+  const instance = mediawikiConnector.create('wiki', config, testDeps('wiki'));
+  return { fake, instance, api: instance.forRequest(testAuth()) };
 }
 
 describe('mediawiki mapping', () => {
@@ -141,7 +124,7 @@ describe('mediawiki connector against the fake', () => {
     expect(first).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 80));
     retrying.fake.setFailures(Array.from({ length: 4 }, () => ({ status: 503 })));
-    expect(await retrying.instance.forRequest(auth).search({ text: 'DiskFull', limit: 3 })).toEqual(first);
+    expect(await retrying.instance.forRequest(testAuth()).search({ text: 'DiskFull', limit: 3 })).toEqual(first);
   });
 
   it('a text without searchable words costs no call (MediaWiki would answer missingparam)', async ({ onTestFinished }) => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createFaultScript, type Fault } from '../core/fake-faults.js';
+import { listenOnLoopback } from '../core/fake-http.js';
 
 /**
  * A protocol-faithful fake of the NetBox 4.x REST API for the endpoints the connector reads, from
@@ -142,9 +142,8 @@ export async function startFakeNetBox(options: FakeNetBoxOptions = {}): Promise<
       else route(req, res);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  const listener = await listenOnLoopback(server);
+  origin = listener.url;
   publicOrigin = options.publicOrigin ?? origin;
   return {
     url: origin,
@@ -152,10 +151,6 @@ export async function startFakeNetBox(options: FakeNetBoxOptions = {}): Promise<
     setFailures(list) {
       for (const f of list) faults.fail(f.status && !f.body ? { ...f, body: JSON.stringify({ detail: detailFor(f.status) }) } : f);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }

@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { contractAuth, contractDeps } from '../../test/connector-contract.js';
+import { codeOf, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { tokenAuth } from './client.js';
 import { FAKE_NETBOX_V1_TOKEN, FAKE_NETBOX_V2_TOKEN, startFakeNetBox, type FakeNetBox, type FakeNetBoxOptions } from './fake-server.js';
 import { netboxConnector } from './index.js';
 
-type OnFinished = (fn: () => Promise<void> | void) => void;
-
-async function fake(onTestFinished: OnFinished, options: FakeNetBoxOptions = {}): Promise<FakeNetBox> {
-  const f = await startFakeNetBox(options);
-  onTestFinished(() => f.close());
-  return f;
-}
+const fake = (onTestFinished: OnTestFinished, options: FakeNetBoxOptions = {}) => fakeForTest(onTestFinished, startFakeNetBox(options));
 
 function netbox(f: FakeNetBox, extra: Record<string, unknown> = {}) {
   const config = netboxConnector.config.parse({ baseUrl: f.url, token: FAKE_NETBOX_V1_TOKEN, retryLimit: 0, timeoutMs: 2000, ...extra });
-  return netboxConnector.create('netbox', config, contractDeps('netbox')).forRequest(contractAuth);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof GraphQLError ? error.extensions['code'] : error;
-  }
-  return 'resolved';
+  return netboxConnector.create('netbox', config, testDeps('netbox')).forRequest(testAuth());
 }
 
 describe('netbox auth', () => {
@@ -58,7 +42,7 @@ describe('netbox health', () => {
   it('checks with one brief read and reports a rejected token', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const create = (token: string) =>
-      netboxConnector.create('netbox', netboxConnector.config.parse({ baseUrl: f.url, token, retryLimit: 0 }), contractDeps('netbox'));
+      netboxConnector.create('netbox', netboxConnector.config.parse({ baseUrl: f.url, token, retryLimit: 0 }), testDeps('netbox'));
     await expect(create(FAKE_NETBOX_V1_TOKEN).healthCheck()).resolves.toBeUndefined();
     expect(await codeOf(create('0'.repeat(40)).healthCheck())).toBe('UPSTREAM_AUTH_FAILED');
     expect(f.requests[0]).toBe('GET /api/dcim/devices/?limit=1&brief=1');

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript, readBody } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
 
 /**
  * A protocol-faithful fake of Alertmanager API v2 + Prometheus HTTP API v1 on one port, modelled on
@@ -214,32 +214,19 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
     return send(res, 404, { code: 404, message: 'not found' });
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
-      if (!authorized(req)) return send(res, 401, 'Unauthorized');
-      return route(req, res, new URL(req.url ?? '/', 'http://fake'));
-    })().catch(() => {
-      if (!res.headersSent) send(res, 500, 'fake failed');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
+  const served = await serveFake({
     requests,
+    faults,
+    answer: (req, res) => (authorized(req) ? route(req, res, new URL(req.url ?? '/', 'http://fake')) : send(res, 401, 'Unauthorized')),
+    internalError: (res) => send(res, 500, 'fake failed'),
+  });
+  return {
+    ...served,
     alerts,
     silences,
     fail: faults.fail,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
     /** Requests whose `${method} ${path}` starts with this. */
     count: (prefix: string) => requests.filter((r) => r.startsWith(prefix)).length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

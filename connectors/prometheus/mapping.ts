@@ -1,4 +1,4 @@
-import type { Alert, CiHint, MetricSample, Severity } from '../core/model.js';
+import type { Alert, CiHint, MetricSample, Severity, WatchedCi } from '../core/model.js';
 import type { AmAlertDto, MatcherDto, QueryResultDto, RuleDto, SilenceDto, TargetDto } from './client.js';
 
 /** Pure Alertmanager/Prometheus DTO → model functions. */
@@ -171,13 +171,16 @@ export function activeSilences(silences: SilenceDto[]): Map<string, SilenceDto> 
   return new Map(silences.filter((s) => s.status.state === 'active').map((s) => [s.id, s]));
 }
 
-/** Scrape targets are what Prometheus watches: one hint per distinct instance. */
-export function watchedFromTargets(targets: TargetDto[], ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels'>): CiHint[] {
-  const seen = new Map<string, CiHint>();
+/** Scrape targets are what Prometheus watches: one hint per distinct instance, linked to its `up` graph. */
+export function watchedFromTargets(targets: TargetDto[], ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels' | 'promUiUrl'>): WatchedCi[] {
+  const seen = new Map<string, WatchedCi>();
   for (const target of targets) {
     const hint = ciHintFromLabels(target.labels, ctx);
     const key = JSON.stringify(hint);
-    if (Object.keys(hint).length > 0 && !seen.has(key)) seen.set(key, hint);
+    if (Object.keys(hint).length === 0 || seen.has(key)) continue;
+    const instance = target.labels['instance'];
+    const expr = instance ? `up{instance="${instance.replace(/["\\]/g, '\\$&')}"}` : 'up';
+    seen.set(key, { ...hint, link: { tool: 'prometheus', url: graphUrl(expr, ctx) } });
   }
   return [...seen.values()];
 }

@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, type TestContext } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { ConnectorDeps, RequestAuth } from '../core/connector.js';
-import { silentLogger } from '../core/log.js';
+import { describe, expect, it } from 'vitest';
+import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { AmAlertDto, QueryResultDto, SilenceDto, TargetDto } from './client.js';
 import { startFakePrometheus, type FakePrometheus } from './fake-server.js';
 import { prometheusConnector } from './index.js';
 import { activeSilences, ciHintFromLabels, hostHint, severityOf, toAlert, toSamples, watchedFromTargets, type MappingContext } from './mapping.js';
 
 const fixture = (file: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'));
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'test' };
-const deps = (name = 'prom-test'): ConnectorDeps => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '.', dataDir: '.' });
 
 const ctx: MappingContext = {
   connector: 'prom-web',
@@ -31,25 +26,11 @@ interface Overrides {
 function setup(fake: FakePrometheus, { endpoint = {}, top = {} }: Overrides = {}, name = 'prom-test') {
   const settings = { baseUrl: fake.url, retryLimit: 0, timeoutMs: 1000, ...endpoint };
   const config = prometheusConnector.config.parse({ prometheus: settings, alertmanager: settings, ...top });
-  const instance = prometheusConnector.create(name, config, deps(name));
-  return { instance, api: instance.forRequest(auth) };
+  const instance = prometheusConnector.create(name, config, testDeps(name));
+  return { instance, api: instance.forRequest(testAuth()) };
 }
 
-async function started(onTestFinished: TestContext['onTestFinished'], options?: Parameters<typeof startFakePrometheus>[0]) {
-  const fake = await startFakePrometheus(options);
-  onTestFinished(fake.close);
-  return fake;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
-}
+const started = (onTestFinished: OnTestFinished, options?: Parameters<typeof startFakePrometheus>[0]) => fakeForTest(onTestFinished, startFakePrometheus(options));
 
 describe('prometheus mapping (recorded fixtures)', () => {
   it('maps an active Alertmanager alert with severity, CI hint and deep link', () => {
@@ -126,7 +107,11 @@ describe('prometheus mapping (recorded fixtures)', () => {
 
   it('watched CIs come from scrape targets, one per distinct instance', () => {
     const targets = TargetDto.array().parse((fixture('prom-targets.json') as { data: { activeTargets: unknown[] } }).data.activeTargets);
-    expect(watchedFromTargets(targets, ctx)).toEqual([{ ip: '127.0.0.1' }, { ciId: 'CI0009', ip: '127.0.0.1' }]);
+    const graph = (instance: string) => ({ tool: 'prometheus', url: `http://prom.invalid/graph?g0.expr=${encodeURIComponent(`up{instance="${instance}"}`)}&g0.tab=0` });
+    expect(watchedFromTargets(targets, ctx)).toEqual([
+      { ip: '127.0.0.1', link: graph('127.0.0.1:19093') },
+      { ciId: 'CI0009', ip: '127.0.0.1', link: graph('127.0.0.1:19999') },
+    ]);
   });
 
   it('parses string sample values, infinities included', () => {
@@ -151,7 +136,7 @@ describe('prometheus connector against the fake', () => {
     expect(snapshot.alerts.map((a) => a.labels['alertname']).sort()).toEqual(['AlwaysFiring', 'DiskFull', 'TargetDown']);
     const down = snapshot.alerts.find((a) => a.labels['alertname'] === 'TargetDown');
     expect(down).toMatchObject({ severity: 'CRITICAL', ci: { ciId: 'CI0009', ip: '127.0.0.1' } });
-    expect(snapshot.watched).toContainEqual({ ciId: 'CI0009', ip: '127.0.0.1' });
+    expect(snapshot.watched).toContainEqual(expect.objectContaining({ ciId: 'CI0009', ip: '127.0.0.1' }));
     expect(await api.alertById(down!.id)).toEqual(down);
     expect(await api.alertById('other-connector:' + down!.id.split(':')[1])).toBeNull();
   });
@@ -159,7 +144,7 @@ describe('prometheus connector against the fake', () => {
   it('N concurrent snapshots cost one call per endpoint', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { instance } = setup(fake);
-    await Promise.all(Array.from({ length: 20 }, () => instance.forRequest(auth).snapshot()));
+    await Promise.all(Array.from({ length: 20 }, () => instance.forRequest(testAuth()).snapshot()));
     expect(fake.count('GET /api/v2/alerts')).toBe(1);
     expect(fake.count('GET /api/v2/silences')).toBe(1);
     expect(fake.count('GET /api/v1/targets')).toBe(1);

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
 
 /**
  * A protocol-faithful RT 5 REST2 fake, modelled on responses recorded from RT 5.0.3 (fixtures/rt-*.json):
@@ -226,33 +226,21 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
     return send(res, 404, { message: 'Not Found' });
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
-      if (res.destroyed) return;
-      await route(req, res);
-    })().catch(() => {
-      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
-  return {
-    url: base,
+  const served = await serveFake({
     requests,
+    faults,
+    answer: route,
+    internalError: (res) => send(res, 500, { message: 'Internal Server Error' }),
+    dropAbandoned: true,
+  });
+  base = served.url;
+  return {
+    ...served,
     tickets,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
     /** Store creates, but answer them only after `ms` (the client may have timed out by then). */
     setSlowCreate: (ms: number) => {
       slowCreateMs = ms;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 export type FakeRt = Awaited<ReturnType<typeof startFakeRt>>;

@@ -1,21 +1,13 @@
-import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { RequestAuth } from '../core/connector.js';
-import { silentLogger } from '../core/log.js';
-import type { NewIncident } from '../core/model.js';
+import { failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
 import { TicketDto } from './client.js';
 import { startFakeRt, parseTicketSql, type FakeRtOptions } from './fake-server.js';
 import { rtConnector, buildTicketSql } from './index.js';
 import { toDate, toIncident, toPriority, toState } from './mapping.js';
 
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'r1' };
-const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
-
-async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overrides: Record<string, unknown> = {}, fakeOptions: FakeRtOptions = {}) {
-  const fake = await startFakeRt(fakeOptions);
-  onTestFinished(fake.close);
+async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeRtOptions = {}) {
+  const fake = await fakeForTest(onTestFinished, startFakeRt(fakeOptions));
   const config = rtConnector.config.parse({
     baseUrl: fake.url,
     username: 'root',
@@ -24,30 +16,11 @@ async function setup(onTestFinished: (fn: OnTestFinishedHandler) => void, overri
     timeoutMs: 1000,
     ...overrides,
   });
-  const instance = rtConnector.create('rt', config, deps('rt'));
-  return { fake, instance, api: instance.forRequest(auth) };
+  const instance = rtConnector.create('rt', config, testDeps('rt'));
+  return { fake, instance, api: instance.forRequest(testAuth()) };
 }
 
-const incident = (correlationId: string, extra: Partial<NewIncident> = {}): NewIncident => ({
-  title: 'Payroll export fails',
-  description: 'The nightly export stopped.',
-  priority: 'HIGH',
-  ciId: 'server123',
-  serviceId: 'payroll',
-  caller: 'alice',
-  correlationId,
-  ...extra,
-});
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
-}
+const incident = testIncident;
 
 describe('rt mapping', () => {
   it('maps the ticket recorded from RT 5.0.3', () => {
@@ -190,19 +163,17 @@ describe('rt connector against the fake', () => {
   });
 
   it('a 302 to the login page (wrong WebPath) is an auth failure, not an empty success', async ({ onTestFinished }) => {
-    const fake = await startFakeRt({ malformedRedirect: false });
-    onTestFinished(fake.close);
-    const instance = rtConnector.create('rt', rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }), deps('rt'));
-    const error = await failure(instance.forRequest(auth).listIncidents({}));
+    const fake = await fakeForTest(onTestFinished, startFakeRt({ malformedRedirect: false }));
+    const instance = rtConnector.create('rt', rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }), testDeps('rt'));
+    const error = await failure(instance.forRequest(testAuth()).listIncidents({}));
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', connector: 'rt' });
     await expect(instance.healthCheck()).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_AUTH_FAILED' } });
   });
 
   it("RT 5.0's malformed login redirect (double chunk terminator) is UPSTREAM_UNAVAILABLE naming the WebPath", async ({ onTestFinished }) => {
-    const fake = await startFakeRt();
-    onTestFinished(fake.close);
-    const instance = rtConnector.create('rt', rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }), deps('rt'));
-    const error = await failure(instance.forRequest(auth).listIncidents({}));
+    const fake = await fakeForTest(onTestFinished, startFakeRt());
+    const instance = rtConnector.create('rt', rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }), testDeps('rt'));
+    const error = await failure(instance.forRequest(testAuth()).listIncidents({}));
     expect(error.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', connector: 'rt' });
     expect(error.message).toContain('WebPath');
     expect(error.message).not.toContain(new URL(fake.url).host);
@@ -245,6 +216,6 @@ describe('rt connector against the fake', () => {
     const first = await api.listIncidents({});
     await new Promise((r) => setTimeout(r, 80));
     fake.setFailures([{ status: 503 }]);
-    expect(await instance.forRequest(auth).listIncidents({})).toEqual(first);
+    expect(await instance.forRequest(testAuth()).listIncidents({})).toEqual(first);
   });
 });

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+import { listenOnLoopback } from '../core/fake-http.js';
 import { matches, parseEncodedQuery, QueryError, type EncodedQuery } from './fake-query.js';
 
 /**
@@ -317,9 +317,8 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions = {}): 
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  const listener = await listenOnLoopback(server);
+  origin = listener.url;
   return {
     url: origin,
     requests,
@@ -327,10 +326,6 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions = {}): 
       for (const fault of list) faults.fail(fault.status && !fault.body ? { ...fault, body: JSON.stringify(errorFor(fault.status)) } : fault);
     },
     records: (store) => rows(store),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { contractAuth, contractDeps } from '../../test/connector-contract.js';
 import { silentLogger } from '../core/log.js';
+import { codeOf, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { createServiceNowClient } from './client.js';
 import { ServiceNowCmdbConfig } from './config.js';
 import { startFakeServiceNow, type FakeServiceNow } from './fake-server.js';
@@ -11,42 +10,27 @@ import { incidentQuery } from './incident.js';
 import { searchQuery, searchTerms } from './knowledge.js';
 import { snDateToIso, stripHtml } from './mapping.js';
 
-type OnFinished = (fn: () => Promise<void> | void) => void;
-
 const PASSWORD = 'snow-test-pw';
 const auth = { username: 'svc_graph', password: PASSWORD };
 
-async function fake(onTestFinished: OnFinished): Promise<FakeServiceNow> {
-  const f = await startFakeServiceNow({ ...auth, token: 'oauth-access-token' });
-  onTestFinished(() => f.close());
-  return f;
-}
+const fake = (onTestFinished: OnTestFinished) => fakeForTest(onTestFinished, startFakeServiceNow({ ...auth, token: 'oauth-access-token' }));
 
 const base = (f: FakeServiceNow, extra: Record<string, unknown> = {}) => ({ baseUrl: f.url, ...auth, retryLimit: 0, timeoutMs: 2000, ...extra });
 
 function cmdb(f: FakeServiceNow, extra: Record<string, unknown> = {}) {
   const config = servicenowCmdbConnector.config.parse(base(f, extra));
-  return servicenowCmdbConnector.create('snow', config, contractDeps('snow')).forRequest(contractAuth);
+  return servicenowCmdbConnector.create('snow', config, testDeps('snow')).forRequest(testAuth());
 }
 function incidents(f: FakeServiceNow, extra: Record<string, unknown> = {}) {
   const config = servicenowIncidentConnector.config.parse(base(f, { knowledgeConnector: 'snow-kb', ...extra }));
-  return servicenowIncidentConnector.create('snow-inc', config, contractDeps('snow-inc')).forRequest(contractAuth);
+  return servicenowIncidentConnector.create('snow-inc', config, testDeps('snow-inc')).forRequest(testAuth());
 }
 function knowledge(f: FakeServiceNow, extra: Record<string, unknown> = {}) {
   const config = servicenowKnowledgeConnector.config.parse(base(f, extra));
-  return servicenowKnowledgeConnector.create('snow-kb', config, contractDeps('snow-kb')).forRequest(contractAuth);
+  return servicenowKnowledgeConnector.create('snow-kb', config, testDeps('snow-kb')).forRequest(testAuth());
 }
 
 const params = (request: string) => new URL(request.split(' ')[1]!, 'http://x').searchParams;
-
-async function codeOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof GraphQLError ? error.extensions['code'] : error;
-  }
-  return 'resolved';
-}
 
 describe('servicenow config', () => {
   it('needs a token or username and password', () => {
@@ -135,7 +119,7 @@ describe('servicenow fake', () => {
 describe('servicenow health', () => {
   it('checks each connector with one cheap authenticated read', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
-    const deps = contractDeps('snow');
+    const deps = testDeps('snow');
     const instances = (extra: Record<string, unknown>) => [
       servicenowCmdbConnector.create('snow', servicenowCmdbConnector.config.parse(base(f, extra)), deps),
       servicenowIncidentConnector.create('snow', servicenowIncidentConnector.config.parse(base(f, extra)), deps),

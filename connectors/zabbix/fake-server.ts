@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFaultScript, readBody, type Fault } from '../core/fake-faults.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultScript, readBody } from '../core/fake-faults.js';
+import { serveFake } from '../core/fake-http.js';
 
 /**
  * A protocol-faithful Zabbix JSON-RPC fake, in two modes:
@@ -232,21 +232,15 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
     }
   }
 
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    void (async () => {
-      if (await faults.apply(req, res)) return;
-      return route(req, res);
-    })().catch(() => {
-      if (!res.headersSent) send(res, 500, { error: 'fake failed' });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    mode,
+  const served = await serveFake({
     requests,
+    faults,
+    answer: route,
+    internalError: (res) => send(res, 500, { error: 'fake failed' }),
+  });
+  return {
+    ...served,
+    mode,
     calls,
     problems,
     hosts,
@@ -255,14 +249,8 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
     /** Answers the next call of `method` with this JSON-RPC error (HTTP 200). */
     failRpc: (method: string, error: RpcError) => rpcFaults.push({ method, error }),
     fail: faults.fail,
-    setFailures: (list: Fault[]) => list.forEach((f) => faults.fail(f)),
     /** Calls of a JSON-RPC method so far. */
     count: (method: string) => calls.filter((c) => c.method === method).length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 

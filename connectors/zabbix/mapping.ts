@@ -1,4 +1,4 @@
-import type { Alert, CiHint, Severity } from '../core/model.js';
+import type { Alert, CiHint, Severity, WatchedCi } from '../core/model.js';
 import { ACTION, type AcknowledgeDto, type EventHostsDto, type HostDto, type ProblemDto } from './client.js';
 
 /** Pure Zabbix DTO → model functions. */
@@ -112,6 +112,12 @@ export function toAlerts(problems: ProblemDto[], events: EventHostsDto[], hosts:
   return problems.map((p) => toAlert(p, hostOfEvent.get(p.eventid), hostsById, ctx));
 }
 
-export function watchedHosts(hosts: HostDto[], ctx: Pick<MappingContext, 'ciIdTag'>): CiHint[] {
-  return hosts.map((h) => ciHint(h.host, h, [], ctx));
+/** Problems view filtered to one host: where an operator goes from a CI. */
+export function hostProblemsUrl(hostId: string, ctx: Pick<MappingContext, 'uiUrl'>): string {
+  return `${ctx.uiUrl}/zabbix.php?action=problem.view&filter_set=1&hostids%5B%5D=${encodeURIComponent(hostId)}`;
+}
+
+/** Every host is watched; each links to its problems in the Zabbix frontend. */
+export function watchedHosts(hosts: HostDto[], ctx: Pick<MappingContext, 'ciIdTag' | 'uiUrl'>): WatchedCi[] {
+  return hosts.map((h) => ({ ...ciHint(h.host, h, [], ctx), link: { tool: 'zabbix', url: hostProblemsUrl(h.hostid, ctx) } }));
 }

@@ -1,40 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, type TestContext } from 'vitest';
-import { GraphQLError } from 'graphql';
-import { createCache } from '../core/cache.js';
-import type { ConnectorDeps, RequestAuth } from '../core/connector.js';
-import { silentLogger } from '../core/log.js';
+import { describe, expect, it } from 'vitest';
+import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { EventHostsDto, HostDto, ProblemDto } from './client.js';
 import { startFakeZabbix, type FakeZabbix, type ZabbixMode } from './fake-server.js';
 import { zabbixConnector } from './index.js';
 import { currentAck, severityOf, toAlerts, watchedHosts, type MappingContext } from './mapping.js';
 
 const fixture = (file: string): { result: unknown } => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { result: unknown };
-const auth: RequestAuth = { sub: 'alice', roles: [], groups: [], requestId: 'test' };
-const deps = (name: string): ConnectorDeps => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '.', dataDir: '.' });
 const ctx: MappingContext = { connector: 'zbx', uiUrl: 'https://zabbix.invalid', ciIdTag: 'ci_id' };
 
 function setup(fake: FakeZabbix, overrides: Record<string, unknown> = {}, name = 'zbx-test') {
   const config = zabbixConnector.config.parse({ baseUrl: fake.url, token: 'zbx-api-token', retryLimit: 0, timeoutMs: 1000, ...overrides });
-  const instance = zabbixConnector.create(name, config, deps(name));
-  return { instance, api: instance.forRequest(auth) };
+  const instance = zabbixConnector.create(name, config, testDeps(name));
+  return { instance, api: instance.forRequest(testAuth()) };
 }
 
-async function started(onTestFinished: TestContext['onTestFinished'], mode: ZabbixMode = '7.0') {
-  const fake = await startFakeZabbix({ mode });
-  onTestFinished(fake.close);
-  return fake;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
-}
+const started = (onTestFinished: OnTestFinished, mode: ZabbixMode = '7.0') => fakeForTest(onTestFinished, startFakeZabbix({ mode }));
 
 describe('zabbix mapping (recorded fixtures, 6.0.14)', () => {
   const hosts = HostDto.array().parse(fixture('zbx-host-get.json').result);
@@ -75,9 +56,10 @@ describe('zabbix mapping (recorded fixtures, 6.0.14)', () => {
   });
 
   it('watched = hosts with their CI id, IP and DNS name', () => {
+    const problems = (hostId: string) => ({ tool: 'zabbix', url: `https://zabbix.invalid/zabbix.php?action=problem.view&filter_set=1&hostids%5B%5D=${hostId}` });
     expect(watchedHosts(hosts, ctx)).toEqual([
-      { name: 'Zabbix server', ip: '127.0.0.1' },
-      { ciId: 'CI0001', name: 'web01', ip: '127.0.0.1', fqdn: 'web01.example.test' },
+      { name: 'Zabbix server', ip: '127.0.0.1', link: problems('10084') },
+      { ciId: 'CI0001', name: 'web01', ip: '127.0.0.1', fqdn: 'web01.example.test', link: problems('10559') },
     ]);
   });
 });
@@ -99,8 +81,8 @@ describe.each(['7.0', '6.0'] as const)('zabbix connector against the %s fake', (
   it('logs in once with username/password and reuses the session', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished, mode);
     const { instance } = setup(fake, { token: undefined, username: 'Admin', password: 'zabbix', cacheTtlMs: 0, hostsTtlMs: 0 });
-    await instance.forRequest(auth).snapshot();
-    await instance.forRequest(auth).snapshot();
+    await instance.forRequest(testAuth()).snapshot();
+    await instance.forRequest(testAuth()).snapshot();
     expect(fake.count('user.login')).toBe(1);
     expect(fake.count('apiinfo.version')).toBe(1);
   });
@@ -196,7 +178,7 @@ describe('zabbix connector faults', () => {
   it('N concurrent snapshots: one call per method', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { instance } = setup(fake);
-    await Promise.all(Array.from({ length: 20 }, () => instance.forRequest(auth).snapshot()));
+    await Promise.all(Array.from({ length: 20 }, () => instance.forRequest(testAuth()).snapshot()));
     expect(fake.calls.map((c) => c.method).sort()).toEqual(['apiinfo.version', 'event.get', 'host.get', 'problem.get']);
   });
 

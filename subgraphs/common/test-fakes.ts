@@ -8,6 +8,7 @@ import { DEFAULT_IDENTIFICATION_RULES } from '../../connectors/core/correlate.js
 import { ERRORS } from '../../connectors/core/errors.js';
 import { silentLogger } from '../../connectors/core/log.js';
 import type { Alert, Article, ConfigurationItem, Incident, Relation } from '../../connectors/core/model.js';
+import { testCi } from '../../connectors/core/test-support.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
 import type { BaseContext, ConnectorSet, SubgraphDeps, SubgraphModule } from './module.js';
 import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
@@ -24,18 +25,8 @@ function instance<K extends keyof ConnectorSet, T>(name: string, kind: K, api: T
   return { name, kind, forRequest: () => api, healthCheck: async () => {}, dispose: async () => {} };
 }
 
-export const ci = (id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem => ({
-  id,
-  name: id,
-  class: 'server',
-  fqdn: null,
-  ip: null,
-  serial: null,
-  tags: [],
-  attributes: {},
-  sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id, url: null }],
-  ...fields,
-});
+export const ci = (id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem =>
+  testCi(id, { sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id, url: null }], ...fields });
 
 export function fakeCmdb(name: string, cis: ConfigurationItem[], relations: Relation[] = [], options: { fail?: boolean } = {}) {
   const calls = { listCis: 0 };

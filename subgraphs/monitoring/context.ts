@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { MonitorApi } from '../../connectors/core/connector.js';
-import type { Alert } from '../../connectors/core/model.js';
+import type { Alert, MonitorSnapshot } from '../../connectors/core/model.js';
 import type { BaseContext, SubgraphDeps } from '../common/module.js';
 import { connectorError, type PartialErrors } from '../common/partial-errors.js';
 import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
@@ -18,7 +18,9 @@ export interface AlertView extends Alert {
 export interface MonitorHandle {
   name: string;
   api: MonitorApi;
-  /** The monitor's alerts, correlated; memoised for the request, rejected with a client error. */
+  /** The monitor's snapshot, memoised for the request, rejected with a client error. */
+  snapshot(): Promise<MonitorSnapshot>;
+  /** The monitor's alerts, correlated; memoised for the request. */
   alerts(): Promise<AlertView[]>;
 }
 
@@ -39,15 +41,19 @@ export function createMonitoringContext(deps: SubgraphDeps, base: BaseContext): 
   const topology = createTopologyAccess(cmdbs, deps.settings.identification, base.log);
   const monitors = deps.connectors.monitor.map((instance): MonitorHandle => {
     const api = instance.forRequest(base.auth);
+    let snapshot: Promise<MonitorSnapshot> | undefined;
     let alerts: Promise<AlertView[]> | undefined;
+    const read = () =>
+      (snapshot ??= api.snapshot().catch((error: unknown) => {
+        throw connectorError(instance.name, error, base.log);
+      }));
     return {
       name: instance.name,
       api,
+      snapshot: read,
       alerts: () =>
         (alerts ??= (async () => {
-          const snapshot = await api.snapshot().catch((error: unknown) => {
-            throw connectorError(instance.name, error, base.log);
-          });
+          const snapshot = await read();
           const loaded = await topology.load();
           return snapshot.alerts.map((alert) => toAlertView(alert, snapshot.stale, loaded));
         })()),

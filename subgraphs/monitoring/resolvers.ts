@@ -128,6 +128,25 @@ async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, i
   return perMonitor.flat();
 }
 
+/** Links from every monitor watching the CI; a monitor that fails adds an error, the others still answer. */
+async function monitorLinks(ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) {
+  const topology = await ctx.topology.load();
+  const perMonitor = await Promise.all(
+    ctx.monitors.map(async (monitor) => {
+      try {
+        const { watched } = await monitor.snapshot();
+        return watched
+          .filter((hint) => hint.link && topology.correlate(hint) === ci.id)
+          .map((hint) => ({ tool: hint.link!.tool, connector: monitor.name, url: hint.link!.url }));
+      } catch (error) {
+        recordPartialError(ctx, connectorError(monitor.name, error, ctx.log), info);
+        return [];
+      }
+    }),
+  );
+  return perMonitor.flat();
+}
+
 function validateUntil(until: string | null | undefined): string | undefined {
   if (until == null) return undefined;
   const at = Date.parse(until);
@@ -196,6 +215,7 @@ export const monitoringResolvers: GraphQLResolverMap<MonitoringContext> = {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     alerts: (ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) => alertsOnCis(ctx, info, new Set([ci.id])),
     metrics,
+    monitorLinks,
   },
   Service: {
     alerts: async (service: { id: string; componentIds?: string[] }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) => {

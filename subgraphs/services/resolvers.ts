@@ -5,7 +5,7 @@ import { ERRORS } from '../../connectors/core/errors.js';
 import type { Status } from '../../connectors/core/model.js';
 import { decrease, increase } from '../../bsm/engine/status.js';
 import type { EdgeMap, NodeRule, ReduceRule } from '../../bsm/engine/types.js';
-import { describeMap, describeRule, ruleKinds } from '../../bsm/engine-port.js';
+import { describeMap, describeRule, ruleKinds } from '../../bsm/engine/rules.js';
 import type { HealthSnapshot } from '../../bsm/model.js';
 import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
 import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js';

@@ -67,6 +67,13 @@ describe('the gateway over the real tools', () => {
     expect(on('alertmanager', 'CI0009')!.source.url).toContain(AM_URL);
     expect(on('icinga', 'CI0002')!.source.url).toContain(ICINGA_UI);
     expect(all.find((a) => a.id === `zbx:${zabbixEvent}`)!.source.url).toContain(ZABBIX_URL);
+
+    // And each CI links into every monitor that watches it.
+    const { body } = await stack.gql(`{ configurationItem(id: "CI0001") { monitorLinks { tool url } } }`, { token: operator });
+    const links = (body.data as any).configurationItem.monitorLinks as { tool: string; url: string }[];
+    expect(links.find((l) => l.tool === 'icinga')?.url).toBe(`${ICINGA_UI}/monitoring/host/show?host=web01`);
+    expect(links.find((l) => l.tool === 'zabbix')?.url).toContain(`${ZABBIX_URL}/zabbix.php?action=problem.view`);
+    expect(links.find((l) => l.tool === 'prometheus')?.url).toContain(`${PROM_URL}/graph?g0.expr=`);
   }, SLOW);
 
   it('rolls the three monitors up into the service, with root causes', async () => {

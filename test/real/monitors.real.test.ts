@@ -8,30 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
 import got from 'got';
-import { createCache } from '../../connectors/core/cache.js';
-import type { MonitorApi, RequestAuth } from '../../connectors/core/connector.js';
-import { silentLogger } from '../../connectors/core/log.js';
+import type { MonitorApi } from '../../connectors/core/connector.js';
 import type { Alert } from '../../connectors/core/model.js';
+import { failure, testAuth, testDeps } from '../../connectors/core/test-support.js';
 import { icingaConnector } from '../../connectors/icinga/index.js';
 import { prometheusConnector, type PrometheusApi } from '../../connectors/prometheus/index.js';
 import { zabbixConnector } from '../../connectors/zabbix/index.js';
 import { AM_URL, ICINGA_CA, ICINGA_URL, PROM_URL, selected, until, ZABBIX_URL, zabbixSession } from './support.js';
 
-const auth: RequestAuth = { sub: 'real-tester', roles: [], groups: [], requestId: 'real' };
-const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
+const auth = testAuth('real-tester', 'real');
 const run = randomUUID().slice(0, 8);
-
-async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    return error as GraphQLError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector against real Prometheus + Alertmanager', () => {
   const config = (overrides: Record<string, unknown> = {}) =>
@@ -42,7 +29,7 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
       targetsTtlMs: 0,
       ...overrides,
     });
-  const instance = prometheusConnector.create('prom-real', config(), deps('prom-real'));
+  const instance = prometheusConnector.create('prom-real', config(), testDeps('prom-real'));
   const api = instance.forRequest(auth) as PrometheusApi;
   const am = got.extend({ prefixUrl: `${AM_URL}/api/v2/`, responseType: 'json' });
   const author = `real-tester-${run}`;
@@ -110,7 +97,7 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
     const dead = prometheusConnector.create(
       'prom-dead',
       config({ alertmanager: { baseUrl: 'http://127.0.0.1:19999', retryLimit: 0, timeoutMs: 2000 } }),
-      deps('prom-dead'),
+      testDeps('prom-dead'),
     );
     const error = await failure(dead.forRequest(auth).snapshot());
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'prom-dead' });
@@ -131,7 +118,7 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
       cacheTtlMs: 0,
       ...overrides,
     });
-  const instance = icingaConnector.create('icinga-real', config(), deps('icinga-real'));
+  const instance = icingaConnector.create('icinga-real', config(), testDeps('icinga-real'));
   const api = instance.forRequest(auth);
   // Reads Icinga directly (as root) to check what the connector did.
   const icinga = got.extend({
@@ -184,7 +171,7 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
   });
 
   it('acknowledging a problem that recovered meanwhile (409) → UPSTREAM_REJECTED, never done', async () => {
-    const cached = icingaConnector.create('icinga-cached', config({ cacheTtlMs: 60_000 }), deps('icinga-cached')).forRequest(auth);
+    const cached = icingaConnector.create('icinga-cached', config({ cacheTtlMs: 60_000 }), testDeps('icinga-cached')).forRequest(auth);
     await until('web01!disk in the cached snapshot', async () => (await cached.snapshot()).alerts.find((a) => a.id === 'icinga-cached:web01!disk'));
     // A passive OK result recovers the service until the next active check (5 s) makes it WARNING again.
     await icinga.post('actions/process-check-result', { json: { type: 'Service', filter: 'host.name == "web01" && service.name == "disk"', exit_status: 0, plugin_output: 'DISK OK' } });
@@ -194,14 +181,14 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
   });
 
   it('TLS: the private CA is required, and so is the host name unless allowed', async () => {
-    const noCa = icingaConnector.create('icinga-noca', config({ caFile: undefined }), deps('icinga-noca')).forRequest(auth);
+    const noCa = icingaConnector.create('icinga-noca', config({ caFile: undefined }), testDeps('icinga-noca')).forRequest(auth);
     expect((await failure(noCa.snapshot())).extensions['code']).toBe('UPSTREAM_UNAVAILABLE');
-    const strict = icingaConnector.create('icinga-strict', config({ allowHostnameMismatch: false }), deps('icinga-strict')).forRequest(auth);
+    const strict = icingaConnector.create('icinga-strict', config({ allowHostnameMismatch: false }), testDeps('icinga-strict')).forRequest(auth);
     expect((await failure(strict.snapshot())).extensions['code']).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('a wrong password → UPSTREAM_AUTH_FAILED', async () => {
-    const wrong = icingaConnector.create('icinga-wrong', config({ password: 'not-the-password' }), deps('icinga-wrong')).forRequest(auth);
+    const wrong = icingaConnector.create('icinga-wrong', config({ password: 'not-the-password' }), testDeps('icinga-wrong')).forRequest(auth);
     const error = await failure(wrong.snapshot());
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', connector: 'icinga-wrong' });
   });
@@ -229,7 +216,7 @@ describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0',
   });
 
   it('detects 6.0 and reads the trapper problem with its CI hint (token in the auth field)', async () => {
-    const instance = zabbixConnector.create('zbx-real', config(), deps('zbx-real'));
+    const instance = zabbixConnector.create('zbx-real', config(), testDeps('zbx-real'));
     await instance.healthCheck();
     const api = instance.forRequest(auth);
     const snapshot = await api.snapshot();
@@ -247,7 +234,7 @@ describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0',
   });
 
   it('acknowledge → acknowledged "1" in Zabbix → unacknowledge → "0"', async () => {
-    const api: MonitorApi = zabbixConnector.create('zbx-real', config(), deps('zbx-real')).forRequest(auth);
+    const api: MonitorApi = zabbixConnector.create('zbx-real', config(), testDeps('zbx-real')).forRequest(auth);
     const id = `zbx-real:${eventId}`;
     const acked: Alert = await api.acknowledge(id, { author: 'real-tester', comment: `INC${run}: investigating` });
     expect(acked).toMatchObject({ id, acknowledged: true, acknowledgedBy: 'real-tester' });
@@ -265,16 +252,16 @@ describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0',
   });
 
   it('works with username/password (a session) too', async () => {
-    const api = zabbixConnector.create('zbx-session', config({ token: undefined, username: 'Admin', password: 'zabbix' }), deps('zbx-session')).forRequest(auth);
+    const api = zabbixConnector.create('zbx-session', config({ token: undefined, username: 'Admin', password: 'zabbix' }), testDeps('zbx-session')).forRequest(auth);
     expect((await api.snapshot()).alerts.some((a) => a.id === `zbx-session:${eventId}`)).toBe(true);
   });
 
   it('a wrong token or password → UPSTREAM_AUTH_FAILED; an unknown event → NOT_FOUND', async () => {
-    const wrong = zabbixConnector.create('zbx-wrong', config({ token: 'f'.repeat(64) }), deps('zbx-wrong')).forRequest(auth);
+    const wrong = zabbixConnector.create('zbx-wrong', config({ token: 'f'.repeat(64) }), testDeps('zbx-wrong')).forRequest(auth);
     expect((await failure(wrong.snapshot())).extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', connector: 'zbx-wrong' });
-    const badPassword = zabbixConnector.create('zbx-badpw', config({ token: undefined, username: 'Admin', password: 'wrong' }), deps('zbx-badpw')).forRequest(auth);
+    const badPassword = zabbixConnector.create('zbx-badpw', config({ token: undefined, username: 'Admin', password: 'wrong' }), testDeps('zbx-badpw')).forRequest(auth);
     expect((await failure(badPassword.snapshot())).extensions['code']).toBe('UPSTREAM_AUTH_FAILED');
-    const api = zabbixConnector.create('zbx-real', config(), deps('zbx-real')).forRequest(auth);
+    const api = zabbixConnector.create('zbx-real', config(), testDeps('zbx-real')).forRequest(auth);
     expect((await failure(api.acknowledge('zbx-real:999999999', { author: 'a', comment: 'c' }))).extensions['code']).toBe('NOT_FOUND');
   });
 });

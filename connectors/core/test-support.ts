@@ -1,0 +1,81 @@
+/**
+ * What the connector tests (connectors/<tool>/<tool>.test.ts and the contract suite in
+ * test/connector-contract.ts) set up the same way: deps, a caller, a fake per test, the error a call
+ * fails with, and sample incidents and CIs. For tests only (it imports vitest).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphQLError } from 'graphql';
+import { expect } from 'vitest';
+import { createCache } from './cache.js';
+import type { ConnectorDeps, RequestAuth } from './connector.js';
+import { silentLogger } from './log.js';
+import type { ConfigurationItem, NewIncident } from './model.js';
+
+/** The caller of a test request: no roles or groups (connectors do not authorize, the gateway does). */
+export function testAuth(sub = 'alice', requestId = 'test'): RequestAuth {
+  return { sub, roles: [], groups: [], requestId };
+}
+
+/** Deps for a connector under test: silent log, a fresh in-memory cache, a fresh throwaway directory. */
+export function testDeps(name: string): ConnectorDeps {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-connector-'));
+  return { log: silentLogger, cache: createCache(name, silentLogger), estateDir: dir, dataDir: dir };
+}
+
+/** vitest's `onTestFinished`, as the test context hands it out. */
+export type OnTestFinished = (fn: () => Promise<void>) => void;
+
+/** Waits for a started fake and closes it when the test ends, passed or failed. */
+export async function fakeForTest<F extends { close(): Promise<void> }>(onTestFinished: OnTestFinished, starting: Promise<F>): Promise<F> {
+  const fake = await starting;
+  onTestFinished(() => fake.close());
+  return fake;
+}
+
+/** The error a call rejects with; fails the test when the call succeeds. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The GraphQLError a connector call rejects with (anything else fails the test). */
+export async function failure(promise: Promise<unknown>): Promise<GraphQLError> {
+  const error = await rejectionOf(promise);
+  expect(error).toBeInstanceOf(GraphQLError);
+  return error as GraphQLError;
+}
+
+/** The error code a call fails with: the GraphQLError's code, another error itself, or 'resolved'. */
+export async function codeOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error instanceof GraphQLError ? error.extensions['code'] : error;
+  }
+  return 'resolved';
+}
+
+/** An incident to open in a helpdesk test; `extra` overrides any field. */
+export function testIncident(correlationId: string, extra: Partial<NewIncident> = {}): NewIncident {
+  return {
+    title: 'Payroll export fails',
+    description: 'The nightly export stopped.',
+    priority: 'HIGH',
+    ciId: 'server123',
+    serviceId: 'payroll',
+    caller: 'alice',
+    correlationId,
+    ...extra,
+  };
+}
+
+/** A CI with only an id (also its name); `fields` sets the rest. */
+export function testCi(id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem {
+  return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...fields };
+}
