@@ -26,8 +26,8 @@ export interface HistoryStore {
   latest(): Promise<Map<string, { status: Status; since: Date }>>;
   /** When the node entered its last recorded status; null when never recorded. */
   statusSince(id: string): Promise<Date | null>;
-  /** Transitions with from ≤ at ≤ to, oldest first. */
-  history(id: string, from: Date, to: Date): Promise<StatusChange[]>;
+  /** Transitions with from ≤ at ≤ to, oldest first; at most `limit` when given. */
+  history(id: string, from: Date, to: Date, limit?: number): Promise<StatusChange[]>;
   /** The status in effect at an instant; null when nothing was recorded before it. */
   statusAt(id: string, at: Date): Promise<Status | null>;
   close(): Promise<void>;
@@ -69,7 +69,8 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     JOIN (SELECT node_id, MAX(rowid) AS last FROM status_transition GROUP BY node_id) m
       ON t.node_id = m.node_id AND t.rowid = m.last`);
   const lastOne = db.prepare('SELECT * FROM status_transition WHERE node_id = ? ORDER BY at DESC, rowid DESC LIMIT 1');
-  const range = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at >= ? AND at <= ? ORDER BY at, rowid');
+  // LIMIT -1 is SQLite for "no limit".
+  const range = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at >= ? AND at <= ? ORDER BY at, rowid LIMIT ?');
   const before = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at <= ? ORDER BY at DESC, rowid DESC LIMIT 1');
 
   return {
@@ -85,8 +86,8 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
       const row = lastOne.get(id) as Row | undefined;
       return row ? new Date(row.at) : null;
     },
-    async history(id, from, to) {
-      return (range.all(id, from.getTime(), to.getTime()) as Row[]).map(toChange);
+    async history(id, from, to, limit) {
+      return (range.all(id, from.getTime(), to.getTime(), limit ?? -1) as Row[]).map(toChange);
     },
     async statusAt(id, at) {
       const row = before.get(id, at.getTime()) as Row | undefined;

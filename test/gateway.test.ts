@@ -173,6 +173,14 @@ describe('the supergraph over the demo estate', () => {
       const { body } = await stack.gql(deep, { token: operator });
       expect(body.errors?.[0]?.extensions?.['code']).toBe('LIMIT_EXCEEDED');
     });
+    it('a page larger than the cap, and a time range backwards', async () => {
+      const big = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-01-01T00:00:00Z", first: 100000) { to } } }`, { token: operator });
+      expect(big.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      const backwards = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { to } } }`, { token: operator });
+      expect(backwards.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      const ok = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2020-01-01T00:00:00Z", first: 1) { to } } }`, { token: operator });
+      expect((ok.body.data as any).service.statusHistory.length).toBeLessThanOrEqual(1);
+    });
     it('too many aliases', async () => {
       const aliases = Array.from({ length: 60 }, (_, i) => `a${i}: viewer { id }`).join(' ');
       const { body } = await stack.gql(`{ ${aliases} }`, { token: operator });

@@ -157,10 +157,12 @@ async function explanation(req: ServicesRequest, id: string) {
   return { text: result.explanation.text, rule: result.explanation.rule, causes: await visibleRefs(req, snap, result.explanation.causeIds) };
 }
 
-async function statusHistory(req: ServicesRequest, id: string, args: { from: unknown; to?: unknown }) {
+async function statusHistory(req: ServicesRequest, id: string, args: { from: unknown; to?: unknown; first?: number | null }, info: GraphQLResolveInfo) {
   const from = parseInstant(args.from, 'from');
   const to = args.to === null || args.to === undefined ? req.now : parseInstant(args.to, 'to');
-  const changes = await req.model.history.history(id, from, to);
+  if (from > to) throw ERRORS.BAD_USER_INPUT.err('from must not be after to');
+  const first = checkFirst(args.first ?? DEFAULT_PAGE, req.maxPageSize, info);
+  const changes = await req.model.history.history(id, from, to, first);
   return changes.map((c) => ({ at: c.at.toISOString(), from: c.from, to: c.to }));
 }
 
@@ -175,7 +177,8 @@ const healthFields = {
   acknowledged: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
   inMaintenance: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
   explanation: (ref: Ref, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
-  statusHistory: (ref: Ref, args: { from: unknown; to?: unknown }, ctx: ServicesContext) => statusHistory(ctx.services, ref.id, args),
+  statusHistory: (ref: Ref, args: { from: unknown; to?: unknown; first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) =>
+    statusHistory(ctx.services, ref.id, args, info),
 };
 
 function def(ctx: ServicesContext, id: string) {

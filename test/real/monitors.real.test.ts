@@ -51,7 +51,11 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
     expect(always).toMatchObject({ severity: 'WARNING', summary: 'Synthetic always-firing alert', ci: { ciId: 'web01', name: 'web01' } });
     const snapshot = await api.snapshot();
     expect(snapshot.stale).toBe(false);
-    expect(snapshot.watched).toContainEqual({ ciId: 'CI0009', ip: '127.0.0.1' });
+    expect(snapshot.watched).toContainEqual({
+      ciId: 'CI0009',
+      ip: '127.0.0.1',
+      link: { tool: 'prometheus', url: `${PROM_URL}/graph?g0.expr=${encodeURIComponent('up{instance="127.0.0.1:19999"}')}&g0.tab=0` },
+    });
     expect(await api.alertById(down.id)).toMatchObject({ id: down.id });
   });
 
@@ -149,7 +153,12 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
     const disk = await problem('icinga-real:web01!disk');
     expect(disk.severity).toBe('WARNING');
     const { watched } = await api.snapshot();
-    expect(watched).toEqual(expect.arrayContaining([{ name: 'web01', ciId: 'CI0001', ip: '127.0.0.1' }, { name: 'db01', ciId: 'CI0002', ip: '127.0.0.2' }]));
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        { name: 'web01', ciId: 'CI0001', ip: '127.0.0.1', link: { tool: 'icinga', url: expect.stringContaining('/monitoring/host/show?host=web01') } },
+        { name: 'db01', ciId: 'CI0002', ip: '127.0.0.2', link: { tool: 'icinga', url: expect.stringContaining('/monitoring/host/show?host=db01') } },
+      ]),
+    );
   });
 
   it('acknowledge → Icinga shows the acknowledgement → a second one is refused → remove', async () => {
@@ -230,7 +239,13 @@ describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0',
       ci: { ciId: 'CI0001', name: 'web01', ip: '127.0.0.1', fqdn: 'web01.example.test' },
     });
     expect(alert!.url).toMatch(new RegExp(`^${ZABBIX_URL}/tr_events\\.php\\?triggerid=\\d+&eventid=${eventId}$`));
-    expect(snapshot.watched).toContainEqual({ ciId: 'CI0001', name: 'web01', ip: '127.0.0.1', fqdn: 'web01.example.test' });
+    expect(snapshot.watched).toContainEqual({
+      ciId: 'CI0001',
+      name: 'web01',
+      ip: '127.0.0.1',
+      fqdn: 'web01.example.test',
+      link: { tool: 'zabbix', url: expect.stringContaining(`${ZABBIX_URL}/zabbix.php?action=problem.view`) },
+    });
   });
 
   it('acknowledge → acknowledged "1" in Zabbix → unacknowledge → "0"', async () => {
