@@ -77,6 +77,7 @@ export function fakeMonitor(name: string, data: Partial<FakeMonitor> = {}) {
       const values = state.history[expr];
       return values ? [values.map((value, i): MetricSample => ({ labels: {}, timestamp: i * 900, value }))] : [];
     },
+    alertRules: async () => null,
   };
   return { state, instance: instance(name, 'monitor', api) };
 }

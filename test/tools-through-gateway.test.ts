@@ -90,6 +90,17 @@ describe('tools through the gateway', () => {
     expect(ci.monitorLinks).toEqual([{ tool: 'prometheus', connector: 'prom', url: expect.stringContaining(`${prom.url}/graph?g0.expr=`) }]);
   });
 
+  it('lists the alerting rules of the monitors that have them, with links to their expressions', async () => {
+    const { body } = await stack.gql(`{ alertRules { id name expression severity state source { tool connector url } } }`, { token: operator });
+    expect(body.errors).toBeUndefined();
+    const rules = (body.data as any).alertRules;
+    expect(rules.map((r: any) => r.name)).toEqual(expect.arrayContaining(['TargetDown', 'AlwaysFiring']));
+    expect(rules.every((r: any) => r.source.tool === 'prometheus' && r.source.connector === 'prom' && r.source.url.startsWith(`${prom.url}/graph`))).toBe(true);
+    const executive = await stack.token('executive');
+    const denied = await stack.gql(`{ alertRules { id } }`, { token: executive });
+    expect(denied.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+
   it('merges two monitors with tool-qualified ids, and lists what maps to no CI', async () => {
     const { body } = await stack.gql(`{ alerts { id source { tool } ci { id } } unmappedAlerts { id source { tool } } }`, { token: operator });
     expect(body.errors).toBeUndefined();

@@ -4,6 +4,7 @@ import type { Logger } from './log.js';
 import type {
   AckRequest,
   Alert,
+  AlertRule,
   Article,
   ArticleQuery,
   Comment,
@@ -66,6 +67,8 @@ export interface MonitorApi {
   query(expr: string): Promise<MetricSample[] | null>;
   /** Range query, step in seconds; null when unsupported. */
   queryRange(expr: string, start: Date, end: Date, stepSeconds: number): Promise<MetricSample[][] | null>;
+  /** The tool's alerting rules; null when it has no rule list to offer. */
+  alertRules(): Promise<AlertRule[] | null>;
 }
 
 export interface CmdbApi {

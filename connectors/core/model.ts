@@ -93,6 +93,25 @@ export interface MonitorSnapshot {
   stale: boolean;
 }
 
+/** An alerting rule of a monitor: what makes it fire. */
+export interface AlertRule {
+  /** Tool-qualified: `<connector>:<group>/<name>`. */
+  id: string;
+  connector: string;
+  tool: string;
+  group: string;
+  name: string;
+  /** The rule's condition in the tool's language (PromQL for Prometheus). */
+  expression: string;
+  severity: Severity;
+  /** inactive, pending or firing. */
+  state: string;
+  /** How many alerts the rule has active now. */
+  activeAlerts: number;
+  /** Deep link to the rule in the tool's UI. */
+  url: string | null;
+}
+
 export interface MetricSample {
   labels: Record<string, string>;
   /** Unix seconds. */

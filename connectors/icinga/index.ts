@@ -137,6 +137,8 @@ export const icingaConnector = {
       // Icinga has no query language over metrics.
       query: async () => null,
       queryRange: async () => null,
+      // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.
+      alertRules: async () => null,
     };
 
     return {

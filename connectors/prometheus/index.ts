@@ -17,13 +17,11 @@ import {
   toSamples,
   toSeries,
   watchedFromTargets,
-  type AlertRule,
   type MappingContext,
 } from './mapping.js';
 
-/** The monitor API plus what only Prometheus has: its alerting rules and graph links. */
+/** The monitor API plus what only Prometheus has: graph links. */
 export interface PrometheusApi extends MonitorApi {
-  rules(): Promise<AlertRule[]>;
   graphUrl(expr: string): string;
 }
 
@@ -163,7 +161,7 @@ export const prometheusConnector = {
         return toSeries(await client.queryRange(expr, start, end, stepSeconds));
       },
 
-      async rules() {
+      async alertRules() {
         const { value } = await cachedRead('rules', config.targetsTtlMs, config.staleMs, () => client.rules());
         return value.flatMap((group) => group.rules.filter((r) => r.type === 'alerting').map((r) => toRule(group.name, r, ctx)));
       },

@@ -1,4 +1,4 @@
-import type { Alert, CiHint, MetricSample, Severity, WatchedCi } from '../core/model.js';
+import type { Alert, AlertRule, CiHint, MetricSample, Severity, WatchedCi } from '../core/model.js';
 import type { AmAlertDto, MatcherDto, QueryResultDto, RuleDto, SilenceDto, TargetDto } from './client.js';
 
 /** Pure Alertmanager/Prometheus DTO → model functions. */
@@ -229,32 +229,17 @@ export function toSeries(result: QueryResultDto): MetricSample[][] {
   }
 }
 
-export interface AlertRule {
-  group: string;
-  name: string;
-  query: string;
-  /** Prometheus rule state: inactive, pending, firing. */
-  state: string;
-  /** ok, err, unknown. */
-  health: string;
-  severity: Severity;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  activeAlerts: number;
-  /** Deep link to the rule's expression in the Prometheus graph page. */
-  url: string;
-}
-
+/** An alerting rule, linked to its expression in the Prometheus graph page. */
 export function toRule(group: string, dto: RuleDto, ctx: MappingContext): AlertRule {
   return {
+    id: `${ctx.connector}:${group}/${dto.name}`,
+    connector: ctx.connector,
+    tool: 'prometheus',
     group,
     name: dto.name,
-    query: dto.query,
-    state: dto.state ?? 'unknown',
-    health: dto.health ?? 'unknown',
+    expression: dto.query,
     severity: severityOf(dto.labels, ctx),
-    labels: { ...dto.labels },
-    annotations: { ...dto.annotations },
+    state: dto.state ?? 'unknown',
     activeAlerts: dto.alerts.length,
     url: graphUrl(dto.query, ctx),
   };

@@ -265,8 +265,9 @@ describe('prometheus connector against the fake', () => {
   it('lists alerting rules with severity and a graph link', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake);
-    const rules = await api.rules();
+    const rules = (await api.alertRules()) ?? [];
     expect(rules.map((r) => `${r.name}:${r.severity}:${r.state}`)).toEqual(['TargetDown:CRITICAL:firing', 'AlwaysFiring:WARNING:firing']);
+    expect(rules[0]?.id).toMatch(/^[\w-]+:.+\/TargetDown$/);
     expect(rules[0]?.url).toBe(`${fake.url}/graph?g0.expr=${encodeURIComponent('up == 0')}&g0.tab=0`);
     expect(api.graphUrl('up')).toBe(`${fake.url}/graph?g0.expr=up&g0.tab=0`);
   });

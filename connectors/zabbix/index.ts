@@ -104,6 +104,8 @@ export const zabbixConnector = {
       // Zabbix has no query language over its history through this API.
       query: async () => null,
       queryRange: async () => null,
+      // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.
+      alertRules: async () => null,
     };
 
     return {

@@ -110,6 +110,7 @@ export function fakeMonitor(
     async queryRange() {
       return null;
     },
+    alertRules: async () => null,
   };
   return { instance: instance(name, 'monitor', api), calls };
 }

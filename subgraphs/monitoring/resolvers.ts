@@ -128,6 +128,28 @@ async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, i
   return perMonitor.flat();
 }
 
+/** Every monitor's alerting rules, firing first; a monitor that fails adds an error, the others still answer. */
+async function alertRules(_: unknown, args: { first?: number | null }, ctx: MonitoringContext, info: GraphQLResolveInfo) {
+  const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
+  const perMonitor = await Promise.all(
+    ctx.monitors.map(async (monitor) => {
+      try {
+        return (await monitor.api.alertRules()) ?? [];
+      } catch (error) {
+        recordPartialError(ctx, connectorError(monitor.name, error, ctx.log), info);
+        return [];
+      }
+    }),
+  );
+  const RANK: Record<string, number> = { firing: 0, pending: 1 };
+  const order = (state: string) => RANK[state] ?? 2;
+  return perMonitor
+    .flat()
+    .sort((a, b) => order(a.state) - order(b.state) || a.id.localeCompare(b.id))
+    .slice(0, first)
+    .map((rule) => ({ ...rule, source: { tool: rule.tool, connector: rule.connector, url: rule.url } }));
+}
+
 /** Links from every monitor watching the CI; a monitor that fails adds an error, the others still answer. */
 async function monitorLinks(ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) {
   const topology = await ctx.topology.load();
@@ -199,6 +221,7 @@ export const monitoringResolvers: GraphQLResolverMap<MonitoringContext> = {
     alerts,
     alert: (_: unknown, args: { id: string }, ctx: MonitoringContext) => visibleAlert(ctx, args.id),
     unmappedAlerts,
+    alertRules,
   },
   Mutation: { acknowledgeAlert, unacknowledgeAlert },
   Alert: {

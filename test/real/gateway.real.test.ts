@@ -76,6 +76,14 @@ describe('the gateway over the real tools', () => {
     expect(links.find((l) => l.tool === 'prometheus')?.url).toContain(`${PROM_URL}/graph?g0.expr=`);
   }, SLOW);
 
+  it('lists Prometheus’s alerting rules through the gateway', async () => {
+    const { body } = await stack.gql(`{ alertRules { name state source { tool url } } }`, { token: operator });
+    expect(body.errors).toBeUndefined();
+    const rules = (body.data as any).alertRules as { name: string; state: string; source: { tool: string; url: string } }[];
+    expect(rules.find((r) => r.name === 'TargetDown')).toMatchObject({ state: 'firing', source: { tool: 'prometheus' } });
+    expect(rules.find((r) => r.name === 'AlwaysFiring')?.source.url).toContain(`${PROM_URL}/graph?g0.expr=`);
+  });
+
   it('rolls the three monitors up into the service, with root causes', async () => {
     // The service model shares one evaluation for a few seconds: poll until it has seen TargetDown.
     const service = await until('CI0009 among the root causes', async () => {

@@ -93,7 +93,7 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
     expect(up.find((s) => s.labels['job'] === 'dead-host')?.value).toBe(0);
     const range = await api.queryRange('up', new Date(Date.now() - 60_000), new Date(), 5);
     expect(range!.length).toBeGreaterThan(0);
-    expect((await api.rules()).map((r) => r.name)).toEqual(expect.arrayContaining(['TargetDown', 'AlwaysFiring']));
+    expect(((await api.alertRules()) ?? []).map((r) => r.name)).toEqual(expect.arrayContaining(['TargetDown', 'AlwaysFiring']));
     expect((await failure(api.query('sum(up'))).extensions['code']).toBe('UPSTREAM_REJECTED');
   });
 
