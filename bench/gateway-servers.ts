@@ -16,12 +16,22 @@ import { signTestToken, testEnv, writeTestConfig, TEST_INTERNAL_SECRET } from '.
 /**
  * The servers for bench/gateway.ts, in their own process so the load generator does not share
  * their core: the servicegraph gateway (authentication, authorization filter, limits, signed
- * identity) and a plain @apollo/gateway with none of it, both over the SAME five subgraphs.
- * The plain gateway sends a fixed admin identity token so the subgraphs accept it.
+ * identity) calling its subgraphs over HTTP, and a plain @apollo/gateway with none of it, both over
+ * the SAME five subgraphs (the plain gateway sends a fixed admin identity token so they accept it);
+ * plus a second servicegraph, identical but calling its subgraphs in-process.
  */
 process.env['APOLLO_TELEMETRY_DISABLED'] = '1';
-const dir = mkdtempSync(join(tmpdir(), 'servicegraph-bench-'));
-const ours = await startServicegraph({ configFile: writeTestConfig(dir, { extra: 'evaluatorIntervalMs: 600000' }), env: testEnv, log: silentLogger });
+const quiet = { extra: 'evaluatorIntervalMs: 600000' };
+const ours = await startServicegraph({
+  configFile: writeTestConfig(mkdtempSync(join(tmpdir(), 'servicegraph-bench-')), { ...quiet, transport: 'http' }),
+  env: testEnv,
+  log: silentLogger,
+});
+const oursInProcess = await startServicegraph({
+  configFile: writeTestConfig(mkdtempSync(join(tmpdir(), 'servicegraph-bench-')), { ...quiet, transport: 'in-process' }),
+  env: testEnv,
+  log: silentLogger,
+});
 
 const plainGateway = new ApolloGateway({
   supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -49,8 +59,9 @@ const plainUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graph
 process.stdout.write(
   `${JSON.stringify({
     ours: ours.url,
+    oursInProcess: oursInProcess.url,
     plain: plainUrl,
     tokens: { operator: await signTestToken(['operator'], { expiresIn: '2h' }), executive: await signTestToken(['executive'], { expiresIn: '2h' }) },
   })}\n`,
 );
-process.once('SIGTERM', () => void ours.close().then(() => process.exit(0)));
+process.once('SIGTERM', () => void Promise.all([ours.close(), oursInProcess.close()]).then(() => process.exit(0)));

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Authorization overhead: the servicegraph gateway (authorization on) against plain
- * @apollo/gateway (none), same subgraphs, same dashboard query, alternating rounds in one run so
- * a noisy machine shifts both alike. Prints requests/s and p99 per setup and the ratio to plain.
+ * @apollo/gateway (none), same subgraphs over HTTP, same dashboard query, alternating rounds in one
+ * run so a noisy machine shifts both alike; and what skipping the HTTP hop to co-located subgraphs
+ * gives. Prints requests/s and p99 per setup and the ratio to plain.
  *   npx tsx bench/gateway.ts [--seconds 5] [--rounds 3] [--concurrency 8]
  */
 const arg = (name: string, fallback: number) => {
@@ -29,7 +30,7 @@ const DASHBOARD = `{
 const servers = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gateway-servers.ts', import.meta.url))], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const info = await new Promise<{ ours: string; plain: string; tokens: Record<'operator' | 'executive', string> }>((resolve, reject) => {
+const info = await new Promise<{ ours: string; oursInProcess: string; plain: string; tokens: Record<'operator' | 'executive', string> }>((resolve, reject) => {
   createInterface({ input: servers.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
   servers.once('exit', (code) => reject(new Error(`servers exited with ${code}`)));
 });
@@ -59,6 +60,7 @@ const setups = [
   { label: 'plain @apollo/gateway', url: info.plain, token: null },
   { label: 'servicegraph, operator (nothing removed)', url: info.ours, token: info.tokens.operator },
   { label: 'servicegraph, executive (fields removed)', url: info.ours, token: info.tokens.executive },
+  { label: 'servicegraph in-process subgraphs, operator', url: info.oursInProcess, token: info.tokens.operator },
 ] as const;
 
 // Warm the plan caches and the service model.

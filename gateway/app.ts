@@ -125,6 +125,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
 
     let subgraphUrls: Record<SubgraphName, string>;
     let deps: SubgraphDeps | undefined;
+    const local: Partial<Record<SubgraphName, SubgraphServer>> = {};
     if (config.subgraphs.mode === 'local') {
       const created = createSubgraphDeps(loaded, policy, log, { estateDir, dataDir });
       deps = created.deps;
@@ -142,6 +143,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
         });
         closers.push(() => server.close());
         urls[name] = await server.listen(basePort === 0 ? 0 : basePort + i, config.server.host);
+        local[name] = server;
       }
       subgraphUrls = urls as Record<SubgraphName, string>;
     } else {
@@ -153,6 +155,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     const gateway = await createGateway({
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls,
+      ...(config.subgraphs.transport === 'in-process' ? { inProcess: local } : {}),
       policy,
       verify,
       internalKey: key,

@@ -51,6 +51,11 @@ export const ConfigSchema = z.object({
     .object({
       /** local: the gateway process also runs the five subgraphs (on basePort..basePort+4, 0 = any free port). */
       mode: z.enum(['local', 'remote']).default('local'),
+      /**
+       * local mode: how the gateway calls its own subgraphs. in-process skips the HTTP hop (same schema,
+       * rules and context); http goes through their ports like a remote deployment. @default in-process
+       */
+      transport: z.enum(['in-process', 'http']).default('in-process'),
       basePort: z.number().int().min(0).max(65530).default(4001),
       /** remote: where each subgraph runs. */
       urls: SubgraphUrls.optional(),

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createAuthzPlugin } from '../authz/gateway-plugin.js';
 import type { AuditLog } from '../authz/audit.js';
@@ -13,7 +13,7 @@ import type { Logger } from '../connectors/core/log.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, readBody, sendJson, sendProblem } from '../subgraphs/common/apollo-http.js';
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/common/internal-token.js';
-import { maskErrors } from '../subgraphs/common/server.js';
+import { maskErrors, type SubgraphServer } from '../subgraphs/common/server.js';
 import type { Identity } from './identity.js';
 import { limitsPlugin } from './limits.js';
 
@@ -27,6 +27,8 @@ export interface GatewayContext {
 export interface GatewayOptions {
   supergraphSdl: string;
   subgraphUrls: Record<SubgraphName, string>;
+  /** Subgraphs running in this process, called without an HTTP hop (the rest over HTTP). */
+  inProcess?: Partial<Record<SubgraphName, SubgraphServer>>;
   policy: PolicyStore;
   verify: (token: string) => Promise<Identity>;
   internalKey: Uint8Array;
@@ -53,22 +55,43 @@ export async function createGateway(options: GatewayOptions) {
   const { log, policy } = options;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
-        url: options.subgraphUrls[name as SubgraphName],
-        willSendRequest: async ({ request, context }) => {
-          // Health checks and schema loading run without a request context.
-          if (!context.auth) return;
-          let token = context.identityTokens.get(name);
-          if (!token) {
-            token = signIdentity(options.internalKey, context.auth, name, options.internalTtlSeconds);
-            context.identityTokens.set(name, token);
-          }
-          request.http?.headers.set(IDENTITY_HEADER, await token);
-          request.http?.headers.set('x-request-id', context.auth.requestId);
-        },
-      }),
+    buildService: ({ name }) => {
+      const local = options.inProcess?.[name as SubgraphName];
+      return local ? inProcessDataSource(local) : remoteDataSource(name);
+    },
   });
+
+  /** A co-located subgraph: its Apollo Server pipeline runs in this process with the caller's identity. */
+  function inProcessDataSource(subgraph: SubgraphServer): GraphQLDataSource<GatewayContext> {
+    return {
+      async process(request) {
+        // Health checks and schema loading have no caller; the static supergraph needs neither.
+        const auth = (request.context as Partial<GatewayContext>).auth;
+        if (!auth || typeof request.request.query !== 'string') {
+          return { errors: [{ message: 'no caller identity', extensions: { code: ERRORS.UNAUTHENTICATED.code } }] };
+        }
+        const { query, variables, operationName } = request.request;
+        return subgraph.executeInProcess({ query, variables: variables ?? undefined, operationName: operationName ?? undefined }, auth);
+      },
+    };
+  }
+
+  function remoteDataSource(name: string): GraphQLDataSource<GatewayContext> {
+    return new RemoteGraphQLDataSource<GatewayContext>({
+      url: options.subgraphUrls[name as SubgraphName],
+      willSendRequest: async ({ request, context }) => {
+        // Health checks and schema loading run without a request context.
+        if (!context.auth) return;
+        let token = context.identityTokens.get(name);
+        if (!token) {
+          token = signIdentity(options.internalKey, context.auth, name, options.internalTtlSeconds);
+          context.identityTokens.set(name, token);
+        }
+        request.http?.headers.set(IDENTITY_HEADER, await token);
+        request.http?.headers.set('x-request-id', context.auth.requestId);
+      },
+    });
+  }
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -78,6 +101,8 @@ export async function createGateway(options: GatewayOptions) {
     hideSchemaDetailsFromClientErrors: !options.introspection,
     // Persisted-query hashes would arrive without a query text for the authorization filter to read.
     persistedQueries: false,
+    // main.ts owns the signals and closes everything in order.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: options.limits.maxTokens },
     plugins: [
       createAuthzPlugin({

@@ -10,11 +10,12 @@ import { internalKey, signIdentity } from '../subgraphs/common/internal-token.js
 
 const run = promisify(execFile);
 
-describe('the supergraph over the demo estate', () => {
+// Both ways the gateway reaches its own subgraphs: in-process (the default) and over HTTP with signed identity.
+describe.each(['in-process', 'http'] as const)('the supergraph over the demo estate (%s)', (transport) => {
   let stack: Stack;
   let operator: string;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ transport });
     operator = await stack.token('operator');
   });
   afterAll(() => stack?.close());

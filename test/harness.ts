@@ -41,6 +41,8 @@ export interface TestConfigOptions {
   /** YAML list items for `connectors:`. @default the builtin ones */
   connectors?: string;
   estateDir?: string;
+  /** How the gateway calls its subgraphs. @default in-process */
+  transport?: 'in-process' | 'http';
 }
 
 export function writeTestConfig(dir: string, options: TestConfigOptions = {}): string {
@@ -48,7 +50,7 @@ export function writeTestConfig(dir: string, options: TestConfigOptions = {}): s
   writeFileSync(
     file,
     `server: { host: 127.0.0.1, port: 0 }
-subgraphs: { mode: local, basePort: 0 }
+subgraphs: { mode: local, basePort: 0, transport: ${options.transport ?? 'in-process'} }
 estate: ${options.estateDir ?? join(ROOT, 'estate/demo')}
 dataDir: ${join(dir, 'data')}
 policy: ${options.policyFile ?? join(ROOT, 'policy/demo.yaml')}

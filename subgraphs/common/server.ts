@@ -6,11 +6,12 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { unwrapResolverError } from '@apollo/server/errors';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { applyMiddleware } from 'graphql-middleware';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { createShield } from '../../authz/shield.js';
 import type { AuditLog } from '../../authz/audit.js';
 import type { PolicyStore } from '../../authz/policy.js';
 import { ERRORS } from '../../connectors/core/errors.js';
+import type { RequestAuth } from '../../connectors/core/connector.js';
 import type { Logger } from '../../connectors/core/log.js';
 import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, readBody, sendProblem } from './apollo-http.js';
@@ -29,10 +30,23 @@ export function maskErrors(log: Logger) {
   };
 }
 
+/** One subgraph operation as the gateway sends it. */
+export interface SubgraphRequest {
+  query: string;
+  variables?: Record<string, unknown> | undefined;
+  operationName?: string | undefined;
+}
+
 export interface SubgraphServer {
   readonly name: string;
   /** Resolves to http://host:port/graphql. */
   listen(port: number, host: string): Promise<string>;
+  /**
+   * Runs an operation in this process for a gateway in the same process: the same schema, shield,
+   * context, error masking and partial errors as over HTTP, without the HTTP hop. The identity is
+   * the gateway's own (no token to check: nothing crosses a process boundary).
+   */
+  executeInProcess(request: SubgraphRequest, auth: RequestAuth): Promise<FormattedExecutionResult>;
   close(): Promise<void>;
 }
 
@@ -65,12 +79,21 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     // Only the gateway reaches a subgraph, and it needs `_service { sdl }` for nothing: the supergraph is static.
     introspection: false,
+    // main.ts owns the signals and closes everything in order.
+    stopOnTerminationSignals: false,
     // Tools that fail inside a merged list report through the context (see partial-errors.ts);
     // federated tracing is for Apollo's hosted studio, which servicegraph does not use.
     plugins: [partialErrorsPlugin as never, ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   await module.start?.();
+
+  const contextFor = (auth: RequestAuth) => {
+    const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
+    const audit = (event: Parameters<BaseContext['audit']>[0]) =>
+      options.audit.record({ ...event, who: auth.sub, roles: auth.roles, requestId: auth.requestId, at: module.name });
+    return module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }), audit });
+  };
 
   const http: Server = createServer((req, res) => {
     void (async () => {
@@ -88,12 +111,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         const body = await readBody(req, options.maxBodyBytes);
         // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
         log.debug('subgraph operation', { requestId: auth.requestId, body: body.slice(0, 4000) });
-        const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
-        const audit = (event: Parameters<BaseContext['audit']>[0]) =>
-          options.audit.record({ ...event, who: auth.sub, roles: auth.roles, requestId: auth.requestId, at: module.name });
-        await executeGraphQL(apollo, req, res, body, async () =>
-          module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }), audit }),
-        );
+        await executeGraphQL(apollo, req, res, body, async () => contextFor(auth));
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         const id = randomUUID();
@@ -114,6 +132,19 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           resolveListen(`http://${host}:${bound}/graphql`);
         });
       }),
+    async executeInProcess(request, auth) {
+      log.debug('subgraph operation', { requestId: auth.requestId, body: JSON.stringify(request).slice(0, 4000) });
+      const response = await apollo.executeOperation(
+        {
+          query: request.query,
+          ...(request.variables ? { variables: request.variables } : {}),
+          ...(request.operationName ? { operationName: request.operationName } : {}),
+        },
+        { contextValue: await contextFor(auth) },
+      );
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not used between gateway and subgraphs');
+      return response.body.singleResult;
+    },
     async close() {
       await new Promise<void>((done) => {
         http.close(() => done());
