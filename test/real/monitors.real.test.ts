@@ -40,11 +40,15 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
     for (const s of silences.filter((s) => s.createdBy === author && s.status.state === 'active')) await am.delete(`silence/${s.id}`);
   });
 
-  const firing = (name: string) => until(`${name} in Alertmanager`, async () => (await api.snapshot()).alerts.find((a) => a.labels['alertname'] === name));
+  /** The first active alert of the rule whose labels include `labels` (a rule such as TargetDown fires once per target). */
+  const firing = (name: string, labels: Record<string, string> = {}) =>
+    until(`${name} in Alertmanager`, async () =>
+      (await api.snapshot()).alerts.find((a) => a.labels['alertname'] === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v)),
+    );
 
   it('rule alerts arrive through Alertmanager with CI hints; targets are the watched CIs', async () => {
     await instance.healthCheck();
-    const down = await firing('TargetDown');
+    const down = await firing('TargetDown', { job: 'dead-host' });
     expect(down).toMatchObject({ tool: 'alertmanager', severity: 'CRITICAL', ci: { ciId: 'CI0009', ip: '127.0.0.1' } });
     expect(down.url).toContain(`${AM_URL}/#/alerts?filter=`);
     const always = await firing('AlwaysFiring');
