@@ -172,14 +172,32 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
 
-  // Relative paths in the config are relative to the config file, except the defaults, which are
-  // relative to the working directory (the repository root for `npm start`).
+  // Paths written in the config are relative to the config file; the defaults of paths it leaves out
+  // are relative to the working directory (the repository root for `npm start`).
   const base = dirname(path);
-  const rel = (value: string, key: string) => ((raw as Record<string, unknown>)?.[key] !== undefined ? resolve(base, value) : resolve(value));
+  const given = (key: string) => (raw as Record<string, unknown>)[key] !== undefined;
+  const rel = (value: string, key: string) => (given(key) ? resolve(base, value) : resolve(value));
   const config = parsed.data;
+  const { auth, audit } = config;
   return {
     file: path,
-    config: { ...config, estate: rel(config.estate, 'estate'), dataDir: rel(config.dataDir, 'dataDir'), policy: rel(config.policy, 'policy') },
-    connectorConfigs,
+    config: {
+      ...config,
+      estate: rel(config.estate, 'estate'),
+      dataDir: rel(config.dataDir, 'dataDir'),
+      policy: rel(config.policy, 'policy'),
+      auth: auth.demoKeyFile ? { ...auth, demoKeyFile: resolve(base, auth.demoKeyFile) } : auth,
+      audit: typeof audit.sink === 'object' ? { sink: { file: resolve(base, audit.sink.file) } } : audit,
+    },
+    connectorConfigs: connectorConfigs.map((c) => ({ ...c, settings: resolveCaFiles(c.settings, base) })),
   };
+}
+
+/** `caFile` settings (at any depth: Prometheus has one per endpoint) are relative to the config file too. */
+function resolveCaFiles(settings: unknown, base: string): unknown {
+  if (Array.isArray(settings)) return settings.map((v) => resolveCaFiles(v, base));
+  if (!settings || typeof settings !== 'object') return settings;
+  return Object.fromEntries(
+    Object.entries(settings).map(([k, v]) => [k, k === 'caFile' && typeof v === 'string' ? resolve(base, v) : resolveCaFiles(v, base)]),
+  );
 }
