@@ -1,8 +1,9 @@
 import type { ServiceCatalog, ServiceInfo } from './catalog.js';
-import type { RequestAuth } from '../connectors/core/connector.js';
-import { createCorrelator, type Correlator } from '../connectors/core/correlate.js';
+import { SYSTEM_AUTH } from '../connectors/core/connector.js';
+import type { Correlator } from '../connectors/core/correlate.js';
 import type { Logger } from '../connectors/core/log.js';
-import { reconcile } from '../connectors/core/reconcile.js';
+import { createSingleFlight } from '../connectors/core/cache.js';
+import { mergeCmdbs } from '../connectors/core/reconcile.js';
 import { SEVERITY_ORDER, type Alert, type ConfigurationItem, type MonitorSnapshot, type Relation, type Severity, type Status } from '../connectors/core/model.js';
 import type { ConnectorSet, RuntimeSettings } from '../subgraphs/common/module.js';
 import { loadServiceDefinitions, type ServiceDefinition, type ServiceDefinitions, type SelectorDefinition } from './definitions.js';
@@ -18,7 +19,6 @@ import { createSqliteHistory, createTransitionRecorder, type HistoryStore } from
  */
 
 /** The model reads tools as itself, not as a viewer: health is the same for everyone. */
-const SYSTEM_AUTH: RequestAuth = { sub: 'servicegraph', roles: [], groups: [], requestId: 'service-model' };
 
 const DEFAULT_RULE: NodeRule = { main: { kind: 'worst' }, extra: [], options: { unknownAs: 'UNKNOWN', acknowledgedAsOk: false, maintenance: 'checkmk' } };
 
@@ -104,7 +104,8 @@ export function buildTopology(
   definitions: ServiceDefinitions,
   cis: ConfigurationItem[],
   relations: Relation[],
-  settings: Pick<RuntimeSettings, 'identification'>,
+  /** How a tool's hint finds its CI among these (mergeCmdbs gives one that knows every source's ids). */
+  correlate: Correlator,
   log: Logger,
 ): Topology {
   const ciById = new Map(cis.map((ci) => [ci.id, ci]));
@@ -192,7 +193,7 @@ export function buildTopology(
     }
     return out;
   };
-  return { graph, cis: ciById, parents, missingCis, correlate: createCorrelator(cis, settings.identification), components, servicesAbove };
+  return { graph, cis: ciById, parents, missingCis, correlate, components, servicesAbove };
 }
 
 interface MonitorReading {
@@ -285,23 +286,7 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
   const lastGoodCmdb = new Map<string, { cis: ConfigurationItem[]; relations: Relation[] }>();
 
   /** Concurrent callers share the evaluation in flight; a finished one is reused for cacheMs. */
-  const singleFlight = <T>(build: () => Promise<T>) => {
-    let cached: { settledAt: number | null; promise: Promise<T> } | null = null;
-    return (): Promise<T> => {
-      if (cached && (cached.settledAt === null || Date.now() - cached.settledAt < cacheMs)) return cached.promise;
-      const entry: { settledAt: number | null; promise: Promise<T> } = { settledAt: null, promise: build() };
-      cached = entry;
-      entry.promise.then(
-        () => {
-          entry.settledAt = Date.now();
-        },
-        () => {
-          if (cached === entry) cached = null;
-        },
-      );
-      return entry.promise;
-    };
-  };
+  const singleFlight = <T>(build: () => Promise<T>) => createSingleFlight(build, cacheMs);
 
   const topology = singleFlight(async () => {
     await Promise.all(
@@ -321,8 +306,8 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
       const data = lastGoodCmdb.get(instance.name);
       return data ? [{ connector: instance.name, ...data }] : [];
     });
-    const merged = sources.length > 1 ? reconcile(sources) : { cis: sources[0]?.cis ?? [], relations: sources[0]?.relations ?? [] };
-    return buildTopology(definitions, merged.cis, merged.relations, settings, log);
+    const merged = mergeCmdbs(sources, settings.identification);
+    return buildTopology(definitions, merged.cis, merged.relations, merged.correlate, log);
   });
 
   const snapshot = singleFlight(async (): Promise<HealthSnapshot> => {

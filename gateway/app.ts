@@ -15,6 +15,7 @@ import { createKnowledgeSubgraph } from '../subgraphs/knowledge/index.js';
 import { createMonitoringSubgraph } from '../subgraphs/monitoring/index.js';
 import type { BaseContext, ConnectorSet, SubgraphDeps, SubgraphModule } from '../subgraphs/common/module.js';
 import { createSubgraphServer, type SubgraphServer } from '../subgraphs/common/server.js';
+import { createTopologySource } from '../subgraphs/common/topology.js';
 import { createServicesSubgraph } from '../subgraphs/services/index.js';
 import { internalKey } from '../subgraphs/common/internal-token.js';
 import { loadConfig, type LoadedConfig } from './config.js';
@@ -84,7 +85,15 @@ export function createSubgraphDeps(
   const model = createServiceModel({ ...dirs, connectors, settings, log: log.child({ part: 'model' }) });
   const all = [...connectors.monitor, ...connectors.cmdb, ...connectors.helpdesk, ...connectors.knowledge];
   return {
-    deps: { connectors, settings, ...dirs, log, policy, catalog: model },
+    deps: {
+      connectors,
+      settings,
+      ...dirs,
+      log,
+      policy,
+      catalog: model,
+      topology: createTopologySource(connectors.cmdb, settings.identification, log.child({ part: 'topology' })),
+    },
     async close() {
       await model.close();
       for (const connector of all) await connector.dispose();

@@ -496,8 +496,11 @@ describe('estate validation', () => {
     expect(BuiltinConfig.safeParse({}).success).toBe(true);
     expect(BuiltinConfig.safeParse({ estateDir: 'estate/demo' }).success).toBe(true);
     expect(BuiltinConfig.safeParse({ estatedir: 'x' }).success).toBe(false);
-    // A config estateDir overrides the deployment's.
+  });
+
+  it('reads the estate named in its own config rather than the deployment’s', async () => {
     const api = builtinKnowledgeConnector.create('kb', { estateDir: DEMO }, deps(undefined, '/nonexistent')).forRequest(auth);
-    expect(api).toBeDefined();
+    const found = await api.search({ text: 'server123 payroll batch', limit: 3 });
+    expect(found.map((a) => a.title)).toContain('Restarting server123 payroll batch');
   });
 });

@@ -26,6 +26,9 @@ export interface RequestAuth {
   requestId: string;
 }
 
+/** servicegraph itself, for reads no caller owns (topology, health): tools see their service account either way. */
+export const SYSTEM_AUTH: RequestAuth = { sub: 'servicegraph', roles: [], groups: [], requestId: 'system' };
+
 export interface ConnectorDeps {
   log: Logger;
   /** Namespaced per connector instance. Only for data not scoped to a user. */

@@ -1,3 +1,4 @@
+import { createCorrelator, type Correlator, type IdentificationRules } from './correlate.js';
 import type { ConfigurationItem, Relation } from './model.js';
 
 /**
@@ -157,4 +158,23 @@ export function reconcile(sources: ReconcileSource[], rules: ReconcileRules = DE
     }
   }
   return { cis, relations, ids };
+}
+
+/**
+ * Every CMDB as one, the way every part of servicegraph must see it (health, alerts, tickets): one
+ * source as it is, several reconciled; and a correlator that also knows each source's own ids, so a
+ * ticket naming a CI by a ServiceNow sys_id finds the merged CI.
+ */
+export function mergeCmdbs(sources: ReconcileSource[], rules: IdentificationRules): { cis: ConfigurationItem[]; relations: Relation[]; correlate: Correlator } {
+  const merged: Reconciled = sources.length > 1 ? reconcile(sources) : { cis: sources[0]?.cis ?? [], relations: sources[0]?.relations ?? [], ids: {} };
+  const aliases = new Map(Object.values(merged.ids).flatMap((local) => Object.entries(local).filter(([from, to]) => from !== to)));
+  const correlate = createCorrelator(merged.cis, rules);
+  return {
+    cis: merged.cis,
+    relations: merged.relations,
+    correlate: (hint) => {
+      const alias = hint?.ciId !== undefined ? aliases.get(hint.ciId) : undefined;
+      return correlate(alias ? { ...hint, ciId: alias } : hint);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../connectors/core/log.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../../connectors/core/correlate.js';
 import { createCmdbSubgraph } from './index.js';
-import { createTopologyAccess } from '../common/topology.js';
+import { createTopologySource } from '../common/topology.js';
 import { ci, codes, createRunner, fakeCatalog, fakeCmdb, testDeps, viewer } from '../common/test-fakes.js';
 
 const cis = [
@@ -115,11 +115,7 @@ describe('cmdb subgraph', () => {
       { type: 'RUNS_ON', ci: { id: 'd4e5' } },
     ]);
     // A ticket naming the CI by ServiceNow's own id still finds the merged CI.
-    const topology = await createTopologyAccess(
-      [{ name: 'cmdb', api: builtin.instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }) }, { name: 'snow', api: snow.instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }) }],
-      DEFAULT_IDENTIFICATION_RULES,
-      silentLogger,
-    ).load();
+    const topology = await createTopologySource([builtin.instance, snow.instance], DEFAULT_IDENTIFICATION_RULES, silentLogger, 0)();
     expect(topology.correlate({ ciId: 'a1b2c3' })).toBe('server123');
   });
 });

@@ -8,11 +8,10 @@ export interface CmdbContext extends BaseContext, PartialErrors {
 }
 
 export function createCmdbContext(deps: SubgraphDeps, base: BaseContext): CmdbContext {
-  const cmdbs = deps.connectors.cmdb.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
   return {
     ...base,
     errors: [],
-    topology: createTopologyAccess(cmdbs, deps.settings.identification, base.log),
+    topology: createTopologyAccess(deps.topology),
     maxPageSize: deps.settings.maxPageSize,
   };
 }

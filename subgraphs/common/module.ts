@@ -7,6 +7,7 @@ import type { ApiByKind, ConnectorInstance, RequestAuth } from '../../connectors
 import type { IdentificationRules } from '../../connectors/core/correlate.js';
 import type { Logger } from '../../connectors/core/log.js';
 import type { SubgraphName } from '../../schema/subgraphs.js';
+import type { TopologySource } from './topology.js';
 
 /** Every configured connector instance, by kind, in config order. */
 export interface ConnectorSet {
@@ -35,6 +36,8 @@ export interface SubgraphDeps {
   policy: PolicyStore;
   /** The service model's view for scope checks (shared by the subgraphs of one process). */
   catalog: ServiceCatalog;
+  /** Every CMDB merged into one, shared by the requests of the subgraphs of one process. */
+  topology: TopologySource;
 }
 
 /** Per request, before the subgraph adds its own: who asks, as the gateway vouched. */

@@ -11,6 +11,7 @@ import type { Alert, Article, ConfigurationItem, Incident, Relation } from '../.
 import { testCi } from '../../connectors/core/test-support.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
 import type { BaseContext, ConnectorSet, SubgraphDeps, SubgraphModule } from './module.js';
+import { createTopologySource } from './topology.js';
 import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
 
 /**
@@ -250,6 +251,8 @@ export function testDeps(connectors: Partial<ConnectorSet>, catalog: ServiceCata
     log: silentLogger,
     policy: {} as PolicyStore,
     catalog,
+    // No sharing across requests: tests change their fakes between operations.
+    topology: createTopologySource(connectors.cmdb ?? [], DEFAULT_IDENTIFICATION_RULES, silentLogger, 0),
   };
 }
 

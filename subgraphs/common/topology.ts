@@ -1,16 +1,17 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
-import type { CmdbApi } from '../../connectors/core/connector.js';
-import { createCorrelator, type Correlator, type IdentificationRules } from '../../connectors/core/correlate.js';
+import { SYSTEM_AUTH, type CmdbApi, type ConnectorInstance } from '../../connectors/core/connector.js';
+import type { Correlator, IdentificationRules } from '../../connectors/core/correlate.js';
 import type { Logger } from '../../connectors/core/log.js';
 import type { ConfigurationItem, Relation } from '../../connectors/core/model.js';
-import { reconcile } from '../../connectors/core/reconcile.js';
+import { createSingleFlight } from '../../connectors/core/cache.js';
+import { mergeCmdbs } from '../../connectors/core/reconcile.js';
 import { connectorError } from './partial-errors.js';
 
 /**
  * The CMDB as one request sees it: every CMDB's CIs and relations (reconciled when there are
- * several), indexed, and the correlator that maps a tool's hint to a CI id. Loaded at most once per
- * request: the connectors cache `listCis` for minutes, so a request costs one cache read per CMDB.
+ * several), indexed, and the correlator that maps a tool's hint to a CI id. Built at most once per
+ * couple of seconds for the whole process (createTopologySource) and read once per request.
  * Shared by the cmdb, monitoring and helpdesk subgraphs.
  */
 export interface Topology {
@@ -62,28 +63,38 @@ async function loadTopology(cmdbs: CmdbHandle[], rules: IdentificationRules, log
     if (result.status === 'fulfilled') sources.push(result.value);
     else failures.push(connectorError(cmdbs[i]?.name ?? 'cmdb', result.reason, log));
   });
-  // One CMDB is the truth as it is; several describe overlapping estates and are merged by identity
-  // (serial, FQDN, name, IP: reconcile's default rules).
-  const merged = sources.length > 1 ? reconcile(sources) : { cis: sources[0]?.cis ?? [], relations: sources[0]?.relations ?? [], ids: {} };
-  // A tool may name a CI by one CMDB's own id (a ServiceNow sys_id in a ticket) that the merge replaced.
-  const aliases = new Map(Object.values(merged.ids).flatMap((local) => Object.entries(local).filter(([from, to]) => from !== to)));
-  const correlate = createCorrelator(merged.cis, rules);
+  const merged = mergeCmdbs(sources, rules);
   return {
     cis: merged.cis,
     byId: new Map(merged.cis.map((ci) => [ci.id, ci])),
     childrenOf: index(merged.relations, 'parentId'),
     parentsOf: index(merged.relations, 'childId'),
-    correlate: (hint) => {
-      const alias = hint?.ciId !== undefined ? aliases.get(hint.ciId) : undefined;
-      return correlate(alias ? { ...hint, ciId: alias } : hint);
-    },
+    correlate: merged.correlate,
     failures,
   };
 }
 
-export function createTopologyAccess(cmdbs: CmdbHandle[], rules: IdentificationRules, log: Logger): TopologyAccess {
+/** The merged CMDB, shared by every request of the subgraphs in one process. */
+export type TopologySource = () => Promise<Topology>;
+
+/**
+ * Reading, merging and indexing every CMDB is the same work for every request (CMDB reads are not
+ * scoped to the caller): do it once per `ttlMs` for the whole process instead of once per request
+ * and subgraph. The connectors' own caches still decide how fresh the CMDB data is.
+ */
+export function createTopologySource(
+  cmdbs: ConnectorInstance<CmdbApi>[],
+  rules: IdentificationRules,
+  log: Logger,
+  ttlMs = 2000,
+): TopologySource {
+  return createSingleFlight(() => loadTopology(cmdbs.map((instance) => ({ name: instance.name, api: instance.forRequest(SYSTEM_AUTH) })), rules, log), ttlMs);
+}
+
+/** Per request: the topology read once (from the shared source) and a batched CI lookup. */
+export function createTopologyAccess(source: TopologySource): TopologyAccess {
   let loaded: Promise<Topology> | undefined;
-  const load = () => (loaded ??= loadTopology(cmdbs, rules, log));
+  const load = () => (loaded ??= source());
   return {
     load,
     ciById: new DataLoader<string, ConfigurationItem | null>(async (ids) => {

@@ -39,8 +39,7 @@ export interface HelpdeskContext extends BaseContext, PartialErrors {
 }
 
 export function createHelpdeskContext(deps: SubgraphDeps, base: BaseContext): HelpdeskContext {
-  const cmdbs = deps.connectors.cmdb.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
-  const topology = createTopologyAccess(cmdbs, deps.settings.identification, base.log);
+  const topology = createTopologyAccess(deps.topology);
   const scope = createScopeCheck(deps.catalog, base.viewer);
 
   async function enrich(incident: Incident): Promise<IncidentView> {

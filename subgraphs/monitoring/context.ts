@@ -37,8 +37,7 @@ export function toAlertView(alert: Alert, stale: boolean, topology: Topology): A
 }
 
 export function createMonitoringContext(deps: SubgraphDeps, base: BaseContext): MonitoringContext {
-  const cmdbs = deps.connectors.cmdb.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
-  const topology = createTopologyAccess(cmdbs, deps.settings.identification, base.log);
+  const topology = createTopologyAccess(deps.topology);
   const monitors = deps.connectors.monitor.map((instance): MonitorHandle => {
     const api = instance.forRequest(base.auth);
     let snapshot: Promise<MonitorSnapshot> | undefined;

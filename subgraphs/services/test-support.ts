@@ -1,3 +1,4 @@
+import { createTopologySource } from '../common/topology.js';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,7 @@ export function createHarness(options: { estateDir?: string; dataDir?: string; n
     dataDir,
     log: silentLogger,
     policy: {} as PolicyStore, // the services subgraph reads the viewer from the context, not the policy
+    topology: createTopologySource(connectors.cmdb, testSettings.identification, silentLogger, 0),
     catalog: model,
   };
   const module = createServicesSubgraph(deps, options.now ? { now: options.now } : {});
