@@ -36,7 +36,9 @@ describe('annotation index of the supergraph', () => {
   });
 
   it('makes an unannotated field need the deepest level (hidden rather than leaked)', () => {
-    const small = buildAnnotationIndex('type Query { a: String b: String @drill(level: BUSINESS) } type T @drill(level: SERVICE) { x: Int }');
+    const small = buildAnnotationIndex(
+      'type Query { a: String b: String @drill(level: BUSINESS) } type T @drill(level: SERVICE) { x: Int }',
+    );
     expect(small.levelOf('Query', 'a')).toBe('TELEMETRY');
     expect(small.levelOf('Query', 'b')).toBe('BUSINESS');
     expect(small.levelOf('T', 'x')).toBe('SERVICE');

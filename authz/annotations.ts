@@ -43,8 +43,7 @@ const isComposite = (def: DefinitionNode): def is Composite =>
   def.kind === Kind.INTERFACE_TYPE_DEFINITION ||
   def.kind === Kind.INTERFACE_TYPE_EXTENSION;
 
-const isInterface = (def: Composite) =>
-  def.kind === Kind.INTERFACE_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_EXTENSION;
+const isInterface = (def: Composite) => def.kind === Kind.INTERFACE_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_EXTENSION;
 
 function stringArg(directive: ConstDirectiveNode, name: string): string | undefined {
   const arg = directive.arguments?.find((a) => a.name.value === name);

@@ -78,7 +78,10 @@ describe('audit log', () => {
     audit.record({ who: 'a', kind: 'denial', field: 'Alert.labels', result: 'denied' });
     audit.record({ who: 'b', kind: 'action', action: 'incident:create', result: 'failed' });
     await audit.close?.();
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.who)).toEqual(['a', 'b']);
   });
 });

@@ -75,7 +75,9 @@ export function createAuditLog(options: { sink: AuditSink }): AuditLog {
     stream = createWriteStream(sink.file, { flags: 'a', mode: 0o600 });
     const file = stream;
     // An audit file that cannot be written must be visible, not a crash of the request path.
-    file.on('error', (error) => process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'audit log write failed', reason: error.message })}\n`));
+    file.on('error', (error) =>
+      process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'audit log write failed', reason: error.message })}\n`),
+    );
     write = (line) => file.write(`${line}\n`);
   }
   return {

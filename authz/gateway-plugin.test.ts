@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { silentLogger } from '../connectors/core/log.js';
+import { silentLogger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, subgraphTypeDefs, type SubgraphName } from '../schema/subgraphs.js';
 import type { AuditEvent } from './audit.js';
 import { EMPTY_ALIAS } from './operation-filter.js';
@@ -39,7 +39,17 @@ const RESOLVERS: Partial<Record<SubgraphName, object>> = {
     Mutation: {
       acknowledgeAlert: (_: unknown, { id }: { id: string }) => {
         acknowledged.push(id);
-        return { id, severity: 'CRITICAL', summary: 'down', startsAt: '2026-01-01T00:00:00Z', acknowledged: true, inMaintenance: false, stale: false, source: { tool: 'builtin', connector: 'builtin' }, labels: [] };
+        return {
+          id,
+          severity: 'CRITICAL',
+          summary: 'down',
+          startsAt: '2026-01-01T00:00:00Z',
+          acknowledged: true,
+          inMaintenance: false,
+          stale: false,
+          source: { tool: 'builtin', connector: 'builtin' },
+          labels: [],
+        };
       },
     },
     Query: { alerts: () => [] },
@@ -67,7 +77,10 @@ let server: ApolloServer<{ viewer: Viewer; requestId: string }>;
 beforeAll(async () => {
   policy = demoPolicy();
   const schemas = new Map(
-    SUBGRAPH_NAMES.map((name) => [name, buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(name), resolvers: (RESOLVERS[name] ?? {}) as never }])]),
+    SUBGRAPH_NAMES.map((name) => [
+      name,
+      buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(name), resolvers: (RESOLVERS[name] ?? {}) as never }]),
+    ]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl: SUPERGRAPH_SDL,
@@ -90,12 +103,19 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-async function run(query: string, roles: string[], options: { variables?: Record<string, unknown>; patch?: Partial<Policy>; viewer?: Viewer } = {}) {
+async function run(
+  query: string,
+  roles: string[],
+  options: { variables?: Record<string, unknown>; patch?: Partial<Policy>; viewer?: Viewer } = {},
+) {
   policy = { ...demoPolicy(), ...options.patch };
   subgraphRequests.length = 0;
   audit.length = 0;
   const viewer = options.viewer ?? viewerWith(roles);
-  const response = await server.executeOperation({ query, ...(options.variables ? { variables: options.variables } : {}) }, { contextValue: { viewer, requestId: 'req-1' } });
+  const response = await server.executeOperation(
+    { query, ...(options.variables ? { variables: options.variables } : {}) },
+    { contextValue: { viewer, requestId: 'req-1' } },
+  );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { status: response.http.status, ...(JSON.parse(JSON.stringify(response.body.singleResult)) as { data?: any; errors?: any[] }) };
 }
@@ -113,7 +133,18 @@ describe('gateway authorization plugin', () => {
     ]);
     expect(subgraphRequests.map((s) => s.name)).toEqual(['services']);
     expect(subgraphRequests[0]?.query).not.toContain('rootCauses');
-    expect(audit).toMatchObject([{ requestId: 'req-1', who: 'test-executive', kind: 'denial', field: 'Service.rootCauses', target: 'service.rootCauses', needs: 'COMPONENT', result: 'denied', at: 'gateway' }]);
+    expect(audit).toMatchObject([
+      {
+        requestId: 'req-1',
+        who: 'test-executive',
+        kind: 'denial',
+        field: 'Service.rootCauses',
+        target: 'service.rootCauses',
+        needs: 'COMPONENT',
+        result: 'denied',
+        at: 'gateway',
+      },
+    ]);
   });
 
   it('plans per permission set: a deeper role gets the field from the subgraph', async () => {
@@ -154,19 +185,33 @@ describe('gateway authorization plugin', () => {
     const anonymous: Viewer = { ...viewerWith([]), id: 'anonymous', anonymous: true };
     const r = await run('{ businessImpact { servicesDown } }', [], { viewer: anonymous });
     expect(r.data).toEqual({ businessImpact: null });
-    expect(r.errors?.[0]).toMatchObject({ message: 'Unauthenticated: Query.businessImpact needs drill level BUSINESS', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(r.errors?.[0]).toMatchObject({
+      message: 'Unauthenticated: Query.businessImpact needs drill level BUSINESS',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('rejects a mutation whose action the viewer lacks, before any subgraph is called, and audits it', async () => {
     acknowledged.length = 0;
-    const r = await run('mutation Ack($id: ID!) { acknowledgeAlert(id: $id, comment: "secret words") { id } }', ['helpdesk'], { variables: { id: 'builtin:a1' } });
+    const r = await run('mutation Ack($id: ID!) { acknowledgeAlert(id: $id, comment: "secret words") { id } }', ['helpdesk'], {
+      variables: { id: 'builtin:a1' },
+    });
     expect(r.status).toBe(403);
     expect(r.data).toBeUndefined();
-    expect(r.errors).toMatchObject([{ message: 'Forbidden: Mutation.acknowledgeAlert needs the action alert:acknowledge', extensions: { code: 'FORBIDDEN' } }]);
+    expect(r.errors).toMatchObject([
+      { message: 'Forbidden: Mutation.acknowledgeAlert needs the action alert:acknowledge', extensions: { code: 'FORBIDDEN' } },
+    ]);
     expect(subgraphRequests).toEqual([]);
     expect(acknowledged).toEqual([]);
     expect(audit).toEqual([
-      expect.objectContaining({ kind: 'action', field: 'Mutation.acknowledgeAlert', action: 'alert:acknowledge', target: 'id=builtin:a1', result: 'denied', operationName: 'Ack' }),
+      expect.objectContaining({
+        kind: 'action',
+        field: 'Mutation.acknowledgeAlert',
+        action: 'alert:acknowledge',
+        target: 'id=builtin:a1',
+        result: 'denied',
+        operationName: 'Ack',
+      }),
     ]);
     expect(JSON.stringify(audit)).not.toContain('secret words');
   });
@@ -176,7 +221,9 @@ describe('gateway authorization plugin', () => {
     const r = await run('mutation { acknowledgeAlert(id: "builtin:a1", comment: "on it") { id acknowledged } }', ['operator']);
     expect(r.errors).toBeUndefined();
     expect(acknowledged).toEqual(['builtin:a1']);
-    expect(audit).toEqual([expect.objectContaining({ kind: 'action', action: 'alert:acknowledge', target: 'id=builtin:a1', result: 'allowed' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ kind: 'action', action: 'alert:acknowledge', target: 'id=builtin:a1', result: 'allowed' }),
+    ]);
   });
 
   it('checks only the executed operation of a document that holds a query and a forbidden mutation', async () => {
@@ -195,7 +242,10 @@ describe('gateway authorization plugin', () => {
     expect(r.data).toBeUndefined();
     expect(r.errors?.[0]).toMatchObject({
       message: 'Forbidden: Service.rootCauses needs drill level COMPONENT',
-      extensions: { code: 'FORBIDDEN', denied: [{ path: ['service', 'rootCauses'], field: 'Service.rootCauses', requiredLevel: 'COMPONENT' }] },
+      extensions: {
+        code: 'FORBIDDEN',
+        denied: [{ path: ['service', 'rootCauses'], field: 'Service.rootCauses', requiredLevel: 'COMPONENT' }],
+      },
     });
     expect(subgraphRequests).toEqual([]);
     const fine = await run('{ service(id: "payroll") { name } }', ['executive'], { patch: { mode: 'reject' } });

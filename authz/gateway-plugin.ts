@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestListener } from '@apollo/server';
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
   execute,
   getNamedType,
@@ -18,8 +18,8 @@ import {
   type ParseOptions,
   type SelectionSetNode,
 } from 'graphql';
-import { ERRORS } from '../connectors/core/errors.js';
-import type { Logger } from '../connectors/core/log.js';
+import { ERRORS } from '../kernel/errors.js';
+import type { Logger } from '../kernel/log.js';
 import { buildAnnotationIndex, type AnnotationIndex } from './annotations.js';
 import type { AuditEvent, AuditLog } from './audit.js';
 import { filterOperation, rootFieldNames, type Denial, type FilterResult, type ForbiddenMutation } from './operation-filter.js';
@@ -173,8 +173,10 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
           if (!operation) return; // Apollo Server answers an unknown operation name itself
           const opName = operation.name?.value ?? null;
           // Safety net: a document we could not filter up front (no query text) is checked now.
-          const result = filtered ?? (typeof request.query === 'string' ? undefined : filterCached(print(document), document, viewer)?.result);
-          if (!result) throw ERRORS.FORBIDDEN.err('Forbidden: the operation could not be authorized', { extensions: { http: { status: 403 } } });
+          const result =
+            filtered ?? (typeof request.query === 'string' ? undefined : filterCached(print(document), document, viewer)?.result);
+          if (!result)
+            throw ERRORS.FORBIDDEN.err('Forbidden: the operation could not be authorized', { extensions: { http: { status: 403 } } });
           const mine = <T extends { operation: string | null }>(list: T[]) => list.filter((x) => x.operation === opName);
           denied = mine(result.denied);
           placeholders = result.placeholders.filter((p) => p.operation === opName);
@@ -187,7 +189,9 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
               throw errorCode.err('Forbidden: introspection is disabled', { extensions: { http: { status: httpStatus } } });
             }
             if (current.introspection === 'filtered' && roots.some((name) => !name.startsWith('__'))) {
-              throw errorCode.err('Forbidden: ask for introspection in an operation of its own', { extensions: { http: { status: httpStatus } } });
+              throw errorCode.err('Forbidden: ask for introspection in an operation of its own', {
+                extensions: { http: { status: httpStatus } },
+              });
             }
           }
 
@@ -221,15 +225,20 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
 
           if (denied.length === 0) return;
           if (current.dryRun) {
-            for (const d of denied) audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'dry-run' });
+            for (const d of denied)
+              audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'dry-run' });
             log.info('authz dry run: fields would be denied', { requestId, fields: denied.map((d) => d.field) });
             denied = [];
             return;
           }
-          for (const d of denied) audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'denied' });
+          for (const d of denied)
+            audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'denied' });
           if (current.mode === 'reject' || !wasRewritten) {
             throw errorCode.err(`Forbidden: ${describe(denied)}`, {
-              extensions: { http: { status: httpStatus }, denied: denied.map((d) => ({ path: d.path, field: d.field, requiredLevel: d.needs })) },
+              extensions: {
+                http: { status: httpStatus },
+                denied: denied.map((d) => ({ path: d.path, field: d.field, requiredLevel: d.needs })),
+              },
             });
           }
           applyDenials = true;
@@ -242,7 +251,10 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
           const schema = introspectionSchemaFor(viewer);
           if (!schema) {
             const error = errorCode.err('Forbidden: nothing in the schema is visible to you');
-            return { http: { status: httpStatus, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { errors: [error.toJSON()] } } };
+            return {
+              http: { status: httpStatus, headers: new HeaderMap() },
+              body: { kind: 'single', singleResult: { errors: [error.toJSON()] } },
+            };
           }
           const result = await execute({
             schema,
@@ -252,7 +264,13 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
           });
           return {
             http: { headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { ...(result.data !== undefined ? { data: result.data } : {}), ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}) } },
+            body: {
+              kind: 'single',
+              singleResult: {
+                ...(result.data !== undefined ? { data: result.data } : {}),
+                ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
+              },
+            },
           };
         },
 
@@ -262,15 +280,23 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
           const result = body.singleResult;
           for (const m of mutations) {
             const failed = result.errors?.some((e) => e.path?.[0] === m.key) || result.data === null || result.data === undefined;
-            audit.record({ ...base(), kind: 'action', field: m.field, action: m.action, target: m.target, result: failed ? 'failed' : 'allowed' });
+            audit.record({
+              ...base(),
+              kind: 'action',
+              field: m.field,
+              action: m.action,
+              target: m.target,
+              result: failed ? 'failed' : 'allowed',
+            });
           }
           if (!applyDenials) return;
           const data = result.data as Record<string, unknown> | null | undefined;
           if (data) {
             for (const p of placeholders) atPath(data, p.path, (obj, key) => delete obj[key]);
-            for (const d of denied) atPath(data, d.path, (obj, key) => {
-              if (!(key in obj)) obj[key] = null;
-            });
+            for (const d of denied)
+              atPath(data, d.path, (obj, key) => {
+                if (!(key in obj)) obj[key] = null;
+              });
           }
           const errors: GraphQLFormattedError[] = denied.map((d) => ({
             message: `${errorCode === ERRORS.FORBIDDEN ? 'Forbidden' : 'Unauthenticated'}: ${reason(d)}`,
@@ -289,12 +315,20 @@ const reason = (d: Denial) =>
 
 const describe = (denied: Denial[]) => [...new Set(denied.map(reason))].join('; ');
 
-function forbiddenMutationError(forbidden: ForbiddenMutation[], code: typeof ERRORS.FORBIDDEN | typeof ERRORS.UNAUTHENTICATED, status: number): GraphQLError {
+function forbiddenMutationError(
+  forbidden: ForbiddenMutation[],
+  code: typeof ERRORS.FORBIDDEN | typeof ERRORS.UNAUTHENTICATED,
+  status: number,
+): GraphQLError {
   const reasons = forbidden.map((f) => (f.action ? `${f.field} needs the action ${f.action}` : `${f.field} needs drill level ${f.needs}`));
   return code.err(`Forbidden: ${reasons.join('; ')}`, {
     extensions: {
       http: { status },
-      denied: forbidden.map((f) => ({ field: f.field, path: [f.responseKey], ...(f.action ? { action: f.action } : { requiredLevel: f.needs }) })),
+      denied: forbidden.map((f) => ({
+        field: f.field,
+        path: [f.responseKey],
+        ...(f.action ? { action: f.action } : { requiredLevel: f.needs }),
+      })),
     },
   });
 }
@@ -352,7 +386,8 @@ function mutationFields(
         else if (isInputObjectType(type) && value && typeof value === 'object') {
           for (const [name, field] of Object.entries(type.getFields())) {
             const v = (value as Record<string, unknown>)[name];
-            if (getNamedType(field.type).name === 'ID' && v !== null && v !== undefined) parts.push(`${arg.name.value}.${name}=${String(v)}`);
+            if (getNamedType(field.type).name === 'ID' && v !== null && v !== undefined)
+              parts.push(`${arg.name.value}.${name}=${String(v)}`);
           }
         }
       }

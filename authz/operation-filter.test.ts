@@ -66,10 +66,7 @@ describe('filterOperation', () => {
   it('applies the interface rule: HealthNode.status may be a CI, so it needs COMPONENT; on Service it needs BUSINESS', () => {
     const serviceLevel = viewerWith(['executive']);
     const viewer = { ...serviceLevel, drillLevel: 'SERVICE' as const };
-    const r = run(
-      '{ service(id: "payroll") { dependencies { relation node { id status ... on Service { name status } } } } }',
-      viewer,
-    );
+    const r = run('{ service(id: "payroll") { dependencies { relation node { id status ... on Service { name status } } } } }', viewer);
     expect(compact(r.text)).toBe('{ service(id: "payroll") { dependencies { relation node { ... on Service { name status } } } } }');
     expect(r.denied.map((d) => `${d.path.join('.')}:${d.field}:${d.needs}`)).toEqual([
       'service.dependencies.node.id:HealthNode.id:COMPONENT',
@@ -133,7 +130,13 @@ describe('filterOperation', () => {
       helpdesk(),
     );
     expect(r.forbiddenMutations).toEqual([
-      { field: 'Mutation.acknowledgeAlert', responseKey: 'acknowledgeAlert', action: 'alert:acknowledge', needs: 'COMPONENT', operation: 'Ack' },
+      {
+        field: 'Mutation.acknowledgeAlert',
+        responseKey: 'acknowledgeAlert',
+        action: 'alert:acknowledge',
+        needs: 'COMPONENT',
+        operation: 'Ack',
+      },
     ]);
     // The mutation stays in the document (the gateway rejects it whole); its selections are still filtered.
     expect(compact(r.text)).toContain('mutation Ack($id: ID!) { acknowledgeAlert(id: $id, comment: "on it") { id } }');
@@ -153,7 +156,9 @@ describe('filterOperation', () => {
     const r = run('mutation { createIncident(input: { title: "t", description: "d" }) { ci { sourceLinks { url } } } }', helpdesk());
     expect(r.forbiddenMutations).toEqual([]);
     expect(compact(r.text)).toBe(`mutation { createIncident(input: {title: "t", description: "d"}) { ${EMPTY_ALIAS}: __typename } }`);
-    expect(r.denied).toEqual([{ path: ['createIncident', 'ci'], field: 'Incident.ci', needs: 'TELEMETRY', operation: null, emptied: true }]);
+    expect(r.denied).toEqual([
+      { path: ['createIncident', 'ci'], field: 'Incident.ci', needs: 'TELEMETRY', operation: null, emptied: true },
+    ]);
     expect(r.placeholders).toEqual([{ operation: null, path: ['createIncident', EMPTY_ALIAS] }]);
   });
 

@@ -104,7 +104,10 @@ const placeholderSet = (): SelectionSetNode => ({
 });
 
 const leastNeeds = (denied: Rel[]): DrillLevel =>
-  denied.reduce<DrillLevel>((least, d) => (drillRank(d.needs) < drillRank(least) ? d.needs : least), DRILL_LEVELS[DRILL_LEVELS.length - 1] as DrillLevel);
+  denied.reduce<DrillLevel>(
+    (least, d) => (drillRank(d.needs) < drillRank(least) ? d.needs : least),
+    DRILL_LEVELS[DRILL_LEVELS.length - 1] as DrillLevel,
+  );
 
 const prefixed = (key: string, rels: Rel[]): Rel[] => rels.map((r) => ({ ...r, path: [key, ...r.path] }));
 

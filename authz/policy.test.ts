@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../connectors/core/errors.js';
-import { createLogger } from '../connectors/core/log.js';
+import { ConfigError } from '../kernel/errors.js';
+import { createLogger } from '../kernel/log.js';
 import { createPolicyStore, loadPolicy, resolveViewer } from './policy.js';
 import { DEMO_POLICY_FILE, demoPolicy } from './test-support.js';
 
@@ -36,13 +36,30 @@ describe('loadPolicy', () => {
     expect(Object.keys(policy.roles).sort()).toEqual(['admin', 'end-user', 'executive', 'helpdesk', 'operator', 'service-owner']);
     expect(policy.roles['operator']).toMatchObject({ drillLevel: 'TELEMETRY', scope: [{ all: true }] });
     expect(policy.roles['operator']?.actions).toContain('alert:acknowledge');
-    expect(policy.roles['admin']?.actions.sort()).toEqual(['alert:acknowledge', 'article:link', 'incident:comment', 'incident:create', 'problem:report']);
-    expect(policy).toMatchObject({ mode: 'filter', dryRun: false, introspection: 'filtered', claims: { roles: 'roles', groups: 'groups' } });
+    expect(policy.roles['admin']?.actions.sort()).toEqual([
+      'alert:acknowledge',
+      'article:link',
+      'incident:comment',
+      'incident:create',
+      'problem:report',
+    ]);
+    expect(policy).toMatchObject({
+      mode: 'filter',
+      dryRun: false,
+      introspection: 'filtered',
+      claims: { roles: 'roles', groups: 'groups' },
+    });
   });
 
   it('fills defaults for a minimal policy', ({ onTestFinished }) => {
     const policy = loadPolicy(tempFile(onTestFinished, MINIMAL));
-    expect(policy).toMatchObject({ mode: 'filter', dryRun: false, anonymous: { roles: [] }, groupRoles: {}, claims: { roles: 'roles', groups: 'groups' } });
+    expect(policy).toMatchObject({
+      mode: 'filter',
+      dryRun: false,
+      anonymous: { roles: [] },
+      groupRoles: {},
+      claims: { roles: 'roles', groups: 'groups' },
+    });
     expect(policy.roles['viewer']?.actions).toEqual([]);
   });
 
@@ -92,7 +109,12 @@ describe('viewerFor', () => {
 
   it('combines token roles and group mappings; the deepest level wins; actions are the union', () => {
     const viewer = resolveViewer(policy, { sub: 'alice', roles: ['executive'], groups: ['service-desk', 'hr-it'] });
-    expect(viewer).toMatchObject({ id: 'alice', anonymous: false, roles: ['executive', 'helpdesk', 'service-owner'], drillLevel: 'COMPONENT' });
+    expect(viewer).toMatchObject({
+      id: 'alice',
+      anonymous: false,
+      roles: ['executive', 'helpdesk', 'service-owner'],
+      drillLevel: 'COMPONENT',
+    });
     expect(viewer.actions).toEqual(['article:link', 'incident:comment', 'incident:create', 'problem:report']);
     expect(viewer.grants.map((g) => [g.role, g.drillLevel, g.scope.map((s) => s.kind)])).toEqual([
       ['executive', 'BUSINESS', ['all']],
@@ -102,7 +124,7 @@ describe('viewerFor', () => {
     expect(viewer.scope.map((s) => s.kind).sort()).toEqual(['all', 'owned']);
   });
 
-  it('ignores roles the policy does not know (tokens carry other applications\' roles)', () => {
+  it("ignores roles the policy does not know (tokens carry other applications' roles)", () => {
     const viewer = resolveViewer(policy, { sub: 'bob', roles: ['jira-admin', 'operator'], groups: ['unknown-group'] });
     expect(viewer.roles).toEqual(['operator']);
     expect(viewer.drillLevel).toBe('TELEMETRY');

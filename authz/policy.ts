@@ -2,8 +2,8 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../connectors/core/errors.js';
-import type { Logger } from '../connectors/core/log.js';
+import { ConfigError } from '../kernel/errors.js';
+import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, subgraphSdl } from '../schema/subgraphs.js';
 import { listActions } from './annotations.js';
 import { DRILL_LEVELS, drillRank, type DrillLevel, type ScopeRule, type Viewer } from './viewer.js';
@@ -14,15 +14,18 @@ import { DRILL_LEVELS, drillRank, type DrillLevel, type ScopeRule, type Viewer }
  * problem listed; reloadable without a restart.
  */
 
-const ScopeRuleSchema = z.union([
-  z.strictObject({ all: z.literal(true) }),
-  /** Services owned by one of the viewer's groups, with their children. */
-  z.strictObject({ owned: z.literal(true) }),
-  /** Services one of the viewer's groups consumes, with their children. */
-  z.strictObject({ consumed: z.literal(true) }),
-  z.strictObject({ services: z.array(z.string().min(1)).min(1) }),
-  z.strictObject({ tag: z.string().min(1) }),
-], { error: 'a scope rule is one of { all: true }, { owned: true }, { consumed: true }, { services: [ids] }, { tag: name }' });
+const ScopeRuleSchema = z.union(
+  [
+    z.strictObject({ all: z.literal(true) }),
+    /** Services owned by one of the viewer's groups, with their children. */
+    z.strictObject({ owned: z.literal(true) }),
+    /** Services one of the viewer's groups consumes, with their children. */
+    z.strictObject({ consumed: z.literal(true) }),
+    z.strictObject({ services: z.array(z.string().min(1)).min(1) }),
+    z.strictObject({ tag: z.string().min(1) }),
+  ],
+  { error: 'a scope rule is one of { all: true }, { owned: true }, { consumed: true }, { services: [ids] }, { tag: name }' },
+);
 
 const RoleSchema = z.strictObject({
   drillLevel: z.enum(DRILL_LEVELS),
@@ -33,7 +36,9 @@ const RoleSchema = z.strictObject({
 
 export const PolicySchema = z.strictObject({
   /** Token claim names (dot paths) the gateway reads roles and groups from. */
-  claims: z.strictObject({ roles: z.string().min(1).default('roles'), groups: z.string().min(1).default('groups') }).default({ roles: 'roles', groups: 'groups' }),
+  claims: z
+    .strictObject({ roles: z.string().min(1).default('roles'), groups: z.string().min(1).default('groups') })
+    .default({ roles: 'roles', groups: 'groups' }),
   /** Roles granted to members of a group (from the token's groups claim). */
   groupRoles: z.record(z.string(), z.array(z.string())).default({}),
   /** Roles of callers without a token. @default none: anonymous callers may read nothing. */
@@ -77,7 +82,8 @@ function knownActions(): Set<string> {
 }
 
 const formatPath = (path: readonly PropertyKey[]) =>
-  path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(root)';
+  path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') ||
+  '(root)';
 
 /** Cross-reference checks zod cannot express; run on the raw value so they list problems even when zod also fails. */
 function crossCheck(raw: unknown, actions: ReadonlySet<string>): string[] {
@@ -134,7 +140,11 @@ export function loadPolicy(file: string, options: { actions?: ReadonlySet<string
     throw new ConfigError(file, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) throw new ConfigError(file, doc.errors.map((e) => e.message));
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => e.message),
+    );
   return parsePolicy(doc.toJS(), file, options.actions);
 }
 
@@ -167,7 +177,10 @@ export function resolveViewer(policy: Policy, identity: Identity): Viewer {
     const def = policy.roles[role] as RolePolicy;
     return { role, drillLevel: def.drillLevel, actions: [...def.actions], scope: uniqueScope(def.scope.map(toScopeRule)) };
   });
-  const drillLevel = grants.reduce<DrillLevel>((deepest, g) => (drillRank(g.drillLevel) > drillRank(deepest) ? g.drillLevel : deepest), 'BUSINESS');
+  const drillLevel = grants.reduce<DrillLevel>(
+    (deepest, g) => (drillRank(g.drillLevel) > drillRank(deepest) ? g.drillLevel : deepest),
+    'BUSINESS',
+  );
   return {
     id: identity.sub ?? 'anonymous',
     anonymous,

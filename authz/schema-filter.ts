@@ -43,25 +43,28 @@ export function schemaForViewer(apiSchemaSdl: DocumentNode, index: AnnotationInd
   for (;;) {
     const dropped = new Set<string>();
     for (const def of definitions) {
-      if ((def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_DEFINITION) && (def.fields?.length ?? 0) === 0) dropped.add(def.name.value);
+      if ((def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_DEFINITION) && (def.fields?.length ?? 0) === 0)
+        dropped.add(def.name.value);
       if (def.kind === Kind.UNION_TYPE_DEFINITION && (def.types?.length ?? 0) === 0) dropped.add(def.name.value);
     }
     const isDropped = (def: DefinitionNode) => 'name' in def && def.name !== undefined && dropped.has(def.name.value);
     if (dropped.size === 0) break;
-    definitions = definitions.filter((def) => !isDropped(def)).map((def) => {
-      if (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_DEFINITION) {
-        return {
-          ...def,
-          interfaces: def.interfaces?.filter((i) => !dropped.has(i.name.value)) ?? [],
-          fields: def.fields?.filter((f) => !dropped.has(namedTypeOf(f.type))) ?? [],
-        };
-      }
-      if (def.kind === Kind.UNION_TYPE_DEFINITION) return { ...def, types: def.types?.filter((t) => !dropped.has(t.name.value)) ?? [] };
-      if (def.kind === Kind.SCHEMA_DEFINITION) {
-        return { ...def, operationTypes: def.operationTypes.filter((o) => !dropped.has(o.type.name.value)) };
-      }
-      return def;
-    });
+    definitions = definitions
+      .filter((def) => !isDropped(def))
+      .map((def) => {
+        if (def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.INTERFACE_TYPE_DEFINITION) {
+          return {
+            ...def,
+            interfaces: def.interfaces?.filter((i) => !dropped.has(i.name.value)) ?? [],
+            fields: def.fields?.filter((f) => !dropped.has(namedTypeOf(f.type))) ?? [],
+          };
+        }
+        if (def.kind === Kind.UNION_TYPE_DEFINITION) return { ...def, types: def.types?.filter((t) => !dropped.has(t.name.value)) ?? [] };
+        if (def.kind === Kind.SCHEMA_DEFINITION) {
+          return { ...def, operationTypes: def.operationTypes.filter((o) => !dropped.has(o.type.name.value)) };
+        }
+        return def;
+      });
     if (dropped.has('Query')) return null;
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceInfo } from '../bsm/catalog.js';
 import { canAct, mayRead, servicesInScope } from './scope.js';
 import type { Viewer } from './viewer.js';
+import type { ServiceInfo } from '../kernel/model.js';
 
 const svc = (id: string, owner: string, consumers: string[], tags: string[], childServiceIds: string[] = []): ServiceInfo => ({
   id,
@@ -86,7 +86,10 @@ describe('canAct', () => {
   });
 
   it('owned scope uses the viewer groups', () => {
-    const owner = viewer([{ role: 'service-owner', drillLevel: 'COMPONENT', actions: ['incident:create'], scope: [{ kind: 'owned' }] }], ['trading-it']);
+    const owner = viewer(
+      [{ role: 'service-owner', drillLevel: 'COMPONENT', actions: ['incident:create'], scope: [{ kind: 'owned' }] }],
+      ['trading-it'],
+    );
     expect(canAct(owner, 'incident:create', ['market-data'], SERVICES)).toBe(true);
     expect(canAct(owner, 'incident:create', ['payroll'], SERVICES)).toBe(false);
   });

@@ -1,5 +1,5 @@
-import type { ServiceInfo } from '../bsm/catalog.js';
 import { drillRank, type DrillLevel, type ScopeRule, type Viewer } from './viewer.js';
+import type { ServiceInfo } from '../kernel/model.js';
 
 /**
  * Which services a set of scope rules covers, and whether a viewer may act on an object. Pure

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { ERRORS } from '../connectors/core/errors.js';
+import { ERRORS } from '../kernel/errors.js';
 import { SUBGRAPH_NAMES, subgraphSdl } from '../schema/subgraphs.js';
 import type { AuditEvent } from './audit.js';
 import { createShield } from './shield.js';
@@ -54,7 +54,11 @@ function setup(options: { dryRun?: boolean } = {}) {
   const shield = createShield(SDL, staticPolicyStore(policy), { audit: { record: (e) => audit.push(e) }, subgraph: 'test' });
   const schema = applyMiddleware(buildSubgraphSchema([{ typeDefs: parse(SDL), resolvers: resolvers as never }]), shield);
   const run = async (source: string, viewer: Viewer | undefined, variableValues?: Record<string, unknown>) =>
-    JSON.parse(JSON.stringify(await graphql({ schema, source, contextValue: viewer ? { viewer } : {}, ...(variableValues ? { variableValues } : {}) })));
+    JSON.parse(
+      JSON.stringify(
+        await graphql({ schema, source, contextValue: viewer ? { viewer } : {}, ...(variableValues ? { variableValues } : {}) }),
+      ),
+    );
   return { run, audit };
 }
 
@@ -66,8 +70,14 @@ describe('createShield', () => {
     const result = await run('{ service(id: "payroll") { id name rootCauses } }', viewerWith(['executive']));
     expect(result.data).toEqual({ service: { id: 'payroll', name: 'svc-payroll', rootCauses: null } });
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ message: 'Forbidden: Service.rootCauses needs drill level COMPONENT', path: ['service', 'rootCauses'], extensions: { code: 'FORBIDDEN' } });
-    expect(audit).toMatchObject([{ who: 'test-executive', kind: 'denial', field: 'Service.rootCauses', needs: 'COMPONENT', result: 'denied', at: 'test' }]);
+    expect(result.errors[0]).toMatchObject({
+      message: 'Forbidden: Service.rootCauses needs drill level COMPONENT',
+      path: ['service', 'rootCauses'],
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(audit).toMatchObject([
+      { who: 'test-executive', kind: 'denial', field: 'Service.rootCauses', needs: 'COMPONENT', result: 'denied', at: 'test' },
+    ]);
 
     const deep = await run('{ service(id: "payroll") { rootCauses } }', viewerWith(['helpdesk']));
     expect(deep).toEqual({ data: { service: { rootCauses: ['server123'] } } });
@@ -95,7 +105,10 @@ describe('createShield', () => {
   it('passes connector errors through instead of masking them as authorization failures', async () => {
     const { run } = setup();
     const result = await run('{ broken }', viewerWith(['executive']));
-    expect(result.errors[0]).toMatchObject({ message: 'icinga is unavailable', extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'icinga' } });
+    expect(result.errors[0]).toMatchObject({
+      message: 'icinga is unavailable',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'icinga' },
+    });
   });
 
   it('answers UNAUTHENTICATED without a viewer and for an anonymous viewer', async () => {
@@ -105,12 +118,17 @@ describe('createShield', () => {
     expect(codes(await run('{ service(id: "p") { name } }', anonymous))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('checks the action right on mutations (any grant; per-object checks are the resolver\'s)', async () => {
+  it("checks the action right on mutations (any grant; per-object checks are the resolver's)", async () => {
     const { run, audit } = setup();
     const denied = await run('mutation { acknowledgeAlert(id: "a:1") }', viewerWith(['helpdesk']));
-    expect(denied.errors[0]).toMatchObject({ message: 'Forbidden: Mutation.acknowledgeAlert needs the action alert:acknowledge', extensions: { code: 'FORBIDDEN' } });
+    expect(denied.errors[0]).toMatchObject({
+      message: 'Forbidden: Mutation.acknowledgeAlert needs the action alert:acknowledge',
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect(audit.at(-1)).toMatchObject({ kind: 'action', action: 'alert:acknowledge', result: 'denied' });
-    expect(await run('mutation { acknowledgeAlert(id: "a:1") }', viewerWith(['operator']))).toEqual({ data: { acknowledgeAlert: 'acked a:1' } });
+    expect(await run('mutation { acknowledgeAlert(id: "a:1") }', viewerWith(['operator']))).toEqual({
+      data: { acknowledgeAlert: 'acked a:1' },
+    });
   });
 
   it('in dry run, audits what it would deny and denies nothing', async () => {

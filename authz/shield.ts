@@ -1,8 +1,8 @@
 import { Kind, parse } from 'graphql';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
-import { ERRORS } from '../connectors/core/errors.js';
-import type { Logger } from '../connectors/core/log.js';
+import { ERRORS } from '../kernel/errors.js';
+import type { Logger } from '../kernel/log.js';
 import { buildAnnotationIndex } from './annotations.js';
 import type { AuditLog } from './audit.js';
 import type { PolicyStore } from './policy.js';

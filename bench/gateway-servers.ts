@@ -6,11 +6,11 @@ import { ApolloServer } from '@apollo/server';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { silentLogger } from '../connectors/core/log.js';
-import { startServicegraph } from '../gateway/app.js';
+import { silentLogger } from '../kernel/log.js';
+import { startServicegraph } from '../app/servicegraph.js';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.js';
-import { executeGraphQL, readBody } from '../subgraphs/common/apollo-http.js';
-import { IDENTITY_HEADER, internalKey, signIdentity } from '../subgraphs/common/internal-token.js';
+import { executeGraphQL, readBody } from '../kernel/http-server.js';
+import { IDENTITY_HEADER, internalKey, signIdentity } from '../kernel/identity-token.js';
 import { signTestToken, testEnv, writeTestConfig, TEST_INTERNAL_SECRET } from '../test/harness.js';
 
 /**
@@ -36,9 +36,19 @@ const oursInProcess = await startServicegraph({
 const plainGateway = new ApolloGateway({
   supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
   buildService: ({ name, url }) => {
-    let token = signIdentity(internalKey(TEST_INTERNAL_SECRET), { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' }, name, 600);
+    let token = signIdentity(
+      internalKey(TEST_INTERNAL_SECRET),
+      { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' },
+      name,
+      600,
+    );
     setInterval(() => {
-      token = signIdentity(internalKey(TEST_INTERNAL_SECRET), { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' }, name, 600);
+      token = signIdentity(
+        internalKey(TEST_INTERNAL_SECRET),
+        { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' },
+        name,
+        600,
+      );
     }, 300_000).unref();
     return new RemoteGraphQLDataSource({
       url: ours.subgraphUrls[name as keyof typeof ours.subgraphUrls] ?? url,
@@ -61,7 +71,10 @@ process.stdout.write(
     ours: ours.url,
     oursInProcess: oursInProcess.url,
     plain: plainUrl,
-    tokens: { operator: await signTestToken(['operator'], { expiresIn: '2h' }), executive: await signTestToken(['executive'], { expiresIn: '2h' }) },
+    tokens: {
+      operator: await signTestToken(['operator'], { expiresIn: '2h' }),
+      executive: await signTestToken(['executive'], { expiresIn: '2h' }),
+    },
   })}\n`,
 );
 process.once('SIGTERM', () => void Promise.all([ours.close(), oursInProcess.close()]).then(() => process.exit(0)));

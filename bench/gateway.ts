@@ -30,10 +30,12 @@ const DASHBOARD = `{
 const servers = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./gateway-servers.ts', import.meta.url))], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const info = await new Promise<{ ours: string; oursInProcess: string; plain: string; tokens: Record<'operator' | 'executive', string> }>((resolve, reject) => {
-  createInterface({ input: servers.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
-  servers.once('exit', (code) => reject(new Error(`servers exited with ${code}`)));
-});
+const info = await new Promise<{ ours: string; oursInProcess: string; plain: string; tokens: Record<'operator' | 'executive', string> }>(
+  (resolve, reject) => {
+    createInterface({ input: servers.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+    servers.once('exit', (code) => reject(new Error(`servers exited with ${code}`)));
+  },
+);
 
 async function load(url: string, token: string | null): Promise<{ rps: number; p99: number; errors: number }> {
   const body = JSON.stringify({ query: DASHBOARD });
@@ -65,7 +67,9 @@ const setups = [
 
 // Warm the plan caches and the service model.
 for (const s of setups) await load(s.url, s.token).catch(() => undefined);
-const totals = new Map<string, { rps: number[]; p99: number[]; errors: number }>(setups.map((s) => [s.label, { rps: [], p99: [], errors: 0 }]));
+const totals = new Map<string, { rps: number[]; p99: number[]; errors: number }>(
+  setups.map((s) => [s.label, { rps: [], p99: [], errors: 0 }]),
+);
 for (let round = 0; round < ROUNDS; round++) {
   for (const s of round % 2 === 0 ? setups : [...setups].reverse()) {
     const r = await load(s.url, s.token);
@@ -84,7 +88,13 @@ console.log('setup'.padEnd(44), 'req/s'.padStart(8), 'p99 ms'.padStart(8), 'vs p
 for (const s of setups) {
   const t = totals.get(s.label)!;
   const rps = median(t.rps);
-  console.log(s.label.padEnd(44), rps.toFixed(1).padStart(8), median(t.p99).toFixed(1).padStart(8), `${(rps / plainRps).toFixed(2)}x`.padStart(9), String(t.errors).padStart(7));
+  console.log(
+    s.label.padEnd(44),
+    rps.toFixed(1).padStart(8),
+    median(t.p99).toFixed(1).padStart(8),
+    `${(rps / plainRps).toFixed(2)}x`.padStart(9),
+    String(t.errors).padStart(7),
+  );
 }
 console.log('target: servicegraph with authorization ≥ 0.90x the plain gateway');
 process.exit(0);

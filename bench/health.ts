@@ -8,7 +8,7 @@
  * Prints each figure beside its target with PASS/FAIL and exits 1 if any target is missed.
  */
 import { cpus, loadavg } from 'node:os';
-import type { Severity, Status } from '../connectors/core/model.js';
+import type { Severity, Status } from '../kernel/model.js';
 import type { EdgeMap, Evaluation, GraphNode, HealthGraph, LeafState, NodeOptions, ReduceRule } from '../bsm/engine/types.js';
 import { evaluate } from '../bsm/engine/evaluate.js';
 
@@ -63,7 +63,14 @@ function identityMostly(): EdgeMap {
   return { kind: 'ignore' };
 }
 
-function add(id: string, kind: 'service' | 'ci', main: ReduceRule, children: string[], extra: ReduceRule[] = [], options: Partial<NodeOptions> = {}) {
+function add(
+  id: string,
+  kind: 'service' | 'ci',
+  main: ReduceRule,
+  children: string[],
+  extra: ReduceRule[] = [],
+  options: Partial<NodeOptions> = {},
+) {
   const unique = [...new Set(children)];
   edgeCount += unique.length;
   nodes.set(id, {
@@ -71,7 +78,12 @@ function add(id: string, kind: 'service' | 'ci', main: ReduceRule, children: str
     kind,
     name: id,
     rule: { main, extra, options: { ...defaults, ...options } },
-    edges: unique.map((childId) => ({ childId, map: identityMostly(), weight: int(1, 5), relation: kind === 'service' ? 'SELECTOR' : 'DEPENDS_ON' })),
+    edges: unique.map((childId) => ({
+      childId,
+      map: identityMostly(),
+      weight: int(1, 5),
+      relation: kind === 'service' ? 'SELECTOR' : 'DEPENDS_ON',
+    })),
   });
 }
 
@@ -79,7 +91,13 @@ const infra = Array.from({ length: 6_000 }, (_, k) => `host-${k}`);
 const apps = Array.from({ length: 2_500 }, (_, k) => `app-${k}`);
 const tiers = Array.from({ length: CIS - infra.length - apps.length }, (_, k) => `tier-${k}`);
 for (const id of infra) add(id, 'ci', { kind: 'worst' }, []);
-for (const id of apps) add(id, 'ci', { kind: 'worst' }, Array.from({ length: int(2, 6) }, () => pick(infra)));
+for (const id of apps)
+  add(
+    id,
+    'ci',
+    { kind: 'worst' },
+    Array.from({ length: int(2, 6) }, () => pick(infra)),
+  );
 for (const id of tiers) {
   const r = random();
   const kids = Array.from({ length: int(3, 8) }, () => (chance(0.7) ? pick(apps) : pick(infra)));
@@ -101,8 +119,18 @@ const serviceRule = (): [ReduceRule, ReduceRule[], Partial<NodeOptions>] => {
   };
   if (r < 0.45) return [{ kind: 'worst' }, [], options];
   if (r < 0.55) return [{ kind: 'worstIfAll' }, [], options];
-  if (r < 0.7) return [{ kind: 'threshold', atLeast: 'MAJOR', percent: 20, then: 'MAJOR' }, [{ kind: 'threshold', atLeast: 'CRITICAL', weightPercent: 30, then: 'CRITICAL' }], options];
-  if (r < 0.85) return [{ kind: 'quorum', min: 10, degraded: 'MINOR', then: 'CRITICAL' }, [{ kind: 'threshold', atLeast: 'CRITICAL', count: 5, then: 'MAJOR' }], options];
+  if (r < 0.7)
+    return [
+      { kind: 'threshold', atLeast: 'MAJOR', percent: 20, then: 'MAJOR' },
+      [{ kind: 'threshold', atLeast: 'CRITICAL', weightPercent: 30, then: 'CRITICAL' }],
+      options,
+    ];
+  if (r < 0.85)
+    return [
+      { kind: 'quorum', min: 10, degraded: 'MINOR', then: 'CRITICAL' },
+      [{ kind: 'threshold', atLeast: 'CRITICAL', count: 5, then: 'MAJOR' }],
+      options,
+    ];
   if (r < 0.95) return [{ kind: 'worst' }, [{ kind: 'threshold', atLeast: 'WARNING', weight: 20, then: 'MAJOR' }], options];
   return [{ kind: 'best' }, [], options];
 };
@@ -138,7 +166,8 @@ for (const id of failing) {
   const status = pick(SEVERITIES);
   leaves.set(id, { status, acknowledged: chance(0.1), inMaintenance: chance(0.02), reason: `${status} alert from bench` });
 }
-for (let k = 0; k < 50; k++) leaves.set(pick(infra), { status: 'UNKNOWN', acknowledged: false, inMaintenance: false, reason: 'monitor unavailable' });
+for (let k = 0; k < 50; k++)
+  leaves.set(pick(infra), { status: 'UNKNOWN', acknowledged: false, inMaintenance: false, reason: 'monitor unavailable' });
 sample();
 
 // ---- measurements ------------------------------------------------------------------------------
@@ -161,8 +190,26 @@ const time = <T>(fn: () => T): [T, Timing] => {
   return [out, { wall, cpu: (cpu.user + cpu.system) / 1000 }];
 };
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)] as number;
-const median = (ts: Timing[]): Timing => ({ wall: quantile(ts.map((t) => t.wall), 0.5), cpu: quantile(ts.map((t) => t.cpu), 0.5) });
-const p99 = (ts: Timing[]): Timing => ({ wall: quantile(ts.map((t) => t.wall), 0.99), cpu: quantile(ts.map((t) => t.cpu), 0.99) });
+const median = (ts: Timing[]): Timing => ({
+  wall: quantile(
+    ts.map((t) => t.wall),
+    0.5,
+  ),
+  cpu: quantile(
+    ts.map((t) => t.cpu),
+    0.5,
+  ),
+});
+const p99 = (ts: Timing[]): Timing => ({
+  wall: quantile(
+    ts.map((t) => t.wall),
+    0.99,
+  ),
+  cpu: quantile(
+    ts.map((t) => t.cpu),
+    0.99,
+  ),
+});
 const RUNS = 7;
 
 const [ev, cold] = time(() => evaluate(graph, leaves));
@@ -225,8 +272,17 @@ const ms = (x: number, digits: number) => `${x.toFixed(digits)} ms`;
 console.log(`estate (seed ${seed}): ${SERVICES} services, ${CIS} CIs, ${edgeCount} edges, ${failing.size} failing CIs`);
 console.log(`service statuses: ${statusLine}`);
 console.log(`root causes: ${causes.reduce((a, l) => a + l.length, 0)} (service, CI) pairs over ${ranking.length} distinct CIs`);
-console.log(`top outages: ${ranking.slice(0, 3).map((r) => `${r.ciId} (score ${r.score}, ${r.services} services)`).join('; ')}`);
-console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}`);
+console.log(
+  `top outages: ${ranking
+    .slice(0, 3)
+    .map((r) => `${r.ciId} (score ${r.score}, ${r.services} services)`)
+    .join('; ')}`,
+);
+console.log(
+  `machine: ${cpus().length} CPUs, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; node ${process.version}`,
+);
 console.log('');
 
 type Row = [what: string, wall: string, cpu: string, target: string, ok: boolean | null];

@@ -1,4 +1,4 @@
-import { localParts, parseHours, type Weekday } from './time.js';
+import { localParts, parseHours, type Weekday } from '../kernel/time.js';
 
 /**
  * A business calendar entry: when it applies, how much more an outage then matters, and why

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../connectors/core/errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { loadServiceDefinitions } from './definitions.js';
 
 const dirs: string[] = [];
@@ -36,7 +36,12 @@ describe('service definitions', () => {
     const payroll = defs.byId.get('payroll');
     expect(payroll?.criticality).toBe('CRITICAL');
     expect(payroll?.calendar[0]).toEqual({ reason: 'payday', weight: 3, dates: ['2026-11-27'] });
-    expect(payroll?.children.find((c) => c.id === 'email')).toEqual({ kind: 'service', id: 'email', map: { kind: 'decrease', n: 1 }, weight: 1 });
+    expect(payroll?.children.find((c) => c.id === 'email')).toEqual({
+      kind: 'service',
+      id: 'email',
+      map: { kind: 'decrease', n: 1 },
+      weight: 1,
+    });
     expect(defs.nodeRules.find((r) => r.ci === 'mail-cluster')?.rule.main).toEqual({ kind: 'quorum', min: 2 });
   });
 
@@ -66,7 +71,12 @@ kpis: [{ name: orders, expression: "sum(orders)", threshold: 30 }]
     expect(a?.rule.main).toEqual({ kind: 'threshold', weightPercent: 33, atLeast: 'MAJOR', then: 'WARNING' });
     expect(a?.rule.extra).toEqual([{ kind: 'quorum', min: 2, degraded: 'MAJOR' }, { kind: 'worstIfAll' }]);
     expect(a?.rule.options).toEqual({ unknownAs: 'OK', acknowledgedAsOk: true, maintenance: 'checkmk' });
-    expect(a?.children.map((c) => c.map)).toEqual([{ kind: 'ignore' }, { kind: 'increase', n: 2 }, { kind: 'set', status: 'MAJOR' }, { kind: 'decrease', n: 1 }]);
+    expect(a?.children.map((c) => c.map)).toEqual([
+      { kind: 'ignore' },
+      { kind: 'increase', n: 2 },
+      { kind: 'set', status: 'MAJOR' },
+      { kind: 'decrease', n: 1 },
+    ]);
     expect(a?.selectors[0]?.namePattern?.test('vdi-office')).toBe(true);
     expect(a?.sla?.windowDays).toBe(30);
     expect(a?.kpis[0]).toMatchObject({ threshold: 30, baseline: null, monitor: null });

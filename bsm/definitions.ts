@@ -1,13 +1,13 @@
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../connectors/core/errors.js';
-import { formatPath, listEstateFiles, loadEstateYaml } from '../connectors/core/estate.js';
-import { SEVERITY_ORDER } from '../connectors/core/model.js';
+import { ConfigError } from '../kernel/errors.js';
+import { formatPath, listEstateFiles, loadEstateYaml } from '../kernel/estate.js';
+import { SEVERITY_ORDER } from '../kernel/model.js';
 import type { EdgeMap, GraphNode, HealthGraph, NodeOptions, NodeRule, ReduceRule } from './engine/types.js';
 import { findCycle } from './engine/evaluate.js';
 import type { CalendarEntry } from './calendar.js';
 import type { SlaSchedule, SlaSpec } from './sla.js';
-import { WEEKDAYS, isTimeZone, parseHours } from './time.js';
+import { WEEKDAYS, isTimeZone, parseHours } from '../kernel/time.js';
 
 /**
  * Service definition files (`<estate>/services/*.yaml`, one service per file): loaded and validated at
@@ -58,12 +58,18 @@ function compact<T extends object>(value: T): T {
 const Rule = z.looseObject({ kind: z.string() }).transform((value, ctx): ReduceRule => {
   const schema = (RULE_SCHEMAS as Record<string, z.ZodType>)[value.kind];
   if (!schema) {
-    ctx.addIssue({ code: 'custom', path: ['kind'], message: `unknown rule "${value.kind}" (known: ${RULE_KIND_NAMES.join(', ')})`, input: value });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kind'],
+      message: `unknown rule "${value.kind}" (known: ${RULE_KIND_NAMES.join(', ')})`,
+      input: value,
+    });
     return z.NEVER;
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message, input: value });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message, input: value });
     return z.NEVER;
   }
   return compact(parsed.data as ReduceRule);
@@ -291,15 +297,16 @@ function toDefinition(file: string, data: ServiceFile): ServiceDefinition {
       map: c.map ?? { kind: 'identity' },
       weight: c.weight,
     })),
-    selectors: data.selectors.map((s) =>
-      compact({
-        class: s.class,
-        tag: s.tag,
-        namePattern: s.namePattern !== undefined ? new RegExp(s.namePattern) : undefined,
-        attribute: s.attribute,
-        map: s.map ?? { kind: 'identity' },
-        weight: s.weight,
-      }) as SelectorDefinition,
+    selectors: data.selectors.map(
+      (s) =>
+        compact({
+          class: s.class,
+          tag: s.tag,
+          namePattern: s.namePattern !== undefined ? new RegExp(s.namePattern) : undefined,
+          attribute: s.attribute,
+          map: s.map ?? { kind: 'identity' },
+          weight: s.weight,
+        }) as SelectorDefinition,
     ),
   };
 }

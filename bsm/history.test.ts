@@ -42,21 +42,48 @@ describe('status history', () => {
     const store = createSqliteHistory(dir);
     const recorder = createTransitionRecorder(store);
     const started = () => t('09:12');
-    expect(await recorder.observe(new Map([['payroll', 'CRITICAL'], ['email', 'OK']]), t('09:20'), started)).toEqual([
+    expect(
+      await recorder.observe(
+        new Map([
+          ['payroll', 'CRITICAL'],
+          ['email', 'OK'],
+        ]),
+        t('09:20'),
+        started,
+      ),
+    ).toEqual([
       { id: 'payroll', at: t('09:12'), from: null, to: 'CRITICAL' },
       { id: 'email', at: t('09:20'), from: null, to: 'OK' },
     ]);
-    expect(await recorder.observe(new Map([['payroll', 'CRITICAL'], ['email', 'OK']]), t('09:21'), started)).toEqual([]);
+    expect(
+      await recorder.observe(
+        new Map([
+          ['payroll', 'CRITICAL'],
+          ['email', 'OK'],
+        ]),
+        t('09:21'),
+        started,
+      ),
+    ).toEqual([]);
     // A later change is dated when it is seen, never back.
-    expect(await recorder.observe(new Map([['email', 'MAJOR']]), t('09:22'), started)).toEqual([{ id: 'email', at: t('09:22'), from: 'OK', to: 'MAJOR' }]);
+    expect(await recorder.observe(new Map([['email', 'MAJOR']]), t('09:22'), started)).toEqual([
+      { id: 'email', at: t('09:22'), from: 'OK', to: 'MAJOR' },
+    ]);
     expect(recorder.since('payroll')).toEqual(t('09:12'));
     await store.close();
 
     const reopened = createSqliteHistory(dir);
     const resumed = createTransitionRecorder(reopened);
-    expect(await resumed.observe(new Map([['payroll', 'CRITICAL'], ['email', 'OK']]), t('09:30'), started)).toEqual([
-      { id: 'email', at: t('09:30'), from: 'MAJOR', to: 'OK' },
-    ]);
+    expect(
+      await resumed.observe(
+        new Map([
+          ['payroll', 'CRITICAL'],
+          ['email', 'OK'],
+        ]),
+        t('09:30'),
+        started,
+      ),
+    ).toEqual([{ id: 'email', at: t('09:30'), from: 'MAJOR', to: 'OK' }]);
     expect(resumed.since('payroll')).toEqual(t('09:12'));
     await reopened.close();
   });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Status } from '../connectors/core/model.js';
+import type { Status } from '../kernel/model.js';
 
 /**
  * Status history of services and CIs, keyed by stable ids (service ids, CI ids; a VDI pool, never a

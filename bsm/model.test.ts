@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../connectors/core/log.js';
-import type { Relation } from '../connectors/core/model.js';
+import { silentLogger } from '../kernel/log.js';
+import type { Relation } from '../kernel/model.js';
 import { createSqliteHistory } from './history.js';
 import { createServiceModel, type ServiceModel } from './model.js';
 import { alert, ci, connectorSet, fakeCmdb, fakeMonitor, testSettings } from './test-fakes.js';
@@ -38,8 +38,14 @@ selectors: [{ class: desktop-pool, tag: vdi }]
 nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
 `,
   );
-  writeFileSync(join(estateDir, 'services', 'infra.yaml'), 'id: infra\nname: Infra\ncriticality: LOW\nowner: ops\nchildren: [{ ci: db }]\n');
-  writeFileSync(join(estateDir, 'services', 'legacy.yaml'), 'id: legacy\nname: Legacy\ncriticality: LOW\nowner: ops\nchildren: [{ ci: ghost }]\n');
+  writeFileSync(
+    join(estateDir, 'services', 'infra.yaml'),
+    'id: infra\nname: Infra\ncriticality: LOW\nowner: ops\nchildren: [{ ci: db }]\n',
+  );
+  writeFileSync(
+    join(estateDir, 'services', 'legacy.yaml'),
+    'id: legacy\nname: Legacy\ncriticality: LOW\nowner: ops\nchildren: [{ ci: ghost }]\n',
+  );
   const relations: Relation[] = ['node1', 'node2', 'node3'].map((n) => ({ parentId: 'cluster', childId: n, type: 'MEMBER_OF' }));
   const cmdb = fakeCmdb('cmdb', {
     cis: [
@@ -58,7 +64,10 @@ nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
   const m2 = fakeMonitor('m2', { watched: [{ fqdn: 'db.corp.example' }] });
   const model = createServiceModel({
     estateDir,
-    connectors: connectorSet({ monitor: [m1.instance, m2.instance], cmdb: [cmdb.instance, ...(options.secondCmdb ? [options.secondCmdb.instance] : [])] }),
+    connectors: connectorSet({
+      monitor: [m1.instance, m2.instance],
+      cmdb: [cmdb.instance, ...(options.secondCmdb ? [options.secondCmdb.instance] : [])],
+    }),
     settings: testSettings,
     log: silentLogger,
     cacheMs: 0,

@@ -1,15 +1,25 @@
-import type { ServiceCatalog, ServiceInfo } from './catalog.js';
-import { SYSTEM_AUTH } from '../connectors/core/connector.js';
-import type { Correlator } from '../connectors/core/correlate.js';
-import type { Logger } from '../connectors/core/log.js';
-import { createSingleFlight } from '../connectors/core/cache.js';
-import { mergeCmdbs } from '../connectors/core/reconcile.js';
-import { SEVERITY_ORDER, type Alert, type ConfigurationItem, type MonitorSnapshot, type Relation, type Severity, type Status } from '../connectors/core/model.js';
-import type { ConnectorSet, RuntimeSettings } from '../subgraphs/common/module.js';
+import type { ServiceCatalog } from './catalog.js';
+import type { Correlator } from '../kernel/correlate.js';
+import type { Logger } from '../kernel/log.js';
+import { mergeCmdbs } from '../kernel/reconcile.js';
+import {
+  SEVERITY_ORDER,
+  type Alert,
+  type ConfigurationItem,
+  type MonitorSnapshot,
+  type Relation,
+  type Severity,
+  type Status,
+  type ServiceInfo,
+} from '../kernel/model.js';
+import type { IdentificationRules } from '../kernel/correlate.js';
 import { loadServiceDefinitions, type ServiceDefinition, type ServiceDefinitions, type SelectorDefinition } from './definitions.js';
 import type { Edge, Evaluation, GraphNode, HealthGraph, LeafState, NodeRule } from './engine/types.js';
 import { evaluate, findCycle } from './engine/evaluate.js';
 import { createSqliteHistory, createTransitionRecorder, type HistoryStore } from './history.js';
+import { createSingleFlight } from '../kernel/single-flight.js';
+import { SYSTEM_AUTH } from '../kernel/request.js';
+import type { ConnectorSet } from '../connectors/core/connector.js';
 
 /**
  * The service model: service definitions + CMDB topology + selectors make the health graph; monitor
@@ -20,7 +30,11 @@ import { createSqliteHistory, createTransitionRecorder, type HistoryStore } from
 
 /** The model reads tools as itself, not as a viewer: health is the same for everyone. */
 
-const DEFAULT_RULE: NodeRule = { main: { kind: 'worst' }, extra: [], options: { unknownAs: 'UNKNOWN', acknowledgedAsOk: false, maintenance: 'checkmk' } };
+const DEFAULT_RULE: NodeRule = {
+  main: { kind: 'worst' },
+  extra: [],
+  options: { unknownAs: 'UNKNOWN', acknowledgedAsOk: false, maintenance: 'checkmk' },
+};
 
 export interface Topology {
   graph: HealthGraph;
@@ -67,7 +81,7 @@ export interface ServiceModel extends ServiceCatalog {
 export interface ServiceModelOptions {
   estateDir: string;
   connectors: ConnectorSet;
-  settings: RuntimeSettings;
+  settings: { identification: IdentificationRules };
   log: Logger;
   /** Where the history store is opened when none is given (`history.sqlite`); ':memory:' keeps nothing. */
   dataDir?: string;
@@ -141,7 +155,8 @@ export function buildTopology(
     }
     // Selectors are re-evaluated on every topology read: CIs join and leave as the CMDB changes.
     for (const selector of def.selectors) {
-      for (const ci of cis) if (matchesSelector(selector, ci)) add({ childId: ci.id, map: selector.map, weight: selector.weight, relation: 'SELECTOR' });
+      for (const ci of cis)
+        if (matchesSelector(selector, ci)) add({ childId: ci.id, map: selector.map, weight: selector.weight, relation: 'SELECTOR' });
     }
     nodes.set(def.id, { id: def.id, kind: 'service', name: def.name, rule: def.rule, edges });
   }
@@ -242,7 +257,14 @@ export function buildLeaves(topology: Topology, readings: MonitorReading[]): Map
     if (node.kind !== 'ci') continue;
     const id = node.id;
     if (topology.missingCis.has(id)) {
-      leaves.set(id, { status: 'UNKNOWN', acknowledged: false, inMaintenance: false, reason: 'not found in any CMDB', since: null, alerts: [] });
+      leaves.set(id, {
+        status: 'UNKNOWN',
+        acknowledged: false,
+        inMaintenance: false,
+        reason: 'not found in any CMDB',
+        since: null,
+        alerts: [],
+      });
       continue;
     }
     const alerts = alertsByCi.get(id) ?? [];
@@ -262,12 +284,33 @@ export function buildLeaves(topology: Topology, readings: MonitorReading[]): Map
         alerts,
       });
     } else if (lost) {
-      leaves.set(id, { status: 'UNKNOWN', acknowledged: false, inMaintenance: false, reason: [...lost].map((m) => `monitor ${m} unavailable`).join(', '), since: null, alerts: [] });
+      leaves.set(id, {
+        status: 'UNKNOWN',
+        acknowledged: false,
+        inMaintenance: false,
+        reason: [...lost].map((m) => `monitor ${m} unavailable`).join(', '),
+        since: null,
+        alerts: [],
+      });
     } else if (watchedBy.has(id)) {
-      leaves.set(id, { status: 'OK', acknowledged: false, inMaintenance: false, reason: `no alerts from ${[...(watchedBy.get(id) ?? [])].join(', ')}${staleNote}`, since: null, alerts: [] });
+      leaves.set(id, {
+        status: 'OK',
+        acknowledged: false,
+        inMaintenance: false,
+        reason: `no alerts from ${[...(watchedBy.get(id) ?? [])].join(', ')}${staleNote}`,
+        since: null,
+        alerts: [],
+      });
     } else if (node.edges.length === 0) {
       // A CI with children takes its status from them; one without children and without a monitor is unknown.
-      leaves.set(id, { status: 'UNKNOWN', acknowledged: false, inMaintenance: false, reason: 'no monitor watches it', since: null, alerts: [] });
+      leaves.set(id, {
+        status: 'UNKNOWN',
+        acknowledged: false,
+        inMaintenance: false,
+        reason: 'no monitor watches it',
+        since: null,
+        alerts: [],
+      });
     }
   }
   return leaves;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../connectors/core/log.js';
+import { silentLogger } from '../kernel/log.js';
 import { builtinConnectors, copyDemoEstate } from '../subgraphs/services/test-support.js';
 import { createServiceModel, type ServiceModel } from './model.js';
 import { rankOutages } from './ranking.js';
@@ -32,7 +32,7 @@ beforeAll(() => {
   writeFileSync(payroll, readFileSync(payroll, 'utf8').replace('{{today}}', '2031-03-14').replace('{{today+1d}}', '2031-03-15'));
   const monitor = join(estate.dir, 'monitor.yaml');
   const text = readFileSync(monitor, 'utf8');
-  const patched = text.replace(/- id: a3\n    severity: WARNING/, '- id: a3\n    severity: CRITICAL');
+  const patched = text.replace(/- id: a3\n {4}severity: WARNING/, '- id: a3\n    severity: CRITICAL');
   expect(patched).not.toBe(text);
   writeFileSync(monitor, patched);
   dataDir = mkdtempSync(join(tmpdir(), 'sg-rank-'));
@@ -66,7 +66,9 @@ describe('outage ranking', () => {
     const ranked = await ranking('2031-03-17T19:00:00Z');
     expect(ranked[0]?.ciId).toBe('webshop-db');
     expect(ranked[0]?.calendarReason).toBe('evening peak');
-    expect(ranked[0]?.why).toMatch(/^webshop-db takes down Web Shop \(HIGH, evening peak ×1\.5, 40,000\/h at risk, 3,000 users, SLA already breached\)/);
+    expect(ranked[0]?.why).toMatch(
+      /^webshop-db takes down Web Shop \(HIGH, evening peak ×1\.5, 40,000\/h at risk, 3,000 users, SLA already breached\)/,
+    );
     expect(ranked[1]?.ciId).toBe('server123');
     expect(ranked[1]?.calendarReason).toBeNull();
     expect(ranked.map((r) => r.rank)).toEqual(ranked.map((_, i) => i + 1));

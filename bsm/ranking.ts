@@ -1,9 +1,9 @@
-import type { Status } from '../connectors/core/model.js';
+import type { Status } from '../kernel/model.js';
 import { calendarWeight } from './calendar.js';
 import type { HealthSnapshot, ServiceModel } from './model.js';
 import { CRITICALITY_WEIGHT, USER_HOUR_VALUE, isProblem, revenueShare, slaUrgency, type ServiceReporter } from './service-report.js';
 import type { SlaReport } from './sla.js';
-import { durationText } from './time.js';
+import { durationText } from '../kernel/time.js';
 
 /**
  * Which of the many red things to fix first: the failing root-cause CIs of every (visible) service,
@@ -65,7 +65,8 @@ export async function rankOutages(model: ServiceModel, snap: HealthSnapshot, opt
   for (const [ciId, bySvc] of causes) {
     const impacts = new Map<string, OutageImpact>();
     for (const impact of snap.evaluation.impact(ciId)) {
-      if (visible(impact.serviceId) && model.definitions.byId.has(impact.serviceId) && impact.magnitude > 0) impacts.set(impact.serviceId, { ...impact });
+      if (visible(impact.serviceId) && model.definitions.byId.has(impact.serviceId) && impact.magnitude > 0)
+        impacts.set(impact.serviceId, { ...impact });
     }
     for (const [serviceId, path] of bySvc) {
       if (!impacts.has(serviceId)) {
@@ -83,7 +84,8 @@ export async function rankOutages(model: ServiceModel, snap: HealthSnapshot, opt
     for (const impact of impacts.values()) {
       const def = model.definitions.byId.get(impact.serviceId);
       if (!def) continue;
-      const share = impact.magnitude > 0 ? revenueShare(impact.statusWith) - revenueShare(impact.statusWithout) : revenueShare(impact.statusWith);
+      const share =
+        impact.magnitude > 0 ? revenueShare(impact.statusWith) - revenueShare(impact.statusWithout) : revenueShare(impact.statusWith);
       const svcRevenue = def.impact.revenuePerHour * share;
       const svcUsers = isProblem(impact.statusWith) && (impact.magnitude === 0 || !isProblem(impact.statusWithout)) ? def.impact.users : 0;
       const calendar = calendarWeight(def.calendar, now);

@@ -1,9 +1,9 @@
-import type { Status } from '../connectors/core/model.js';
+import type { Status } from '../kernel/model.js';
 import { calendarWeight } from './calendar.js';
 import type { Criticality, ServiceDefinition } from './definitions.js';
 import type { ServiceModel } from './model.js';
 import { computeSla, type SlaReport } from './sla.js';
-import { DAY_MS } from './time.js';
+import { DAY_MS } from '../kernel/time.js';
 
 /**
  * Per-service business numbers: SLA from the recorded history, value at risk and the priority score.
@@ -52,7 +52,13 @@ export function serviceImpact(def: ServiceDefinition, status: Status, now: Date,
   const priorityScore = isProblem(status)
     ? CRITICALITY_WEIGHT[def.criticality] * value * calendar.weight * slaUrgency(sla?.timeToBreachSeconds ?? null)
     : 0;
-  return { revenuePerHourAtRisk: revenue, usersAffected: users, priorityScore, calendarReason: calendar.reason, calendarWeight: calendar.weight };
+  return {
+    revenuePerHourAtRisk: revenue,
+    usersAffected: users,
+    priorityScore,
+    calendarReason: calendar.reason,
+    calendarWeight: calendar.weight,
+  };
 }
 
 /** The service's SLA over its window from the recorded history; null when it has no SLA. */
@@ -94,7 +100,8 @@ export function createServiceReporter(model: ServiceModel, status: (id: string) 
       const out: { serviceId: string; report: SlaReport }[] = [];
       for (const id of ids) {
         const report = await sla(id);
-        if (report && report.timeToBreachSeconds !== null && report.timeToBreachSeconds <= horizonSeconds) out.push({ serviceId: id, report });
+        if (report && report.timeToBreachSeconds !== null && report.timeToBreachSeconds <= horizonSeconds)
+          out.push({ serviceId: id, report });
       }
       return out.sort((a, b) => (a.report.timeToBreachSeconds ?? 0) - (b.report.timeToBreachSeconds ?? 0));
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calendarWeight } from './calendar.js';
 import { computeSla, countedIntervals, scheduleIntervals, scheduleText, type SlaSpec, type StatusTimeline } from './sla.js';
-import { durationText } from './time.js';
+import { durationText } from '../kernel/time.js';
 
 const at = (iso: string) => new Date(iso);
 const ms = (iso: string) => Date.parse(iso);
@@ -110,10 +110,18 @@ describe('SLA in business hours with an excluded maintenance window', () => {
 
   it('reads the schedule in its time zone', () => {
     // Paris is UTC+1 in November: 09:00-17:00 local is 08:00-16:00 UTC.
-    const paris = scheduleIntervals({ hours: '09:00-17:00', timezone: 'Europe/Paris' }, ms('2026-11-25T00:00:00Z'), ms('2026-11-26T00:00:00Z'));
+    const paris = scheduleIntervals(
+      { hours: '09:00-17:00', timezone: 'Europe/Paris' },
+      ms('2026-11-25T00:00:00Z'),
+      ms('2026-11-26T00:00:00Z'),
+    );
     expect(paris).toEqual([[ms('2026-11-25T08:00:00Z'), ms('2026-11-25T16:00:00Z')]]);
     // In July it is UTC+2.
-    const summer = scheduleIntervals({ hours: '09:00-17:00', timezone: 'Europe/Paris' }, ms('2026-07-01T00:00:00Z'), ms('2026-07-02T00:00:00Z'));
+    const summer = scheduleIntervals(
+      { hours: '09:00-17:00', timezone: 'Europe/Paris' },
+      ms('2026-07-01T00:00:00Z'),
+      ms('2026-07-02T00:00:00Z'),
+    );
     expect(summer).toEqual([[ms('2026-07-01T07:00:00Z'), ms('2026-07-01T15:00:00Z')]]);
   });
 
@@ -126,7 +134,13 @@ describe('SLA in business hours with an excluded maintenance window', () => {
 describe('business calendar', () => {
   const calendar = [
     { reason: 'payday', weight: 3, dates: ['2026-11-27'] },
-    { reason: 'market hours', weight: 2, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], hours: '09:30-16:00', timezone: 'America/New_York' },
+    {
+      reason: 'market hours',
+      weight: 2,
+      weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[],
+      hours: '09:30-16:00',
+      timezone: 'America/New_York',
+    },
   ];
 
   it('takes the heaviest entry that applies', () => {

@@ -1,5 +1,5 @@
-import type { Status } from '../connectors/core/model.js';
-import { DAY_MS, WEEKDAYS, parseHours, zonedToUtc, type Weekday } from './time.js';
+import type { Status } from '../kernel/model.js';
+import { DAY_MS, WEEKDAYS, parseHours, zonedToUtc, type Weekday } from '../kernel/time.js';
 
 /**
  * Service SLA arithmetic over the recorded status history. Pure: every function takes `now`.
@@ -144,7 +144,10 @@ export function scheduleText(schedule: SlaSchedule | undefined): string | null {
     const set = new Set(schedule.weekdays);
     const weekdaysOnly = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
     if (set.size === 5 && weekdaysOnly.every((d) => set.has(d))) days = 'Mon-Fri';
-    else if (set.size < 7) days = WEEKDAYS.filter((d) => set.has(d)).map(cap).join(', ');
+    else if (set.size < 7)
+      days = WEEKDAYS.filter((d) => set.has(d))
+        .map(cap)
+        .join(', ');
   }
   return `${days} ${schedule.hours ?? '00:00-24:00'} ${schedule.timezone ?? 'UTC'}`;
 }

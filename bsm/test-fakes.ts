@@ -1,14 +1,17 @@
-import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
-import { DEFAULT_IDENTIFICATION_RULES } from '../connectors/core/correlate.js';
-import type { Alert, CiHint, ConfigurationItem, Incident, MetricSample, Relation, Severity } from '../connectors/core/model.js';
-import type { ConnectorSet, RuntimeSettings } from '../subgraphs/common/module.js';
+import type { ApiByKind, ConnectorInstance, ConnectorSet } from '../connectors/core/connector.js';
+import { DEFAULT_IDENTIFICATION_RULES } from '../kernel/correlate.js';
+import type { Alert, CiHint, ConfigurationItem, Incident, MetricSample, Relation, Severity } from '../kernel/model.js';
 
 /**
  * In-memory connector instances for the service model's tests: the data is plain objects the test
  * changes between evaluations, and every call is counted.
  */
 
-export const testSettings: RuntimeSettings = { identification: DEFAULT_IDENTIFICATION_RULES, evaluatorIntervalMs: 60_000, maxPageSize: 100 };
+export const testSettings = {
+  identification: DEFAULT_IDENTIFICATION_RULES,
+  evaluatorIntervalMs: 60_000,
+  maxPageSize: 100,
+};
 
 export function ci(id: string, extra: Partial<ConfigurationItem> = {}): ConfigurationItem {
   return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...extra };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../connectors/core/log.js';
+import { silentLogger } from '../kernel/log.js';
 import { fakeMonitor } from './test-fakes.js';
 import { kpiFlag, readKpi, serviceSentence, statusWords } from './views.js';
 
@@ -32,13 +32,21 @@ describe('KPIs', () => {
   it('adds series up and takes the baseline from a range average when the definition has none', async () => {
     const m = fakeMonitor('prom', { metrics: { orders: [40, 50] }, history: { orders: [200, 100, 150] } });
     const kpi = { name: 'orders', unit: 'orders/min', expression: 'orders', baseline: null, threshold: 30, monitor: null };
-    const report = await readKpi(kpi, [{ name: 'prom', api: m.instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }) }], new Date(), silentLogger);
+    const report = await readKpi(
+      kpi,
+      [{ name: 'prom', api: m.instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }) }],
+      new Date(),
+      silentLogger,
+    );
     expect(report).toMatchObject({ value: 90, baseline: 150, flag: 'DROP' });
     expect(report.deviation).toBeCloseTo(-0.4, 9);
   });
 
   it('is UNKNOWN when the monitor fails', async () => {
-    const api = { ...fakeMonitor('prom').instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }), query: async () => Promise.reject(new Error('down')) };
+    const api = {
+      ...fakeMonitor('prom').instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }),
+      query: async () => Promise.reject(new Error('down')),
+    };
     const kpi = { name: 'orders', unit: null, expression: 'orders', baseline: 100, threshold: 50, monitor: null };
     expect(await readKpi(kpi, [{ name: 'prom', api }], new Date(), silentLogger)).toMatchObject({ value: null, flag: 'UNKNOWN' });
   });

@@ -1,9 +1,9 @@
 import type { HelpdeskApi, MonitorApi } from '../connectors/core/connector.js';
-import type { Logger } from '../connectors/core/log.js';
-import type { Incident, Status } from '../connectors/core/model.js';
+import type { Logger } from '../kernel/log.js';
+import type { Incident, Status } from '../kernel/model.js';
 import type { KpiDefinition } from './definitions.js';
 import type { HealthSnapshot } from './model.js';
-import { clockText, DAY_MS } from './time.js';
+import { clockText, DAY_MS } from '../kernel/time.js';
 
 /**
  * Views of the same health for different people: plain-words status for end users ("my services"),
@@ -61,7 +61,10 @@ export async function openIncidentsByService(
       }
     }),
   );
-  const incidents = found.flat().filter((i) => OPEN_STATES.has(i.state)).sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+  const incidents = found
+    .flat()
+    .filter((i) => OPEN_STATES.has(i.state))
+    .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
   const out = new Map<string, Incident>();
   for (const id of serviceIds) {
     // Prefer a ticket on the service itself, then one on a CI that causes its status, then any of its CIs.
@@ -91,7 +94,11 @@ export interface KpiReport {
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** value / baseline − 1 beyond ±threshold% is a SPIKE or a DROP; missing data is UNKNOWN, never NORMAL. */
-export function kpiFlag(value: number | null, baseline: number | null, thresholdPercent: number): { deviation: number | null; flag: KpiFlag } {
+export function kpiFlag(
+  value: number | null,
+  baseline: number | null,
+  thresholdPercent: number,
+): { deviation: number | null; flag: KpiFlag } {
   if (value === null || baseline === null || baseline === 0) return { deviation: null, flag: 'UNKNOWN' };
   const deviation = value / baseline - 1;
   const limit = thresholdPercent / 100;
@@ -102,7 +109,12 @@ export function kpiFlag(value: number | null, baseline: number | null, threshold
  * Reads a KPI: from the named monitor, or the first that answers. Several series add up (orders per
  * minute across shop nodes). Without a baseline in the definition, the average over the last day.
  */
-export async function readKpi(kpi: KpiDefinition, monitors: { name: string; api: MonitorApi }[], now: Date, log: Logger): Promise<KpiReport> {
+export async function readKpi(
+  kpi: KpiDefinition,
+  monitors: { name: string; api: MonitorApi }[],
+  now: Date,
+  log: Logger,
+): Promise<KpiReport> {
   const candidates = kpi.monitor ? monitors.filter((m) => m.name === kpi.monitor) : monitors;
   let value: number | null = null;
   let baseline = kpi.baseline;

@@ -7,15 +7,16 @@ import { createAuthzPlugin } from '../authz/gateway-plugin.js';
 import type { AuditLog } from '../authz/audit.js';
 import type { PolicyStore } from '../authz/policy.js';
 import type { Viewer } from '../authz/viewer.js';
-import type { RequestAuth } from '../connectors/core/connector.js';
-import { ERRORS } from '../connectors/core/errors.js';
-import type { Logger } from '../connectors/core/log.js';
+import { ERRORS } from '../kernel/errors.js';
+import type { Logger } from '../kernel/log.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
-import { executeGraphQL, HttpProblem, readBody, sendJson, sendProblem } from '../subgraphs/common/apollo-http.js';
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/common/internal-token.js';
-import { maskErrors, type SubgraphServer } from '../subgraphs/common/server.js';
+import { executeGraphQL, HttpProblem, readBody, sendJson, sendProblem } from '../kernel/http-server.js';
+import { IDENTITY_HEADER, signIdentity } from '../kernel/identity-token.js';
+import type { FormattedExecutionResult } from 'graphql';
 import type { Identity } from './identity.js';
 import { limitsPlugin } from './limits.js';
+import type { RequestAuth } from '../kernel/request.js';
+import { maskErrors } from '../kernel/mask-errors.js';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -24,11 +25,22 @@ export interface GatewayContext {
   identityTokens: Map<string, Promise<string>>;
 }
 
+/**
+ * A subgraph running in the gateway's process (subgraphs/common/server.ts makes them): the gateway
+ * hands it the operation and the caller's identity directly, without an HTTP hop or a token.
+ */
+export interface InProcessSubgraph {
+  executeInProcess(
+    request: { query: string; variables?: Record<string, unknown> | undefined; operationName?: string | undefined },
+    auth: RequestAuth,
+  ): Promise<FormattedExecutionResult>;
+}
+
 export interface GatewayOptions {
   supergraphSdl: string;
   subgraphUrls: Record<SubgraphName, string>;
   /** Subgraphs running in this process, called without an HTTP hop (the rest over HTTP). */
-  inProcess?: Partial<Record<SubgraphName, SubgraphServer>>;
+  inProcess?: Partial<Record<SubgraphName, InProcessSubgraph>>;
   policy: PolicyStore;
   verify: (token: string) => Promise<Identity>;
   internalKey: Uint8Array;
@@ -62,7 +74,7 @@ export async function createGateway(options: GatewayOptions) {
   });
 
   /** A co-located subgraph: its Apollo Server pipeline runs in this process with the caller's identity. */
-  function inProcessDataSource(subgraph: SubgraphServer): GraphQLDataSource<GatewayContext> {
+  function inProcessDataSource(subgraph: InProcessSubgraph): GraphQLDataSource<GatewayContext> {
     return {
       async process(request) {
         // Health checks and schema loading have no caller; the static supergraph needs neither.
@@ -136,7 +148,10 @@ export async function createGateway(options: GatewayOptions) {
 
   const http: Server = createServer((req, res) => {
     void (async () => {
-      const requestId = typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id']) ? req.headers['x-request-id'] : randomUUID();
+      const requestId =
+        typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id'])
+          ? req.headers['x-request-id']
+          : randomUUID();
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });

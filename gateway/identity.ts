@@ -2,7 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { AuthConfig } from './config.js';
+import { z } from 'zod';
+
+/** The `auth` block of the config: how callers' tokens are verified. */
+export const AuthConfig = z
+  .object({
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    /** Demo only: an HS256 secret generated on first use into this file (never committed). */
+    demoKeyFile: z.string().optional(),
+    /** HS256 shared secret (from the environment). */
+    secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** PEM public key (RS256/ES256/EdDSA). */
+    publicKey: z.string().optional(),
+    /** JWKS endpoint of the identity provider. */
+    jwksUrl: z.url().optional(),
+    /** Accepted algorithms. `none` is never accepted. @default by key kind */
+    algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).optional(),
+    /** Clock skew tolerated on exp/nbf. @default 30 */
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+  })
+  .refine((a) => [a.demoKeyFile, a.secret, a.publicKey, a.jwksUrl].filter(Boolean).length === 1, {
+    message: 'give exactly one of demoKeyFile, secret, publicKey, jwksUrl',
+  });
+export type AuthConfig = z.infer<typeof AuthConfig>;
 
 /**
  * Verifies callers' bearer tokens (issuer, audience, expiry, algorithm) and reads their subject,
@@ -40,12 +63,15 @@ async function verificationKey(auth: AuthConfig): Promise<{ key: Key; algorithms
     const algorithms = auth.algorithms ?? ['RS256'];
     return { key: await importSPKI(auth.publicKey, algorithms[0] ?? 'RS256'), algorithms };
   }
-  if (auth.jwksUrl) return { key: createRemoteJWKSet(new URL(auth.jwksUrl)), algorithms: auth.algorithms ?? ['RS256', 'ES256', 'PS256', 'EdDSA'] };
+  if (auth.jwksUrl)
+    return { key: createRemoteJWKSet(new URL(auth.jwksUrl)), algorithms: auth.algorithms ?? ['RS256', 'ES256', 'PS256', 'EdDSA'] };
   throw new Error('no verification key configured');
 }
 
 function claimAt(payload: JWTPayload, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), payload);
+  return path
+    .split('.')
+    .reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), payload);
 }
 
 function stringList(value: unknown): string[] {
@@ -59,11 +85,21 @@ export async function createVerifier(auth: AuthConfig, claims: () => ClaimNames)
   const { key, algorithms } = await verificationKey(auth);
   return async function verify(token: string): Promise<Identity> {
     try {
-      const options = { issuer: auth.issuer, audience: auth.audience, algorithms, clockTolerance: auth.clockToleranceSeconds, requiredClaims: ['exp', 'sub'] };
+      const options = {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        algorithms,
+        clockTolerance: auth.clockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+      };
       const { payload } =
         typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key as Uint8Array, options);
       const names = claims();
-      return { sub: payload.sub ?? '', roles: stringList(claimAt(payload, names.roles)), groups: stringList(claimAt(payload, names.groups)) };
+      return {
+        sub: payload.sub ?? '',
+        roles: stringList(claimAt(payload, names.roles)),
+        groups: stringList(claimAt(payload, names.groups)),
+      };
     } catch (error) {
       // jose's messages name the failed check (expired, signature, audience) without echoing the token.
       throw new TokenRejected(error instanceof Error ? error.message : 'invalid token');

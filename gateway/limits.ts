@@ -1,6 +1,6 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ERRORS } from '../connectors/core/errors.js';
+import { ERRORS } from '../kernel/errors.js';
 
 /**
  * Operation limits: nesting depth through fragments, and alias count (aliases multiply the work per
@@ -39,10 +39,14 @@ export function limitsPlugin(limits: { maxDepth: number; maxAliases: number }): 
           if (!operation) return;
           const { depth, aliases } = measureOperation(document, operation, limits.maxDepth);
           if (depth > limits.maxDepth) {
-            throw ERRORS.LIMIT_EXCEEDED.err(`operation is nested deeper than ${limits.maxDepth} levels`, { extensions: { http: { status: 400 } } });
+            throw ERRORS.LIMIT_EXCEEDED.err(`operation is nested deeper than ${limits.maxDepth} levels`, {
+              extensions: { http: { status: 400 } },
+            });
           }
           if (aliases > limits.maxAliases) {
-            throw ERRORS.LIMIT_EXCEEDED.err(`operation uses more than ${limits.maxAliases} aliases`, { extensions: { http: { status: 400 } } });
+            throw ERRORS.LIMIT_EXCEEDED.err(`operation uses more than ${limits.maxAliases} aliases`, {
+              extensions: { http: { status: 400 } },
+            });
           }
         },
       };

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { errorCodeTable } from '../connectors/core/errors.js';
+import { errorCodeTable } from '../kernel/errors.js';
 
 /** Writes the error-code table from the registry into README.md between its markers. */
 export const START = '<!-- error-codes:start -->';

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../connectors/core/log.js';
+import { createLogger } from '../kernel/log.js';
 import { ROOT, startStack, TEST_INTERNAL_SECRET, type Stack } from './harness.js';
 
 /**
@@ -22,7 +22,12 @@ const policyWith = (edit: (yaml: string) => string) => {
 
 /** The demo policy plus an operator whose scope is the email service only. */
 const withEmailOperator = () =>
-  policyWith((y) => y.replace(/^roles:\n/m, 'roles:\n  email-operator:\n    drillLevel: TELEMETRY\n    actions: [alert:acknowledge]\n    scope: [{ services: [email] }]\n'));
+  policyWith((y) =>
+    y.replace(
+      /^roles:\n/m,
+      'roles:\n  email-operator:\n    drillLevel: TELEMETRY\n    actions: [alert:acknowledge]\n    scope: [{ services: [email] }]\n',
+    ),
+  );
 
 describe('bypass attempts', () => {
   let stack: Stack;
@@ -50,7 +55,10 @@ describe('bypass attempts', () => {
     );
     expect((body.data as any).service).toEqual({ name: 'Payroll', status: 'CRITICAL', rootCauses: null });
     expect(body.errors).toEqual([
-      expect.objectContaining({ path: ['service', 'rootCauses'], extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'Service.rootCauses', requiredLevel: 'COMPONENT' }) }),
+      expect.objectContaining({
+        path: ['service', 'rootCauses'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'Service.rootCauses', requiredLevel: 'COMPONENT' }),
+      }),
     ]);
     expect(subgraphBodies.length).toBeGreaterThan(0);
     expect(subgraphBodies.join('\n')).not.toContain('rootCauses');
@@ -81,10 +89,10 @@ describe('bypass attempts', () => {
   });
 
   it('variables used only by a removed field do not break the operation', async () => {
-    const { body } = await stack.gql(
-      `query($from: DateTime!) { service(id: "payroll") { name statusHistory(from: $from) { to } } }`,
-      { token: executive, variables: { from: '2026-01-01T00:00:00Z' } },
-    );
+    const { body } = await stack.gql(`query($from: DateTime!) { service(id: "payroll") { name statusHistory(from: $from) { to } } }`, {
+      token: executive,
+      variables: { from: '2026-01-01T00:00:00Z' },
+    });
     expect((body.data as any).service).toEqual({ name: 'Payroll', statusHistory: null });
     expect(forbiddenFields(body)).toEqual(['Service.statusHistory']);
   });
@@ -112,16 +120,22 @@ describe('bypass attempts', () => {
     expect(data.service).toBeNull();
     expect((data.configurationItem?.impactedServices ?? []).map((i: any) => i.service.id)).not.toContain('payroll');
     expect(JSON.stringify(body)).not.toContain('payroll');
-    const entity = await stack.subgraph('services', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Service { id name } } }', {
-      roles: ['service-owner'],
-      variables: { r: [{ __typename: 'Service', id: 'payroll' }] },
-    });
+    const entity = await stack.subgraph(
+      'services',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Service { id name } } }',
+      {
+        roles: ['service-owner'],
+        variables: { r: [{ __typename: 'Service', id: 'payroll' }] },
+      },
+    );
     expect(entity.body.data._entities).toEqual([null]);
   });
 
   describe('mutations', () => {
     const incidentCount = async () => {
-      const { body } = await stack.gql('{ incidents(filter: { openOnly: false }, first: 500) { id } }', { token: await stack.token('admin') });
+      const { body } = await stack.gql('{ incidents(filter: { openOnly: false }, first: 500) { id } }', {
+        token: await stack.token('admin'),
+      });
       return (body.data as any).incidents.length as number;
     };
 
@@ -148,7 +162,10 @@ describe('bypass attempts', () => {
       const named = await fetch(stack.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${executive}` },
-        body: JSON.stringify({ query: `query Harmless { viewer { id } } mutation Sneaky { createIncident(input: { title: "sneaky", description: "x" }) { id } }`, operationName: 'Sneaky' }),
+        body: JSON.stringify({
+          query: `query Harmless { viewer { id } } mutation Sneaky { createIncident(input: { title: "sneaky", description: "x" }) { id } }`,
+          operationName: 'Sneaky',
+        }),
       });
       const answer = (await named.json()) as { errors?: { extensions?: { code?: string } }[] };
       expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -160,7 +177,10 @@ describe('bypass attempts', () => {
       const res = await fetch(stack.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${executive}` },
-        body: JSON.stringify([{ query: '{ viewer { id } }' }, { query: 'mutation { createIncident(input: { title: "batched", description: "x" }) { id } }' }]),
+        body: JSON.stringify([
+          { query: '{ viewer { id } }' },
+          { query: 'mutation { createIncident(input: { title: "batched", description: "x" }) { id } }' },
+        ]),
       });
       expect(res.status).toBe(400);
       expect(await incidentCount()).toBe(before);
@@ -168,7 +188,11 @@ describe('bypass attempts', () => {
 
     it('a subgraph called with a valid identity for a role without the action refuses the mutation', async () => {
       const before = await incidentCount();
-      const { body } = await stack.subgraph('helpdesk', 'mutation { createIncident(input: { title: "direct", description: "x" }) { id } }', { roles: ['executive'] });
+      const { body } = await stack.subgraph(
+        'helpdesk',
+        'mutation { createIncident(input: { title: "direct", description: "x" }) { id } }',
+        { roles: ['executive'] },
+      );
       expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await incidentCount()).toBe(before);
     });
@@ -179,9 +203,15 @@ describe('bypass attempts', () => {
       const owner = await stack.token('email-operator');
       const { body } = await stack.gql('{ alerts { id acknowledged ci { id } } }', { token: await stack.token('admin') });
       const alert = (body.data as any).alerts.find((a: any) => a.ci?.id === 'server123' && !a.acknowledged);
-      const attempt = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, { token: owner, variables: { id: alert.id } });
+      const attempt = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, {
+        token: owner,
+        variables: { id: alert.id },
+      });
       expect(attempt.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
-      const after = await stack.gql(`query($id: ID!) { alert(id: $id) { acknowledged } }`, { token: await stack.token('admin'), variables: { id: alert.id } });
+      const after = await stack.gql(`query($id: ID!) { alert(id: $id) { acknowledged } }`, {
+        token: await stack.token('admin'),
+        variables: { id: alert.id },
+      });
       expect((after.body.data as any).alert.acknowledged).toBe(false);
     });
   });
@@ -189,9 +219,14 @@ describe('bypass attempts', () => {
   it('the audit log records denials and actions, without tokens', async () => {
     const operator = await stack.token('operator');
     await stack.gql(`{ service(id: "payroll") { rootCauses { ci { id } } } }`, { token: executive });
-    await stack.gql(`mutation { createIncident(input: { title: "audited", description: "x", ciId: "server123" }) { id } }`, { token: operator });
+    await stack.gql(`mutation { createIncident(input: { title: "audited", description: "x", ciId: "server123" }) { id } }`, {
+      token: operator,
+    });
     await new Promise((r) => setTimeout(r, 100));
-    const lines = readFileSync(stack.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(stack.auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'denial', who: 'test-executive', field: 'Service.rootCauses', result: 'denied' }),
@@ -222,7 +257,9 @@ describe('policy switches', () => {
   it('reject mode refuses the whole operation', async () => {
     const stack = await startStack({ policyFile: policyWith((y) => y.replace('mode: filter', 'mode: reject')) });
     try {
-      const { body } = await stack.gql(`{ service(id: "payroll") { name rootCauses { ci { id } } } }`, { token: await stack.token('executive') });
+      const { body } = await stack.gql(`{ service(id: "payroll") { name rootCauses { ci { id } } } }`, {
+        token: await stack.token('executive'),
+      });
       expect(body.data ?? null).toBeNull();
       expect(body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     } finally {
@@ -233,7 +270,9 @@ describe('policy switches', () => {
   it('dry run denies nothing and audits what it would deny', async () => {
     const stack = await startStack({ policyFile: policyWith((y) => y.replace('dryRun: false', 'dryRun: true')) });
     try {
-      const { body } = await stack.gql(`{ service(id: "payroll") { rootCauses { ci { id } } } }`, { token: await stack.token('executive') });
+      const { body } = await stack.gql(`{ service(id: "payroll") { rootCauses { ci { id } } } }`, {
+        token: await stack.token('executive'),
+      });
       expect(body.errors).toBeUndefined();
       expect((body.data as any).service.rootCauses.length).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 100));

@@ -23,7 +23,10 @@ describe('connector contract suite', () => {
     // The nested run sets a failing exit code for its expected failures; this run decides its own.
     process.exitCode = exitCode;
 
-    const failed = [...outcomes].filter(([, state]) => state === 'failed').map(([name]) => name).sort();
+    const failed = [...outcomes]
+      .filter(([, state]) => state === 'failed')
+      .map(([name]) => name)
+      .sort();
     expect(failed).toEqual(
       [
         'leaky (cmdb) connector contract > 401 → UPSTREAM_AUTH_FAILED naming the connector',

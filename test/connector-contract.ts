@@ -49,11 +49,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import type { ApiByKind, ConnectorInstance, RequestAuth } from '../connectors/core/connector.js';
-import type { ConnectorKind } from '../connectors/core/model.js';
-import { SEVERITY_ORDER } from '../connectors/core/model.js';
+import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
+import type { ConnectorKind } from '../kernel/model.js';
+import { SEVERITY_ORDER } from '../kernel/model.js';
 import type { Fault } from '../connectors/core/fake-faults.js';
 import { rejectionOf, testAuth, testDeps } from '../connectors/core/test-support.js';
+import type { RequestAuth } from '../kernel/request.js';
 
 export type { Fault } from '../connectors/core/fake-faults.js';
 
@@ -134,7 +135,13 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     if ('instance' in started) {
       const { instance } = started;
       expect(instance.kind).toBe(kind);
-      return { api: instance.forRequest(contractAuth), another: () => instance.forRequest(contractAuth), name: instance.name, fake: started.fake, started };
+      return {
+        api: instance.forRequest(contractAuth),
+        another: () => instance.forRequest(contractAuth),
+        name: instance.name,
+        fake: started.fake,
+        started,
+      };
     }
     return { api: started.api, another: () => started.api, name: started.name, fake: started.fake, started };
   }
@@ -316,22 +323,26 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     }
 
     if (kind === 'helpdesk') {
-      check('kind', 'helpdesk: create → incidentById finds it; the same correlationId never opens a second ticket', async ({ onTestFinished }) => {
-        const h = await start(onTestFinished);
-        const api = h.api as ApiByKind['helpdesk'];
-        const input = newIncident(`contract-${Date.now()}`);
-        const created = await api.createIncident(input);
-        if (h.name) expect(created.id.startsWith(`${h.name}:`)).toBe(true);
-        expect(created.title).toBe(input.title);
-        expect(created.state).toBe('NEW');
-        expect(Number.isNaN(Date.parse(created.openedAt))).toBe(false);
-        const next = h.another() as ApiByKind['helpdesk'];
-        expect((await next.incidentById(created.id))?.id).toBe(created.id);
-        const again = await next.createIncident(input);
-        expect(again.id).toBe(created.id);
-        const listed = await api.listIncidents({});
-        expect(Array.isArray(listed)).toBe(true);
-      });
+      check(
+        'kind',
+        'helpdesk: create → incidentById finds it; the same correlationId never opens a second ticket',
+        async ({ onTestFinished }) => {
+          const h = await start(onTestFinished);
+          const api = h.api as ApiByKind['helpdesk'];
+          const input = newIncident(`contract-${Date.now()}`);
+          const created = await api.createIncident(input);
+          if (h.name) expect(created.id.startsWith(`${h.name}:`)).toBe(true);
+          expect(created.title).toBe(input.title);
+          expect(created.state).toBe('NEW');
+          expect(Number.isNaN(Date.parse(created.openedAt))).toBe(false);
+          const next = h.another() as ApiByKind['helpdesk'];
+          expect((await next.incidentById(created.id))?.id).toBe(created.id);
+          const again = await next.createIncident(input);
+          expect(again.id).toBe(created.id);
+          const listed = await api.listIncidents({});
+          expect(Array.isArray(listed)).toBe(true);
+        },
+      );
     }
 
     if (kind === 'knowledge') {

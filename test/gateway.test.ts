@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, signTestToken, startStack, testEnv, TEST_SECRET, writeTestConfig, type Stack } from './harness.js';
-import { internalKey, signIdentity } from '../subgraphs/common/internal-token.js';
+import { internalKey, signIdentity } from '../kernel/identity-token.js';
 
 const run = promisify(execFile);
 
@@ -48,7 +48,9 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
   });
 
   it('keeps a 3-node cluster with one node down from turning its service red', async () => {
-    const { body } = await stack.gql(`{ service(id: "email") { status } configurationItem(id: "mail-node2") { status } }`, { token: operator });
+    const { body } = await stack.gql(`{ service(id: "email") { status } configurationItem(id: "mail-node2") { status } }`, {
+      token: operator,
+    });
     expect(body.errors).toBeUndefined();
     expect((body.data as any).configurationItem.status).toBe('CRITICAL');
     expect((body.data as any).service.status).not.toBe('CRITICAL');
@@ -77,7 +79,12 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
     const token = await stack.token('helpdesk', { sub: 'carol', groups: ['service-desk'] });
     const { body } = await stack.gql(`{ viewer { id roles groups drillLevel actions } }`, { token });
     expect(body.errors).toBeUndefined();
-    expect((body.data as any).viewer).toMatchObject({ id: 'carol', roles: ['helpdesk'], groups: ['service-desk'], drillLevel: 'COMPONENT' });
+    expect((body.data as any).viewer).toMatchObject({
+      id: 'carol',
+      roles: ['helpdesk'],
+      groups: ['service-desk'],
+      drillLevel: 'COMPONENT',
+    });
   });
 
   it('serves /healthz and /readyz', async () => {
@@ -95,12 +102,23 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
       ['an expired token', () => signTestToken(['operator'], { expiresIn: '-2m' })],
       ['a wrong audience', () => signTestToken(['operator'], { audience: 'someone-else' })],
       ['a wrong issuer', () => signTestToken(['operator'], { issuer: 'evil' })],
-      ['alg none', async () => new UnsecuredJWT({ roles: ['admin'] }).setSubject('mallory').setIssuer('servicegraph-demo').setAudience('servicegraph').setExpirationTime('1h').encode()],
+      [
+        'alg none',
+        async () =>
+          new UnsecuredJWT({ roles: ['admin'] })
+            .setSubject('mallory')
+            .setIssuer('servicegraph-demo')
+            .setAudience('servicegraph')
+            .setExpirationTime('1h')
+            .encode(),
+      ],
       [
         'an edited roles claim',
         async () => {
           const [h, , s] = (await signTestToken(['end-user'])).split('.');
-          const forged = Buffer.from(JSON.stringify({ sub: 'x', roles: ['admin'], iss: 'servicegraph-demo', aud: 'servicegraph', exp: 4102444800 })).toString('base64url');
+          const forged = Buffer.from(
+            JSON.stringify({ sub: 'x', roles: ['admin'], iss: 'servicegraph-demo', aud: 'servicegraph', exp: 4102444800 }),
+          ).toString('base64url');
           return `${h}.${forged}.${s}`;
         },
       ],
@@ -132,14 +150,24 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
       expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     });
     it('refuses a forged, expired or misdirected token', async () => {
-      const forged = await signIdentity(internalKey('some-other-secret-0123456789abcdefgh'), { sub: 'x', roles: ['admin'], groups: [], requestId: 'r' }, 'monitoring', 60);
+      const forged = await signIdentity(
+        internalKey('some-other-secret-0123456789abcdefgh'),
+        { sub: 'x', roles: ['admin'], groups: [], requestId: 'r' },
+        'monitoring',
+        60,
+      );
       const expired = await new SignJWT({ roles: ['admin'] })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer('servicegraph-gateway')
         .setAudience('monitoring')
         .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
         .sign(internalKey('test-internal-secret-0123456789abcdef'));
-      const forCmdb = await signIdentity(internalKey('test-internal-secret-0123456789abcdef'), { sub: 'x', roles: ['admin'], groups: [], requestId: 'r' }, 'cmdb', 60);
+      const forCmdb = await signIdentity(
+        internalKey('test-internal-secret-0123456789abcdef'),
+        { sub: 'x', roles: ['admin'], groups: [], requestId: 'r' },
+        'cmdb',
+        60,
+      );
       for (const token of [forged, expired, forCmdb]) {
         const { status } = await stack.subgraph('monitoring', '{ alerts { id } }', { token });
         expect(status).toBe(401);
@@ -175,11 +203,18 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
       expect(body.errors?.[0]?.extensions?.['code']).toBe('LIMIT_EXCEEDED');
     });
     it('a page larger than the cap, and a time range backwards', async () => {
-      const big = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-01-01T00:00:00Z", first: 100000) { to } } }`, { token: operator });
+      const big = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-01-01T00:00:00Z", first: 100000) { to } } }`, {
+        token: operator,
+      });
       expect(big.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-      const backwards = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { to } } }`, { token: operator });
+      const backwards = await stack.gql(
+        `{ service(id: "payroll") { statusHistory(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { to } } }`,
+        { token: operator },
+      );
       expect(backwards.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
-      const ok = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2020-01-01T00:00:00Z", first: 1) { to } } }`, { token: operator });
+      const ok = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2020-01-01T00:00:00Z", first: 1) { to } } }`, {
+        token: operator,
+      });
       expect((ok.body.data as any).service.statusHistory.length).toBeLessThanOrEqual(1);
     });
     it('too many aliases', async () => {
@@ -221,7 +256,11 @@ describe('configuration errors stop the start with a clear message', () => {
   const dir = mkdtempSync(join(tmpdir(), 'servicegraph-config-'));
   const start = async (configFile: string, env: NodeJS.ProcessEnv = testEnv) => {
     try {
-      await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'gateway/main.ts'), '--config', configFile], { cwd: ROOT, env: { ...env, PORT: '0' }, timeout: 30_000 });
+      await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'app/main.ts'), '--config', configFile], {
+        cwd: ROOT,
+        env: { ...env, PORT: '0' },
+        timeout: 30_000,
+      });
       return { code: 0, stderr: '' };
     } catch (error) {
       const e = error as { code: number; stderr: string };
@@ -270,10 +309,14 @@ connectors:
   - { name: kb, type: builtin-knowledge }
 `,
     );
-    const { stdout } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'gateway/token-cli.ts'), '--config', file, '--role', 'executive', '--sub', 'erin', '--groups', 'board'], { cwd: ROOT });
+    const { stdout } = await run(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [join(ROOT, 'app/token-cli.ts'), '--config', file, '--role', 'executive', '--sub', 'erin', '--groups', 'board'],
+      { cwd: ROOT },
+    );
     expect(stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const { startServicegraph } = await import('../gateway/app.js');
-    const { silentLogger } = await import('../connectors/core/log.js');
+    const { startServicegraph } = await import('../app/servicegraph.js');
+    const { silentLogger } = await import('../kernel/log.js');
     const running = await startServicegraph({ configFile: file, port: 0, log: silentLogger });
     try {
       const res = await fetch(running.url, {
@@ -281,7 +324,9 @@ connectors:
         headers: { 'content-type': 'application/json', authorization: `Bearer ${stdout.trim()}` },
         body: JSON.stringify({ query: '{ viewer { id roles groups drillLevel } }' }),
       });
-      expect(await res.json()).toEqual({ data: { viewer: { id: 'erin', roles: ['executive'], groups: ['board'], drillLevel: 'BUSINESS' } } });
+      expect(await res.json()).toEqual({
+        data: { viewer: { id: 'erin', roles: ['executive'], groups: ['board'], drillLevel: 'BUSINESS' } },
+      });
     } finally {
       await running.close();
     }

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
-import { startServicegraph, type Running } from '../gateway/app.js';
-import { silentLogger, type Logger } from '../connectors/core/log.js';
-import { internalKey, signIdentity } from '../subgraphs/common/internal-token.js';
+import { startServicegraph, type Running } from '../app/servicegraph.js';
+import { silentLogger, type Logger } from '../kernel/log.js';
+import { internalKey, signIdentity } from '../kernel/identity-token.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 
 /**
@@ -23,9 +23,16 @@ export interface Stack extends Running {
   gql<T = Record<string, unknown>>(
     query: string,
     options?: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] } }>;
+  ): Promise<{
+    status: number;
+    body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+  }>;
   /** Calls one subgraph directly with a valid gateway identity token (as the gateway would). */
-  subgraph(name: SubgraphName, query: string, options?: { roles?: string[]; variables?: Record<string, unknown>; token?: string | null }): Promise<{ status: number; body: any }>;
+  subgraph(
+    name: SubgraphName,
+    query: string,
+    options?: { roles?: string[]; variables?: Record<string, unknown>; token?: string | null },
+  ): Promise<{ status: number; body: any }>;
 }
 
 /** The embedded demo's four builtin connectors, as a YAML list. */
@@ -81,12 +88,18 @@ export async function signTestToken(
     .sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
 }
 
-export async function startStack(options: TestConfigOptions & { dir?: string; log?: Logger; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: TestConfigOptions & { dir?: string; log?: Logger; env?: Record<string, string> } = {},
+): Promise<Stack> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'servicegraph-'));
   const configFile = writeTestConfig(dir, options);
   const running = await startServicegraph({ configFile, env: { ...testEnv, ...options.env }, log: options.log ?? silentLogger });
   const post = async (url: string, body: unknown, headers: Record<string, string>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
@@ -100,11 +113,20 @@ export async function startStack(options: TestConfigOptions & { dir?: string; lo
     },
     token: (roles, opts = {}) => signTestToken(Array.isArray(roles) ? roles : [roles], opts),
     gql: (query, opts = {}) =>
-      post(running.url, { query, variables: opts.variables }, { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers }),
+      post(
+        running.url,
+        { query, variables: opts.variables },
+        { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+      ),
     async subgraph(name, query, opts = {}) {
       const token =
         opts.token === undefined
-          ? await signIdentity(internalKey(TEST_INTERNAL_SECRET), { sub: 'test', roles: opts.roles ?? ['admin'], groups: [], requestId: 'test' }, name, 60)
+          ? await signIdentity(
+              internalKey(TEST_INTERNAL_SECRET),
+              { sub: 'test', roles: opts.roles ?? ['admin'], groups: [], requestId: 'test' },
+              name,
+              60,
+            )
           : opts.token;
       return post(running.subgraphUrls[name], { query, variables: opts.variables }, token ? { 'x-servicegraph-identity': token } : {});
     },

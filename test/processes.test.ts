@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../connectors/core/log.js';
-import { startServicegraph } from '../gateway/app.js';
-import { internalKey, signIdentity } from '../subgraphs/common/internal-token.js';
+import { silentLogger } from '../kernel/log.js';
+import { startServicegraph } from '../app/servicegraph.js';
+import { internalKey, signIdentity } from '../kernel/identity-token.js';
 import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
 import { BUILTIN_CONNECTORS, ROOT, testEnv, TEST_INTERNAL_SECRET, writeTestConfig } from './harness.js';
 
@@ -21,7 +21,11 @@ afterAll(() => {
 
 /** Starts a tsx entry point and resolves with the first line matching `ready`. */
 function startProcess(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start`)), 30_000);
@@ -40,11 +44,20 @@ describe('each subgraph runs alone as its own process', () => {
   const config = writeTestConfig(dir);
   for (const name of SUBGRAPH_NAMES) {
     it(name, async () => {
-      const line = await startProcess('subgraphs/main.ts', [name, '--config', config, '--port', '0'], testEnv, /ready at/);
+      const line = await startProcess('app/subgraph-main.ts', [name, '--config', config, '--port', '0'], testEnv, /ready at/);
       const url = line.split(' ').pop()!;
-      const token = await signIdentity(internalKey(TEST_INTERNAL_SECRET), { sub: 'alone', roles: ['admin'], groups: [], requestId: 'r' }, name, 60);
+      const token = await signIdentity(
+        internalKey(TEST_INTERNAL_SECRET),
+        { sub: 'alone', roles: ['admin'], groups: [], requestId: 'r' },
+        name,
+        60,
+      );
       const ask = (headers: Record<string, string>) =>
-        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ _service { sdl } }' }),
+        });
       const answer = await ask({ 'x-servicegraph-identity': token });
       expect(answer.status).toBe(200);
       expect(((await answer.json()) as any).data._service.sdl).toContain('@key');
@@ -80,7 +93,12 @@ selectors: []
 nodeRules: []
 `,
     );
-    const line = await startProcess('gateway/main.ts', ['--config', writeTestConfig(dir), '--estate', estate], { ...testEnv, PORT: '0' }, /gateway ready at/);
+    const line = await startProcess(
+      'app/main.ts',
+      ['--config', writeTestConfig(dir), '--estate', estate],
+      { ...testEnv, PORT: '0' },
+      /gateway ready at/,
+    );
     const url = line.split(' ').pop()!;
     const token = await new SignJWT({ roles: ['executive'] })
       .setProtectedHeader({ alg: 'HS256' })
@@ -103,7 +121,9 @@ describe('tokens from an identity provider (JWKS)', () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const other = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    const idp = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    const idp = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
     const jwksUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/jwks.json`;
     const dir = mkdtempSync(join(tmpdir(), 'servicegraph-jwks-'));

@@ -124,14 +124,20 @@ describe('role matrix through the gateway', () => {
         // The first denied step on the way down is where the gateway must stop this role.
         const blockedAt = path.find((step) => !allows(role, step.type, step.field));
         const { body } = await stack.gql(queryFor(path, type, fields), { token: tokens.get(role)! });
-        const forbidden = new Set((body.errors ?? []).filter((e) => e.extensions?.['code'] === 'FORBIDDEN').map((e) => String(e.extensions?.['field'])));
+        const forbidden = new Set(
+          (body.errors ?? []).filter((e) => e.extensions?.['code'] === 'FORBIDDEN').map((e) => String(e.extensions?.['field'])),
+        );
         if (blockedAt) {
-          expect(forbidden, `${role}: ${typeName} reached through ${blockedAt.type}.${blockedAt.field}`).toContain(`${blockedAt.type}.${blockedAt.field}`);
+          expect(forbidden, `${role}: ${typeName} reached through ${blockedAt.type}.${blockedAt.field}`).toContain(
+            `${blockedAt.type}.${blockedAt.field}`,
+          );
           continue;
         }
         for (const field of fields) {
           const expected = allows(role, typeName, field);
-          expect(forbidden.has(`${typeName}.${field}`), `${role} ${typeName}.${field} should be ${expected ? 'allowed' : 'denied'}`).toBe(!expected);
+          expect(forbidden.has(`${typeName}.${field}`), `${role} ${typeName}.${field} should be ${expected ? 'allowed' : 'denied'}`).toBe(
+            !expected,
+          );
           checked += 1;
         }
       }
@@ -162,7 +168,11 @@ describe('role matrix through the gateway', () => {
             `{ alerts(first: 500) { id acknowledged } incidents(filter: { openOnly: false }, first: 500) { id linkedArticleIds } searchArticles(text: "server123") { id } }`,
             { token: admin },
           );
-          return body.data as { alerts: { id: string; acknowledged: boolean }[]; incidents: { id: string; linkedArticleIds: string[] }[]; searchArticles: { id: string }[] };
+          return body.data as {
+            alerts: { id: string; acknowledged: boolean }[];
+            incidents: { id: string; linkedArticleIds: string[] }[];
+            searchArticles: { id: string }[];
+          };
         };
         const before = await state();
         const variables = {
@@ -190,9 +200,10 @@ describe('role matrix through the gateway', () => {
             expect(after.alerts.filter((a) => a.acknowledged).length, `${role} ${name}: no alert acknowledged`).toBe(
               before.alerts.filter((a) => a.acknowledged).length,
             );
-            expect(after.incidents.map((i) => i.linkedArticleIds.length), `${role} ${name}: no article linked`).toEqual(
-              before.incidents.map((i) => i.linkedArticleIds.length),
-            );
+            expect(
+              after.incidents.map((i) => i.linkedArticleIds.length),
+              `${role} ${name}: no article linked`,
+            ).toEqual(before.incidents.map((i) => i.linkedArticleIds.length));
           }
           if (granted) Object.assign(before, await state());
         }

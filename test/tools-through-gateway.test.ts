@@ -13,7 +13,17 @@ import { ROOT, startStack, type Stack } from './harness.js';
  * incidents, knowledge), NetBox (a second CMDB, reconciled), Jira (a second help desk), Confluence
  * (a second knowledge base), Prometheus + Alertmanager and Zabbix 7 (two monitors at once).
  */
-const HOSTS = ['server123', 'server124', 'payroll-app-vm01', 'payroll-app-vm02', 'shop-vm01', 'shop-vm02', 'trade-srv01', 'trade-srv02', 'san01'];
+const HOSTS = [
+  'server123',
+  'server124',
+  'payroll-app-vm01',
+  'payroll-app-vm02',
+  'shop-vm01',
+  'shop-vm02',
+  'trade-srv01',
+  'trade-srv02',
+  'san01',
+];
 
 describe('tools through the gateway', () => {
   let stack: Stack;
@@ -26,7 +36,13 @@ describe('tools through the gateway', () => {
   let operator: string;
 
   beforeAll(async () => {
-    [snow, netbox, jira, confluence, zabbix] = await Promise.all([startFakeServiceNow(), startFakeNetBox(), startFakeJira(), startFakeConfluence(), startFakeZabbix({ mode: '7.0' })]);
+    [snow, netbox, jira, confluence, zabbix] = await Promise.all([
+      startFakeServiceNow(),
+      startFakeNetBox(),
+      startFakeJira(),
+      startFakeConfluence(),
+      startFakeZabbix({ mode: '7.0' }),
+    ]);
     prom = await startFakePrometheus({
       alerts: [
         {
@@ -40,7 +56,13 @@ describe('tools through the gateway', () => {
     const fast = 'timeoutMs: 1000, retryLimit: 0, breakerThreshold: 50';
     stack = await startStack({
       estateDir: join(ROOT, 'test/estates/itsm'),
-      env: { SNOW_PASSWORD: 'admin-password', NETBOX_TOKEN: FAKE_NETBOX_V1_TOKEN, JIRA_TOKEN: 'jira-api-token', CONFLUENCE_TOKEN: 'confluence-api-token', ZABBIX_TOKEN: 'zbx-api-token' },
+      env: {
+        SNOW_PASSWORD: 'admin-password',
+        NETBOX_TOKEN: FAKE_NETBOX_V1_TOKEN,
+        JIRA_TOKEN: 'jira-api-token',
+        CONFLUENCE_TOKEN: 'confluence-api-token',
+        ZABBIX_TOKEN: 'zbx-api-token',
+      },
       connectors: `
   - { name: prom, type: prometheus, prometheus: { baseUrl: "${prom.url}", ${fast} }, alertmanager: { baseUrl: "${prom.url}", ${fast} }, cacheTtlMs: 2000 }
   - { name: zbx, type: zabbix, baseUrl: "${zabbix.url}", token: "\${ZABBIX_TOKEN}", ${fast} }
@@ -70,7 +92,12 @@ describe('tools through the gateway', () => {
     );
     expect(body.errors).toBeUndefined();
     const incident = (body.data as any).incident;
-    expect(incident).toMatchObject({ number: 'INC0010001', source: 'servicenow', ci: { id: 'server123' }, service: { id: 'payroll', status: 'CRITICAL' } });
+    expect(incident).toMatchObject({
+      number: 'INC0010001',
+      source: 'servicenow',
+      ci: { id: 'server123' },
+      service: { id: 'payroll', status: 'CRITICAL' },
+    });
     expect(incident.url).toContain(snow.url);
     const cause = incident.service.rootCauses[0];
     expect(cause.pathText).toBe('Payroll → payroll-app → payroll-db → server123');
@@ -82,27 +109,40 @@ describe('tools through the gateway', () => {
   });
 
   it('reconciles one CI from ServiceNow and NetBox, keeping both deep links, plus the monitor’s', async () => {
-    const { body } = await stack.gql(`{ configurationItem(id: "server123") { name class sourceLinks { tool url } monitorLinks { tool connector url } } }`, { token: operator });
+    const { body } = await stack.gql(
+      `{ configurationItem(id: "server123") { name class sourceLinks { tool url } monitorLinks { tool connector url } } }`,
+      { token: operator },
+    );
     expect(body.errors).toBeUndefined();
     const ci = (body.data as any).configurationItem;
     expect(ci.sourceLinks.map((l: any) => l.tool).sort()).toEqual(['netbox', 'servicenow']);
     expect(ci.sourceLinks.find((l: any) => l.tool === 'netbox').url).toContain(netbox.url);
-    expect(ci.monitorLinks).toEqual([{ tool: 'prometheus', connector: 'prom', url: expect.stringContaining(`${prom.url}/graph?g0.expr=`) }]);
+    expect(ci.monitorLinks).toEqual([
+      { tool: 'prometheus', connector: 'prom', url: expect.stringContaining(`${prom.url}/graph?g0.expr=`) },
+    ]);
   });
 
   it('lists the alerting rules of the monitors that have them, with links to their expressions', async () => {
-    const { body } = await stack.gql(`{ alertRules { id name expression severity state source { tool connector url } } }`, { token: operator });
+    const { body } = await stack.gql(`{ alertRules { id name expression severity state source { tool connector url } } }`, {
+      token: operator,
+    });
     expect(body.errors).toBeUndefined();
     const rules = (body.data as any).alertRules;
     expect(rules.map((r: any) => r.name)).toEqual(expect.arrayContaining(['TargetDown', 'AlwaysFiring']));
-    expect(rules.every((r: any) => r.source.tool === 'prometheus' && r.source.connector === 'prom' && r.source.url.startsWith(`${prom.url}/graph`))).toBe(true);
+    expect(
+      rules.every(
+        (r: any) => r.source.tool === 'prometheus' && r.source.connector === 'prom' && r.source.url.startsWith(`${prom.url}/graph`),
+      ),
+    ).toBe(true);
     const executive = await stack.token('executive');
     const denied = await stack.gql(`{ alertRules { id } }`, { token: executive });
     expect(denied.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
   it('merges two monitors with tool-qualified ids, and lists what maps to no CI', async () => {
-    const { body } = await stack.gql(`{ alerts { id source { tool } ci { id } } unmappedAlerts { id source { tool } } }`, { token: operator });
+    const { body } = await stack.gql(`{ alerts { id source { tool } ci { id } } unmappedAlerts { id source { tool } } }`, {
+      token: operator,
+    });
     expect(body.errors).toBeUndefined();
     const data = body.data as any;
     const prefixes = new Set(data.alerts.map((a: any) => a.id.split(':')[0]));
@@ -146,15 +186,21 @@ describe('tools through the gateway', () => {
   it('acknowledges in Alertmanager with the viewer as author, shows it back, and takes it back', async () => {
     const { body } = await stack.gql(`{ alerts { id acknowledged ci { id } } }`, { token: operator });
     const alert = (body.data as any).alerts.find((a: any) => a.id.startsWith('prom:'));
-    const ack = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "rebooting") { acknowledged acknowledgedBy acknowledgedUntil } }`, {
-      token: operator,
-      variables: { id: alert.id },
-    });
+    const ack = await stack.gql(
+      `mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "rebooting") { acknowledged acknowledgedBy acknowledgedUntil } }`,
+      {
+        token: operator,
+        variables: { id: alert.id },
+      },
+    );
     expect(ack.body.errors).toBeUndefined();
     expect((ack.body.data as any).acknowledgeAlert).toMatchObject({ acknowledged: true, acknowledgedBy: 'olga' });
     const silence = [...prom.silences.values()][0]!;
     expect(silence).toMatchObject({ createdBy: 'olga', comment: 'rebooting' });
-    const un = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, { token: operator, variables: { id: alert.id } });
+    const un = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, {
+      token: operator,
+      variables: { id: alert.id },
+    });
     expect((un.body.data as any).unacknowledgeAlert.acknowledged).toBe(false);
   });
 
@@ -165,7 +211,12 @@ describe('tools through the gateway', () => {
     });
 
     it('a dashboard over every service costs a bounded number of calls per tool', async () => {
-      const before = { prom: prom.requests.length, snow: snow.requests.length, netbox: netbox.requests.length, zbx: zabbix.requests.length };
+      const before = {
+        prom: prom.requests.length,
+        snow: snow.requests.length,
+        netbox: netbox.requests.length,
+        zbx: zabbix.requests.length,
+      };
       const dashboard = `{ services { nodes { id status summary rootCauses { pathText } alerts { id severity } incidents { number } articles { title } } } outages { rank ci { id } } }`;
       const { body } = await stack.gql(dashboard, { token: operator });
       expect(body.errors).toBeUndefined();
@@ -187,11 +238,16 @@ describe('tools through the gateway', () => {
   describe('a tool that fails', () => {
     it('a knowledge base answering 500 nulls only its part, naming the connector; the rest arrives', async () => {
       confluence.setFailures(Array.from({ length: 5 }, () => ({ status: 500 })));
-      const { body } = await stack.gql(`{ searchArticles(text: "payroll batch tablespace") { title source } service(id: "payroll") { status } }`, { token: operator });
+      const { body } = await stack.gql(
+        `{ searchArticles(text: "payroll batch tablespace") { title source } service(id: "payroll") { status } }`,
+        { token: operator },
+      );
       const data = body.data as any;
       expect(data.service.status).toBe('CRITICAL');
       expect(data.searchArticles.every((a: any) => a.source === 'servicenow')).toBe(true);
-      expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', connector: 'wiki' }) })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', connector: 'wiki' }) }),
+      ]);
       expect(JSON.stringify(body.errors)).not.toContain(confluence.url);
     });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
+import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
 import type { EdgeMap, GraphNode, HealthGraph, LeafState, NodeOptions, ReduceRule } from './types.js';
 
 /** fast-check generators of small random models for the engine's property tests. */
@@ -23,11 +23,18 @@ export const reduceRule: fc.Arbitrary<ReduceRule> = fc.oneof(
       fc.boolean(),
       severity,
     )
-    .map(([atLeast, limit, lessThan, then]): ReduceRule => ({ kind: 'threshold', atLeast, ...limit, ...(lessThan ? { lessThan } : {}), then })),
+    .map(
+      ([atLeast, limit, lessThan, then]): ReduceRule => ({ kind: 'threshold', atLeast, ...limit, ...(lessThan ? { lessThan } : {}), then }),
+    ),
   fc
     .record({ min: fc.integer({ min: 1, max: 6 }), then: severity, degraded: severity }, { requiredKeys: ['min'] })
     .map((r): ReduceRule => ({ kind: 'quorum', ...r }))
-    .filter((r) => r.kind !== 'quorum' || r.degraded === undefined || SEVERITY_ORDER.indexOf(r.degraded) <= SEVERITY_ORDER.indexOf(r.then ?? 'CRITICAL')),
+    .filter(
+      (r) =>
+        r.kind !== 'quorum' ||
+        r.degraded === undefined ||
+        SEVERITY_ORDER.indexOf(r.degraded) <= SEVERITY_ORDER.indexOf(r.then ?? 'CRITICAL'),
+    ),
   fc.record({ then: severity }, { requiredKeys: [] }).map((r): ReduceRule => ({ kind: 'exclusive', ...r })),
 );
 
@@ -60,9 +67,11 @@ export const dag = (maxNodes = 14): fc.Arbitrary<{ graph: HealthGraph; leaves: M
             kind: fc.constantFrom<'service' | 'ci'>('service', 'ci'),
             rules,
             options,
-            edges: fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : Math.min(i, 5) }).chain((kids) =>
-              fc.tuple(...kids.map((c) => fc.record({ c: fc.constant(c), map: edgeMap, weight: fc.integer({ min: 0, max: 5 }) }))),
-            ),
+            edges: fc
+              .uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : Math.min(i, 5) })
+              .chain((kids) =>
+                fc.tuple(...kids.map((c) => fc.record({ c: fc.constant(c), map: edgeMap, weight: fc.integer({ min: 0, max: 5 }) }))),
+              ),
             leaf: fc.option(leafState(), { nil: undefined }),
           }),
         ),

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../connectors/core/errors.js';
+import { ConfigError } from '../../kernel/errors.js';
 import type { Edge, EdgeMap, GraphNode, HealthGraph, LeafState, ReduceRule } from './types.js';
 import { CRITICAL, OK, UNKNOWN, code } from './status.js';
 import { reduceCodes, validateMap, validateRule } from './rules.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../connectors/core/errors.js';
-import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
+import { ConfigError } from '../../kernel/errors.js';
+import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
 import type { EdgeMap, Evaluation, HealthGraph, NodeOptions, ReduceRule } from './types.js';
 import { dag, edgeMap, leafState, reduceRule, status } from './arbitraries.js';
 import { evaluate, findCycle, validateGraph } from './evaluate.js';
@@ -26,7 +26,13 @@ describe('evaluate', () => {
 
   it("combines a CI's own alerts with its children (worst of both)", () => {
     const g = graphOf(node('app', 'ci', { kind: 'worst' }, ['server']), ci('server'));
-    const ev = evaluate(g, new Map([['app', leaf('CRITICAL', { reason: 'CRITICAL alert "Heap full" from icinga' })], ['server', leaf('MINOR')]]));
+    const ev = evaluate(
+      g,
+      new Map([
+        ['app', leaf('CRITICAL', { reason: 'CRITICAL alert "Heap full" from icinga' })],
+        ['server', leaf('MINOR')],
+      ]),
+    );
     expect(ev.result('app')?.status).toBe('CRITICAL');
     expect(ev.result('app')?.explanation).toEqual({ rule: 'own alerts', text: 'CRITICAL alert "Heap full" from icinga', causeIds: [] });
     const ev2 = ev.update(new Map([['app', leaf('OK')]]));
@@ -35,7 +41,11 @@ describe('evaluate', () => {
   });
 
   it('explains in words, naming the children that decided', () => {
-    const worstG = graphOf(node('payroll', 'service', { kind: 'worst' }, ['payroll-app', 'payroll-db']), ci('payroll-app'), ci('payroll-db'));
+    const worstG = graphOf(
+      node('payroll', 'service', { kind: 'worst' }, ['payroll-app', 'payroll-db']),
+      ci('payroll-app'),
+      ci('payroll-db'),
+    );
     const ev = evaluate(worstG, leavesOf({ 'payroll-app': 'CRITICAL', 'payroll-db': 'OK' }));
     expect(ev.result('payroll')?.explanation).toEqual({ rule: 'worst', text: 'worst: payroll-app CRITICAL', causeIds: ['payroll-app'] });
 
@@ -84,14 +94,21 @@ describe('evaluate', () => {
       expect(statusOf(ev)).toBe('MAJOR');
       expect(ev.result('svc')?.explanation.text).toBe('worst: c0 MAJOR; 1 UNKNOWN input(s) could make it worse: at least MAJOR');
       const u = run({ kind: 'worst' }, ['OK', 'UNKNOWN']);
-      expect(u.result('svc')?.explanation).toEqual({ rule: 'worst', text: 'UNKNOWN: c1 UNKNOWN, and the known inputs do not decide', causeIds: ['c1'] });
+      expect(u.result('svc')?.explanation).toEqual({
+        rule: 'worst',
+        text: 'UNKNOWN: c1 UNKNOWN, and the known inputs do not decide',
+        causeIds: ['c1'],
+      });
     });
 
     it("modes 'OK' and 'WORST' count unknown children as OK or CRITICAL (before the edge map)", () => {
       expect(statusOf(run({ kind: 'worst' }, ['OK', 'UNKNOWN'], 'OK'))).toBe('OK');
       expect(statusOf(run({ kind: 'worst' }, ['OK', 'UNKNOWN'], 'WORST'))).toBe('CRITICAL');
       expect(statusOf(run({ kind: 'quorum', min: 2 }, ['OK', 'CRITICAL', 'UNKNOWN'], 'OK'))).toBe('OK');
-      const g = graphOf(node('svc', 'service', { kind: 'worst' }, [{ id: 'x', map: { kind: 'decrease', n: 2 } }], { options: { unknownAs: 'WORST' } }), ci('x'));
+      const g = graphOf(
+        node('svc', 'service', { kind: 'worst' }, [{ id: 'x', map: { kind: 'decrease', n: 2 } }], { options: { unknownAs: 'WORST' } }),
+        ci('x'),
+      );
       expect(statusOf(evaluate(g, leavesOf({ x: 'UNKNOWN' })))).toBe('MINOR');
     });
 
@@ -104,12 +121,22 @@ describe('evaluate', () => {
             fc.pre(kids.filter(([s]) => s === 'UNKNOWN').length <= 3);
             const ids = kids.map((_, k) => `c${k}`);
             const g = graphOf(
-              node('svc', 'service', main, ids.map((id, k) => ({ id, map: kids[k]?.[1] as EdgeMap, weight: kids[k]?.[2] as number })), { extra }),
+              node(
+                'svc',
+                'service',
+                main,
+                ids.map((id, k) => ({ id, map: kids[k]?.[1] as EdgeMap, weight: kids[k]?.[2] as number })),
+                { extra },
+              ),
               ...ids.map((id) => ci(id)),
             );
             const known = (assignment: Status[]) => {
               let u = 0;
-              const leaves = leavesOf(Object.fromEntries(ids.map((id, k) => [id, kids[k]?.[0] === 'UNKNOWN' ? (assignment[u++] as Status) : (kids[k]?.[0] as Status)])));
+              const leaves = leavesOf(
+                Object.fromEntries(
+                  ids.map((id, k) => [id, kids[k]?.[0] === 'UNKNOWN' ? (assignment[u++] as Status) : (kids[k]?.[0] as Status)]),
+                ),
+              );
               return evaluate(g, leaves).result('svc')?.status as Status;
             };
             const reported = statusOf(evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, kids[k]?.[0] as Status])))));
@@ -144,24 +171,54 @@ describe('evaluate', () => {
     const g = (acknowledgedAsOk: boolean) => serviceOver({ kind: 'worst' }, ['a', 'b'], { acknowledgedAsOk });
 
     it('flags the node acknowledged but keeps its status by default', () => {
-      const ev = evaluate(g(false), new Map([['a', leaf('CRITICAL', { ack: true })], ['b', leaf('OK')]]));
+      const ev = evaluate(
+        g(false),
+        new Map([
+          ['a', leaf('CRITICAL', { ack: true })],
+          ['b', leaf('OK')],
+        ]),
+      );
       expect(ev.result('svc')).toMatchObject({ status: 'CRITICAL', acknowledged: true });
       expect(ev.result('a')).toMatchObject({ status: 'CRITICAL', acknowledged: true });
     });
 
     it('acknowledgedAsOk counts acknowledged problems as OK', () => {
-      const ev = evaluate(g(true), new Map([['a', leaf('CRITICAL', { ack: true })], ['b', leaf('OK')]]));
+      const ev = evaluate(
+        g(true),
+        new Map([
+          ['a', leaf('CRITICAL', { ack: true })],
+          ['b', leaf('OK')],
+        ]),
+      );
       expect(ev.result('svc')).toMatchObject({ status: 'OK', acknowledged: true });
-      const partly = evaluate(g(true), new Map([['a', leaf('CRITICAL', { ack: true })], ['b', leaf('MAJOR')]]));
+      const partly = evaluate(
+        g(true),
+        new Map([
+          ['a', leaf('CRITICAL', { ack: true })],
+          ['b', leaf('MAJOR')],
+        ]),
+      );
       expect(partly.result('svc')).toMatchObject({ status: 'MAJOR', acknowledged: false });
       expect(partly.result('svc')?.explanation.text).toBe('worst: b MAJOR; 1 acknowledged input(s) counted as OK');
     });
 
     it('is not acknowledged while an unacknowledged problem matters, and propagates up', () => {
-      const ev = evaluate(g(false), new Map([['a', leaf('CRITICAL', { ack: true })], ['b', leaf('WARNING')]]));
+      const ev = evaluate(
+        g(false),
+        new Map([
+          ['a', leaf('CRITICAL', { ack: true })],
+          ['b', leaf('WARNING')],
+        ]),
+      );
       expect(ev.result('svc')).toMatchObject({ status: 'CRITICAL', acknowledged: false });
       const chain = graphOf(node('top', 'service', { kind: 'worst' }, ['svc']), ...g(false).nodes.values());
-      const up = evaluate(chain, new Map([['a', leaf('CRITICAL', { ack: true })], ['b', leaf('OK')]]));
+      const up = evaluate(
+        chain,
+        new Map([
+          ['a', leaf('CRITICAL', { ack: true })],
+          ['b', leaf('OK')],
+        ]),
+      );
       expect(up.result('top')).toMatchObject({ status: 'CRITICAL', acknowledged: true });
     });
   });
@@ -170,27 +227,73 @@ describe('evaluate', () => {
     const maint = (status: Status = 'OK') => leaf(status, { maint: true });
 
     it('worst: one maintained child puts the node in maintenance; the status is unchanged', () => {
-      const ev = evaluate(serviceOver({ kind: 'worst' }, ['a', 'b']), new Map([['a', maint('CRITICAL')], ['b', leaf('OK')]]));
+      const ev = evaluate(
+        serviceOver({ kind: 'worst' }, ['a', 'b']),
+        new Map([
+          ['a', maint('CRITICAL')],
+          ['b', leaf('OK')],
+        ]),
+      );
       expect(ev.result('svc')).toMatchObject({ status: 'CRITICAL', inMaintenance: true });
     });
 
     it('a maintained node of a healthy cluster does not put the cluster in maintenance', () => {
       const cluster = serviceOver({ kind: 'quorum', min: 2 }, ['n1', 'n2', 'n3']);
-      const one = evaluate(cluster, new Map([['n1', maint('CRITICAL')], ['n2', leaf('OK')], ['n3', leaf('OK')]]));
+      const one = evaluate(
+        cluster,
+        new Map([
+          ['n1', maint('CRITICAL')],
+          ['n2', leaf('OK')],
+          ['n3', leaf('OK')],
+        ]),
+      );
       expect(one.result('svc')).toMatchObject({ status: 'OK', inMaintenance: false });
-      const two = evaluate(cluster, new Map([['n1', maint()], ['n2', maint()], ['n3', leaf('OK')]]));
+      const two = evaluate(
+        cluster,
+        new Map([
+          ['n1', maint()],
+          ['n2', maint()],
+          ['n3', leaf('OK')],
+        ]),
+      );
       expect(two.result('svc')).toMatchObject({ status: 'OK', inMaintenance: true });
     });
 
     it('best needs every child in maintenance', () => {
       const g = serviceOver({ kind: 'best' }, ['a', 'b']);
-      expect(evaluate(g, new Map([['a', maint()], ['b', leaf('OK')]])).result('svc')?.inMaintenance).toBe(false);
-      expect(evaluate(g, new Map([['a', maint()], ['b', maint()]])).result('svc')?.inMaintenance).toBe(true);
+      expect(
+        evaluate(
+          g,
+          new Map([
+            ['a', maint()],
+            ['b', leaf('OK')],
+          ]),
+        ).result('svc')?.inMaintenance,
+      ).toBe(false);
+      expect(
+        evaluate(
+          g,
+          new Map([
+            ['a', maint()],
+            ['b', maint()],
+          ]),
+        ).result('svc')?.inMaintenance,
+      ).toBe(true);
     });
 
     it("counts against the worst a failure could do through the edge map, and 'ignore' turns it off", () => {
-      const decreased = graphOf(node('svc', 'service', { kind: 'worst' }, [{ id: 'a', map: { kind: 'decrease', n: 1 } }, 'b']), ci('a'), ci('b'));
-      const d = evaluate(decreased, new Map([['a', maint()], ['b', leaf('OK')]]));
+      const decreased = graphOf(
+        node('svc', 'service', { kind: 'worst' }, [{ id: 'a', map: { kind: 'decrease', n: 1 } }, 'b']),
+        ci('a'),
+        ci('b'),
+      );
+      const d = evaluate(
+        decreased,
+        new Map([
+          ['a', maint()],
+          ['b', leaf('OK')],
+        ]),
+      );
       expect(d.result('svc')?.inMaintenance).toBe(false); // a failure of a (→ MAJOR) is not as bad as a failure of b (CRITICAL)
       const capped = graphOf(node('svc', 'service', { kind: 'worst' }, [{ id: 'a', map: { kind: 'decrease', n: 1 } }]), ci('a'));
       expect(evaluate(capped, new Map([['a', maint()]])).result('svc')?.inMaintenance).toBe(true);
@@ -199,15 +302,29 @@ describe('evaluate', () => {
     });
 
     it('propagates through levels', () => {
-      const g = graphOf(node('top', 'service', { kind: 'worst' }, ['svc', 'other']), ...serviceOver({ kind: 'worst' }, ['a']).nodes.values(), ci('other'));
-      const ev = evaluate(g, new Map([['a', maint('CRITICAL')], ['other', leaf('OK')]]));
+      const g = graphOf(
+        node('top', 'service', { kind: 'worst' }, ['svc', 'other']),
+        ...serviceOver({ kind: 'worst' }, ['a']).nodes.values(),
+        ci('other'),
+      );
+      const ev = evaluate(
+        g,
+        new Map([
+          ['a', maint('CRITICAL')],
+          ['other', leaf('OK')],
+        ]),
+      );
       expect(ev.result('top')).toMatchObject({ status: 'CRITICAL', inMaintenance: true });
     });
   });
 
   describe('graph validation', () => {
     it('rejects cycles, naming the path', () => {
-      const g = graphOf(node('a', 'service', { kind: 'worst' }, ['b']), node('b', 'service', { kind: 'worst' }, ['c']), node('c', 'ci', { kind: 'worst' }, ['a']));
+      const g = graphOf(
+        node('a', 'service', { kind: 'worst' }, ['b']),
+        node('b', 'service', { kind: 'worst' }, ['c']),
+        node('c', 'ci', { kind: 'worst' }, ['a']),
+      );
       expect(findCycle(g)).toEqual(['a', 'b', 'c', 'a']);
       expect(() => evaluate(g, new Map())).toThrow(ConfigError);
       expect(() => evaluate(g, new Map())).toThrow('cycle: a → b → c → a');
@@ -218,10 +335,7 @@ describe('evaluate', () => {
     });
 
     it('lists every problem at once: missing children, bad rules, bad weights', () => {
-      const g = graphOf(
-        node('svc', 'service', { kind: 'quorum', min: 0 }, ['ghost', { id: 'db', weight: -1 }]),
-        ci('db'),
-      );
+      const g = graphOf(node('svc', 'service', { kind: 'quorum', min: 0 }, ['ghost', { id: 'db', weight: -1 }]), ci('db'));
       let error: unknown;
       try {
         evaluate(g, new Map());
@@ -267,7 +381,13 @@ describe('evaluate', () => {
             for (const id of ids) {
               const a = ev.result(id);
               const b = full.result(id);
-              expect([id, a?.status, a?.acknowledged, a?.inMaintenance, a?.explanation]).toEqual([id, b?.status, b?.acknowledged, b?.inMaintenance, b?.explanation]);
+              expect([id, a?.status, a?.acknowledged, a?.inMaintenance, a?.explanation]).toEqual([
+                id,
+                b?.status,
+                b?.acknowledged,
+                b?.inMaintenance,
+                b?.explanation,
+              ]);
             }
           },
         ),

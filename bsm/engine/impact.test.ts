@@ -30,7 +30,9 @@ describe('impact', () => {
   it('sees through edge maps and redundancy', () => {
     const ev = evaluate(estate(), leavesOf({ server123: 'CRITICAL', server124: 'CRITICAL' }));
     const i124 = ev.impact('server124');
-    expect(i124).toEqual([{ serviceId: 'intranet', statusWith: 'MINOR', statusWithout: 'OK', magnitude: 2, path: ['intranet', 'web', 'server124'] }]);
+    expect(i124).toEqual([
+      { serviceId: 'intranet', statusWith: 'MINOR', statusWithout: 'OK', magnitude: 2, path: ['intranet', 'web', 'server124'] },
+    ]);
     expect(ev.impact('server123').map((x) => x.serviceId)).toEqual(['hr', 'payroll', 'intranet']);
   });
 
@@ -42,8 +44,18 @@ describe('impact', () => {
   });
 
   it('counts an UNKNOWN difference as one step', () => {
-    const ev = evaluate(estate(), new Map([['server123', leaf('UNKNOWN')], ['server124', leaf('OK')]]));
-    expect(ev.impact('server123').find((x) => x.serviceId === 'payroll')).toMatchObject({ statusWith: 'UNKNOWN', statusWithout: 'OK', magnitude: 1 });
+    const ev = evaluate(
+      estate(),
+      new Map([
+        ['server123', leaf('UNKNOWN')],
+        ['server124', leaf('OK')],
+      ]),
+    );
+    expect(ev.impact('server123').find((x) => x.serviceId === 'payroll')).toMatchObject({
+      statusWith: 'UNKNOWN',
+      statusWithout: 'OK',
+      magnitude: 1,
+    });
   });
 
   it('equals comparing a full re-evaluation with the CI forced OK (property)', () => {
@@ -67,7 +79,9 @@ describe('impact', () => {
           expect(x.path[0]).toBe(x.serviceId);
           expect(x.path[x.path.length - 1]).toBe(target);
           for (let k = 0; k + 1 < x.path.length; k++) {
-            expect(graph.nodes.get(x.path[k] as string)?.edges.some((e) => e.childId === x.path[k + 1] && e.map.kind !== 'ignore')).toBe(true);
+            expect(graph.nodes.get(x.path[k] as string)?.edges.some((e) => e.childId === x.path[k + 1] && e.map.kind !== 'ignore')).toBe(
+              true,
+            );
           }
         }
       }),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Severity, Status } from '../../connectors/core/model.js';
+import type { Severity, Status } from '../../kernel/model.js';
 import type { EdgeMap, LeafState, NodeOptions } from './types.js';
 import { edgeMap, leafState, options, reduceRule } from './arbitraries.js';
 import { evaluate, recoverySet } from './evaluate.js';
@@ -22,7 +22,10 @@ const payroll = () =>
 
 describe('root cause', () => {
   it('walks down to the failing CI, with the path', () => {
-    const ev = evaluate(payroll(), leavesOf({ server123: 'CRITICAL', server124: 'WARNING', 'mail-node1': 'OK', 'mail-node2': 'OK', 'mail-node3': 'OK' }));
+    const ev = evaluate(
+      payroll(),
+      leavesOf({ server123: 'CRITICAL', server124: 'WARNING', 'mail-node1': 'OK', 'mail-node2': 'OK', 'mail-node3': 'OK' }),
+    );
     expect(ev.rootCauses('payroll')).toEqual([{ ciId: 'server123', status: 'CRITICAL', path: ['payroll', 'payroll-app', 'server123'] }]);
     // server124's WARNING does not make payroll CRITICAL: it is not a root cause of payroll, but it is of payroll-app at WARNING.
     expect(ev.update(leavesOf({ server123: 'OK' })).rootCauses('payroll')).toEqual([
@@ -31,7 +34,10 @@ describe('root cause', () => {
   });
 
   it('one failed node of a healthy cluster is not a root cause', () => {
-    const ev = evaluate(payroll(), leavesOf({ server123: 'OK', server124: 'OK', 'mail-node1': 'OK', 'mail-node2': 'CRITICAL', 'mail-node3': 'OK' }));
+    const ev = evaluate(
+      payroll(),
+      leavesOf({ server123: 'OK', server124: 'OK', 'mail-node1': 'OK', 'mail-node2': 'CRITICAL', 'mail-node3': 'OK' }),
+    );
     expect(ev.result('payroll')?.status).toBe('OK');
     expect(ev.rootCauses('payroll')).toEqual([]);
     expect(ev.rootCauses('mail-cluster')).toEqual([]);
@@ -40,10 +46,15 @@ describe('root cause', () => {
   });
 
   it('a broken quorum needs only as many recoveries as restore it', () => {
-    const ev = evaluate(payroll(), leavesOf({ server123: 'OK', server124: 'OK', 'mail-node1': 'OK', 'mail-node2': 'CRITICAL', 'mail-node3': 'MAJOR' }));
+    const ev = evaluate(
+      payroll(),
+      leavesOf({ server123: 'OK', server124: 'OK', 'mail-node1': 'OK', 'mail-node2': 'CRITICAL', 'mail-node3': 'MAJOR' }),
+    );
     expect(ev.result('payroll')?.status).toBe('CRITICAL');
     expect(recoverySet(ev, 'mail-cluster')).toEqual(['mail-node2']);
-    expect(ev.rootCauses('payroll')).toEqual([{ ciId: 'mail-node2', status: 'CRITICAL', path: ['payroll', 'mail', 'mail-cluster', 'mail-node2'] }]);
+    expect(ev.rootCauses('payroll')).toEqual([
+      { ciId: 'mail-node2', status: 'CRITICAL', path: ['payroll', 'mail', 'mail-cluster', 'mail-node2'] },
+    ]);
     const allDown = ev.update(leavesOf({ 'mail-node1': 'CRITICAL' }));
     expect(recoverySet(allDown, 'mail-cluster')).toHaveLength(2);
   });
@@ -78,15 +89,38 @@ describe('root cause', () => {
   });
 
   it("best: one recovery suffices; a CI's own alerts make it its own root cause", () => {
-    const g = graphOf(node('svc', 'service', { kind: 'best' }, ['a', 'b']), node('a', 'ci', { kind: 'worst' }, ['disk']), ci('b'), ci('disk'));
-    const ev = evaluate(g, new Map([['a', leaf('CRITICAL')], ['disk', leaf('OK')], ['b', leaf('MAJOR')]]));
+    const g = graphOf(
+      node('svc', 'service', { kind: 'best' }, ['a', 'b']),
+      node('a', 'ci', { kind: 'worst' }, ['disk']),
+      ci('b'),
+      ci('disk'),
+    );
+    const ev = evaluate(
+      g,
+      new Map([
+        ['a', leaf('CRITICAL')],
+        ['disk', leaf('OK')],
+        ['b', leaf('MAJOR')],
+      ]),
+    );
     expect(ev.result('svc')?.status).toBe('MAJOR');
     expect(ev.rootCauses('svc')).toEqual([{ ciId: 'a', status: 'CRITICAL', path: ['svc', 'a'] }]);
   });
 
   it('an UNKNOWN node points at what nobody can see', () => {
-    const g = graphOf(node('svc', 'service', { kind: 'worst' }, ['app', 'db']), node('app', 'ci', { kind: 'worst' }, ['vm']), ci('vm'), ci('db'));
-    const ev = evaluate(g, new Map([['vm', leaf('UNKNOWN', { reason: 'monitor zbx unavailable' })], ['db', leaf('OK')]]));
+    const g = graphOf(
+      node('svc', 'service', { kind: 'worst' }, ['app', 'db']),
+      node('app', 'ci', { kind: 'worst' }, ['vm']),
+      ci('vm'),
+      ci('db'),
+    );
+    const ev = evaluate(
+      g,
+      new Map([
+        ['vm', leaf('UNKNOWN', { reason: 'monitor zbx unavailable' })],
+        ['db', leaf('OK')],
+      ]),
+    );
     expect(ev.result('svc')?.status).toBe('UNKNOWN');
     expect(ev.rootCauses('svc')).toEqual([{ ciId: 'vm', status: 'UNKNOWN', path: ['svc', 'app', 'vm'] }]);
   });
@@ -101,12 +135,18 @@ describe('root cause', () => {
     const ids = Array.from({ length: 400 }, (_, k) => `n${k}`);
     const statuses: Severity[] = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
     const g = graphOf(
-      node('svc', 'service', { kind: 'quorum', min: 300, degraded: 'MAJOR' }, ids.map((id, k) => ({ id, weight: (k % 7) + 1 })), {
-        extra: [
-          { kind: 'threshold', atLeast: 'MAJOR', weightPercent: 20, then: 'CRITICAL' },
-          { kind: 'threshold', atLeast: 'WARNING', count: 100, then: 'MINOR' },
-        ],
-      }),
+      node(
+        'svc',
+        'service',
+        { kind: 'quorum', min: 300, degraded: 'MAJOR' },
+        ids.map((id, k) => ({ id, weight: (k % 7) + 1 })),
+        {
+          extra: [
+            { kind: 'threshold', atLeast: 'MAJOR', weightPercent: 20, then: 'CRITICAL' },
+            { kind: 'threshold', atLeast: 'WARNING', count: 100, then: 'MINOR' },
+          ],
+        },
+      ),
       ...ids.map((id) => ci(id)),
     );
     const ev = evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, k % 3 === 0 ? (statuses[k % 4] as Severity) : 'OK']))));
@@ -122,9 +162,15 @@ describe('root cause', () => {
     const ids = Array.from({ length: 80 }, (_, k) => `n${k}`);
     const statuses: Severity[] = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
     const g = graphOf(
-      node('svc', 'service', { kind: 'threshold', atLeast: 'WARNING', weightPercent: 10, then: 'CRITICAL' }, ids.map((id, k) => ({ id, weight: (k * 7) % 11 })), {
-        extra: [{ kind: 'threshold', atLeast: 'MAJOR', count: 3, then: 'CRITICAL' }],
-      }),
+      node(
+        'svc',
+        'service',
+        { kind: 'threshold', atLeast: 'WARNING', weightPercent: 10, then: 'CRITICAL' },
+        ids.map((id, k) => ({ id, weight: (k * 7) % 11 })),
+        {
+          extra: [{ kind: 'threshold', atLeast: 'MAJOR', count: 3, then: 'CRITICAL' }],
+        },
+      ),
       ...ids.map((id) => ci(id)),
     );
     const ev = evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, statuses[k % 4] as Severity]))));
@@ -147,7 +193,13 @@ describe('root cause', () => {
         (main, extra, opts: NodeOptions, kids, own) => {
           const ids = kids.map((_, k) => `c${k}`);
           const g = graphOf(
-            node('svc', 'service', main, ids.map((id, k) => ({ id, map: kids[k]?.map as EdgeMap, weight: kids[k]?.weight as number })), { extra, options: opts }),
+            node(
+              'svc',
+              'service',
+              main,
+              ids.map((id, k) => ({ id, map: kids[k]?.map as EdgeMap, weight: kids[k]?.weight as number })),
+              { extra, options: opts },
+            ),
             ...ids.map((id) => ci(id)),
           );
           const base = new Map<string, LeafState>(ids.map((id, k) => [id, kids[k]?.state as LeafState]));

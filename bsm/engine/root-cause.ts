@@ -83,7 +83,8 @@ export function minimalRecovery(st: State, i: number): Recovery | null {
   for (let k = 0; k < n; k++) if ((vals[k] as number) > OK) candidates.push(k);
   const bySeverity = (a: number, b: number) =>
     (vals[b] as number) - (vals[a] as number) || (weights[b] as number) - (weights[a] as number) || a - b;
-  const byWeight = (a: number, b: number) => (weights[b] as number) - (weights[a] as number) || (vals[b] as number) - (vals[a] as number) || a - b;
+  const byWeight = (a: number, b: number) =>
+    (weights[b] as number) - (weights[a] as number) || (vals[b] as number) - (vals[a] as number) || a - b;
 
   const monotone = rules.every((r) => r.kind !== 'exclusive');
   const active = rules.filter((r) => reduceCodes(r, vals, weights, n) >= s);

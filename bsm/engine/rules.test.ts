@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../connectors/core/model.js';
+import type { Status } from '../../kernel/model.js';
 import type { EdgeMap, ReduceRule } from './types.js';
 import { evaluate } from './evaluate.js';
 import { describeMap, describeRule, mapCode, mapStatus, ruleKinds, validateMap, validateRule } from './rules.js';
@@ -10,7 +10,13 @@ import { ci, graphOf, leavesOf, node } from './test-graph.js';
 function rollup(main: ReduceRule, kids: [Status, number?][], extra: ReduceRule[] = [], maps: EdgeMap[] = []): Status {
   const ids = kids.map((_, k) => `c${k}`);
   const g = graphOf(
-    node('svc', 'service', main, ids.map((id, k) => ({ id, weight: kids[k]?.[1] ?? 1, ...(maps[k] ? { map: maps[k] } : {}) })), { extra }),
+    node(
+      'svc',
+      'service',
+      main,
+      ids.map((id, k) => ({ id, weight: kids[k]?.[1] ?? 1, ...(maps[k] ? { map: maps[k] } : {}) })),
+      { extra },
+    ),
     ...ids.map((id) => ci(id)),
   );
   const ev = evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, kids[k]?.[0] ?? 'OK']))));
@@ -45,7 +51,9 @@ describe('edge maps', () => {
   it('ignore drops the child from the rollup, totals included', () => {
     // 1 of 2 counted children at CRITICAL is 50%; with the third ignored it stays 50%, not 33%.
     const rule: ReduceRule = { kind: 'threshold', atLeast: 'CRITICAL', percent: 50, then: 'MAJOR' };
-    expect(rollup(rule, [['CRITICAL'], ['OK'], ['OK']], [], [{ kind: 'identity' }, { kind: 'identity' }, { kind: 'ignore' }])).toBe('MAJOR');
+    expect(rollup(rule, [['CRITICAL'], ['OK'], ['OK']], [], [{ kind: 'identity' }, { kind: 'identity' }, { kind: 'ignore' }])).toBe(
+      'MAJOR',
+    );
     expect(rollup(rule, [['CRITICAL'], ['OK'], ['OK']])).toBe('OK');
     expect(rollup({ kind: 'worst' }, [['CRITICAL']], [], [{ kind: 'ignore' }])).toBe('UNKNOWN');
   });
@@ -70,8 +78,13 @@ describe('reduce rules', () => {
   });
 
   it('threshold by count, percent, weight and weight percent (Zabbix N_GE, NP_GE, W_GE, WP_GE)', () => {
-    const kids: [Status, number][] = [['CRITICAL', 5], ['MAJOR', 1], ['OK', 4]];
-    const t = (x: Partial<ReduceRule & { kind: 'threshold' }>) => ({ kind: 'threshold', atLeast: 'MAJOR', then: 'CRITICAL', ...x }) as ReduceRule;
+    const kids: [Status, number][] = [
+      ['CRITICAL', 5],
+      ['MAJOR', 1],
+      ['OK', 4],
+    ];
+    const t = (x: Partial<ReduceRule & { kind: 'threshold' }>) =>
+      ({ kind: 'threshold', atLeast: 'MAJOR', then: 'CRITICAL', ...x }) as ReduceRule;
     expect(rollup(t({ count: 2 }), kids)).toBe('CRITICAL');
     expect(rollup(t({ count: 3 }), kids)).toBe('OK');
     expect(rollup(t({ percent: 66 }), kids)).toBe('CRITICAL'); // 2 of 3 = 66.7%
@@ -89,14 +102,29 @@ describe('reduce rules', () => {
     expect(rollup(lt({ count: 2 }), [['OK'], ['OK'], ['CRITICAL']])).toBe('OK');
     expect(rollup(lt({ count: 2 }), [['OK'], ['MAJOR'], ['CRITICAL']])).toBe('CRITICAL');
     expect(rollup(lt({ percent: 50 }), [['OK'], ['MAJOR'], ['CRITICAL']])).toBe('CRITICAL'); // 33% < 50%
-    expect(rollup(lt({ weight: 3 }), [['OK', 3], ['MAJOR', 1]])).toBe('OK');
-    expect(rollup(lt({ weightPercent: 80 }), [['OK', 3], ['MAJOR', 1]])).toBe('CRITICAL'); // 75% < 80%
+    expect(
+      rollup(lt({ weight: 3 }), [
+        ['OK', 3],
+        ['MAJOR', 1],
+      ]),
+    ).toBe('OK');
+    expect(
+      rollup(lt({ weightPercent: 80 }), [
+        ['OK', 3],
+        ['MAJOR', 1],
+      ]),
+    ).toBe('CRITICAL'); // 75% < 80%
     // atLeast WARNING: WARNING children count as healthy enough.
     expect(rollup(lt({ count: 2, atLeast: 'WARNING' }), [['WARNING'], ['OK'], ['CRITICAL']])).toBe('OK');
   });
 
   it('threshold over zero total weight never fires', () => {
-    expect(rollup({ kind: 'threshold', atLeast: 'OK', weightPercent: 50, lessThan: true, then: 'CRITICAL' }, [['OK', 0], ['CRITICAL', 0]])).toBe('OK');
+    expect(
+      rollup({ kind: 'threshold', atLeast: 'OK', weightPercent: 50, lessThan: true, then: 'CRITICAL' }, [
+        ['OK', 0],
+        ['CRITICAL', 0],
+      ]),
+    ).toBe('OK');
   });
 
   it('reproduces the OpenNMS threshold example: weights 1/1/3, threshold 33% → WARNING', () => {
@@ -104,12 +132,31 @@ describe('reduce rules', () => {
     // Web-ICMP-3 weight 3 Warning, threshold 0.33. Cumulative weight: Critical 20%, Major 20%, Minor 20%,
     // Warning 80% → the first severity at ≥ 33% is Warning. OpenNMS Threshold = one threshold rule per
     // severity (then = that severity), combined by worst (main + extra rules).
-    const at = (s: 'CRITICAL' | 'MAJOR' | 'MINOR' | 'WARNING'): ReduceRule => ({ kind: 'threshold', atLeast: s, weightPercent: 33, then: s });
-    const kids: [Status, number][] = [['CRITICAL', 1], ['OK', 1], ['WARNING', 3]];
+    const at = (s: 'CRITICAL' | 'MAJOR' | 'MINOR' | 'WARNING'): ReduceRule => ({
+      kind: 'threshold',
+      atLeast: s,
+      weightPercent: 33,
+      then: s,
+    });
+    const kids: [Status, number][] = [
+      ['CRITICAL', 1],
+      ['OK', 1],
+      ['WARNING', 3],
+    ];
     expect(rollup(at('CRITICAL'), kids, [at('MAJOR'), at('MINOR'), at('WARNING')])).toBe('WARNING');
     // Highest Severity would say CRITICAL; with Web-ICMP-2 also CRITICAL (40% ≥ 33%) the threshold says CRITICAL.
     expect(rollup({ kind: 'worst' }, kids)).toBe('CRITICAL');
-    expect(rollup(at('CRITICAL'), [['CRITICAL', 1], ['CRITICAL', 1], ['WARNING', 3]], [at('MAJOR'), at('MINOR'), at('WARNING')])).toBe('CRITICAL');
+    expect(
+      rollup(
+        at('CRITICAL'),
+        [
+          ['CRITICAL', 1],
+          ['CRITICAL', 1],
+          ['WARNING', 3],
+        ],
+        [at('MAJOR'), at('MINOR'), at('WARNING')],
+      ),
+    ).toBe('CRITICAL');
   });
 
   it('quorum: the cluster case (3 nodes, min 2)', () => {
@@ -141,14 +188,20 @@ describe('rule descriptions and catalogue', () => {
   it('describes every map and rule in words', () => {
     expect(describeMap({ kind: 'decrease', n: 1 })).toBe('decrease 1');
     expect(describeMap({ kind: 'set', status: 'WARNING' })).toBe('set WARNING');
-    expect(describeRule({ kind: 'quorum', min: 2, degraded: 'MAJOR' })).toBe('OK when at least 2 children are OK, else CRITICAL, MAJOR while at least one is OK');
+    expect(describeRule({ kind: 'quorum', min: 2, degraded: 'MAJOR' })).toBe(
+      'OK when at least 2 children are OK, else CRITICAL, MAJOR while at least one is OK',
+    );
     expect(describeRule({ kind: 'threshold', atLeast: 'MAJOR', weightPercent: 33, then: 'CRITICAL' })).toBe(
       "CRITICAL when at least 33% of the children's weight are at MAJOR or worse, else OK",
     );
   });
 
   it('lists every edge map and reduce rule kind with parameters and an example', () => {
-    const names = (target: string) => ruleKinds.filter((k) => k.target === target).map((k) => k.name).sort();
+    const names = (target: string) =>
+      ruleKinds
+        .filter((k) => k.target === target)
+        .map((k) => k.name)
+        .sort();
     expect(names('EDGE')).toEqual(['decrease', 'identity', 'ignore', 'increase', 'set']);
     expect(names('NODE')).toEqual(['best', 'exclusive', 'quorum', 'threshold', 'worst', 'worstIfAll']);
     for (const k of ruleKinds) {
@@ -164,9 +217,13 @@ describe('rule descriptions and catalogue', () => {
     expect(validateRule({ kind: 'threshold', atLeast: 'MAJOR', then: 'CRITICAL' })).toEqual([
       'threshold: give exactly one of count, percent, weight, weightPercent',
     ]);
-    expect(validateRule({ kind: 'threshold', atLeast: 'MAJOR', percent: 120, then: 'CRITICAL' })).toEqual(['threshold.percent: a percentage in (0, 100]']);
+    expect(validateRule({ kind: 'threshold', atLeast: 'MAJOR', percent: 120, then: 'CRITICAL' })).toEqual([
+      'threshold.percent: a percentage in (0, 100]',
+    ]);
     expect(validateRule({ kind: 'quorum', min: 0 })).toEqual(['quorum.min: an integer ≥ 1']);
-    expect(validateRule({ kind: 'quorum', min: 2, then: 'MAJOR', degraded: 'CRITICAL' })).toEqual(['quorum.degraded: CRITICAL is worse than then (MAJOR)']);
+    expect(validateRule({ kind: 'quorum', min: 2, then: 'MAJOR', degraded: 'CRITICAL' })).toEqual([
+      'quorum.degraded: CRITICAL is worse than then (MAJOR)',
+    ]);
     expect(validateRule({ kind: 'exclusive', then: 'BAD' as 'OK' })).toEqual(['exclusive.then: unknown status BAD']);
     expect(validateRule({ kind: 'nope' } as unknown as ReduceRule)).toEqual(['unknown rule kind "nope"']);
     expect(validateMap({ kind: 'increase', n: 7 })).toEqual(['increase.n: an integer from 1 to 4']);

@@ -1,4 +1,4 @@
-import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
+import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
 import type { EdgeMap, ReduceRule, Threshold } from './types.js';
 import { CRITICAL, OK, WARNING, code, statusName } from './status.js';
 
@@ -175,10 +175,13 @@ export function explainRule(
       const hitWeight = hits.reduce((sum, k) => sum + (weights[k] as number), 0);
       const where = rule.lessThan ? `at ${rule.atLeast} or better` : `at ${rule.atLeast} or worse`;
       const limit =
-        rule.count !== undefined ? `${rule.lessThan ? 'fewer than' : 'at least'} ${rule.count}`
-        : rule.percent !== undefined ? `${rule.lessThan ? 'below' : 'at least'} ${rule.percent}%`
-        : rule.weight !== undefined ? `${rule.lessThan ? 'below' : 'at least'} weight ${num(rule.weight)}`
-        : `${rule.lessThan ? 'below' : 'at least'} ${rule.weightPercent}% of the weight`;
+        rule.count !== undefined
+          ? `${rule.lessThan ? 'fewer than' : 'at least'} ${rule.count}`
+          : rule.percent !== undefined
+            ? `${rule.lessThan ? 'below' : 'at least'} ${rule.percent}%`
+            : rule.weight !== undefined
+              ? `${rule.lessThan ? 'below' : 'at least'} weight ${num(rule.weight)}`
+              : `${rule.lessThan ? 'below' : 'at least'} ${rule.weightPercent}% of the weight`;
       const measure =
         rule.count !== undefined || rule.percent !== undefined
           ? `${hits.length} of ${n} children (${pct((hits.length * 100) / n)})`
@@ -236,10 +239,13 @@ export function describeRule(rule: ReduceRule): string {
       const where = rule.lessThan ? `at ${rule.atLeast} or better` : `at ${rule.atLeast} or worse`;
       const op = rule.lessThan ? 'fewer than' : 'at least';
       const amount =
-        rule.count !== undefined ? `${rule.count} children`
-        : rule.percent !== undefined ? `${rule.percent}% of the children`
-        : rule.weight !== undefined ? `weight ${rule.weight} of the children`
-        : `${rule.weightPercent}% of the children's weight`;
+        rule.count !== undefined
+          ? `${rule.count} children`
+          : rule.percent !== undefined
+            ? `${rule.percent}% of the children`
+            : rule.weight !== undefined
+              ? `weight ${rule.weight} of the children`
+              : `${rule.weightPercent}% of the children's weight`;
       return `${rule.then} when ${op} ${amount} are ${where}, else OK`;
     }
     case 'quorum': {
@@ -255,7 +261,8 @@ export function describeRule(rule: ReduceRule): string {
 export function validateRule(rule: ReduceRule): string[] {
   const problems: string[] = [];
   const severity = (field: string, s: unknown) => {
-    if (s !== undefined && !(SEVERITY_ORDER as readonly unknown[]).includes(s)) problems.push(`${rule.kind}.${field}: unknown status ${String(s)}`);
+    if (s !== undefined && !(SEVERITY_ORDER as readonly unknown[]).includes(s))
+      problems.push(`${rule.kind}.${field}: unknown status ${String(s)}`);
   };
   switch (rule.kind) {
     case 'worst':
@@ -383,12 +390,27 @@ export const ruleKinds: RuleKindInfo[] = [
     description:
       'Fires `then` when enough children are at `atLeast` or worse, by count, percent of children, weight, or percent of weight (Zabbix additional rules; OpenNMS Threshold with weights). With lessThan it fires when fewer than the limit are at `atLeast` or better (Zabbix "less than N children have Status or below"). Otherwise OK.',
     parameters: [
-      { name: 'atLeast', type: 'status', required: true, description: 'The severity a child must reach to count (for lessThan: the severity it must not exceed).' },
-      { name: 'count', type: 'int', required: false, description: 'Number of children. Give exactly one of count, percent, weight, weightPercent.' },
+      {
+        name: 'atLeast',
+        type: 'status',
+        required: true,
+        description: 'The severity a child must reach to count (for lessThan: the severity it must not exceed).',
+      },
+      {
+        name: 'count',
+        type: 'int',
+        required: false,
+        description: 'Number of children. Give exactly one of count, percent, weight, weightPercent.',
+      },
       { name: 'percent', type: 'percent', required: false, description: 'Percent (0-100] of the children that count.' },
       { name: 'weight', type: 'float', required: false, description: 'Sum of the edge weights of the children that count.' },
       { name: 'weightPercent', type: 'percent', required: false, description: 'Percent (0-100] of the total edge weight.' },
-      { name: 'lessThan', type: 'boolean', required: false, description: 'Fire when below the limit instead of at or above it. Default false.' },
+      {
+        name: 'lessThan',
+        type: 'boolean',
+        required: false,
+        description: 'Fire when below the limit instead of at or above it. Default false.',
+      },
       { name: 'then', type: 'status', required: true, description: 'The status when the rule fires.' },
     ],
     example: 'rule: { kind: worst }\nextraRules:\n  - { kind: threshold, atLeast: MAJOR, weightPercent: 50, then: CRITICAL }',
@@ -401,7 +423,12 @@ export const ruleKinds: RuleKindInfo[] = [
     parameters: [
       { name: 'min', type: 'int', required: true, description: 'Children that must be OK.' },
       { name: 'then', type: 'status', required: false, description: 'Status below the quorum. Default CRITICAL.' },
-      { name: 'degraded', type: 'status', required: false, description: 'Status below the quorum while at least one child is OK; not worse than then.' },
+      {
+        name: 'degraded',
+        type: 'status',
+        required: false,
+        description: 'Status below the quorum while at least one child is OK; not worse than then.',
+      },
     ],
     example: 'rule: { kind: quorum, min: 2, degraded: MAJOR }',
   },

@@ -1,4 +1,4 @@
-import { SEVERITY_ORDER, type Severity, type Status } from '../../connectors/core/model.js';
+import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
 
 /**
  * Severity arithmetic. Inside the engine a status is a small integer so that a whole estate fits in

@@ -1,4 +1,4 @@
-import type { Status } from '../../connectors/core/model.js';
+import type { Status } from '../../kernel/model.js';
 import type { EdgeMap, GraphNode, HealthGraph, LeafState, NodeOptions, ReduceRule } from './types.js';
 
 /** Compact builders for engine tests and the benchmark: graphs read like the service definitions. */
@@ -30,7 +30,8 @@ export function node(
   };
 }
 
-export const ci = (id: string, children: (string | ChildSpec)[] = [], main: ReduceRule = { kind: 'worst' }) => node(id, 'ci', main, children);
+export const ci = (id: string, children: (string | ChildSpec)[] = [], main: ReduceRule = { kind: 'worst' }) =>
+  node(id, 'ci', main, children);
 
 export function graphOf(...nodes: GraphNode[]): HealthGraph {
   return { nodes: new Map(nodes.map((n) => [n.id, n])) };

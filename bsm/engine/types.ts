@@ -1,4 +1,4 @@
-import type { Severity, Status } from '../../connectors/core/model.js';
+import type { Severity, Status } from '../../kernel/model.js';
 
 /**
  * The health engine's contract: a directed acyclic graph of services and CIs, leaf states from the

@@ -6,13 +6,20 @@ import Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCache } from '../core/cache.js';
-import type { ConnectorDeps, RequestAuth } from '../core/connector.js';
-import { createCorrelator } from '../core/correlate.js';
-import { ConfigError } from '../core/errors.js';
-import { listEstateFiles, loadEstateYaml } from '../core/estate.js';
-import { silentLogger } from '../core/log.js';
-import type { NewIncident } from '../core/model.js';
-import { BuiltinConfig, builtinCmdbConnector, builtinHelpdeskConnector, builtinKnowledgeConnector, builtinMonitorConnector } from './index.js';
+import type { ConnectorDeps } from '../core/connector.js';
+import { createCorrelator } from '../../kernel/correlate.js';
+import { ConfigError } from '../../kernel/errors.js';
+import { listEstateFiles, loadEstateYaml } from '../../kernel/estate.js';
+import { silentLogger } from '../../kernel/log.js';
+import type { NewIncident } from '../../kernel/model.js';
+import {
+  BuiltinConfig,
+  builtinCmdbConnector,
+  builtinHelpdeskConnector,
+  builtinKnowledgeConnector,
+  builtinMonitorConnector,
+} from './index.js';
+import type { RequestAuth } from '../../kernel/request.js';
 
 const DEMO = fileURLToPath(new URL('../../estate/demo', import.meta.url));
 const auth: RequestAuth = { sub: 'tester', roles: [], groups: [], requestId: 'test' };
@@ -89,7 +96,20 @@ describe('the demo estate', () => {
     for (const id of ['payroll', 'email', 'trading', 'vdi', 'webshop']) expect(services.has(id), id).toBe(true);
     const cis = new Set((await cmdb(d).listCis()).map((ci) => ci.id));
     for (const [id, def] of services) {
-      for (const key of ['name', 'description', 'criticality', 'valueClass', 'owner', 'consumers', 'impact', 'calendar', 'sla', 'rule', 'options', 'children']) {
+      for (const key of [
+        'name',
+        'description',
+        'criticality',
+        'valueClass',
+        'owner',
+        'consumers',
+        'impact',
+        'calendar',
+        'sla',
+        'rule',
+        'options',
+        'children',
+      ]) {
         expect(def, `${id}.${key}`).toHaveProperty(key);
       }
       expect(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(def['criticality']);
@@ -109,7 +129,11 @@ describe('the demo estate', () => {
     for (const ci of all) expect(ci.name).toBe(ci.id);
     const relations = await cmdb(d).listRelations();
     expect(new Set(relations.map((r) => r.type))).toEqual(new Set(['DEPENDS_ON', 'RUNS_ON', 'MEMBER_OF']));
-    expect(await cmdb(d).ciById('server123')).toMatchObject({ class: 'server', fqdn: 'server123.corp.example', sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id: 'server123' }] });
+    expect(await cmdb(d).ciById('server123')).toMatchObject({
+      class: 'server',
+      fqdn: 'server123.corp.example',
+      sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id: 'server123' }],
+    });
     expect(await cmdb(d).ciById('nope')).toBeNull();
   });
 
@@ -166,7 +190,10 @@ describe('the demo estate', () => {
     expect(unmapped).toHaveLength(1);
     expect(snapshot.alerts.filter((a) => a.severity === 'WARNING' || a.severity === 'MINOR').length).toBeGreaterThanOrEqual(3);
     expect(snapshot.alerts.find((a) => a.acknowledged)).toMatchObject({ acknowledgedBy: 'alice' });
-    expect(snapshot.alerts.find((a) => correlate(a.ci) === 'webshop-db')).toMatchObject({ severity: 'WARNING', summary: expect.stringContaining('85%') });
+    expect(snapshot.alerts.find((a) => correlate(a.ci) === 'webshop-db')).toMatchObject({
+      severity: 'WARNING',
+      summary: expect.stringContaining('85%'),
+    });
     expect(snapshot.alerts.some((a) => a.inMaintenance)).toBe(true);
     // watched: all → every CMDB CI.
     expect(snapshot.watched).toHaveLength((await cmdb(d).listCis()).length);
@@ -182,7 +209,9 @@ describe('the demo estate', () => {
 
   it('gives trading market hours and the web shop an orders-per-minute KPI the monitor answers', async () => {
     const trading = services.get('trading')!;
-    expect(trading['calendar']).toContainEqual(expect.objectContaining({ weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '08:00-17:30' }));
+    expect(trading['calendar']).toContainEqual(
+      expect.objectContaining({ weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '08:00-17:30' }),
+    );
     expect(trading['impact'].revenuePerHour).toBeGreaterThan(services.get('webshop')!['impact'].revenuePerHour);
     const api = monitor(d).forRequest(auth);
     for (const id of ['webshop', 'trading']) {
@@ -205,8 +234,16 @@ describe('the demo estate', () => {
     });
     const inc1 = incidents.find((i) => i.number === 'INC0010001')!;
     expect(Date.parse(inc1.resolutionDue!)).toBeGreaterThan(Date.now());
-    const titles = (await knowledge(d).search({ text: 'server123 mail cluster disk full VDI pool capacity', limit: 20 })).map((a) => a.title);
-    for (const t of ['Restarting server123 payroll batch', 'Mail cluster node failover', 'Disk full on database servers', 'VDI pool capacity']) expect(titles).toContain(t);
+    const titles = (await knowledge(d).search({ text: 'server123 mail cluster disk full VDI pool capacity', limit: 20 })).map(
+      (a) => a.title,
+    );
+    for (const t of [
+      'Restarting server123 payroll batch',
+      'Mail cluster node failover',
+      'Disk full on database servers',
+      'VDI pool capacity',
+    ])
+      expect(titles).toContain(t);
   });
 });
 
@@ -239,7 +276,9 @@ describe('builtin monitor', () => {
   it('keeps instances on different data directories apart, and an expiring ack', async () => {
     const api = monitor(deps()).forRequest(auth);
     const until = new Date(Date.now() + 3_600_000).toISOString();
-    expect(await api.acknowledge('builtin:a2', { author: 'oscar', comment: 'node replaced', until })).toMatchObject({ acknowledgedUntil: until });
+    expect(await api.acknowledge('builtin:a2', { author: 'oscar', comment: 'node replaced', until })).toMatchObject({
+      acknowledgedUntil: until,
+    });
     expect(await monitor(deps()).forRequest(auth).alertById('builtin:a2')).toMatchObject({ acknowledged: false });
   });
 
@@ -249,8 +288,12 @@ describe('builtin monitor', () => {
     const missing = await rejection(api.acknowledge('builtin:nope', { author: 'oscar', comment: '' }));
     expect(missing.extensions).toMatchObject({ code: 'NOT_FOUND', connector: 'builtin' });
     expect(codeOf(await rejection(api.acknowledge('other:a1', { author: 'oscar', comment: '' })))).toBe('NOT_FOUND');
-    expect(codeOf(await rejection(api.acknowledge('builtin:a1', { author: 'oscar', comment: '', until: 'tomorrow' })))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await rejection(api.acknowledge('builtin:a1', { author: 'oscar', comment: '', until: '2000-01-01T00:00:00Z' })))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await rejection(api.acknowledge('builtin:a1', { author: 'oscar', comment: '', until: 'tomorrow' })))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(codeOf(await rejection(api.acknowledge('builtin:a1', { author: 'oscar', comment: '', until: '2000-01-01T00:00:00Z' })))).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(codeOf(await rejection(api.acknowledge('builtin:a1', { author: ' ', comment: '' })))).toBe('BAD_USER_INPUT');
     expect(await api.alertById('builtin:a1')).toMatchObject({ acknowledged: false });
     expect(await api.alertById('other:a1')).toBeNull();
@@ -291,16 +334,28 @@ describe('builtin help desk', () => {
     const first = builtinHelpdeskConnector.create('desk', {}, d);
     const api = first.forRequest(auth);
     const a = await api.createIncident(newIncident());
-    expect(a).toMatchObject({ id: 'desk:INC0010100', number: 'INC0010100', state: 'NEW', priority: 'HIGH', ci: { ciId: 'payroll-app' }, serviceId: 'payroll', tool: 'builtin' });
+    expect(a).toMatchObject({
+      id: 'desk:INC0010100',
+      number: 'INC0010100',
+      state: 'NEW',
+      priority: 'HIGH',
+      ci: { ciId: 'payroll-app' },
+      serviceId: 'payroll',
+      tool: 'builtin',
+    });
     // A HIGH ticket must be answered within the hour.
     expect(Date.parse(a.responseDue!) - Date.parse(a.openedAt)).toBe(60 * 60_000);
-    const b = await api.createIncident(newIncident({ correlationId: 'corr-2', title: 'Second', priority: 'PLANNING', ciId: null, serviceId: null }));
+    const b = await api.createIncident(
+      newIncident({ correlationId: 'corr-2', title: 'Second', priority: 'PLANNING', ciId: null, serviceId: null }),
+    );
     expect(b).toMatchObject({ number: 'INC0010101', ci: null, responseDue: null });
     await first.dispose();
 
     const again = helpdesk(d).forRequest(auth);
     expect(await again.incidentById('desk:INC0010100')).toMatchObject({ title: 'Payroll self-service shows an error' });
-    expect((await again.listIncidents({})).map((i) => i.number)).toEqual(expect.arrayContaining(['INC0010100', 'INC0010101', 'INC0010001']));
+    expect((await again.listIncidents({})).map((i) => i.number)).toEqual(
+      expect.arrayContaining(['INC0010100', 'INC0010101', 'INC0010001']),
+    );
     expect((await again.createIncident(newIncident({ correlationId: 'corr-3' }))).number).toBe('INC0010102');
   });
 
@@ -340,7 +395,9 @@ describe('builtin help desk', () => {
     expect((await helpdesk(d).forRequest(auth).incidentById('desk:INC0010001'))!.linkedArticleIds).toEqual(['kb:KB0001']);
     const db = new Database(join(d.dataDir, 'builtin-helpdesk.sqlite'), { readonly: true });
     try {
-      expect(db.prepare('SELECT number, author, text, internal FROM comment').all()).toEqual([{ number: 'INC0010001', author: 'bob', text: 'rebooting server123', internal: 1 }]);
+      expect(db.prepare('SELECT number, author, text, internal FROM comment').all()).toEqual([
+        { number: 'INC0010001', author: 'bob', text: 'rebooting server123', internal: 1 },
+      ]);
     } finally {
       db.close();
     }
@@ -426,7 +483,11 @@ describe('builtin knowledge', () => {
     expect(await api.search({ text: 'payroll', limit: 0 })).toEqual([]);
     expect(await api.search({ text: 'the and of', limit: 5 })).toEqual([]);
     expect(codeOf(await rejection(api.search({ text: 'x', limit: -1 })))).toBe('BAD_USER_INPUT');
-    expect(await api.articleById('kb:KB0004')).toMatchObject({ title: 'VDI pool capacity', score: null, labels: expect.arrayContaining(['vdi']) });
+    expect(await api.articleById('kb:KB0004')).toMatchObject({
+      title: 'VDI pool capacity',
+      score: null,
+      labels: expect.arrayContaining(['vdi']),
+    });
     expect(await api.articleById('kb:KB9999')).toBeNull();
     expect(await api.articleById('other:KB0004')).toBeNull();
   });
@@ -453,7 +514,9 @@ describe('estate validation', () => {
   }
 
   it('names the file and the path of a relation to an unknown CI', () => {
-    const dir = brokenEstate('cmdb.yaml', (t) => t.replace('{ parent: payroll-app, child: server123, type: RUNS_ON }', '{ parent: payroll-app, child: server999, type: RUNS_ON }'));
+    const dir = brokenEstate('cmdb.yaml', (t) =>
+      t.replace('{ parent: payroll-app, child: server123, type: RUNS_ON }', '{ parent: payroll-app, child: server999, type: RUNS_ON }'),
+    );
     const error = startError(() => builtinCmdbConnector.create('cmdb', {}, deps(undefined, dir)));
     expect(error.source).toBe(join(dir, 'cmdb.yaml'));
     expect(error.problems).toEqual(['relations[0].child: unknown CI "server999"']);
@@ -461,7 +524,9 @@ describe('estate validation', () => {
 
   it('reports cycles and duplicates in the CMDB', () => {
     const dir = brokenEstate('cmdb.yaml', (t) =>
-      t.replace('relations:\n', 'relations:\n  - { parent: san-storage01, child: payroll-app, type: DEPENDS_ON }\n').replace('cis:\n', 'cis:\n  - { id: server123, class: server }\n'),
+      t
+        .replace('relations:\n', 'relations:\n  - { parent: san-storage01, child: payroll-app, type: DEPENDS_ON }\n')
+        .replace('cis:\n', 'cis:\n  - { id: server123, class: server }\n'),
     );
     const error = startError(() => builtinCmdbConnector.create('cmdb', {}, deps(undefined, dir)));
     expect(error.problems).toContainEqual(expect.stringMatching(/^cis\[\d+\]\.id: duplicate CI id "server123"$/));
@@ -481,9 +546,13 @@ describe('estate validation', () => {
 
   it('rejects unknown keys and hint-less alerts', () => {
     const dir = brokenEstate('knowledge.yaml', (t) => t.replace('  - id: KB0001\n', '  - id: KB0001\n    tittle: typo\n'));
-    expect(startError(() => builtinKnowledgeConnector.create('kb', {}, deps(undefined, dir))).problems).toEqual([expect.stringMatching(/^articles\[0\]: .*tittle/)]);
+    expect(startError(() => builtinKnowledgeConnector.create('kb', {}, deps(undefined, dir))).problems).toEqual([
+      expect.stringMatching(/^articles\[0\]: .*tittle/),
+    ]);
     const hintless = brokenEstate('monitor.yaml', (t) => t.replace('ci: { ciId: webshop-db }', 'ci: {}'));
-    expect(startError(() => builtinMonitorConnector.create('builtin', {}, deps(undefined, hintless))).problems).toEqual(['alerts[2].ci: give at least one of ciId, name, fqdn, ip']);
+    expect(startError(() => builtinMonitorConnector.create('builtin', {}, deps(undefined, hintless))).problems).toEqual([
+      'alerts[2].ci: give at least one of ciId, name, fqdn, ip',
+    ]);
   });
 
   it('reports a missing estate file', () => {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadEstateFile } from '../core/estate.js';
-import { ConfigError } from '../core/errors.js';
-import type { CiHint, ConfigurationItem, Relation } from '../core/model.js';
+import { loadEstateFile } from '../../kernel/estate.js';
+import { ConfigError } from '../../kernel/errors.js';
+import type { CiHint, ConfigurationItem, Relation } from '../../kernel/model.js';
 
 /**
  * The zod schemas of the builtin tools' estate files (cmdb.yaml, monitor.yaml, helpdesk.yaml,
@@ -140,9 +140,7 @@ const KpiSampleSchema = z.strictObject({
   expression: z.string().min(1),
   value: z.number(),
   /** Older values, oldest first, one every `stepMinutes`, ending one step before now. */
-  history: z
-    .strictObject({ stepMinutes: z.number().positive(), values: z.array(z.number()) })
-    .optional(),
+  history: z.strictObject({ stepMinutes: z.number().positive(), values: z.array(z.number()) }).optional(),
 });
 
 export const MonitorFile = z
@@ -151,7 +149,9 @@ export const MonitorFile = z
     watched: z.union([z.literal('all'), z.array(Id)]).default('all'),
     alerts: z.array(AlertSchema).default([]),
     /** Current values per CI: `{ server123: { cpu: 0.97 } }`. */
-    metrics: z.record(Id, z.record(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name is [a-zA-Z_:][a-zA-Z0-9_:]*'), z.number())).default({}),
+    metrics: z
+      .record(Id, z.record(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a metric name is [a-zA-Z_:][a-zA-Z0-9_:]*'), z.number()))
+      .default({}),
     kpis: z.array(KpiSampleSchema).default([]),
   })
   .superRefine((file, ctx) => {
@@ -203,15 +203,14 @@ const IncidentSchema = z.strictObject({
   resolutionDue: Instant.nullable().default(null),
 });
 
-export const HelpdeskFile = z
-  .strictObject({ incidents: z.array(IncidentSchema).default([]) })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.incidents.forEach((incident, i) => {
-      if (seen.has(incident.number)) ctx.addIssue({ code: 'custom', path: ['incidents', i, 'number'], message: `duplicate number "${incident.number}"` });
-      seen.add(incident.number);
-    });
+export const HelpdeskFile = z.strictObject({ incidents: z.array(IncidentSchema).default([]) }).superRefine((file, ctx) => {
+  const seen = new Set<string>();
+  file.incidents.forEach((incident, i) => {
+    if (seen.has(incident.number))
+      ctx.addIssue({ code: 'custom', path: ['incidents', i, 'number'], message: `duplicate number "${incident.number}"` });
+    seen.add(incident.number);
   });
+});
 export type IncidentDef = z.output<typeof HelpdeskFile>['incidents'][number];
 
 export function loadHelpdeskEstate(estateDir: string, now: Date): IncidentDef[] {
@@ -232,15 +231,14 @@ const ArticleSchema = z.strictObject({
   url: z.url().nullable().default(null),
 });
 
-export const KnowledgeFile = z
-  .strictObject({ articles: z.array(ArticleSchema).default([]) })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.articles.forEach((article, i) => {
-      if (seen.has(article.id)) ctx.addIssue({ code: 'custom', path: ['articles', i, 'id'], message: `duplicate article id "${article.id}"` });
-      seen.add(article.id);
-    });
+export const KnowledgeFile = z.strictObject({ articles: z.array(ArticleSchema).default([]) }).superRefine((file, ctx) => {
+  const seen = new Set<string>();
+  file.articles.forEach((article, i) => {
+    if (seen.has(article.id))
+      ctx.addIssue({ code: 'custom', path: ['articles', i, 'id'], message: `duplicate article id "${article.id}"` });
+    seen.add(article.id);
   });
+});
 export type ArticleDef = z.output<typeof KnowledgeFile>['articles'][number];
 
 export function loadKnowledgeEstate(estateDir: string): ArticleDef[] {

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connector, HelpdeskApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
-import { createCorrelator, type Correlator } from '../core/correlate.js';
-import { ERRORS } from '../core/errors.js';
-import type { CiHint, Incident, IncidentFilter, IncidentPriority, IncidentState, NewIncident } from '../core/model.js';
+import { createCorrelator, type Correlator } from '../../kernel/correlate.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { CiHint, Incident, IncidentFilter, IncidentPriority, IncidentState, NewIncident } from '../../kernel/model.js';
 import { BuiltinConfig, estateDirOf } from './config.js';
 import { INCIDENT_PRIORITIES, loadCmdbEstate, loadHelpdeskEstate, toHint, type IncidentDef } from './estate-files.js';
 import { openStore, withStoreErrors } from './store.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /**
  * The builtin help desk: the open tickets of the estate's helpdesk.yaml plus the tickets created
@@ -236,7 +236,9 @@ export const builtinHelpdeskConnector = {
           ...q.all.all().map((row) => fromRow(row, links.get(row.number) ?? [])),
         ];
         // Newest first, as a help desk queue lists them.
-        return all.filter((i) => matches(i, filter)).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.number.localeCompare(a.number));
+        return all
+          .filter((i) => matches(i, filter))
+          .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.number.localeCompare(a.number));
       },
       async incidentById(id) {
         const number = numberFromId(id);
@@ -245,20 +247,36 @@ export const builtinHelpdeskConnector = {
       async createIncident(input) {
         if (input.title.trim() === '') throw ERRORS.BAD_USER_INPUT.err('an incident needs a title', errorOptions);
         if (input.correlationId.trim() === '') throw ERRORS.BAD_USER_INPUT.err('an incident needs a correlation id', errorOptions);
-        if (!INCIDENT_PRIORITIES.includes(input.priority)) throw ERRORS.BAD_USER_INPUT.err(`unknown priority ${String(input.priority)}`, errorOptions);
+        if (!INCIDENT_PRIORITIES.includes(input.priority))
+          throw ERRORS.BAD_USER_INPUT.err(`unknown priority ${String(input.priority)}`, errorOptions);
         // IMMEDIATE takes the write lock first, so another process sharing the file waits and then sees our row.
         const row = createTx.immediate(input, new Date().toISOString());
-        return fromRow(row, q.linksOf.all(row.number).map((l) => l.article_id));
+        return fromRow(
+          row,
+          q.linksOf.all(row.number).map((l) => l.article_id),
+        );
       },
       async comment(incidentId, comment) {
         const incident = mustLoad(incidentId);
         if (comment.text.trim() === '') throw ERRORS.BAD_USER_INPUT.err('a comment needs text', errorOptions);
-        q.comment.run({ number: incident.number, author: comment.author, text: comment.text, internal: comment.internal ? 1 : 0, at: new Date().toISOString() });
+        q.comment.run({
+          number: incident.number,
+          author: comment.author,
+          text: comment.text,
+          internal: comment.internal ? 1 : 0,
+          at: new Date().toISOString(),
+        });
         return incident;
       },
       async linkArticle(incidentId, article) {
         const incident = mustLoad(incidentId);
-        q.link.run({ number: incident.number, article_id: article.id, title: article.title, url: article.url, at: new Date().toISOString() });
+        q.link.run({
+          number: incident.number,
+          article_id: article.id,
+          title: article.title,
+          url: article.url,
+          at: new Date().toISOString(),
+        });
         return true;
       },
     };

@@ -15,4 +15,9 @@ import { builtinKnowledgeConnector } from './knowledge.js';
 import { builtinMonitorConnector } from './monitor.js';
 
 /** All four, for a connector registry. */
-export const builtinConnectors = [builtinMonitorConnector, builtinCmdbConnector, builtinHelpdeskConnector, builtinKnowledgeConnector] as const;
+export const builtinConnectors = [
+  builtinMonitorConnector,
+  builtinCmdbConnector,
+  builtinHelpdeskConnector,
+  builtinKnowledgeConnector,
+] as const;

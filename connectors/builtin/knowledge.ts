@@ -1,10 +1,10 @@
 import type { Connector, KnowledgeApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
-import { ERRORS } from '../core/errors.js';
-import type { Article } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Article } from '../../kernel/model.js';
 import { BuiltinConfig, estateDirOf } from './config.js';
 import { loadKnowledgeEstate, type ArticleDef } from './estate-files.js';
 import { createArticleIndex, snippet } from './search.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /** Results per search when the caller asks for more: the index is small, the answer should be too. */
 const MAX_LIMIT = 100;
@@ -36,7 +36,8 @@ export const builtinKnowledgeConnector = {
 
     const api: KnowledgeApi = {
       async search(query) {
-        if (!Number.isInteger(query.limit) || query.limit < 0) throw ERRORS.BAD_USER_INPUT.err('limit must be a whole number ≥ 0', errorOptions);
+        if (!Number.isInteger(query.limit) || query.limit < 0)
+          throw ERRORS.BAD_USER_INPUT.err('limit must be a whole number ≥ 0', errorOptions);
         const context = [...(query.ciNames ?? []), ...(query.serviceNames ?? [])];
         return search(query.text, context, Math.min(query.limit, MAX_LIMIT)).map((hit) => toArticle(hit.def, hit.score, hit.words));
       },

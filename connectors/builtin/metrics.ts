@@ -1,4 +1,4 @@
-import type { MetricSample } from '../core/model.js';
+import type { MetricSample } from '../../kernel/model.js';
 import type { KpiSample, MonitorFile } from './estate-files.js';
 
 /**
@@ -80,16 +80,22 @@ export function createMetricQuery(data: Pick<MonitorFile, 'metrics' | 'kpis'>, c
     if (kpi) return [{ labels: {}, points: kpiPoints(kpi, nowSeconds) }];
     const matchers = parseSelector(expr);
     if (!matchers) return [];
-    return series
-      .filter((s) => matchers.every((m) => m.test(s.labels[m.label as keyof typeof s.labels] ?? '')))
-      // Per-CI metrics are a constant: the current value holds for any time asked.
-      .map((s) => ({ labels: { ...s.labels }, points: [{ at: -Infinity, value: s.value }] }));
+    return (
+      series
+        .filter((s) => matchers.every((m) => m.test(s.labels[m.label as keyof typeof s.labels] ?? '')))
+        // Per-CI metrics are a constant: the current value holds for any time asked.
+        .map((s) => ({ labels: { ...s.labels }, points: [{ at: -Infinity, value: s.value }] }))
+    );
   }
 
   return {
     query(expr: string): MetricSample[] {
       const now = clock() / 1000;
-      return select(expr, now).map((s) => ({ labels: s.labels, timestamp: now, value: s.points[s.points.length - 1]?.value ?? Number.NaN }));
+      return select(expr, now).map((s) => ({
+        labels: s.labels,
+        timestamp: now,
+        value: s.points[s.points.length - 1]?.value ?? Number.NaN,
+      }));
     },
     queryRange(expr: string, start: Date, end: Date, stepSeconds: number): MetricSample[][] {
       const now = clock() / 1000;

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { Connector, MonitorApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
-import { ERRORS } from '../core/errors.js';
-import type { Alert } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Alert } from '../../kernel/model.js';
 import { BuiltinConfig, estateDirOf } from './config.js';
 import { loadMonitorEstate, toHint, type AlertDef } from './estate-files.js';
 import { createMetricQuery } from './metrics.js';
 import { openStore, withStoreErrors } from './store.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /**
  * The builtin monitor: the active alerts of the estate's monitor.yaml, with acknowledgements kept in
@@ -68,7 +68,12 @@ export const builtinMonitorConnector = {
       // An acknowledgement with an `until` in the past has expired, as a silence does.
       const live = row && (row.until === null || Date.parse(row.until) > now) ? row : undefined;
       const ack = live
-        ? { acknowledged: live.acknowledged === 1, by: live.acknowledged === 1 ? live.author : null, at: live.acknowledged === 1 ? live.at : null, until: live.acknowledged === 1 ? live.until : null }
+        ? {
+            acknowledged: live.acknowledged === 1,
+            by: live.acknowledged === 1 ? live.author : null,
+            at: live.acknowledged === 1 ? live.at : null,
+            until: live.acknowledged === 1 ? live.until : null,
+          }
         : { acknowledged: def.acknowledged, by: def.acknowledgedBy, at: def.acknowledgedAt, until: null };
       return {
         id: `${name}:${def.id}`,

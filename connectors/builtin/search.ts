@@ -13,7 +13,9 @@ import type { ArticleDef } from './estate-files.js';
  */
 
 const STOPWORDS = new Set(
-  'a an and are as at be by can cannot does for from has have how i in is it its my not of on or our the this to we what when why with you your'.split(' '),
+  'a an and are as at be by can cannot does for from has have how i in is it its my not of on or our the this to we what when why with you your'.split(
+    ' ',
+  ),
 );
 
 /** Light suffix stripping, so "restarting", "restarted" and "restart" meet. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
-import { ERRORS } from '../core/errors.js';
+import { ERRORS } from '../../kernel/errors.js';
 
 /**
  * The builtin tools' state (acknowledgements, created tickets) lives in SQLite files in the data

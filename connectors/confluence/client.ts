@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { ConfluenceConfig } from './config.js';
 
 /** Confluence Cloud client: CQL search (v1) and page by id (v2). */
@@ -41,7 +41,10 @@ const PageAnswer = z
   .object({
     id: z.string(),
     title: z.string(),
-    body: z.object({ storage: z.object({ value: z.string() }).loose().optional() }).loose().optional(),
+    body: z
+      .object({ storage: z.object({ value: z.string() }).loose().optional() })
+      .loose()
+      .optional(),
     labels: Labels.optional(),
     _links: z.object({ webui: z.string().optional(), base: z.string().optional() }).loose().default({}),
   })
@@ -53,7 +56,13 @@ export function createConfluenceClient(name: string, config: ConfluenceConfig, l
     ? { kind: 'bearer', token: config.token }
     : { kind: 'basic', username: config.email ?? '', password: config.apiToken ?? '' };
   const base = `${config.baseUrl.replace(/\/+$/, '')}${config.contextPath}/`;
-  const http = createHttpClient({ connector: name, settings: { ...config, baseUrl: base }, auth, log, headers: { accept: 'application/json' } });
+  const http = createHttpClient({
+    connector: name,
+    settings: { ...config, baseUrl: base },
+    auth,
+    log,
+    headers: { accept: 'application/json' },
+  });
 
   async function json<T>(schema: z.ZodType<T>, what: string, request: () => Promise<unknown>): Promise<T> {
     const parsed = schema.safeParse(await request());

@@ -9,7 +9,10 @@ export const ConfluenceConfig = HttpSettings.extend({
   /** Site URL, e.g. https://acme.atlassian.net */
   baseUrl: z.url(),
   /** Path of Confluence under the site: `/wiki` on Cloud. @default '/wiki' */
-  contextPath: z.string().regex(/^(\/[^/]+)*$/).default('/wiki'),
+  contextPath: z
+    .string()
+    .regex(/^(\/[^/]+)*$/)
+    .default('/wiki'),
   email: z.string().min(1).optional(),
   apiToken: z.string().min(1).optional(),
   /** Personal access token (Bearer); wins over email/apiToken. */

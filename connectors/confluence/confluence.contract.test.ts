@@ -8,8 +8,18 @@ defineConnectorContract({
   async start({ retryLimit, timeoutMs, cacheTtlMs }) {
     const fake = await startFakeConfluence({ apiToken: 'confluence-secret-token' });
     const config = confluenceConnector.config.parse({
-      baseUrl: fake.url, email: 'bot@example.com', apiToken: 'confluence-secret-token', retryLimit, timeoutMs, cacheTtlMs,
+      baseUrl: fake.url,
+      email: 'bot@example.com',
+      apiToken: 'confluence-secret-token',
+      retryLimit,
+      timeoutMs,
+      cacheTtlMs,
     });
-    return { instance: confluenceConnector.create('kb-test', config, contractDeps('kb-test')), fake, secrets: ['confluence-secret-token'], searchText: 'payroll batch' };
+    return {
+      instance: confluenceConnector.create('kb-test', config, contractDeps('kb-test')),
+      fake,
+      secrets: ['confluence-secret-token'],
+      searchText: 'payroll batch',
+    };
   },
 });

@@ -90,7 +90,9 @@ describe('confluence connector against the fake', () => {
     expect(await api.search({ text: 'email', limit: 5 })).toHaveLength(1);
   });
 
-  it('maps faults: 401, 403, 500, timeout, invalid JSON, rejected CQL; retries 429; stale on error; no secret in errors', async ({ onTestFinished }) => {
+  it('maps faults: 401, 403, 500, timeout, invalid JSON, rejected CQL; retries 429; stale on error; no secret in errors', async ({
+    onTestFinished,
+  }) => {
     const bad = await setup(onTestFinished, { apiToken: 'wrong-secret-token' });
     const unauthorized = await failure(bad.api.search({ text: 'email', limit: 5 }));
     expect(unauthorized.extensions).toEqual({ code: 'UPSTREAM_AUTH_FAILED', connector: 'kb' });

@@ -47,12 +47,30 @@ export function seedPages(): FakePage[] {
       body: '<p>When server123 is down the payroll batch stops. Reboot server123, then restart the batch from the scheduler.</p>',
       labels: ['runbook', 'payroll'],
     },
-    { id: '65603', type: 'page', space: 'KB', title: 'Email troubleshooting', body: '<p>Check the mail queue on mx01 when email is delayed.</p>', labels: ['email'] },
-    { id: '65604', type: 'blogpost', space: 'OPS', title: 'Payroll release notes', body: '<p>The payroll batch moved to server123.</p>', labels: [] },
+    {
+      id: '65603',
+      type: 'page',
+      space: 'KB',
+      title: 'Email troubleshooting',
+      body: '<p>Check the mail queue on mx01 when email is delayed.</p>',
+      labels: ['email'],
+    },
+    {
+      id: '65604',
+      type: 'blogpost',
+      space: 'OPS',
+      title: 'Payroll release notes',
+      body: '<p>The payroll batch moved to server123.</p>',
+      labels: [],
+    },
   ];
 }
 
-const text = (storage: string) => storage.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const text = (storage: string) =>
+  storage
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
@@ -70,7 +88,8 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
     if (options.token && header === `Bearer ${options.token}`) return true;
     return header === `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
   };
-  const webui = (p: FakePage) => `/spaces/${p.space}/${p.type === 'page' ? 'pages' : 'blog'}/${p.id}/${encodeURIComponent(p.title.replace(/ /g, '+'))}`;
+  const webui = (p: FakePage) =>
+    `/spaces/${p.space}/${p.type === 'page' ? 'pages' : 'blog'}/${p.id}/${encodeURIComponent(p.title.replace(/ /g, '+'))}`;
   const highlight = (s: string, words: string[]) =>
     words.length ? s.replace(new RegExp(`(${words.map(esc).join('|')})`, 'gi'), '@@@hl@@@$1@@@endhl@@@') : s;
 
@@ -95,7 +114,8 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
       parsed.words.reduce((n, w) => n + (p.title.toLowerCase().includes(w) ? 2 : 0) + (text(p.body).toLowerCase().includes(w) ? 1 : 0), 0);
     const matched = pages.filter(parsed.predicate).sort((a, b) => relevance(b) - relevance(a) || a.id.localeCompare(b.id));
     const slice = matched.slice(start, start + limit);
-    const next = start + limit < matched.length ? `/rest/api/search?cql=${encodeURIComponent(cql)}&limit=${limit}&start=${start + limit}` : undefined;
+    const next =
+      start + limit < matched.length ? `/rest/api/search?cql=${encodeURIComponent(cql)}&limit=${limit}&start=${start + limit}` : undefined;
     return send(res, 200, {
       results: slice.map((p) => ({
         content: {
@@ -103,7 +123,18 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
           type: p.type,
           status: 'current',
           title: p.title,
-          ...(expandLabels ? { metadata: { labels: { results: p.labels.map((name, i) => ({ prefix: 'global', name, id: String(900 + i), label: name })), start: 0, limit: 200, size: p.labels.length } } } : {}),
+          ...(expandLabels
+            ? {
+                metadata: {
+                  labels: {
+                    results: p.labels.map((name, i) => ({ prefix: 'global', name, id: String(900 + i), label: name })),
+                    start: 0,
+                    limit: 200,
+                    size: p.labels.length,
+                  },
+                },
+              }
+            : {}),
           _links: { webui: webui(p), self: `${base}/wiki/rest/api/content/${p.id}`, tinyui: `/x/${p.id}` },
           _expandable: { space: `/rest/api/space/${p.space}` },
         },
@@ -152,7 +183,8 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
     if (!authorized(req)) return send(res, 401, { statusCode: 401, message: 'Current user not permitted to use Confluence' });
     if (req.method !== 'GET') return send(res, 405, { statusCode: 405, message: 'Method Not Allowed' });
     if (url.pathname === '/wiki/rest/api/search') return search(res, url);
-    if (url.pathname === '/wiki/rest/api/user/current') return send(res, 200, { type: 'known', accountId: 'acc-bot', displayName: 'servicegraph bot' });
+    if (url.pathname === '/wiki/rest/api/user/current')
+      return send(res, 200, { type: 'known', accountId: 'acc-bot', displayName: 'servicegraph bot' });
     const m = /^\/wiki\/api\/v2\/pages\/([^/]+)$/.exec(url.pathname);
     if (m) return page(res, decodeURIComponent(m[1]!), url);
     return send(res, 404, { statusCode: 404, message: 'No resource found' });
@@ -219,7 +251,7 @@ export function parseCql(cql: string): { predicate: (p: FakePage) => boolean; wo
       p++;
       if (toks[p++]?.v !== '(') throw new Error("expecting '('");
       const list = [value()];
-      while (toks[p]?.v === ',') (p++, list.push(value()));
+      while (toks[p]?.v === ',') p++, list.push(value());
       if (toks[p++]?.v !== ')') throw new Error("expecting ')'");
       return (x) => get(x, name).some((v) => list.includes(v));
     }

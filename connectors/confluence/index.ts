@@ -1,10 +1,11 @@
-import type { Connector, KnowledgeApi, RequestAuth } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
+import type { Connector, KnowledgeApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import type { Article, ArticleQuery } from '../core/model.js';
+import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createConfluenceClient } from './client.js';
 import { ConfluenceConfig } from './config.js';
 import { buildCql, pageToArticle, queryWords, resultToArticle, score, type MappingContext } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 export const confluenceConnector = {
   type: 'confluence',
@@ -14,7 +15,10 @@ export const confluenceConnector = {
     const log = deps.log.child({ connector: name });
     const client = createConfluenceClient(name, config, log);
     const cachedRead = createCachedReader(deps.cache);
-    const ctx: MappingContext = { connector: name, siteBase: `${(config.uiUrl ?? config.baseUrl).replace(/\/+$/, '')}${config.contextPath}` };
+    const ctx: MappingContext = {
+      connector: name,
+      siteBase: `${(config.uiUrl ?? config.baseUrl).replace(/\/+$/, '')}${config.contextPath}`,
+    };
     const staleMs = 24 * 60 * 60_000;
 
     async function search(query: ArticleQuery): Promise<Article[]> {

@@ -1,4 +1,4 @@
-import type { Article } from '../core/model.js';
+import type { Article } from '../../kernel/model.js';
 import type { PageAnswer, SearchResult } from './client.js';
 
 /** Pure Confluence answer → model functions. */

@@ -1,5 +1,5 @@
 import { Keyv } from 'keyv';
-import type { Logger } from './log.js';
+import type { Logger } from '../../kernel/log.js';
 
 /**
  * Read-through cache with stale-if-error and single-flight, in front of a tool.
@@ -51,25 +51,3 @@ export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
 }
 
 export type CachedReader = ReturnType<typeof createCachedReader>;
-
-/**
- * One computation shared by every caller: concurrent callers share the one in flight, and a finished
- * result is reused for `ttlMs` (0: only shared while in flight). A failure is not kept.
- */
-export function createSingleFlight<T>(build: () => Promise<T>, ttlMs: number, now: () => number = Date.now): () => Promise<T> {
-  let cached: { settledAt: number | null; promise: Promise<T> } | null = null;
-  return () => {
-    if (cached && (cached.settledAt === null || now() - cached.settledAt < ttlMs)) return cached.promise;
-    const entry: { settledAt: number | null; promise: Promise<T> } = { settledAt: null, promise: build() };
-    cached = entry;
-    entry.promise.then(
-      () => {
-        entry.settledAt = now();
-      },
-      () => {
-        if (cached === entry) cached = null;
-      },
-    );
-    return entry.promise;
-  };
-}

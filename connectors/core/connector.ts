@@ -1,6 +1,7 @@
 import type { Keyv } from 'keyv';
 import type { z } from 'zod';
-import type { Logger } from './log.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import type { Logger } from '../../kernel/log.js';
 import type {
   AckRequest,
   Alert,
@@ -16,18 +17,7 @@ import type {
   MonitorSnapshot,
   NewIncident,
   Relation,
-} from './model.js';
-
-/** Who is asking, as the gateway vouched for it. Connectors use it for authorship and audit, never for trust. */
-export interface RequestAuth {
-  sub: string;
-  roles: string[];
-  groups: string[];
-  requestId: string;
-}
-
-/** servicegraph itself, for reads no caller owns (topology, health): tools see their service account either way. */
-export const SYSTEM_AUTH: RequestAuth = { sub: 'servicegraph', roles: [], groups: [], requestId: 'system' };
+} from '../../kernel/model.js';
 
 export interface ConnectorDeps {
   log: Logger;
@@ -103,9 +93,10 @@ export interface ApiByKind {
   knowledge: KnowledgeApi;
 }
 
-/** Splits `<connector>:<native id>`; the native id may itself contain colons. */
-export function splitQualifiedId(id: string): { connector: string; nativeId: string } | null {
-  const at = id.indexOf(':');
-  if (at <= 0 || at === id.length - 1) return null;
-  return { connector: id.slice(0, at), nativeId: id.slice(at + 1) };
+/** Every configured connector instance, by kind, in config order. */
+export interface ConnectorSet {
+  monitor: ConnectorInstance<ApiByKind['monitor']>[];
+  cmdb: ConnectorInstance<ApiByKind['cmdb']>[];
+  helpdesk: ConnectorInstance<ApiByKind['helpdesk']>[];
+  knowledge: ConnectorInstance<ApiByKind['knowledge']>[];
 }

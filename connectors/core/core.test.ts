@@ -3,10 +3,10 @@ import { Keyv } from 'keyv';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createBreaker, CircuitOpenError } from './breaker.js';
 import { createCachedReader } from './cache.js';
-import { errorCodeTable, ERRORS } from './errors.js';
+import { errorCodeTable, ERRORS } from '../../kernel/errors.js';
 import { listenOnLoopback } from './fake-http.js';
 import { createHttpClient, HttpSettings } from './http.js';
-import { silentLogger } from './log.js';
+import { silentLogger } from '../../kernel/log.js';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
   const requests: string[] = [];
@@ -43,13 +43,17 @@ describe('http client', () => {
 
   it('times out with UPSTREAM_UNAVAILABLE', async () => {
     const fake = await serve((_req, res) => setTimeout(() => res.end('{}'), 1000));
-    const error = await client(fake.url).call((g) => g.get('slow').json()).catch((e: unknown) => e);
+    const error = await client(fake.url)
+      .call((g) => g.get('slow').json())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ message: 'tool-a timed out', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
   });
 
   it('reports invalid JSON as UPSTREAM_UNAVAILABLE', async () => {
     const fake = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{not json'));
-    const error = await client(fake.url).call((g) => g.get('x').json()).catch((e: unknown) => e);
+    const error = await client(fake.url)
+      .call((g) => g.get('x').json())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ message: 'tool-a answered invalid JSON', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
   });
 
@@ -69,7 +73,9 @@ describe('http client', () => {
     const http = client(fake.url, { retryLimit: 2 });
     await expect(http.call((g) => g.get('r').json())).resolves.toEqual({ ok: true });
     expect(reads).toBe(2);
-    await expect(http.call((g) => g.post('w', { json: {} }).json())).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    await expect(http.call((g) => g.post('w', { json: {} }).json())).rejects.toMatchObject({
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    });
     expect(writes).toBe(1);
   });
 
@@ -97,7 +103,12 @@ describe('breaker', () => {
 
   it('does not count a "no" from a live tool as an outage', async () => {
     const breaker = createBreaker('b', { threshold: 1 });
-    await breaker.run(() => Promise.reject(new Error('404')), () => false).catch(() => {});
+    await breaker
+      .run(
+        () => Promise.reject(new Error('404')),
+        () => false,
+      )
+      .catch(() => {});
     expect(breaker.state()).toBe('closed');
   });
 });
@@ -114,7 +125,10 @@ describe('cached reads', () => {
       return calls;
     };
     const [a, b] = await Promise.all([read('k', 100, 1000, fetch), read('k', 100, 1000, fetch)]);
-    expect([a, b]).toEqual([{ value: 1, stale: false }, { value: 1, stale: false }]);
+    expect([a, b]).toEqual([
+      { value: 1, stale: false },
+      { value: 1, stale: false },
+    ]);
     expect(calls).toBe(1);
     expect(await read('k', 100, 1000, fetch)).toEqual({ value: 1, stale: false });
     now = 500;

@@ -40,9 +40,7 @@ export function createFaultScript(): FaultScript {
     },
     async apply(req, res) {
       const path = req.url ?? '/';
-      const at = queue.findIndex(
-        (f) => (!f.pathPrefix || path.startsWith(f.pathPrefix)) && (!f.method || f.method === req.method),
-      );
+      const at = queue.findIndex((f) => (!f.pathPrefix || path.startsWith(f.pathPrefix)) && (!f.method || f.method === req.method));
       if (at < 0) return false;
       const [fault] = queue.splice(at, 1);
       if (!fault) return false;

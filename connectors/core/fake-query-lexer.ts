@@ -29,11 +29,12 @@ export function createQueryLexer(syntax: QuerySyntax): (query: string) => Tok[] 
       const rest = query.slice(i);
       let m: RegExpExecArray | null;
       if ((m = /^\s+/.exec(rest))) i += m[0].length;
-      else if ((m = /^"((?:\\.|[^"\\])*)"/.exec(rest))) (out.push({ t: 'str', v: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length));
-      else if ((m = operator.exec(rest))) (out.push({ t: 'op', v: m[1]! }), (i += m[0].length));
-      else if ((m = /^[(),]/.exec(rest))) (out.push({ t: 'punct', v: m[0] }), (i += 1));
-      else if (syntax.special && (m = syntax.special.pattern.exec(rest))) (out.push({ t: 'word', v: syntax.special.spell(m[0]) }), (i += m[0].length));
-      else if ((m = syntax.word.exec(rest))) (out.push({ t: 'word', v: m[0] }), (i += m[0].length));
+      else if ((m = /^"((?:\\.|[^"\\])*)"/.exec(rest))) out.push({ t: 'str', v: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length);
+      else if ((m = operator.exec(rest))) out.push({ t: 'op', v: m[1]! }), (i += m[0].length);
+      else if ((m = /^[(),]/.exec(rest))) out.push({ t: 'punct', v: m[0] }), (i += 1);
+      else if (syntax.special && (m = syntax.special.pattern.exec(rest)))
+        out.push({ t: 'word', v: syntax.special.spell(m[0]) }), (i += m[0].length);
+      else if ((m = syntax.word.exec(rest))) out.push({ t: 'word', v: m[0] }), (i += m[0].length);
       else throw new Error(syntax.unexpected(rest[0]!));
     }
     return out;

@@ -3,8 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
 import { z } from 'zod';
 import { createBreaker, CircuitOpenError, type Breaker, type BreakerOptions } from './breaker.js';
-import { ERRORS } from './errors.js';
-import type { Logger } from './log.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Logger } from '../../kernel/log.js';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -96,9 +96,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(settings.allowHostnameMismatch ? { checkServerIdentity: () => undefined } : {}),
     },
     hooks: {
-      beforeRetry: [
-        (error, count) => log.warn('retrying upstream read', { connector, attempt: count, code: error.code }),
-      ],
+      beforeRetry: [(error, count) => log.warn('retrying upstream read', { connector, attempt: count, code: error.code })],
     },
   };
   const http = got.extend(instanceOptions);

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { expect } from 'vitest';
 import { createCache } from './cache.js';
-import type { ConnectorDeps, RequestAuth } from './connector.js';
-import { silentLogger } from './log.js';
-import type { ConfigurationItem, NewIncident } from './model.js';
+import type { ConnectorDeps } from './connector.js';
+import { silentLogger } from '../../kernel/log.js';
+import type { ConfigurationItem, NewIncident } from '../../kernel/model.js';
+import type { RequestAuth } from '../../kernel/request.js';
 
 /** The caller of a test request: no roles or groups (connectors do not authorize, the gateway does). */
 export function testAuth(sub = 'alice', requestId = 'test'): RequestAuth {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, ERRORS } from '../core/errors.js';
+import { ConfigError, ERRORS } from '../../kernel/errors.js';
 import { createHttpClient, garbage } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { IcingaConfig } from './config.js';
 
 /**
@@ -11,8 +11,14 @@ import type { IcingaConfig } from './config.js';
  * unlike actions they may be retried.
  */
 
-const Vars = z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {});
-const CheckResult = z.object({ output: z.string().default(''), execution_end: z.number().optional() }).loose().nullish();
+const Vars = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .transform((v) => v ?? {});
+const CheckResult = z
+  .object({ output: z.string().default(''), execution_end: z.number().optional() })
+  .loose()
+  .nullish();
 
 export const HostDto = z
   .object({
@@ -175,7 +181,8 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
 
   return {
     hosts: (filter?: Filter) => query('objects/hosts', HostDto, { attrs: HOST_ATTRS, ...filter }, 'host list'),
-    services: (filter: Filter) => query('objects/services', ServiceDto, { attrs: SERVICE_ATTRS, joins: SERVICE_JOINS, ...filter }, 'service list'),
+    services: (filter: Filter) =>
+      query('objects/services', ServiceDto, { attrs: SERVICE_ATTRS, joins: SERVICE_JOINS, ...filter }, 'service list'),
     /** Acknowledgement comments (entry_type 4) carry who acknowledged and when. */
     ackComments: (filter?: Filter) =>
       query(
@@ -188,8 +195,11 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
         },
         'comment list',
       ),
-    acknowledge: (type: ObjectType, filter: Filter, ack: { author: string; comment: string; expiry?: number; sticky: boolean; notify: boolean }) =>
-      action('actions/acknowledge-problem', { type, ...filter, ...ack }),
+    acknowledge: (
+      type: ObjectType,
+      filter: Filter,
+      ack: { author: string; comment: string; expiry?: number; sticky: boolean; notify: boolean },
+    ) => action('actions/acknowledge-problem', { type, ...filter, ...ack }),
     removeAcknowledgement: (type: ObjectType, filter: Filter, author: string) =>
       action('actions/remove-acknowledgement', { type, ...filter, author }),
     status: () => http.call(async (got) => got.get('status/IcingaApplication').json()),

@@ -41,7 +41,17 @@ export function seedObjects(): { hosts: FakeObject[]; services: FakeObject[] } {
   }));
   services.push({
     name: 'web01!ping',
-    attrs: { name: 'ping', display_name: 'ping', host_name: 'web01', state: 0, state_type: 1, acknowledgement: 0, acknowledgement_expiry: 0, downtime_depth: 0, last_check_result: { output: 'PING OK', execution_end: 1795811777 } },
+    attrs: {
+      name: 'ping',
+      display_name: 'ping',
+      host_name: 'web01',
+      state: 0,
+      state_type: 1,
+      acknowledgement: 0,
+      acknowledgement_expiry: 0,
+      downtime_depth: 0,
+      last_check_result: { output: 'PING OK', execution_end: 1795811777 },
+    },
   });
   return { hosts, services };
 }
@@ -97,7 +107,13 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
   };
 
   const project = (object: FakeObject, attrs: string[] | undefined): Attrs =>
-    attrs ? Object.fromEntries(attrs.filter((a) => a in object.attrs || a === 'name').map((a) => [a, a === 'name' ? (object.attrs['name'] ?? object.name) : object.attrs[a]])) : { ...object.attrs };
+    attrs
+      ? Object.fromEntries(
+          attrs
+            .filter((a) => a in object.attrs || a === 'name')
+            .map((a) => [a, a === 'name' ? (object.attrs['name'] ?? object.name) : object.attrs[a]]),
+        )
+      : { ...object.attrs };
 
   function queryObjects(type: 'Host' | 'Service' | 'Comment', body: Attrs): unknown[] {
     const source = type === 'Host' ? hosts : type === 'Service' ? services : comments;
@@ -110,7 +126,10 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
         if (type === 'Service' && joins.length) {
           const host = hostOf(o);
           joined['host'] = Object.fromEntries(
-            joins.filter((j) => j.startsWith('host.')).map((j) => j.slice(5)).map((a) => [a, a === 'name' ? host?.name : host?.attrs[a]]),
+            joins
+              .filter((j) => j.startsWith('host.'))
+              .map((j) => j.slice(5))
+              .map((a) => [a, a === 'name' ? host?.name : host?.attrs[a]]),
           );
         }
         return { attrs: project(o, body['attrs'] as string[] | undefined), joins: joined, meta: {}, name: o.name, type };
@@ -132,11 +151,13 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
 
   function acknowledge(type: string, object: FakeObject, body: Attrs): { code: number; status: string } {
     const label = type === 'Host' ? `Host ${object.name}` : `Service ${object.name}`;
-    if (body['author'] === undefined || body['comment'] === undefined) return { code: 400, status: 'Acknowledgements require author and comment.' };
+    if (body['author'] === undefined || body['comment'] === undefined)
+      return { code: 400, status: 'Acknowledgements require author and comment.' };
     if (object.attrs['state'] === 0) return { code: 409, status: `${label} is ${type === 'Host' ? 'UP' : 'OK'}.` };
     if (Number(object.attrs['acknowledgement']) > 0) return { code: 409, status: `${label} is already acknowledged.` };
     const expiry = body['expiry'] === undefined ? 0 : Number(body['expiry']);
-    if (expiry && expiry < Date.now() / 1000) return { code: 409, status: `Acknowledgement 'expiry' timestamp must be in the future for object ${object.name}` };
+    if (expiry && expiry < Date.now() / 1000)
+      return { code: 409, status: `Acknowledgement 'expiry' timestamp must be in the future for object ${object.name}` };
     // Icinga 2.13 sets the acknowledgement, then fails to add an empty comment: 500, yet acknowledged.
     if (body['comment'] === '') {
       object.attrs['acknowledgement'] = body['sticky'] ? 2 : 1;
@@ -148,7 +169,15 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
     const id = `${object.name}!${randomUUID()}`;
     comments.set(id, {
       name: id,
-      attrs: { author: body['author'], text: body['comment'], entry_type: 4, entry_time: Date.now() / 1000, expire_time: expiry, host_name: hostName, service_name: serviceName },
+      attrs: {
+        author: body['author'],
+        text: body['comment'],
+        entry_type: 4,
+        entry_time: Date.now() / 1000,
+        expire_time: expiry,
+        host_name: hostName,
+        service_name: serviceName,
+      },
     });
     return { code: 200, status: `Successfully acknowledged problem for object '${object.name}'.` };
   }
@@ -178,14 +207,24 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
         return send(res, 400, { error: 400, status: 'Invalid request body: Error: syntax error while parsing JSON' });
       }
     }
-    const objects: Record<string, 'Host' | 'Service' | 'Comment'> = { '/v1/objects/hosts': 'Host', '/v1/objects/services': 'Service', '/v1/objects/comments': 'Comment' };
+    const objects: Record<string, 'Host' | 'Service' | 'Comment'> = {
+      '/v1/objects/hosts': 'Host',
+      '/v1/objects/services': 'Service',
+      '/v1/objects/comments': 'Comment',
+    };
     const objectType = objects[url.pathname];
     if (objectType && method === 'GET') return send(res, 200, { results: queryObjects(objectType, body) });
     if (req.method === 'POST' && url.pathname === '/v1/actions/acknowledge-problem') {
-      return sendResults(res, objectsFor(body['type'], body).map(([type, o]) => acknowledge(type, o, body)));
+      return sendResults(
+        res,
+        objectsFor(body['type'], body).map(([type, o]) => acknowledge(type, o, body)),
+      );
     }
     if (req.method === 'POST' && url.pathname === '/v1/actions/remove-acknowledgement') {
-      return sendResults(res, objectsFor(body['type'], body).map(([type, o]) => removeAcknowledgement(type, o)));
+      return sendResults(
+        res,
+        objectsFor(body['type'], body).map(([type, o]) => removeAcknowledgement(type, o)),
+      );
     }
     if (method === 'GET' && url.pathname === '/v1/status/IcingaApplication') {
       return send(res, 200, { results: [{ name: 'IcingaApplication', status: { icingaapplication: { app: { version: 'r2.13.6-1' } } } }] });

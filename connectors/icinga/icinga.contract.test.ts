@@ -7,7 +7,14 @@ defineConnectorContract({
   kind: 'monitor',
   async start({ retryLimit, timeoutMs, cacheTtlMs }) {
     const fake = await startFakeIcinga({ password: 'icinga-secret-pw' });
-    const config = icingaConnector.config.parse({ baseUrl: fake.url, username: 'gateway', password: 'icinga-secret-pw', retryLimit, timeoutMs, cacheTtlMs });
+    const config = icingaConnector.config.parse({
+      baseUrl: fake.url,
+      username: 'gateway',
+      password: 'icinga-secret-pw',
+      retryLimit,
+      timeoutMs,
+      cacheTtlMs,
+    });
     return { instance: icingaConnector.create('icinga-test', config, contractDeps('icinga-test')), fake, secrets: ['icinga-secret-pw'] };
   },
 });

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../../kernel/errors.js';
 import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { CommentDto, HostDto, ServiceDto } from './client.js';
 import { startFakeIcinga, type FakeIcinga } from './fake-server.js';
 import { icingaConnector } from './index.js';
 import { ackComments, ciHint, hostAlert, serviceAlert, serviceSeverity, toAlerts, watchedHosts, type MappingContext } from './mapping.js';
 
-const fixture = (file: string): { results: unknown[] } => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { results: unknown[] };
+const fixture = (file: string): { results: unknown[] } =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { results: unknown[] };
 const ctx: MappingContext = { connector: 'icinga-dc1', uiUrl: 'https://mon.invalid/icingaweb2', ciIdVar: 'ci_id' };
 
 function setup(fake: FakeIcinga, overrides: Record<string, unknown> = {}, name = 'icinga-test') {
@@ -23,7 +24,8 @@ function setup(fake: FakeIcinga, overrides: Record<string, unknown> = {}, name =
   return { instance, api: instance.forRequest(testAuth()) };
 }
 
-const started = (onTestFinished: OnTestFinished, options?: Parameters<typeof startFakeIcinga>[0]) => fakeForTest(onTestFinished, startFakeIcinga(options));
+const started = (onTestFinished: OnTestFinished, options?: Parameters<typeof startFakeIcinga>[0]) =>
+  fakeForTest(onTestFinished, startFakeIcinga(options));
 
 describe('icinga mapping (recorded fixtures)', () => {
   const hosts = HostDto.array().parse(fixture('icinga-hosts.json').results);
@@ -48,7 +50,11 @@ describe('icinga mapping (recorded fixtures)', () => {
   it('service WARNING/CRITICAL map directly; the host join gives the CI', () => {
     const byName = new Map(hosts.map((h) => [h.name, h]));
     const [disk, http] = services.map((s) => serviceAlert(s, byName, new Map(), ctx));
-    expect(disk).toMatchObject({ id: 'icinga-dc1:web01!disk', severity: 'WARNING', summary: 'disk on web01 is WARNING: DISK WARNING - 91% used' });
+    expect(disk).toMatchObject({
+      id: 'icinga-dc1:web01!disk',
+      severity: 'WARNING',
+      summary: 'disk on web01 is WARNING: DISK WARNING - 91% used',
+    });
     expect(http).toMatchObject({
       id: 'icinga-dc1:web01!http',
       severity: 'CRITICAL',
@@ -68,11 +74,23 @@ describe('icinga mapping (recorded fixtures)', () => {
 
   it('acknowledgement and downtime come from the object; who and when from the ack comment', () => {
     const [, http] = services;
-    const acked = ServiceDto.parse({ ...http, attrs: { ...http!.attrs, acknowledgement: 2, acknowledgement_expiry: 1895811777, downtime_depth: 1 } });
+    const acked = ServiceDto.parse({
+      ...http,
+      attrs: { ...http!.attrs, acknowledgement: 2, acknowledgement_expiry: 1895811777, downtime_depth: 1 },
+    });
     const withComment = CommentDto.array().parse([
       { attrs: { author: 'bob', entry_type: 4, entry_time: 1795811000, host_name: 'web01', service_name: 'http', text: 'older' } },
       { attrs: { author: 'alice', entry_type: 4, entry_time: 1795811700, host_name: 'web01', service_name: 'http', text: 'newer' } },
-      { attrs: { author: 'carol', entry_type: 1, entry_time: 1795811800, host_name: 'web01', service_name: 'http', text: 'a plain comment' } },
+      {
+        attrs: {
+          author: 'carol',
+          entry_type: 1,
+          entry_time: 1795811800,
+          host_name: 'web01',
+          service_name: 'http',
+          text: 'a plain comment',
+        },
+      },
     ]);
     expect(serviceAlert(acked, new Map(), ackComments(withComment), ctx)).toMatchObject({
       acknowledged: true,
@@ -90,14 +108,28 @@ describe('icinga mapping (recorded fixtures)', () => {
     const soft = ServiceDto.parse({ ...services[0], attrs: { ...services[0]!.attrs, state_type: 0 } });
     expect(toAlerts({ hosts: [], services: [soft], comments: [] }, ctx, true)).toHaveLength(0);
     expect(watchedHosts(hosts, ctx)).toEqual([
-      { name: 'db01', ciId: 'CI0002', ip: '127.0.0.2', link: { tool: 'icinga', url: 'https://mon.invalid/icingaweb2/monitoring/host/show?host=db01' } },
-      { name: 'web01', ciId: 'CI0001', ip: '127.0.0.1', link: { tool: 'icinga', url: 'https://mon.invalid/icingaweb2/monitoring/host/show?host=web01' } },
+      {
+        name: 'db01',
+        ciId: 'CI0002',
+        ip: '127.0.0.2',
+        link: { tool: 'icinga', url: 'https://mon.invalid/icingaweb2/monitoring/host/show?host=db01' },
+      },
+      {
+        name: 'web01',
+        ciId: 'CI0001',
+        ip: '127.0.0.1',
+        link: { tool: 'icinga', url: 'https://mon.invalid/icingaweb2/monitoring/host/show?host=web01' },
+      },
     ]);
   });
 
   it('an address that is a DNS name becomes the FQDN', () => {
     expect(ciHint('web01', 'web01.example.com', {}, ctx)).toEqual({ name: 'web01', fqdn: 'web01.example.com' });
-    expect(ciHint('web01.example.com', '', { ci_id: 42 }, ctx)).toEqual({ name: 'web01.example.com', ciId: '42', fqdn: 'web01.example.com' });
+    expect(ciHint('web01.example.com', '', { ci_id: 42 }, ctx)).toEqual({
+      name: 'web01.example.com',
+      ciId: '42',
+      fqdn: 'web01.example.com',
+    });
   });
 });
 
@@ -116,7 +148,11 @@ describe('icinga connector against the fake', () => {
     const { api } = setup(fake);
     const until = new Date(Date.now() + 3_600_000);
     const acked = await api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: 'INC0010001', until: until.toISOString() });
-    expect(acked).toMatchObject({ acknowledged: true, acknowledgedBy: 'alice', acknowledgedUntil: new Date(Math.floor(until.getTime() / 1000) * 1000).toISOString() });
+    expect(acked).toMatchObject({
+      acknowledged: true,
+      acknowledgedBy: 'alice',
+      acknowledgedUntil: new Date(Math.floor(until.getTime() / 1000) * 1000).toISOString(),
+    });
     expect(fake.services.get('web01!http')?.attrs['acknowledgement']).toBe(2); // sticky by default
     expect((await api.snapshot()).alerts.find((a) => a.id === acked.id)?.acknowledged).toBe(true);
 
@@ -158,7 +194,9 @@ describe('icinga connector against the fake', () => {
   it('an expiry in the past is refused by Icinga (409) → UPSTREAM_REJECTED', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake);
-    const error = await failure(api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: 'x', until: '2001-01-01T00:00:00Z' }));
+    const error = await failure(
+      api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: 'x', until: '2001-01-01T00:00:00Z' }),
+    );
     expect(error.extensions['code']).toBe('UPSTREAM_REJECTED');
     expect(fake.services.get('web01!http')?.attrs['acknowledgement']).toBe(0);
   });
@@ -191,7 +229,12 @@ describe('icinga connector against the fake', () => {
   });
 
   it('an unreadable caFile is a config error at create', () => {
-    const config = icingaConnector.config.parse({ baseUrl: 'https://icinga.invalid:5665', username: 'u', password: 'p', caFile: '/nonexistent/ca.crt' });
+    const config = icingaConnector.config.parse({
+      baseUrl: 'https://icinga.invalid:5665',
+      username: 'u',
+      password: 'p',
+      caFile: '/nonexistent/ca.crt',
+    });
     expect(() => icingaConnector.create('icinga-test', config, testDeps('icinga-test'))).toThrow(ConfigError);
   });
 

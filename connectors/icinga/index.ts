@@ -1,8 +1,7 @@
 import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import { ERRORS } from '../core/errors.js';
-import type { Alert } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Alert } from '../../kernel/model.js';
 import { createIcingaClient, type IcingaClient } from './client.js';
 import { IcingaConfig } from './config.js';
 import {
@@ -15,6 +14,7 @@ import {
   type MappingContext,
   type ObjectRef,
 } from './mapping.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 const SNAPSHOT = 'snapshot';
 
@@ -131,7 +131,13 @@ export const icingaConnector = {
         const { alert, ref } = await requireAlert(alertId);
         await client.removeAcknowledgement(ref.type, objectFilter(ref), author);
         log.info('alert unacknowledged', { connector: name, alert: alertId, author });
-        return readBack(alertId, ref, { ...alert, acknowledged: false, acknowledgedBy: null, acknowledgedAt: null, acknowledgedUntil: null });
+        return readBack(alertId, ref, {
+          ...alert,
+          acknowledged: false,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
+          acknowledgedUntil: null,
+        });
       },
 
       // Icinga has no query language over metrics.

@@ -1,4 +1,4 @@
-import type { Alert, CiHint, Severity, WatchedCi } from '../core/model.js';
+import type { Alert, CiHint, Severity, WatchedCi } from '../../kernel/model.js';
 import type { CommentDto, Filter, HostDto, ObjectType, ServiceDto } from './client.js';
 
 /** Pure Icinga 2 DTO → model functions. */
@@ -218,5 +218,8 @@ export function toAlerts(objects: IcingaObjects, ctx: MappingContext, hardStates
 
 /** Every host is watched; each links to its page in Icinga Web. */
 export function watchedHosts(hosts: HostDto[], ctx: Pick<MappingContext, 'ciIdVar' | 'uiUrl'>): WatchedCi[] {
-  return hosts.map((h) => ({ ...ciHint(h.name, h.attrs.address || h.attrs.address6, h.attrs.vars, ctx), link: { tool: 'icinga', url: hostUrl(h.name, ctx) } }));
+  return hosts.map((h) => ({
+    ...ciHint(h.name, h.attrs.address || h.attrs.address6, h.attrs.vars, ctx),
+    link: { tool: 'icinga', url: hostUrl(h.name, ctx) },
+  }));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { JiraConfig } from './config.js';
 
 /** Jira Cloud REST v3 + JSM servicedeskapi client: one got instance, one function per endpoint. */
@@ -15,7 +15,10 @@ export const IssueDto = z
         summary: z.string().nullish(),
         // ADF document in v3; a string on Data Center's v2.
         description: z.unknown().optional(),
-        status: z.object({ name: z.string(), statusCategory: z.object({ key: z.string() }).loose().nullish() }).loose().nullish(),
+        status: z
+          .object({ name: z.string(), statusCategory: z.object({ key: z.string() }).loose().nullish() })
+          .loose()
+          .nullish(),
         priority: Named.nullish(),
         labels: z.array(z.string()).nullish(),
         components: z.array(Named).nullish(),
@@ -44,7 +47,11 @@ export const SlaDto = z
         .object({
           name: z.string(),
           ongoingCycle: z
-            .object({ breachTime: SlaTime.optional(), remainingTime: z.object({ millis: z.number() }).loose().optional(), paused: z.boolean().optional() })
+            .object({
+              breachTime: SlaTime.optional(),
+              remainingTime: z.object({ millis: z.number() }).loose().optional(),
+              paused: z.boolean().optional(),
+            })
             .loose()
             .nullish(),
         })
@@ -102,14 +109,18 @@ export function createJiraClient(name: string, config: JiraConfig, log: Logger) 
     },
     getIssue(key: string, fields: string[]): Promise<IssueDto> {
       return http.call((got) =>
-        json(IssueDto, 'issue', () => got.get(`rest/api/3/issue/${encodeURIComponent(key)}`, { searchParams: { fields: fields.join(',') } }).json()),
+        json(IssueDto, 'issue', () =>
+          got.get(`rest/api/3/issue/${encodeURIComponent(key)}`, { searchParams: { fields: fields.join(',') } }).json(),
+        ),
       );
     },
     createIssue(fields: Record<string, unknown>): Promise<{ key: string }> {
       return http.call((got) => json(Created, 'create answer', () => got.post('rest/api/3/issue', { json: { fields } }).json()));
     },
     createRequest(body: Record<string, unknown>): Promise<{ issueKey: string }> {
-      return http.call((got) => json(RequestCreated, 'request answer', () => got.post('rest/servicedeskapi/request', { json: body }).json()));
+      return http.call((got) =>
+        json(RequestCreated, 'request answer', () => got.post('rest/servicedeskapi/request', { json: body }).json()),
+      );
     },
     addComment(key: string, body: Record<string, unknown>): Promise<unknown> {
       return http.call((got) => got.post(`rest/api/3/issue/${encodeURIComponent(key)}/comment`, { json: body }).json());
@@ -118,10 +129,14 @@ export function createJiraClient(name: string, config: JiraConfig, log: Logger) 
       return http.call((got) => got.post(`rest/api/3/issue/${encodeURIComponent(key)}/remotelink`, { json: body }).json());
     },
     remoteLinks(key: string): Promise<RemoteLinksDto> {
-      return http.call((got) => json(RemoteLinks, 'remote links', () => got.get(`rest/api/3/issue/${encodeURIComponent(key)}/remotelink`).json()));
+      return http.call((got) =>
+        json(RemoteLinks, 'remote links', () => got.get(`rest/api/3/issue/${encodeURIComponent(key)}/remotelink`).json()),
+      );
     },
     sla(key: string): Promise<SlaDto> {
-      return http.call((got) => json(SlaDto, 'SLA answer', () => got.get(`rest/servicedeskapi/request/${encodeURIComponent(key)}/sla`).json()));
+      return http.call((got) =>
+        json(SlaDto, 'SLA answer', () => got.get(`rest/servicedeskapi/request/${encodeURIComponent(key)}/sla`).json()),
+      );
     },
     myself(): Promise<unknown> {
       return http.call((got) => got.get('rest/api/3/myself').json());

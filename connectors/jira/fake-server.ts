@@ -78,7 +78,6 @@ export function seedIssues(): Partial<FakeIssue>[] {
   ];
 }
 
-
 export async function startFakeJira(options: FakeJiraOptions = {}) {
   const email = options.email ?? 'bot@example.com';
   const apiToken = options.apiToken ?? 'jira-api-token';
@@ -136,7 +135,13 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     const all: Record<string, unknown> = {
       summary: issue.summary,
       description: issue.description,
-      status: { name: issue.status, statusCategory: { key: issue.statusCategory, name: { new: 'To Do', indeterminate: 'In Progress', done: 'Done' }[issue.statusCategory] } },
+      status: {
+        name: issue.status,
+        statusCategory: {
+          key: issue.statusCategory,
+          name: { new: 'To Do', indeterminate: 'In Progress', done: 'Done' }[issue.statusCategory],
+        },
+      },
       priority: { name: issue.priority, id: '3' },
       labels: issue.labels,
       components: issue.components.map((name, i) => ({ id: String(100 + i), name })),
@@ -148,9 +153,16 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     };
     const wanted = fields.includes('*all') ? Object.keys(all) : fields;
     const out: Record<string, unknown> = {};
-    for (const f of wanted) if (f in all) out[f] = all[f];
-    else if (/^customfield_\d+$/.test(f)) out[f] = null;
-    return { expand: '', id: issue.id, self: `${base}/rest/api/3/issue/${issue.id}`, key: issue.key, ...(fields.length ? { fields: out } : {}) };
+    for (const f of wanted)
+      if (f in all) out[f] = all[f];
+      else if (/^customfield_\d+$/.test(f)) out[f] = null;
+    return {
+      expand: '',
+      id: issue.id,
+      self: `${base}/rest/api/3/issue/${issue.id}`,
+      key: issue.key,
+      ...(fields.length ? { fields: out } : {}),
+    };
   };
 
   const find = (keyOrId: string) => issues.find((i) => i.key === keyOrId || i.id === keyOrId);
@@ -210,16 +222,27 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
         nextPageToken: typeof body['nextPageToken'] === 'string' ? body['nextPageToken'] : undefined,
       });
     }
-    if (req.method === 'GET' && path === '/rest/api/3/myself') return send(res, 200, { accountId: 'bot', displayName: 'servicegraph bot', active: true });
+    if (req.method === 'GET' && path === '/rest/api/3/myself')
+      return send(res, 200, { accountId: 'bot', displayName: 'servicegraph bot', active: true });
 
     let m: RegExpExecArray | null;
     if ((m = /^\/rest\/api\/3\/issue\/([^/]+)(?:\/(comment|remotelink))?$/.exec(path))) {
       const issue = find(decodeURIComponent(m[1]!));
       if (!issue) return fail(res, 404, ['Issue does not exist or you do not have permission to see it.']);
       const sub = m[2];
-      if (req.method === 'GET' && !sub) return send(res, 200, render(issue, (url.searchParams.get('fields') ?? '*all').split(',').filter(Boolean)));
+      if (req.method === 'GET' && !sub)
+        return send(res, 200, render(issue, (url.searchParams.get('fields') ?? '*all').split(',').filter(Boolean)));
       if (req.method === 'GET' && sub === 'remotelink') {
-        return send(res, 200, issue.remoteLinks.map((l) => ({ id: l.id, self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${l.id}`, ...(l.globalId ? { globalId: l.globalId } : {}), object: l.object })));
+        return send(
+          res,
+          200,
+          issue.remoteLinks.map((l) => ({
+            id: l.id,
+            self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${l.id}`,
+            ...(l.globalId ? { globalId: l.globalId } : {}),
+            object: l.object,
+          })),
+        );
       }
       const body = await json(req);
       if (!body) return fail(res, 400, ['Invalid request payload.']);
@@ -228,18 +251,28 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
         const props = Array.isArray(body['properties']) ? (body['properties'] as { key?: string; value?: { internal?: boolean } }[]) : [];
         const internal = props.some((p) => p.key === 'sd.public.comment' && p.value?.internal === true);
         issue.comments.push({ body: body['body'], internal });
-        return send(res, 201, { id: String(issue.comments.length), body: body['body'], jsdPublic: !internal, created: new Date().toISOString() });
+        return send(res, 201, {
+          id: String(issue.comments.length),
+          body: body['body'],
+          jsdPublic: !internal,
+          created: new Date().toISOString(),
+        });
       }
       if (req.method === 'POST' && sub === 'remotelink') {
         const object = body['object'] as { url?: unknown; title?: unknown } | undefined;
-        if (typeof object?.url !== 'string' || typeof object.title !== 'string') return fail(res, 400, [], { url: 'A URL and a title are required.' });
+        if (typeof object?.url !== 'string' || typeof object.title !== 'string')
+          return fail(res, 400, [], { url: 'A URL and a title are required.' });
         const globalId = typeof body['globalId'] === 'string' ? body['globalId'] : undefined;
         const existing = globalId ? issue.remoteLinks.find((l) => l.globalId === globalId) : undefined;
         if (existing) {
           existing.object = { url: object.url, title: object.title };
           return send(res, 200, { id: existing.id, self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${existing.id}` });
         }
-        const link = { id: issue.remoteLinks.length + 1, ...(globalId ? { globalId } : {}), object: { url: object.url, title: object.title } };
+        const link = {
+          id: issue.remoteLinks.length + 1,
+          ...(globalId ? { globalId } : {}),
+          object: { url: object.url, title: object.title },
+        };
         issue.remoteLinks.push(link);
         return send(res, 201, { id: link.id, self: `${base}/rest/api/3/issue/${issue.key}/remotelink/${link.id}` });
       }
@@ -250,9 +283,11 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
       if (!fields) return fail(res, 400, ['Invalid request payload.']);
       const errors: Record<string, string> = {};
       if ((fields['project'] as { key?: unknown } | undefined)?.key !== 'OPS') errors['project'] = 'valid project is required';
-      if (typeof (fields['issuetype'] as { name?: unknown } | undefined)?.name !== 'string') errors['issuetype'] = 'valid issue type is required';
+      if (typeof (fields['issuetype'] as { name?: unknown } | undefined)?.name !== 'string')
+        errors['issuetype'] = 'valid issue type is required';
       if (typeof fields['summary'] !== 'string' || !fields['summary']) errors['summary'] = 'You must specify a summary of the issue.';
-      if (fields['description'] !== undefined && !isAdf(fields['description'])) errors['description'] = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+      if (fields['description'] !== undefined && !isAdf(fields['description']))
+        errors['description'] = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
       if (Object.keys(errors).length) return fail(res, 400, [], errors);
       const issue = add(issueFrom(fields, false));
       return created(res, { id: issue.id, key: issue.key, self: `${base}/rest/api/3/issue/${issue.id}` });
@@ -265,9 +300,13 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
       const values = (body['requestFieldValues'] ?? {}) as Record<string, unknown>;
       if (typeof values['summary'] !== 'string' || !values['summary']) return fail(res, 400, [], { summary: 'Summary is required.' });
       // JSM takes wiki-markup text here, not ADF.
-      if (values['description'] !== undefined && typeof values['description'] !== 'string') return fail(res, 400, [], { description: 'Description must be text.' });
+      if (values['description'] !== undefined && typeof values['description'] !== 'string')
+        return fail(res, 400, [], { description: 'Description must be text.' });
       const issue = add({
-        ...issueFrom({ ...values, description: values['description'] === undefined ? undefined : doc(String(values['description'])) }, true),
+        ...issueFrom(
+          { ...values, description: values['description'] === undefined ? undefined : doc(String(values['description'])) },
+          true,
+        ),
         sla: [
           { name: 'Time to first response', breachTime: new Date(Date.now() + 3600_000).toISOString().replace('Z', '+0000') },
           { name: 'Time to resolution', breachTime: new Date(Date.now() + 4 * 3600_000).toISOString().replace('Z', '+0000') },
@@ -285,7 +324,8 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     }
     if (req.method === 'GET' && (m = /^\/rest\/servicedeskapi\/request\/([^/]+)\/sla$/.exec(path))) {
       const issue = find(decodeURIComponent(m[1]!));
-      if (!issue || !issue.viaServiceDesk || !issue.sla) return fail(res, 404, ['The request does not exist or you do not have permission to see it.']);
+      if (!issue || !issue.viaServiceDesk || !issue.sla)
+        return fail(res, 404, ['The request does not exist or you do not have permission to see it.']);
       const values = issue.sla.map((s, i) => ({
         id: String(i + 1),
         name: s.name,
@@ -357,7 +397,10 @@ const lex = createQueryLexer({
 const textOf = (value: unknown): string => {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(textOf).join(' ');
-  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).map(textOf).join(' ');
+  if (value && typeof value === 'object')
+    return Object.values(value as Record<string, unknown>)
+      .map(textOf)
+      .join(' ');
   return value === null || value === undefined ? '' : String(value);
 };
 
@@ -416,12 +459,12 @@ export function parseJql(jql: string): { predicate: (i: FakeIssue) => boolean; o
     if (field?.t !== 'word') throw new Error('Expecting a field name.');
     values({ key: 'X-1', labels: [], components: [], custom: {}, comments: [], statusCategory: 'new' } as unknown as FakeIssue, field.v);
     let negate = false;
-    if (kw('NOT')) (p++, (negate = true));
+    if (kw('NOT')) p++, (negate = true);
     if (kw('IN')) {
       p++;
       if (toks[p++]?.v !== '(') throw new Error("Expecting '('.");
       const list = [value()];
-      while (toks[p]?.v === ',') (p++, list.push(value()));
+      while (toks[p]?.v === ',') p++, list.push(value());
       if (toks[p++]?.v !== ')') throw new Error("Expecting ')'.");
       const wanted = list.map((v) => v.toLowerCase());
       return (i) => values(i, field.v).some((v) => wanted.includes(v.toLowerCase())) !== negate;

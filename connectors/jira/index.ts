@@ -1,8 +1,7 @@
-import type { Connector, HelpdeskApi, RequestAuth } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
+import type { Connector, HelpdeskApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import { ERRORS } from '../core/errors.js';
-import type { Incident, IncidentFilter, NewIncident } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Incident, IncidentFilter, NewIncident } from '../../kernel/model.js';
 import { adf, createJiraClient, type JiraClient, type SlaDto } from './client.js';
 import { JiraConfig } from './config.js';
 import { createJiraLoaders } from './loaders.js';
@@ -16,8 +15,21 @@ import {
   toPriorityName,
   type MappingContext,
 } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
-const BASE_FIELDS = ['summary', 'description', 'status', 'priority', 'labels', 'components', 'assignee', 'created', 'duedate', 'resolution'];
+const BASE_FIELDS = [
+  'summary',
+  'description',
+  'status',
+  'priority',
+  'labels',
+  'components',
+  'assignee',
+  'created',
+  'duedate',
+  'resolution',
+];
 const SLA_CONCURRENCY = 4;
 
 /** Jira labels cannot hold spaces; the correlation label keeps a safe alphabet. */
@@ -117,7 +129,9 @@ export const jiraConnector = {
       return incidents.filter(
         (inc) =>
           (!filter.ciIds?.length || config.ciField === 'label' || filter.ciIds.includes(inc.ci?.ciId ?? '')) &&
-          (!filter.serviceIds?.length || !config.serviceField.startsWith('customfield_') || filter.serviceIds.includes(inc.serviceId ?? '')),
+          (!filter.serviceIds?.length ||
+            !config.serviceField.startsWith('customfield_') ||
+            filter.serviceIds.includes(inc.serviceId ?? '')),
       );
     }
 

@@ -8,8 +8,14 @@ defineConnectorContract({
   async start({ retryLimit, timeoutMs, cacheTtlMs }) {
     const fake = await startFakeJira({ apiToken: 'jira-secret-token' });
     const config = jiraConnector.config.parse({
-      baseUrl: fake.url, email: 'bot@example.com', apiToken: 'jira-secret-token', projectKey: 'OPS',
-      serviceDesk: { id: '1', requestTypeId: '10' }, retryLimit, timeoutMs, cacheTtlMs,
+      baseUrl: fake.url,
+      email: 'bot@example.com',
+      apiToken: 'jira-secret-token',
+      projectKey: 'OPS',
+      serviceDesk: { id: '1', requestTypeId: '10' },
+      retryLimit,
+      timeoutMs,
+      cacheTtlMs,
     });
     return { instance: jiraConnector.create('jira-test', config, contractDeps('jira-test')), fake, secrets: ['jira-secret-token'] };
   },

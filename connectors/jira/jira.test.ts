@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NewIncident } from '../core/model.js';
+import type { NewIncident } from '../../kernel/model.js';
 import { failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
 import { adf } from './client.js';
 import { parseJql, startFakeJira, type FakeJiraOptions } from './fake-server.js';
@@ -22,7 +22,8 @@ async function setup(onTestFinished: OnTestFinished, overrides: Record<string, u
   return { fake, instance, api: instance.forRequest(testAuth()) };
 }
 
-const incident = (correlationId: string, extra: Partial<NewIncident> = {}) => testIncident(correlationId, { priority: 'CRITICAL', ...extra });
+const incident = (correlationId: string, extra: Partial<NewIncident> = {}) =>
+  testIncident(correlationId, { priority: 'CRITICAL', ...extra });
 
 describe('jira mapping', () => {
   it('maps status categories, JSM status names, cancel resolutions and configured names', () => {
@@ -36,7 +37,14 @@ describe('jira mapping', () => {
     expect(st('Closed', 'done')).toBe('CLOSED');
     expect(toState({ status: { name: 'Parked', statusCategory: { key: 'indeterminate' } } }, { Parked: 'ON_HOLD' })).toBe('ON_HOLD');
     expect(['Highest', 'High', 'Medium', 'Low', 'Lowest', 'Blocker', 'P9', undefined].map((p) => toPriority(p, {}))).toEqual([
-      'CRITICAL', 'HIGH', 'MODERATE', 'LOW', 'PLANNING', 'CRITICAL', 'MODERATE', 'MODERATE',
+      'CRITICAL',
+      'HIGH',
+      'MODERATE',
+      'LOW',
+      'PLANNING',
+      'CRITICAL',
+      'MODERATE',
+      'MODERATE',
     ]);
     expect(toPriority('P1', { P1: 'CRITICAL' })).toBe('CRITICAL');
   });
@@ -67,10 +75,21 @@ describe('jira mapping', () => {
   });
 
   it('writes JQL the fake (and Jira) parses; correlation labels stay label-safe', () => {
-    const config = jiraConnector.config.parse({ baseUrl: 'https://x.invalid', token: 't', projectKey: 'OPS', ciField: 'customfield_10050', serviceField: 'component', jql: 'issuetype = Incident' });
+    const config = jiraConnector.config.parse({
+      baseUrl: 'https://x.invalid',
+      token: 't',
+      projectKey: 'OPS',
+      ciField: 'customfield_10050',
+      serviceField: 'component',
+      jql: 'issuetype = Incident',
+    });
     const jql = buildJql(config, { openOnly: true, ciIds: ['db "1"'], serviceIds: ['email'], text: 'disk' });
-    expect(jql).toBe('project = "OPS" AND (issuetype = Incident) AND statusCategory != Done AND (cf[10050] ~ "db \\"1\\"") AND component in ("email") AND text ~ "disk" ORDER BY created DESC');
-    expect(() => parseJql(buildJql({ ...config, jql: undefined }, { openOnly: true, ciIds: ['x'], serviceIds: ['y'], text: 'z' }))).not.toThrow();
+    expect(jql).toBe(
+      'project = "OPS" AND (issuetype = Incident) AND statusCategory != Done AND (cf[10050] ~ "db \\"1\\"") AND component in ("email") AND text ~ "disk" ORDER BY created DESC',
+    );
+    expect(() =>
+      parseJql(buildJql({ ...config, jql: undefined }, { openOnly: true, ciIds: ['x'], serviceIds: ['y'], text: 'z' })),
+    ).not.toThrow();
     expect(correlationLabel('req 42/a')).toBe('sg-req-42-a');
   });
 });
@@ -135,7 +154,14 @@ describe('jira connector against the fake', () => {
   it('creates an issue with an ADF description and a correlation label, never twice', async ({ onTestFinished }) => {
     const { api, fake } = await setup(onTestFinished);
     const created = await api.createIncident(incident('abc-1'));
-    expect(created).toMatchObject({ id: 'jsm:OPS-6', title: 'Payroll export fails', state: 'NEW', priority: 'CRITICAL', ci: { ciId: 'server123' }, serviceId: 'payroll' });
+    expect(created).toMatchObject({
+      id: 'jsm:OPS-6',
+      title: 'Payroll export fails',
+      state: 'NEW',
+      priority: 'CRITICAL',
+      ci: { ciId: 'server123' },
+      serviceId: 'payroll',
+    });
     expect(created.description).toContain('Reported by alice');
     expect(fake.issues[5]!.labels).toEqual(['sg-abc-1', 'ci:server123', 'service:payroll']);
     expect(await api.createIncident(incident('abc-1'))).toMatchObject({ id: created.id });
@@ -173,7 +199,9 @@ describe('jira connector against the fake', () => {
     expect(fake.issues[0]!.remoteLinks).toHaveLength(1);
     expect((await api.incidentById('jsm:OPS-1'))?.linkedArticleIds).toEqual(['wiki:2']);
     expect(await api.linkArticle('jsm:OPS-1', { ...article, url: null })).toBe(false);
-    await expect(api.comment('jsm:OPS-99', { author: 'a', text: 'x', internal: false })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(api.comment('jsm:OPS-99', { author: 'a', text: 'x', internal: false })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 
   it('incidentById: missing and foreign ids are null', async ({ onTestFinished }) => {
@@ -190,11 +218,15 @@ describe('jira connector against the fake', () => {
 
   it('the removed /rest/api/3/search answers 410 in the fake', async ({ onTestFinished }) => {
     const fake = await fakeForTest(onTestFinished, startFakeJira());
-    const res = await fetch(`${fake.url}/rest/api/3/search?jql=`, { headers: { authorization: `Basic ${Buffer.from('bot@example.com:jira-api-token').toString('base64')}` } });
+    const res = await fetch(`${fake.url}/rest/api/3/search?jql=`, {
+      headers: { authorization: `Basic ${Buffer.from('bot@example.com:jira-api-token').toString('base64')}` },
+    });
     expect(res.status).toBe(410);
   });
 
-  it('maps faults: 401, 403, 500, timeout, invalid JSON, bad JQL; retries 429 on reads; no secret or URL in errors', async ({ onTestFinished }) => {
+  it('maps faults: 401, 403, 500, timeout, invalid JSON, bad JQL; retries 429 on reads; no secret or URL in errors', async ({
+    onTestFinished,
+  }) => {
     const bad = await setup(onTestFinished, { apiToken: 'wrong-token-value' });
     const unauthorized = await failure(bad.api.listIncidents({}));
     expect(unauthorized.extensions).toEqual({ code: 'UPSTREAM_AUTH_FAILED', connector: 'jsm' });
@@ -225,6 +257,13 @@ describe('jira connector against the fake', () => {
 
 /** Lists through a connector whose extra JQL names a field Jira does not know (400). */
 function listWithBrokenJql(url: string) {
-  const config = jiraConnector.config.parse({ baseUrl: url, email: 'bot@example.com', apiToken: 'jira-api-token', projectKey: 'OPS', jql: 'nosuchfield = 1', retryLimit: 0 });
+  const config = jiraConnector.config.parse({
+    baseUrl: url,
+    email: 'bot@example.com',
+    apiToken: 'jira-api-token',
+    projectKey: 'OPS',
+    jql: 'nosuchfield = 1',
+    retryLimit: 0,
+  });
   return jiraConnector.create('jsm', config, testDeps('jsm-bad')).forRequest(testAuth()).listIncidents({});
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Incident } from '../core/model.js';
+import type { Incident } from '../../kernel/model.js';
 import type { JiraClient, RemoteLinksDto, SlaDto } from './client.js';
 import { toIncident, type MappingContext } from './mapping.js';
 

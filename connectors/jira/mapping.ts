@@ -1,4 +1,4 @@
-import type { CiHint, Incident, IncidentPriority, IncidentState } from '../core/model.js';
+import type { CiHint, Incident, IncidentPriority, IncidentState } from '../../kernel/model.js';
 import type { JiraConfig } from './config.js';
 import type { IssueDto, RemoteLinksDto, SlaDto } from './client.js';
 
@@ -17,7 +17,13 @@ const PRIORITIES: Record<string, IncidentPriority> = {
   trivial: 'PLANNING',
 };
 
-const PRIORITY_NAMES: Record<IncidentPriority, string> = { CRITICAL: 'Highest', HIGH: 'High', MODERATE: 'Medium', LOW: 'Low', PLANNING: 'Lowest' };
+const PRIORITY_NAMES: Record<IncidentPriority, string> = {
+  CRITICAL: 'Highest',
+  HIGH: 'High',
+  MODERATE: 'Medium',
+  LOW: 'Low',
+  PLANNING: 'Lowest',
+};
 
 /** Status names of JSM's ITSM workflows whose category alone would mislead (they are "in progress" or "done"). */
 const STATUS_NAMES: Record<string, IncidentState> = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ERRORS } from '../core/errors.js';
+import { ERRORS } from '../../kernel/errors.js';
 import { createHttpClient, garbage } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { MediaWikiConfig } from './config.js';
 
 /** MediaWiki Action API client (formatversion=2). Errors arrive as HTTP 200 with an `error` object. */
@@ -93,11 +93,17 @@ export function createMediaWikiClient(name: string, config: MediaWikiConfig, log
   }
 
   /** Maps MediaWiki's in-body errors; returns null for "no such page". */
-  async function api<T>(schema: z.ZodType<T>, what: string, params: Record<string, string>, method: 'GET' | 'POST' = 'GET'): Promise<T | null> {
-    if (config.username && !login) login = clientLogin().catch((error: unknown) => {
-      login = null;
-      throw error;
-    });
+  async function api<T>(
+    schema: z.ZodType<T>,
+    what: string,
+    params: Record<string, string>,
+    method: 'GET' | 'POST' = 'GET',
+  ): Promise<T | null> {
+    if (config.username && !login)
+      login = clientLogin().catch((error: unknown) => {
+        login = null;
+        throw error;
+      });
     if (login) await login;
     const body = await raw(params, method);
     const failed = ApiError.safeParse(body);
@@ -171,7 +177,10 @@ export function createMediaWikiClient(name: string, config: MediaWikiConfig, log
       return answer?.parse ?? null;
     },
     async siteinfo(): Promise<void> {
-      await api(z.object({ query: z.object({ general: z.object({}).loose() }).loose() }).loose(), 'siteinfo', { action: 'query', meta: 'siteinfo' });
+      await api(z.object({ query: z.object({ general: z.object({}).loose() }).loose() }).loose(), 'siteinfo', {
+        action: 'query',
+        meta: 'siteinfo',
+      });
     },
   };
 }

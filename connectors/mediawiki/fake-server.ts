@@ -44,8 +44,13 @@ export function seedPages(): FakePage[] {
   ];
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#039;').replace(/"/g, '&quot;');
-const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#039;').replace(/"/g, '&quot;');
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
   const pages = options.pages ?? seedPages();
@@ -82,7 +87,10 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
       pageid: p.pageid,
       size: p.wikitext.length,
       wordcount: words(p.wikitext).length,
-      snippet: escape(p.wikitext).replace(new RegExp(`\\b(${wanted.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'gi'), "<span class='searchmatch'>$1</span>"),
+      snippet: escape(p.wikitext).replace(
+        new RegExp(`\\b(${wanted.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'gi'),
+        "<span class='searchmatch'>$1</span>",
+      ),
       timestamp: '2026-11-27T20:38:14Z',
     }));
     return {
@@ -95,20 +103,23 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
   const info = (params: URLSearchParams) => ({
     batchcomplete: true,
     query: {
-      pages: (params.get('pageids') ?? '').split('|').filter(Boolean).map((id) => {
-        const page = pages.find((p) => p.pageid === Number(id));
-        if (!page) return { pageid: Number(id), missing: true };
-        const path = encodeURIComponent(page.title.replace(/ /g, '_')).replace(/%3A/g, ':');
-        return {
-          pageid: page.pageid,
-          ns: 0,
-          title: page.title,
-          contentmodel: 'wikitext',
-          fullurl: `${base}/index.php/${path}`,
-          canonicalurl: `${base}/index.php/${path}`,
-          ...(page.categories.length ? { categories: page.categories.map((c) => ({ ns: 14, title: `Category:${c}` })) } : {}),
-        };
-      }),
+      pages: (params.get('pageids') ?? '')
+        .split('|')
+        .filter(Boolean)
+        .map((id) => {
+          const page = pages.find((p) => p.pageid === Number(id));
+          if (!page) return { pageid: Number(id), missing: true };
+          const path = encodeURIComponent(page.title.replace(/ /g, '_')).replace(/%3A/g, ':');
+          return {
+            pageid: page.pageid,
+            ns: 0,
+            title: page.title,
+            contentmodel: 'wikitext',
+            fullurl: `${base}/index.php/${path}`,
+            canonicalurl: `${base}/index.php/${path}`,
+            ...(page.categories.length ? { categories: page.categories.map((c) => ({ ns: 14, title: `Category:${c}` })) } : {}),
+          };
+        }),
     },
   });
 
@@ -141,14 +152,23 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
     if (action === 'query' && params.get('meta') === 'tokens') {
       const id = session(req) ?? String(nextSession++);
       sessions.add(`anon:${id}`);
-      return send(res, { batchcomplete: true, query: { tokens: { logintoken: `tok${id}+\\` } } }, { 'set-cookie': `fakewiki_session=${id}; path=/; HttpOnly` });
+      return send(
+        res,
+        { batchcomplete: true, query: { tokens: { logintoken: `tok${id}+\\` } } },
+        { 'set-cookie': `fakewiki_session=${id}; path=/; HttpOnly` },
+      );
     }
     if (action === 'clientlogin') {
       if (req.method !== 'POST') return error(res, 'mustbeposted', 'The "clientlogin" module requires a POST request.');
       const id = session(req);
       if (!id || params.get('logintoken') !== `tok${id}+\\`) return error(res, 'badtoken', 'Invalid CSRF token.');
-      if (params.get('username') !== (options.username ?? 'Admin') || params.get('password') !== (options.password ?? 'Admin-Secret-123!')) {
-        return send(res, { clientlogin: { status: 'FAIL', message: 'Incorrect username or password entered.', messagecode: 'wrongpassword' } });
+      if (
+        params.get('username') !== (options.username ?? 'Admin') ||
+        params.get('password') !== (options.password ?? 'Admin-Secret-123!')
+      ) {
+        return send(res, {
+          clientlogin: { status: 'FAIL', message: 'Incorrect username or password entered.', messagecode: 'wrongpassword' },
+        });
       }
       sessions.add(`user:${id}`);
       return send(res, { clientlogin: { status: 'PASS', username: params.get('username') } });
@@ -159,7 +179,8 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
       return send(res, search(params));
     }
     if (action === 'query' && params.get('prop')?.includes('info')) return send(res, info(params));
-    if (action === 'query' && params.get('meta') === 'siteinfo') return send(res, { batchcomplete: true, query: { general: { sitename: 'CIWiki', generator: 'MediaWiki 1.39.17' } } });
+    if (action === 'query' && params.get('meta') === 'siteinfo')
+      return send(res, { batchcomplete: true, query: { general: { sitename: 'CIWiki', generator: 'MediaWiki 1.39.17' } } });
     if (action === 'parse') return parse(res, params);
     return error(res, 'badvalue', `Unrecognized value for parameter "action": ${action ?? ''}.`);
   }

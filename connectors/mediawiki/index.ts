@@ -1,10 +1,11 @@
-import type { Connector, RequestAuth, KnowledgeApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
+import type { Connector, KnowledgeApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import type { Article, ArticleQuery } from '../core/model.js';
+import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createMediaWikiClient, type SearchHit } from './client.js';
 import { MediaWikiConfig } from './config.js';
 import { articleUrl, hitToArticle, parsedToArticle, rankScore, searchPlan, type MappingContext } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 export const mediawikiConnector = {
   type: 'mediawiki',
@@ -39,9 +40,7 @@ export const mediawikiConnector = {
     async function byId(pageId: number): Promise<Article | null> {
       const page = await client.parse(pageId);
       if (!page) return null;
-      const url = config.articlePath
-        ? articleUrl(config.articlePath, page.title)
-        : ((await client.pageInfo([pageId]))[0]?.fullurl ?? null);
+      const url = config.articlePath ? articleUrl(config.articlePath, page.title) : ((await client.pageInfo([pageId]))[0]?.fullurl ?? null);
       return parsedToArticle(page, url, ctx);
     }
 

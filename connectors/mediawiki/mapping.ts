@@ -1,4 +1,4 @@
-import type { Article } from '../core/model.js';
+import type { Article } from '../../kernel/model.js';
 import type { PageInfo, ParsedPage, SearchHit } from './client.js';
 
 /** Pure MediaWiki answer → model functions. */
@@ -26,14 +26,16 @@ export function plainText(markup: string): string {
     // Block elements separate words; inline ones (the searchmatch span) sit inside them.
     .replace(/<\/?(p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|pre|blockquote)\b[^>]*>/gi, ' ')
     .replace(/<[^>]*>/g, '');
-  return decodeEntities(noTags)
-    // Tags escaped inside wikitext snippets (&lt;code&gt;) are tags once decoded.
-    .replace(/<\/?[a-z][^>]*>/gi, '')
-    .replace(/'{2,}/g, '')
-    .replace(/\[\[(?:[^|\]]*\|)?([^\]]*)\]\]/g, '$1')
-    .replace(/^\s*=+\s*|\s*=+\s*$/gm, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    decodeEntities(noTags)
+      // Tags escaped inside wikitext snippets (&lt;code&gt;) are tags once decoded.
+      .replace(/<\/?[a-z][^>]*>/gi, '')
+      .replace(/'{2,}/g, '')
+      .replace(/\[\[(?:[^|\]]*\|)?([^\]]*)\]\]/g, '$1')
+      .replace(/^\s*=+\s*|\s*=+\s*$/gm, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function clip(text: string, max = 300): string {

@@ -8,8 +8,18 @@ defineConnectorContract({
   async start({ retryLimit, timeoutMs, cacheTtlMs }) {
     const fake = await startFakeMediaWiki({ privateWiki: true, password: 'wiki-secret-pw' });
     const config = mediawikiConnector.config.parse({
-      baseUrl: fake.url, username: 'Admin', password: 'wiki-secret-pw', retryLimit, timeoutMs, cacheTtlMs,
+      baseUrl: fake.url,
+      username: 'Admin',
+      password: 'wiki-secret-pw',
+      retryLimit,
+      timeoutMs,
+      cacheTtlMs,
     });
-    return { instance: mediawikiConnector.create('wiki-test', config, contractDeps('wiki-test')), fake, secrets: ['wiki-secret-pw'], searchText: 'DiskFull' };
+    return {
+      instance: mediawikiConnector.create('wiki-test', config, contractDeps('wiki-test')),
+      fake,
+      secrets: ['wiki-secret-pw'],
+      searchText: 'DiskFull',
+    };
   },
 });

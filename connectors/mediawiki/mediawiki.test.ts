@@ -17,7 +17,9 @@ describe('mediawiki mapping', () => {
     const recorded = JSON.parse(readFileSync(new URL('./fixtures/mw-search.json', import.meta.url), 'utf8')) as {
       query: { search: { snippet: string }[] };
     };
-    expect(plainText(recorded.query.search[0]!.snippet)).toBe('If db01 reports DiskFull, rotate logs with logrotate -f and extend the volume.');
+    expect(plainText(recorded.query.search[0]!.snippet)).toBe(
+      'If db01 reports DiskFull, rotate logs with logrotate -f and extend the volume.',
+    );
   });
 
   it('turns the recorded parse HTML into plain text without the parser report', () => {
@@ -27,13 +29,19 @@ describe('mediawiki mapping', () => {
   });
 
   it('plans bounded searches: whole text, then names, then long words', () => {
-    expect(searchPlan('web01 HTTP CRITICAL - Connection refused', ['web01'], 3)).toEqual(['web01 HTTP CRITICAL Connection refused', 'web01', 'Connection']);
+    expect(searchPlan('web01 HTTP CRITICAL - Connection refused', ['web01'], 3)).toEqual([
+      'web01 HTTP CRITICAL Connection refused',
+      'web01',
+      'Connection',
+    ]);
     expect(searchPlan('disk', [], 3)).toEqual(['disk']);
     expect(rankScore(0, 0, 5)).toBe(1);
     expect(rankScore(1, 0, 5)).toBeLessThan(rankScore(0, 4, 5));
     expect(rankScore(2, 0, 5)).toBeLessThan(rankScore(1, 4, 5));
     expect(rankScore(0, 1, 5)).toBeLessThan(rankScore(0, 0, 5));
-    expect(articleUrl('https://wiki.example.invalid/wiki/$1', 'Runbook:Disk Full')).toBe('https://wiki.example.invalid/wiki/Runbook:Disk_Full');
+    expect(articleUrl('https://wiki.example.invalid/wiki/$1', 'Runbook:Disk Full')).toBe(
+      'https://wiki.example.invalid/wiki/Runbook:Disk_Full',
+    );
   });
 });
 
@@ -71,7 +79,12 @@ describe('mediawiki connector against the fake', () => {
   it('builds URLs from articlePath without asking the wiki', async ({ onTestFinished }) => {
     const { api, fake } = await setup(onTestFinished, { articlePath: 'https://wiki.example.invalid/wiki/$1' });
     const article = await api.articleById('wiki:3');
-    expect(article).toMatchObject({ title: 'HTTP connection refused', url: 'https://wiki.example.invalid/wiki/HTTP_connection_refused', labels: ['Runbooks', 'Web'], score: null });
+    expect(article).toMatchObject({
+      title: 'HTTP connection refused',
+      url: 'https://wiki.example.invalid/wiki/HTTP_connection_refused',
+      labels: ['Runbooks', 'Web'],
+      score: null,
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -94,7 +107,10 @@ describe('mediawiki connector against the fake', () => {
     expect(fake.requests[1]).toBe('POST /api.php');
 
     const anonymous = await setup(onTestFinished, {}, { privateWiki: true });
-    expect((await failure(anonymous.api.search({ text: 'DiskFull', limit: 3 }))).extensions).toEqual({ code: 'UPSTREAM_AUTH_FAILED', connector: 'wiki' });
+    expect((await failure(anonymous.api.search({ text: 'DiskFull', limit: 3 }))).extensions).toEqual({
+      code: 'UPSTREAM_AUTH_FAILED',
+      connector: 'wiki',
+    });
 
     const wrong = await setup(onTestFinished, { username: 'Admin', password: 'not-the-password' }, { privateWiki: true });
     const error = await failure(wrong.api.search({ text: 'DiskFull', limit: 3 }));

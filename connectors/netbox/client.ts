@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { NetBoxConfig } from './config.js';
 
 /**
@@ -74,11 +74,7 @@ export const IpAddressDto = z
     address: z.string(),
     dns_name: z.string().default(''),
     assigned_object_type: z.string().nullable().optional(),
-    assigned_object: z
-      .object({ device: Nested.optional(), virtual_machine: Nested.optional() })
-      .loose()
-      .nullable()
-      .optional(),
+    assigned_object: z.object({ device: Nested.optional(), virtual_machine: Nested.optional() }).loose().nullable().optional(),
   })
   .loose();
 export type IpAddressDto = z.infer<typeof IpAddressDto>;

@@ -86,7 +86,13 @@ export async function startFakeNetBox(options: FakeNetBoxOptions = {}): Promise<
     return 'Authentication credentials were not provided.';
   }
 
-  const brief = (o: Obj): Obj => ({ id: o['id'], url: o['url'], display: o['display'], name: o['name'] ?? null, description: o['description'] ?? '' });
+  const brief = (o: Obj): Obj => ({
+    id: o['id'],
+    url: o['url'],
+    display: o['display'],
+    name: o['name'] ?? null,
+    description: o['description'] ?? '',
+  });
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', origin);

@@ -1,9 +1,10 @@
-import type { CmdbApi, Connector, RequestAuth } from '../core/connector.js';
+import type { CmdbApi, Connector } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import type { ConfigurationItem, Relation } from '../core/model.js';
+import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createNetBoxClient } from './client.js';
 import { DEFAULT_ROLE_CLASS_MAP, NetBoxConfig } from './config.js';
 import { toTopology } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
 
 /**
  * NetBox as a CMDB: devices, virtual machines, clusters, IP addresses (for each CI's address and
@@ -18,7 +19,11 @@ export const netboxConnector = {
     const log = deps.log.child({ connector: name });
     const client = createNetBoxClient(name, config, log);
     const cachedRead = createCachedReader(deps.cache);
-    const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, roleClassMap: { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap } };
+    const ctx = {
+      connector: name,
+      uiUrl: config.uiUrl ?? config.baseUrl,
+      roleClassMap: { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap },
+    };
 
     async function fetchTopology(): Promise<{ cis: ConfigurationItem[]; relations: Relation[] }> {
       const [devices, virtualMachines, clusters, ipAddresses, services] = await Promise.all([

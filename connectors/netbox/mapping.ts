@@ -1,4 +1,4 @@
-import type { ConfigurationItem, Relation } from '../core/model.js';
+import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import type { ClusterDto, DeviceDto, IpAddressDto, ServiceDto, VirtualMachineDto } from './client.js';
 
 /**

@@ -32,7 +32,10 @@ describe('netbox auth', () => {
     expect(await none.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
     const bad = await fetch(`${f.url}/api/dcim/devices/`, { headers: { authorization: `Token ${'0'.repeat(40)}` } });
     expect(await bad.json()).toEqual({ detail: 'Invalid v1 token' });
-    const slashless = await fetch(`${f.url}/api/dcim/devices?limit=1`, { headers: { authorization: `Token ${FAKE_NETBOX_V1_TOKEN}` }, redirect: 'manual' });
+    const slashless = await fetch(`${f.url}/api/dcim/devices?limit=1`, {
+      headers: { authorization: `Token ${FAKE_NETBOX_V1_TOKEN}` },
+      redirect: 'manual',
+    });
     expect(slashless.status).toBe(301);
     expect(slashless.headers.get('location')).toBe('/api/dcim/devices/?limit=1');
   });
@@ -54,7 +57,9 @@ describe('netbox paging', () => {
     const f = await fake(onTestFinished, { publicOrigin: 'http://netbox.behind-proxy.invalid' });
     const cis = await netbox(f, { pageSize: 4, includeServices: false }).listCis();
     expect(cis.filter((ci) => ci.sourceLinks[0]!.url!.includes('/dcim/devices/'))).toHaveLength(16);
-    const deviceOffsets = f.requests.filter((r) => r.startsWith('GET /api/dcim/devices/')).map((r) => new URL(r.slice(4), 'http://x').searchParams.get('offset'));
+    const deviceOffsets = f.requests
+      .filter((r) => r.startsWith('GET /api/dcim/devices/'))
+      .map((r) => new URL(r.slice(4), 'http://x').searchParams.get('offset'));
     expect(deviceOffsets).toEqual(['0', '4', '8', '12']);
     expect(f.requests.some((r) => r.includes('/ipam/services/'))).toBe(false);
   });
@@ -89,7 +94,11 @@ describe('netbox mapping', () => {
     expect(byId.get('pdu-fra1-a')!.class).toBe('power');
     expect(byId.get('spare-srv01')).toMatchObject({ ip: null, attributes: { status: 'Offline' } });
     expect(byId.get('netbox-device-16')).toMatchObject({ name: 'netbox-device-16', serial: 'SRV-NONAME-1' });
-    expect(byId.get('payroll-app-vm01')).toMatchObject({ class: 'vm', ip: '10.0.1.101', attributes: { cluster: 'esx-cluster01', vcpus: '4' } });
+    expect(byId.get('payroll-app-vm01')).toMatchObject({
+      class: 'vm',
+      ip: '10.0.1.101',
+      attributes: { cluster: 'esx-cluster01', vcpus: '4' },
+    });
     expect(byId.get('payroll-app-vm01')!.sourceLinks[0]!.url).toBe('https://netbox.example.invalid/virtualization/virtual-machines/101/');
     expect(byId.get('esx-cluster01')).toMatchObject({ class: 'cluster', attributes: { type: 'VMware vSphere', site: 'Frankfurt DC1' } });
     expect(byId.get('web01/nginx')).toMatchObject({

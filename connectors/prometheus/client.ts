@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createHttpClient, garbage, type HttpAuth, type HttpClient } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { PrometheusConfig, PromAuth } from './config.js';
 
 /**
@@ -22,8 +22,14 @@ export const AmAlertDto = z
     status: z
       .object({
         state: z.string(),
-        silencedBy: z.array(z.string()).nullish().transform((v) => v ?? []),
-        inhibitedBy: z.array(z.string()).nullish().transform((v) => v ?? []),
+        silencedBy: z
+          .array(z.string())
+          .nullish()
+          .transform((v) => v ?? []),
+        inhibitedBy: z
+          .array(z.string())
+          .nullish()
+          .transform((v) => v ?? []),
       })
       .loose(),
   })
@@ -62,9 +68,7 @@ const SilenceCreated = z.object({ silenceID: z.string() }).loose();
 /** Prometheus wraps every answer in `{status, data}`. */
 const envelope = <T extends z.ZodType>(data: T) => z.object({ status: z.literal('success'), data }).loose();
 
-export const TargetDto = z
-  .object({ labels: Labels, health: z.string().optional(), scrapeUrl: z.string().optional() })
-  .loose();
+export const TargetDto = z.object({ labels: Labels, health: z.string().optional(), scrapeUrl: z.string().optional() }).loose();
 export type TargetDto = z.infer<typeof TargetDto>;
 const Targets = envelope(z.object({ activeTargets: z.array(TargetDto) }).loose());
 
@@ -128,8 +132,7 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
         for (const f of filter) searchParams.append('filter', f);
         return parse(z.array(AmAlertDto), await http.get('api/v2/alerts', { searchParams }).json(), 'alert list');
       }),
-    listSilences: () =>
-      am.call(async (http) => parse(z.array(SilenceDto), await http.get('api/v2/silences').json(), 'silence list')),
+    listSilences: () => am.call(async (http) => parse(z.array(SilenceDto), await http.get('api/v2/silences').json(), 'silence list')),
     getSilence: (id: string) =>
       am.call(async (http) => parse(SilenceDto, await http.get(`api/v2/silence/${encodeURIComponent(id)}`).json(), 'silence')),
     createSilence: (silence: NewSilence) =>
@@ -142,19 +145,22 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
     amStatus: () => am.call(async (http) => http.get('api/v2/status').json()),
 
     targets: () =>
-      prom.call(async (http) =>
-        parse(Targets, await http.get('api/v1/targets', { searchParams: { state: 'active' } }).json(), 'target list').data.activeTargets,
+      prom.call(
+        async (http) =>
+          parse(Targets, await http.get('api/v1/targets', { searchParams: { state: 'active' } }).json(), 'target list').data.activeTargets,
       ),
     query: (expr: string) =>
-      prom.call(async (http) => parse(QueryAnswer, await http.get('api/v1/query', { searchParams: { query: expr } }).json(), 'query result').data),
+      prom.call(
+        async (http) => parse(QueryAnswer, await http.get('api/v1/query', { searchParams: { query: expr } }).json(), 'query result').data,
+      ),
     queryRange: (expr: string, start: Date, end: Date, stepSeconds: number) =>
       prom.call(async (http) => {
         const searchParams = { query: expr, start: start.toISOString(), end: end.toISOString(), step: String(stepSeconds) };
         return parse(QueryAnswer, await http.get('api/v1/query_range', { searchParams }).json(), 'query result').data;
       }),
     rules: () =>
-      prom.call(async (http) =>
-        parse(Rules, await http.get('api/v1/rules', { searchParams: { type: 'alert' } }).json(), 'rule list').data.groups,
+      prom.call(
+        async (http) => parse(Rules, await http.get('api/v1/rules', { searchParams: { type: 'alert' } }).json(), 'rule list').data.groups,
       ),
     buildInfo: () => prom.call(async (http) => http.get('api/v1/status/buildinfo').json()),
   };

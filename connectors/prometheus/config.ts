@@ -32,7 +32,11 @@ export const PrometheusConfig = z.object({
   /** Severity of an alert whose severity label is missing or unknown. @default 'WARNING' */
   defaultSeverity: z.enum(ACTIVE_SEVERITIES).default('WARNING'),
   /** Silence length when an acknowledgement has no `until`. @default 7200000 (2 h) */
-  ackDefaultMs: z.number().int().positive().default(2 * 3_600_000),
+  ackDefaultMs: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 3_600_000),
   /** How long alerts are served from cache. @default 5000 */
   cacheTtlMs: z.number().int().min(0).default(5000),
   /** How long scrape targets (watched CIs) are served from cache. @default 60000 */

@@ -101,7 +101,8 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
   };
 
   const activeSilence = (s: FakeSilence, now = Date.now()) => !s.expired && Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now;
-  const silenceState = (s: FakeSilence) => (activeSilence(s) ? 'active' : s.expired || Date.parse(s.endsAt) <= Date.now() ? 'expired' : 'pending');
+  const silenceState = (s: FakeSilence) =>
+    activeSilence(s) ? 'active' : s.expired || Date.parse(s.endsAt) <= Date.now() ? 'expired' : 'pending';
   const silenceJson = (s: FakeSilence) => ({
     id: s.id,
     status: { state: silenceState(s) },
@@ -113,7 +114,9 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
     startsAt: s.startsAt,
   });
   const alertJson = (a: FakeAlert) => {
-    const silencedBy = [...silences.values()].filter((s) => activeSilence(s) && s.matchers.every((m) => matches(m, a.labels))).map((s) => s.id);
+    const silencedBy = [...silences.values()]
+      .filter((s) => activeSilence(s) && s.matchers.every((m) => matches(m, a.labels)))
+      .map((s) => s.id);
     const inhibitedBy = a.inhibitedBy ?? [];
     return {
       annotations: a.annotations,
@@ -138,9 +141,7 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
       const list = alerts
         .filter((a) => filters.every((f) => f !== null && matches(f, a.labels)))
         .map(alertJson)
-        .filter((a) =>
-          a.status.silencedBy.length ? flag('silenced') : a.status.inhibitedBy.length ? flag('inhibited') : flag('active'),
-        );
+        .filter((a) => (a.status.silencedBy.length ? flag('silenced') : a.status.inhibitedBy.length ? flag('inhibited') : flag('active')));
       return send(res, 200, list);
     }
     if (method === 'GET' && path === '/api/v2/silences') return send(res, 200, [...silences.values()].map(silenceJson));
@@ -153,7 +154,8 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
       }
       // Alertmanager checks presence (OpenAPI `required`), not emptiness: "" is a valid comment.
       for (const field of ['matchers', 'startsAt', 'endsAt', 'createdBy', 'comment'] as const) {
-        if (body[field] === undefined || body[field] === null) return send(res, 422, { code: 602, message: `${field} in body is required` });
+        if (body[field] === undefined || body[field] === null)
+          return send(res, 422, { code: 602, message: `${field} in body is required` });
       }
       if (!body.matchers?.length) return send(res, 422, { code: 612, message: 'matchers in body should have at least 1 items' });
       const now = Date.now();
@@ -187,7 +189,8 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
         return send(res, 200, undefined);
       }
     }
-    if (method === 'GET' && path === '/api/v2/status') return send(res, 200, { versionInfo: { version: '0.25.0' }, cluster: { status: 'disabled' } });
+    if (method === 'GET' && path === '/api/v2/status')
+      return send(res, 200, { versionInfo: { version: '0.25.0' }, cluster: { status: 'disabled' } });
 
     if (method === 'GET' && path === '/api/v1/targets') return success(res, { activeTargets: targets, droppedTargets: [] });
     if (method === 'GET' && path === '/api/v1/status/buildinfo') return success(res, { version: '2.42.0' });
@@ -200,7 +203,8 @@ export async function startFakePrometheus(options: FakePrometheusOptions = {}) {
       if (path === '/api/v1/query_range') {
         const start = Number(Date.parse(url.searchParams.get('start') ?? '')) / 1000;
         const step = Number(url.searchParams.get('step'));
-        const up = (fixture('prom-query-up.json') as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+        const up = (fixture('prom-query-up.json') as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } })
+          .data.result;
         const series = expr === 'up' ? up : [];
         return success(res, {
           resultType: 'matrix',

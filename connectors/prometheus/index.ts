@@ -1,8 +1,7 @@
 import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import { ERRORS } from '../core/errors.js';
-import type { Alert, MonitorSnapshot } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Alert, MonitorSnapshot } from '../../kernel/model.js';
 import { createPrometheusClient, type AmAlertDto, type SilenceDto } from './client.js';
 import { PrometheusConfig } from './config.js';
 import {
@@ -19,6 +18,7 @@ import {
   watchedFromTargets,
   type MappingContext,
 } from './mapping.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /** The monitor API plus what only Prometheus has: graph links. */
 export interface PrometheusApi extends MonitorApi {
@@ -125,7 +125,10 @@ export const prometheusConnector = {
         const created: SilenceDto = { ...silence, id, status: { state: 'active' } };
         return readBack(
           found.dto,
-          (dto) => (dto.status.silencedBy.includes(id) ? dto : { ...dto, status: { ...dto.status, state: 'suppressed', silencedBy: [...dto.status.silencedBy, id] } }),
+          (dto) =>
+            dto.status.silencedBy.includes(id)
+              ? dto
+              : { ...dto, status: { ...dto.status, state: 'suppressed', silencedBy: [...dto.status.silencedBy, id] } },
           [...found.silences, created],
         );
       },
@@ -144,7 +147,10 @@ export const prometheusConnector = {
           found.dto,
           (dto) => {
             const silencedBy = dto.status.silencedBy.filter((id) => !expired.has(id));
-            return { ...dto, status: { ...dto.status, silencedBy, state: silencedBy.length || dto.status.inhibitedBy.length ? 'suppressed' : 'active' } };
+            return {
+              ...dto,
+              status: { ...dto.status, silencedBy, state: silencedBy.length || dto.status.inhibitedBy.length ? 'suppressed' : 'active' },
+            };
           },
           found.silences.filter((s) => !expired.has(s.id)),
         );

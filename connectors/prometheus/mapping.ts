@@ -1,4 +1,4 @@
-import type { Alert, AlertRule, CiHint, MetricSample, Severity, WatchedCi } from '../core/model.js';
+import type { Alert, AlertRule, CiHint, MetricSample, Severity, WatchedCi } from '../../kernel/model.js';
 import type { AmAlertDto, MatcherDto, QueryResultDto, RuleDto, SilenceDto, TargetDto } from './client.js';
 
 /** Pure Alertmanager/Prometheus DTO → model functions. */
@@ -142,9 +142,7 @@ export function isAckSilence(silence: Pick<SilenceDto, 'matchers'>): boolean {
 export function toAlert(dto: AmAlertDto, silences: ReadonlyMap<string, SilenceDto>, ctx: MappingContext): Alert {
   const muting = dto.status.silencedBy.map((id) => silences.get(id));
   const acks = muting.filter((s) => s === undefined || isAckSilence(s));
-  const silence = acks
-    .filter((s): s is SilenceDto => s !== undefined)
-    .sort((a, b) => Date.parse(b.endsAt) - Date.parse(a.endsAt))[0];
+  const silence = acks.filter((s): s is SilenceDto => s !== undefined).sort((a, b) => Date.parse(b.endsAt) - Date.parse(a.endsAt))[0];
   const acknowledged = acks.length > 0;
   const alertname = dto.labels['alertname'] ?? 'alert';
   return {
@@ -172,7 +170,10 @@ export function activeSilences(silences: SilenceDto[]): Map<string, SilenceDto> 
 }
 
 /** Scrape targets are what Prometheus watches: one hint per distinct instance, linked to its `up` graph. */
-export function watchedFromTargets(targets: TargetDto[], ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels' | 'promUiUrl'>): WatchedCi[] {
+export function watchedFromTargets(
+  targets: TargetDto[],
+  ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels' | 'promUiUrl'>,
+): WatchedCi[] {
   const seen = new Map<string, WatchedCi>();
   for (const target of targets) {
     const hint = ciHintFromLabels(target.labels, ctx);

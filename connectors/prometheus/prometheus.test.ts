@@ -4,7 +4,16 @@ import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '.
 import { AmAlertDto, QueryResultDto, SilenceDto, TargetDto } from './client.js';
 import { startFakePrometheus, type FakePrometheus } from './fake-server.js';
 import { prometheusConnector } from './index.js';
-import { activeSilences, ciHintFromLabels, hostHint, severityOf, toAlert, toSamples, watchedFromTargets, type MappingContext } from './mapping.js';
+import {
+  activeSilences,
+  ciHintFromLabels,
+  hostHint,
+  severityOf,
+  toAlert,
+  toSamples,
+  watchedFromTargets,
+  type MappingContext,
+} from './mapping.js';
 
 const fixture = (file: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8'));
 
@@ -30,7 +39,8 @@ function setup(fake: FakePrometheus, { endpoint = {}, top = {} }: Overrides = {}
   return { instance, api: instance.forRequest(testAuth()) };
 }
 
-const started = (onTestFinished: OnTestFinished, options?: Parameters<typeof startFakePrometheus>[0]) => fakeForTest(onTestFinished, startFakePrometheus(options));
+const started = (onTestFinished: OnTestFinished, options?: Parameters<typeof startFakePrometheus>[0]) =>
+  fakeForTest(onTestFinished, startFakePrometheus(options));
 
 describe('prometheus mapping (recorded fixtures)', () => {
   it('maps an active Alertmanager alert with severity, CI hint and deep link', () => {
@@ -107,7 +117,10 @@ describe('prometheus mapping (recorded fixtures)', () => {
 
   it('watched CIs come from scrape targets, one per distinct instance', () => {
     const targets = TargetDto.array().parse((fixture('prom-targets.json') as { data: { activeTargets: unknown[] } }).data.activeTargets);
-    const graph = (instance: string) => ({ tool: 'prometheus', url: `http://prom.invalid/graph?g0.expr=${encodeURIComponent(`up{instance="${instance}"}`)}&g0.tab=0` });
+    const graph = (instance: string) => ({
+      tool: 'prometheus',
+      url: `http://prom.invalid/graph?g0.expr=${encodeURIComponent(`up{instance="${instance}"}`)}&g0.tab=0`,
+    });
     expect(watchedFromTargets(targets, ctx)).toEqual([
       { ip: '127.0.0.1', link: graph('127.0.0.1:19093') },
       { ciId: 'CI0009', ip: '127.0.0.1', link: graph('127.0.0.1:19999') },
@@ -225,7 +238,12 @@ describe('prometheus connector against the fake', () => {
     const response = await fetch(`${fake.url}/api/v2/silences`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ matchers: [{ name: 'alertname', value: 'X', isRegex: false }], startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 60_000).toISOString(), createdBy: 'a' }),
+      body: JSON.stringify({
+        matchers: [{ name: 'alertname', value: 'X', isRegex: false }],
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 60_000).toISOString(),
+        createdBy: 'a',
+      }),
     });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ code: 602, message: 'comment in body is required' });
@@ -236,7 +254,9 @@ describe('prometheus connector against the fake', () => {
     const { api } = setup(fake);
     expect((await failure(api.acknowledge('prom-test:0000', { author: 'a', comment: 'c' }))).extensions['code']).toBe('NOT_FOUND');
     const [alert] = (await api.snapshot()).alerts;
-    expect((await failure(api.acknowledge(alert!.id, { author: 'a', comment: 'c', until: 'tomorrow' }))).extensions['code']).toBe('BAD_USER_INPUT');
+    expect((await failure(api.acknowledge(alert!.id, { author: 'a', comment: 'c', until: 'tomorrow' }))).extensions['code']).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('a failing write (503) is reported and never retried', async ({ onTestFinished }) => {

@@ -1,8 +1,8 @@
 import type { Got, OptionsOfJSONResponseBody } from 'got';
 import { z } from 'zod';
-import { ERRORS } from '../core/errors.js';
+import { ERRORS } from '../../kernel/errors.js';
 import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { RtConfig } from './config.js';
 
 /** RT 5 REST2 client: one got instance, one function per endpoint. Values arrive as strings. */
@@ -67,7 +67,11 @@ export function createRtClient(name: string, config: RtConfig, log: Logger) {
    * RT answers a wrong WebPath or a missing session with 302 to its login page rather than 401, so
    * redirects are not followed and any 3xx is an error, never an empty success.
    */
-  async function json<T>(schema: z.ZodType<T>, what: string, run: (got: Got, opts: OptionsOfJSONResponseBody) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>): Promise<T> {
+  async function json<T>(
+    schema: z.ZodType<T>,
+    what: string,
+    run: (got: Got, opts: OptionsOfJSONResponseBody) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>,
+  ): Promise<T> {
     return http.call(async (got) => {
       let response;
       try {
@@ -76,7 +80,9 @@ export function createRtClient(name: string, config: RtConfig, log: Logger) {
         // RT 5.0's login redirect ends its chunked body twice after `Connection: close`, which Node's
         // HTTP parser rejects (HPE_CLOSED_CONNECTION) before the 302 can be seen.
         if (/^HPE_/.test(String((error as { code?: unknown }).code))) {
-          throw ERRORS.UPSTREAM_UNAVAILABLE.err(`${name} answered malformed HTTP (a wrong baseUrl/WebPath makes RT redirect to its login page)`);
+          throw ERRORS.UPSTREAM_UNAVAILABLE.err(
+            `${name} answered malformed HTTP (a wrong baseUrl/WebPath makes RT redirect to its login page)`,
+          );
         }
         throw error;
       }

@@ -39,7 +39,14 @@ const EPOCH = '1970-01-01T00:00:00Z';
 export function seedTickets(): Partial<FakeTicket>[] {
   return [
     { Subject: 'web01 HTTP CRITICAL - Connection refused', Priority: 50, Created: '2026-11-27T20:38:54Z' },
-    { Subject: 'db01 DiskFull on /var', Status: 'open', Priority: 100, Owner: 'alice', Due: '2026-11-28T08:00:00Z', CustomFields: { CI: 'db01' } },
+    {
+      Subject: 'db01 DiskFull on /var',
+      Status: 'open',
+      Priority: 100,
+      Owner: 'alice',
+      Due: '2026-11-28T08:00:00Z',
+      CustomFields: { CI: 'db01' },
+    },
     { Subject: 'Payroll export slow', Status: 'stalled', Priority: 75, CustomFields: { Service: 'payroll' } },
     { Subject: 'Old printer jam', Status: 'resolved', Priority: 0 },
   ];
@@ -89,9 +96,7 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
 
   const cfList = (t: FakeTicket) => {
     const present = cfNames.filter((n) => t.CustomFields[n] !== undefined);
-    return present.length
-      ? present.map((name, i) => ({ ...uid('customfield', i + 1), name, values: [t.CustomFields[name]] }))
-      : '';
+    return present.length ? present.map((name, i) => ({ ...uid('customfield', i + 1), name, values: [t.CustomFields[name]] })) : '';
   };
 
   const full = (t: FakeTicket) => ({
@@ -167,7 +172,8 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
       const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
       const fields = (url.searchParams.get('fields') ?? '').split(',').filter(Boolean);
       const desc = url.searchParams.get('order') === 'DESC';
-      const matched = tickets.filter((t) => t.Status !== 'deleted' || /deleted/.test(url.searchParams.get('query') ?? ''))
+      const matched = tickets
+        .filter((t) => t.Status !== 'deleted' || /deleted/.test(url.searchParams.get('query') ?? ''))
         .filter(predicate)
         .sort((a, b) => (desc ? b.id - a.id : a.id - b.id));
       const items = matched.slice((page - 1) * perPage, page * perPage).map((t) => searchItem(t, fields));
@@ -198,7 +204,8 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
         const changes: string[] = [];
         if (typeof body['Status'] === 'string' && body['Status'] !== ticket.Status) {
           const allowed = ['new', 'open', 'stalled', 'resolved', 'rejected', 'deleted'];
-          if (!allowed.includes(body['Status'])) return send(res, 400, { message: `Status '${body['Status']}' isn't a valid status for this ticket.` });
+          if (!allowed.includes(body['Status']))
+            return send(res, 400, { message: `Status '${body['Status']}' isn't a valid status for this ticket.` });
           changes.push(`Ticket ${ticket.id}: Status changed from '${ticket.Status}' to '${body['Status']}'`);
           ticket.Status = body['Status'];
         }
@@ -208,7 +215,8 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
     if (req.method === 'POST' && path === 'ticket') {
       const body = await readJson(req);
       if (!body) return send(res, 400, { message: 'JSON object expected' });
-      if (body['Queue'] !== 'General') return send(res, 403, { message: `No permission to create tickets in the queue '${String(body['Queue'])}'` });
+      if (body['Queue'] !== 'General')
+        return send(res, 403, { message: `No permission to create tickets in the queue '${String(body['Queue'])}'` });
       const cfs = (body['CustomFields'] ?? {}) as Record<string, unknown>;
       for (const name of Object.keys(cfs)) {
         if (!cfNames.includes(name)) return send(res, 400, { message: `Unknown custom field ${name}` });
@@ -247,7 +255,11 @@ export type FakeRt = Awaited<ReturnType<typeof startFakeRt>>;
 
 // ---- TicketSQL subset -------------------------------------------------------------------------
 
-type Token = { kind: 'lparen' | 'rparen' | 'and' | 'or' } | { kind: 'field'; name: string } | { kind: 'op'; op: string } | { kind: 'value'; value: string };
+type Token =
+  | { kind: 'lparen' | 'rparen' | 'and' | 'or' }
+  | { kind: 'field'; name: string }
+  | { kind: 'op'; op: string }
+  | { kind: 'value'; value: string };
 
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
@@ -256,15 +268,17 @@ function tokenize(sql: string): Token[] {
     const rest = sql.slice(i);
     let m: RegExpExecArray | null;
     if ((m = /^\s+/.exec(rest))) i += m[0].length;
-    else if (rest[0] === '(') (tokens.push({ kind: 'lparen' }), i++);
-    else if (rest[0] === ')') (tokens.push({ kind: 'rparen' }), i++);
-    else if ((m = /^(AND|OR)\b/i.exec(rest))) (tokens.push({ kind: m[1]!.toLowerCase() as 'and' | 'or' }), (i += m[0].length));
-    else if ((m = /^(NOT\s+LIKE|LIKE)\b/i.exec(rest))) (tokens.push({ kind: 'op', op: m[1]!.toUpperCase().replace(/\s+/, ' ') }), (i += m[0].length));
-    else if ((m = /^(!=|=)/.exec(rest))) (tokens.push({ kind: 'op', op: m[1]! }), (i += m[0].length));
-    else if ((m = /^'((?:\\.|[^'\\])*)'/.exec(rest))) (tokens.push({ kind: 'value', value: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length));
-    else if ((m = /^CF\.\{([^}]+)\}/i.exec(rest))) (tokens.push({ kind: 'field', name: `CF.${m[1]}` }), (i += m[0].length));
-    else if ((m = /^\d+\b/.exec(rest)) && tokens.at(-1)?.kind === 'op') (tokens.push({ kind: 'value', value: m[0] }), (i += m[0].length));
-    else if ((m = /^[A-Za-z]+/.exec(rest))) (tokens.push({ kind: 'field', name: m[0] }), (i += m[0].length));
+    else if (rest[0] === '(') tokens.push({ kind: 'lparen' }), i++;
+    else if (rest[0] === ')') tokens.push({ kind: 'rparen' }), i++;
+    else if ((m = /^(AND|OR)\b/i.exec(rest))) tokens.push({ kind: m[1]!.toLowerCase() as 'and' | 'or' }), (i += m[0].length);
+    else if ((m = /^(NOT\s+LIKE|LIKE)\b/i.exec(rest)))
+      tokens.push({ kind: 'op', op: m[1]!.toUpperCase().replace(/\s+/, ' ') }), (i += m[0].length);
+    else if ((m = /^(!=|=)/.exec(rest))) tokens.push({ kind: 'op', op: m[1]! }), (i += m[0].length);
+    else if ((m = /^'((?:\\.|[^'\\])*)'/.exec(rest)))
+      tokens.push({ kind: 'value', value: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length);
+    else if ((m = /^CF\.\{([^}]+)\}/i.exec(rest))) tokens.push({ kind: 'field', name: `CF.${m[1]}` }), (i += m[0].length);
+    else if ((m = /^\d+\b/.exec(rest)) && tokens.at(-1)?.kind === 'op') tokens.push({ kind: 'value', value: m[0] }), (i += m[0].length);
+    else if ((m = /^[A-Za-z]+/.exec(rest))) tokens.push({ kind: 'field', name: m[0] }), (i += m[0].length);
     else throw new Error(`unexpected '${rest.slice(0, 10)}'`);
   }
   return tokens;
@@ -272,7 +286,14 @@ function tokenize(sql: string): Token[] {
 
 function fieldValue(t: FakeTicket, field: string): string | undefined {
   if (field.startsWith('CF.')) return t.CustomFields[field.slice(3)];
-  const known: Record<string, string> = { id: String(t.id), queue: t.Queue, status: t.Status, subject: t.Subject, owner: t.Owner, priority: String(t.Priority) };
+  const known: Record<string, string> = {
+    id: String(t.id),
+    queue: t.Queue,
+    status: t.Status,
+    subject: t.Subject,
+    owner: t.Owner,
+    priority: String(t.Priority),
+  };
   if (!(field.toLowerCase() in known)) throw new Error(`unknown field ${field}`);
   return known[field.toLowerCase()];
 }
@@ -312,7 +333,10 @@ export function parseTicketSql(sql: string): (t: FakeTicket) => boolean {
     const value = tokens[pos++];
     if (token?.kind !== 'field' || op?.kind !== 'op' || value?.kind !== 'value') throw new Error('expecting a VALUE');
     const name = token.name;
-    fieldValue({ id: 0, Queue: '', Subject: '', Status: '', Priority: 0, Owner: '', Created: '', Due: '', CustomFields: {}, messages: [] }, name);
+    fieldValue(
+      { id: 0, Queue: '', Subject: '', Status: '', Priority: 0, Owner: '', Created: '', Due: '', CustomFields: {}, messages: [] },
+      name,
+    );
     const v = value.value.toLowerCase();
     return (t) => {
       const actual = (fieldValue(t, name) ?? '').toLowerCase();

@@ -1,20 +1,13 @@
-import type { Connector, RequestAuth, HelpdeskApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
+import type { Connector, HelpdeskApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import { ERRORS } from '../core/errors.js';
-import type { Comment, Incident, IncidentFilter, IncidentState, NewIncident } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Comment, Incident, IncidentFilter, IncidentState, NewIncident } from '../../kernel/model.js';
 import { createRtClient, type RtClient } from './client.js';
 import { RtConfig } from './config.js';
 import { createRtLoaders } from './loaders.js';
-import {
-  INACTIVE_STATUSES,
-  sqlString,
-  subjectMarker,
-  toIncident,
-  toRtPriority,
-  toRtStatus,
-  type MappingContext,
-} from './mapping.js';
+import { INACTIVE_STATUSES, sqlString, subjectMarker, toIncident, toRtPriority, toRtStatus, type MappingContext } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /** RT has no status-free write in HelpdeskApi; this connector also lets callers move a ticket. */
 export interface RtApi extends HelpdeskApi {

@@ -1,4 +1,4 @@
-import type { CiHint, Incident, IncidentPriority, IncidentState } from '../core/model.js';
+import type { CiHint, Incident, IncidentPriority, IncidentState } from '../../kernel/model.js';
 import type { TicketDto } from './client.js';
 
 /** Pure RT REST2 DTO → model functions. */

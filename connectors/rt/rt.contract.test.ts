@@ -7,7 +7,14 @@ defineConnectorContract({
   kind: 'helpdesk',
   async start({ retryLimit, timeoutMs, cacheTtlMs }) {
     const fake = await startFakeRt({ password: 'rt-secret-pw' });
-    const config = rtConnector.config.parse({ baseUrl: fake.url, username: 'root', password: 'rt-secret-pw', retryLimit, timeoutMs, cacheTtlMs });
+    const config = rtConnector.config.parse({
+      baseUrl: fake.url,
+      username: 'root',
+      password: 'rt-secret-pw',
+      retryLimit,
+      timeoutMs,
+      cacheTtlMs,
+    });
     return { instance: rtConnector.create('rt-test', config, contractDeps('rt-test')), fake, secrets: ['rt-secret-pw'] };
   },
 });

@@ -43,17 +43,34 @@ describe('rt mapping', () => {
 
   it('maps the search item recorded from RT 5.0.3', () => {
     const page = JSON.parse(readFileSync(new URL('./fixtures/rt-search.json', import.meta.url), 'utf8')) as { items: unknown[] };
-    const inc = toIncident(TicketDto.parse(page.items[0]), { connector: 'rt', uiUrl: 'https://rt.example.invalid', ciField: undefined, serviceField: undefined });
+    const inc = toIncident(TicketDto.parse(page.items[0]), {
+      connector: 'rt',
+      uiUrl: 'https://rt.example.invalid',
+      ciField: undefined,
+      serviceField: undefined,
+    });
     expect(inc.state).toBe('NEW');
     expect(inc.title).toContain('web01');
   });
 
   it('maps statuses, priorities and unset dates', () => {
     expect(['new', 'open', 'stalled', 'resolved', 'rejected', 'deleted', 'custom'].map(toState)).toEqual([
-      'NEW', 'IN_PROGRESS', 'ON_HOLD', 'RESOLVED', 'CANCELED', 'CANCELED', 'IN_PROGRESS',
+      'NEW',
+      'IN_PROGRESS',
+      'ON_HOLD',
+      'RESOLVED',
+      'CANCELED',
+      'CANCELED',
+      'IN_PROGRESS',
     ]);
     expect(['100', '75', '50', '0', 'High', 'Low', undefined].map(toPriority)).toEqual([
-      'CRITICAL', 'HIGH', 'MODERATE', 'LOW', 'CRITICAL', 'LOW', 'MODERATE',
+      'CRITICAL',
+      'HIGH',
+      'MODERATE',
+      'LOW',
+      'CRITICAL',
+      'LOW',
+      'MODERATE',
     ]);
     expect(toDate('1970-01-01T00:00:00Z')).toBeNull();
     expect(toDate('2026-11-28T08:00:00Z')).toBe('2026-11-28T08:00:00Z');
@@ -76,7 +93,13 @@ describe('rt connector against the fake', () => {
     const open = await api.listIncidents({ openOnly: true });
     expect(open.map((i) => i.number)).toEqual(['RT #3', 'RT #2', 'RT #1']);
     const db = open.find((i) => i.id === 'rt:2')!;
-    expect(db).toMatchObject({ state: 'IN_PROGRESS', priority: 'CRITICAL', assignee: 'alice', ci: { ciId: 'db01' }, resolutionDue: '2026-11-28T08:00:00Z' });
+    expect(db).toMatchObject({
+      state: 'IN_PROGRESS',
+      priority: 'CRITICAL',
+      assignee: 'alice',
+      ci: { ciId: 'db01' },
+      resolutionDue: '2026-11-28T08:00:00Z',
+    });
     expect(open.find((i) => i.id === 'rt:3')).toMatchObject({ state: 'ON_HOLD', serviceId: 'payroll' });
     expect((await api.listIncidents({ ciIds: ['db01'] })).map((i) => i.id)).toEqual(['rt:2']);
     expect((await api.listIncidents({ serviceIds: ['payroll'] })).map((i) => i.id)).toEqual(['rt:3']);
@@ -143,11 +166,17 @@ describe('rt connector against the fake', () => {
     expect(fake.tickets[0]!.messages.map((m) => m.kind)).toEqual(['comment', 'correspond']);
     expect(fake.tickets[0]!.messages[0]!.content).toContain('alice');
     expect(replied.state).toBe('IN_PROGRESS');
-    expect(await api.linkArticle('rt:1', { id: 'wiki:2', title: 'Runbook:DiskFull', url: 'https://wiki.example.invalid/Runbook:DiskFull' })).toBe(true);
+    expect(
+      await api.linkArticle('rt:1', { id: 'wiki:2', title: 'Runbook:DiskFull', url: 'https://wiki.example.invalid/Runbook:DiskFull' }),
+    ).toBe(true);
     expect(fake.tickets[0]!.messages[2]!.content).toContain('https://wiki.example.invalid/Runbook:DiskFull');
     expect((await api.setState('rt:1', 'RESOLVED')).state).toBe('RESOLVED');
-    await expect(api.comment('rt:77', { author: 'a', text: 'x', internal: true })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
-    await expect(api.comment('other:1', { author: 'a', text: 'x', internal: true })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(api.comment('rt:77', { author: 'a', text: 'x', internal: true })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+    await expect(api.comment('other:1', { author: 'a', text: 'x', internal: true })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 
   it('a write invalidates cached lists', async ({ onTestFinished }) => {
@@ -164,15 +193,25 @@ describe('rt connector against the fake', () => {
 
   it('a 302 to the login page (wrong WebPath) is an auth failure, not an empty success', async ({ onTestFinished }) => {
     const fake = await fakeForTest(onTestFinished, startFakeRt({ malformedRedirect: false }));
-    const instance = rtConnector.create('rt', rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }), testDeps('rt'));
+    const instance = rtConnector.create(
+      'rt',
+      rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }),
+      testDeps('rt'),
+    );
     const error = await failure(instance.forRequest(testAuth()).listIncidents({}));
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', connector: 'rt' });
     await expect(instance.healthCheck()).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_AUTH_FAILED' } });
   });
 
-  it("RT 5.0's malformed login redirect (double chunk terminator) is UPSTREAM_UNAVAILABLE naming the WebPath", async ({ onTestFinished }) => {
+  it("RT 5.0's malformed login redirect (double chunk terminator) is UPSTREAM_UNAVAILABLE naming the WebPath", async ({
+    onTestFinished,
+  }) => {
     const fake = await fakeForTest(onTestFinished, startFakeRt());
-    const instance = rtConnector.create('rt', rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }), testDeps('rt'));
+    const instance = rtConnector.create(
+      'rt',
+      rtConnector.config.parse({ baseUrl: `${fake.url}/rt`, username: 'root', password: 'password', retryLimit: 0 }),
+      testDeps('rt'),
+    );
     const error = await failure(instance.forRequest(testAuth()).listIncidents({}));
     expect(error.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', connector: 'rt' });
     expect(error.message).toContain('WebPath');

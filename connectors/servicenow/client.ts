@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { ServiceNowSettings } from './config.js';
 
 /**
@@ -87,7 +87,9 @@ export function createServiceNowClient(name: string, config: Settings, log: Logg
     /** One row by sys_id; null when the instance has none (404). */
     async get(table: string, sysId: string, fields: string[]): Promise<SnRow | null> {
       try {
-        const response = await client.call((http) => http.get(path(table, sysId), { searchParams: readParams(fields), responseType: 'json' }));
+        const response = await client.call((http) =>
+          http.get(path(table, sysId), { searchParams: readParams(fields), responseType: 'json' }),
+        );
         return parse(OneBody, response.body).result;
       } catch (error) {
         if (error instanceof GraphQLError && error.extensions['code'] === 'NOT_FOUND') return null;

@@ -1,9 +1,10 @@
-import type { CmdbApi, Connector, RequestAuth } from '../core/connector.js';
+import type { CmdbApi, Connector } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import type { ConfigurationItem, Relation } from '../core/model.js';
+import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createServiceNowClient, inList } from './client.js';
 import { DEFAULT_CLASS_MAP, ServiceNowCmdbConfig } from './config.js';
 import { CI_FIELDS, REL_FIELDS, toCi, toRelations, value } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
 
 /**
  * ServiceNow CMDB: CIs from cmdb_ci (the configured classes), relations from cmdb_rel_ci. The whole
@@ -56,8 +57,7 @@ export const servicenowCmdbConnector = {
       return { cis, relations };
     }
 
-    const topology = async () =>
-      (await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology)).value;
+    const topology = async () => (await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology)).value;
 
     const api: CmdbApi = {
       listCis: async () => (await topology()).cis,

@@ -54,7 +54,10 @@ export const DEFAULT_CLASS_MAP: Record<string, string> = {
 
 export const ServiceNowCmdbConfig = ServiceNowSettings.extend({
   /** sys_class_name values read from cmdb_ci. @default every class in the default class map */
-  classes: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(Object.keys(DEFAULT_CLASS_MAP)),
+  classes: z
+    .array(z.string().regex(/^[a-z0-9_]+$/))
+    .min(1)
+    .default(Object.keys(DEFAULT_CLASS_MAP)),
   /** Extra or overriding sys_class_name → class entries (merged over the defaults). */
   classMap: z.record(z.string(), z.string().regex(/^[a-z][a-z-]*$/)).default({}),
   /** Which CI field becomes our CI id: `name` lines up with monitors' host names. @default 'name' */

@@ -73,7 +73,9 @@ const SCHEMA: Record<string, StoreSchema> = {
   task_sla: {
     display: 'sys_id',
     refs: { task: 'incident', sla: 'contract_sla' },
-    choices: { stage: { in_progress: 'In progress', completed: 'Completed', cancelled: 'Cancelled', paused: 'Paused', breached: 'Breached' } },
+    choices: {
+      stage: { in_progress: 'In progress', completed: 'Completed', cancelled: 'Cancelled', paused: 'Paused', breached: 'Breached' },
+    },
   },
   kb_knowledge: {
     display: 'number',
@@ -99,7 +101,17 @@ const CI_PARENT: Record<string, string> = {
 };
 
 /** The instance's default priority lookup: impact × urgency. */
-const PRIORITY_MATRIX: Record<string, string> = { '11': '1', '12': '2', '21': '2', '13': '3', '22': '3', '31': '3', '23': '4', '32': '4', '33': '5' };
+const PRIORITY_MATRIX: Record<string, string> = {
+  '11': '1',
+  '12': '2',
+  '21': '2',
+  '13': '3',
+  '22': '3',
+  '31': '3',
+  '23': '4',
+  '32': '4',
+  '33': '5',
+};
 
 /** Table name in the URL → store and row filter (inheritance). */
 function resolveTable(table: string): { store: string; filter: (row: Row) => boolean } | null {
@@ -179,7 +191,8 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions = {}): 
       const { value, display, ref } = resolve(store, row, field);
       const link = ref && value ? `${origin}/api/now/table/${ref === 'incident' ? 'task' : ref}/${value}` : undefined;
       if (mode === 'true') out[field] = display;
-      else if (mode === 'all') out[field] = ref && link && !noLink ? { display_value: display, link, value } : { display_value: display, value };
+      else if (mode === 'all')
+        out[field] = ref && link && !noLink ? { display_value: display, link, value } : { display_value: display, value };
       else out[field] = ref && value && !noLink ? { link, value } : value;
     }
     return out;
@@ -323,7 +336,8 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions = {}): 
     url: origin,
     requests,
     setFailures(list) {
-      for (const fault of list) faults.fail(fault.status && !fault.body ? { ...fault, body: JSON.stringify(errorFor(fault.status)) } : fault);
+      for (const fault of list)
+        faults.fail(fault.status && !fault.body ? { ...fault, body: JSON.stringify(errorFor(fault.status)) } : fault);
     },
     records: (store) => rows(store),
     close: listener.close,

@@ -1,20 +1,13 @@
-import type { Connector, HelpdeskApi, RequestAuth } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
+import type { Connector, HelpdeskApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import { ERRORS } from '../core/errors.js';
-import type { Comment, Incident, IncidentFilter, NewIncident } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Comment, Incident, IncidentFilter, NewIncident } from '../../kernel/model.js';
 import { createServiceNowClient, inList, queryValue, type ServiceNowClient, type SnRow } from './client.js';
 import { ServiceNowIncidentConfig } from './config.js';
 import { createIncidentLoaders } from './loaders.js';
-import {
-  IMPACT_URGENCY,
-  INCIDENT_FIELDS,
-  SLA_FIELDS,
-  slaByTask,
-  toIncident,
-  value,
-  type IncidentContext,
-} from './mapping.js';
+import { IMPACT_URGENCY, INCIDENT_FIELDS, SLA_FIELDS, slaByTask, toIncident, value, type IncidentContext } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /**
  * ServiceNow incidents (the `incident` table), their SLAs (task_sla) and linked knowledge articles
@@ -147,7 +140,12 @@ export const servicenowIncidentConnector = {
       const row = await rowOf(incidentId);
       // work_notes are for agents only; comments are visible to the caller.
       const field = c.internal ? 'work_notes' : 'comments';
-      const updated = await client.update('incident', value(row, 'sys_id'), { [field]: `${c.text}\n\n-- ${c.author} (via servicegraph)` }, INCIDENT_FIELDS);
+      const updated = await client.update(
+        'incident',
+        value(row, 'sys_id'),
+        { [field]: `${c.text}\n\n-- ${c.author} (via servicegraph)` },
+        INCIDENT_FIELDS,
+      );
       await afterWrite();
       return (await enrich(client, [updated], ctx, kb))[0]!;
     }
@@ -180,7 +178,8 @@ export const servicenowIncidentConnector = {
         return {
           async listIncidents(filter) {
             const query = incidentQuery(filter, config.serviceMap);
-            const read = async () => enrich(client, await client.list('incident', { query, fields: INCIDENT_FIELDS, max: config.maxIncidents }), ctx, kb);
+            const read = async () =>
+              enrich(client, await client.list('incident', { query, fields: INCIDENT_FIELDS, max: config.maxIncidents }), ctx, kb);
             return (await cachedRead(`list:${query}`, config.cacheTtlMs, config.staleMs, read)).value;
           },
           async incidentById(id) {

@@ -1,11 +1,12 @@
-import type { Connector, KnowledgeApi, RequestAuth } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
+import type { Connector, KnowledgeApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import type { Article, ArticleQuery } from '../core/model.js';
+import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createServiceNowClient, inList, queryValue } from './client.js';
 import { ServiceNowKnowledgeConfig } from './config.js';
 import { createArticleLoaders } from './loaders.js';
 import { KB_FIELDS, score, toArticle, value } from './mapping.js';
+import type { RequestAuth } from '../../kernel/request.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 /**
  * ServiceNow Knowledge: published kb_knowledge articles. Article ids are `<connector>:<KB number>`.
@@ -21,7 +22,10 @@ const PUBLISHED = 'workflow_state=published^active=true';
 
 /** Words and names to look for: each word of the text (2+ characters), then CI and service names whole. */
 export function searchTerms(query: ArticleQuery): string[] {
-  const words = query.text.toLowerCase().split(/[^\p{L}\p{N}_.-]+/u).filter((w) => w.length >= 2);
+  const words = query.text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_.-]+/u)
+    .filter((w) => w.length >= 2);
   const names = [...(query.ciNames ?? []), ...(query.serviceNames ?? [])].map((n) => n.toLowerCase().trim()).filter(Boolean);
   return [...new Set([...words.slice(0, 8), ...names])].map(queryValue);
 }

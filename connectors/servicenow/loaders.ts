@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Article, Incident } from '../core/model.js';
+import type { Article, Incident } from '../../kernel/model.js';
 
 /**
  * Per-request DataLoaders: every incident or article asked for while resolving one GraphQL request

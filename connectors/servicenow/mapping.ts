@@ -1,12 +1,4 @@
-import type {
-  Article,
-  ConfigurationItem,
-  Incident,
-  IncidentPriority,
-  IncidentState,
-  Relation,
-  RelationType,
-} from '../core/model.js';
+import type { Article, ConfigurationItem, Incident, IncidentPriority, IncidentState, Relation, RelationType } from '../../kernel/model.js';
 import type { SnRow } from './client.js';
 
 /** Pure Table API row → model functions. Rows come with sysparm_display_value=all (see client.ts). */
@@ -69,7 +61,14 @@ export interface CiContext {
 
 /** Unmapped classes keep a readable name: cmdb_ci_ups → `ups`. */
 export function ciClass(snClass: string, classMap: Record<string, string>): string {
-  return classMap[snClass] ?? (snClass.replace(/^cmdb_ci_?/, '').replace(/_/g, '-').replace(/[^a-z-]/g, '') || 'other');
+  return (
+    classMap[snClass] ??
+    (snClass
+      .replace(/^cmdb_ci_?/, '')
+      .replace(/_/g, '-')
+      .replace(/[^a-z-]/g, '') ||
+      'other')
+  );
 }
 
 export function toCi(row: SnRow, ctx: CiContext): ConfigurationItem {

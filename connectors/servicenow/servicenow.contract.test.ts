@@ -36,7 +36,11 @@ defineConnectorContract({
   kind: 'knowledge',
   async start(options) {
     const { fake, config } = await setup(options);
-    const instance = servicenowKnowledgeConnector.create('snow-kb', servicenowKnowledgeConnector.config.parse(config), contractDeps('snow-kb'));
+    const instance = servicenowKnowledgeConnector.create(
+      'snow-kb',
+      servicenowKnowledgeConnector.config.parse(config),
+      contractDeps('snow-kb'),
+    );
     return { instance, fake, secrets: [PASSWORD], searchText: 'payroll tablespace' };
   },
 });

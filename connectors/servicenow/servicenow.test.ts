@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/log.js';
+import { silentLogger } from '../../kernel/log.js';
 import { codeOf, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
 import { createServiceNowClient } from './client.js';
 import { ServiceNowCmdbConfig } from './config.js';
@@ -15,7 +15,13 @@ const auth = { username: 'svc_graph', password: PASSWORD };
 
 const fake = (onTestFinished: OnTestFinished) => fakeForTest(onTestFinished, startFakeServiceNow({ ...auth, token: 'oauth-access-token' }));
 
-const base = (f: FakeServiceNow, extra: Record<string, unknown> = {}) => ({ baseUrl: f.url, ...auth, retryLimit: 0, timeoutMs: 2000, ...extra });
+const base = (f: FakeServiceNow, extra: Record<string, unknown> = {}) => ({
+  baseUrl: f.url,
+  ...auth,
+  retryLimit: 0,
+  timeoutMs: 2000,
+  ...extra,
+});
 
 function cmdb(f: FakeServiceNow, extra: Record<string, unknown> = {}) {
   const config = servicenowCmdbConnector.config.parse(base(f, extra));
@@ -79,10 +85,13 @@ describe('servicenow Table API client', () => {
 describe('servicenow fake', () => {
   it('binds ^OR to the condition before it and rejects what it does not implement', () => {
     expect(parseEncodedQuery('active=true^short_descriptionLIKEx^ORnumber=INC1^ORDERBYDESCopened_at')).toEqual({
-      groups: [[{ field: 'active', op: '=', value: 'true' }], [
-        { field: 'short_description', op: 'LIKE', value: 'x' },
-        { field: 'number', op: '=', value: 'INC1' },
-      ]],
+      groups: [
+        [{ field: 'active', op: '=', value: 'true' }],
+        [
+          { field: 'short_description', op: 'LIKE', value: 'x' },
+          { field: 'number', op: '=', value: 'INC1' },
+        ],
+      ],
       order: [{ field: 'opened_at', desc: true }],
     });
     expect(() => parseEncodedQuery('123TEXTQUERY321=disk')).toThrow();
@@ -104,7 +113,9 @@ describe('servicenow fake', () => {
     expect(row['cmdb_ci']!.display_value).toBe('server123');
     expect(row['cmdb_ci']!.link).toMatch(/\/api\/now\/table\/cmdb_ci\/[0-9a-f]{32}$/);
 
-    const paged = await fetch(`${f.url}/api/now/table/cmdb_ci?sysparm_limit=5&sysparm_offset=5`, { headers: { authorization: authHeader } });
+    const paged = await fetch(`${f.url}/api/now/table/cmdb_ci?sysparm_limit=5&sysparm_offset=5`, {
+      headers: { authorization: authHeader },
+    });
     expect(paged.headers.get('link')).toMatch(/rel="first".*rel="prev".*rel="next".*rel="last"/);
 
     const denied = await fetch(`${f.url}/api/now/table/incident`);
@@ -144,7 +155,11 @@ describe('servicenow-cmdb', () => {
       ip: '10.0.1.23',
       serial: 'SRV-123-XK9',
     });
-    expect(server.attributes).toMatchObject({ sys_class_name: 'cmdb_ci_linux_server', operational_status: 'Operational', support_group: 'Infrastructure' });
+    expect(server.attributes).toMatchObject({
+      sys_class_name: 'cmdb_ci_linux_server',
+      operational_status: 'Operational',
+      support_group: 'Infrastructure',
+    });
     expect(server.sourceLinks[0]).toMatchObject({ tool: 'servicenow', connector: 'snow' });
     expect(server.sourceLinks[0]!.url).toMatch(new RegExp(`^${f.url}/nav_to\\.do\\?uri=cmdb_ci\\.do%3Fsys_id%3D[0-9a-f]{32}$`));
     expect(Object.fromEntries(cis.map((ci) => [ci.id, ci.class]))).toMatchObject({
@@ -233,7 +248,8 @@ describe('servicenow-incident', () => {
   it('filters by CI names, services (mapped or by name) and text', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = incidents(f, { serviceMap: { 'Web Shop': 'shop' } });
-    const numbers = async (filter: Parameters<typeof api.listIncidents>[0]) => (await api.listIncidents(filter)).map((i) => i.number).sort();
+    const numbers = async (filter: Parameters<typeof api.listIncidents>[0]) =>
+      (await api.listIncidents(filter)).map((i) => i.number).sort();
     expect(await numbers({ ciIds: ['server123', 'trade-srv01'] })).toEqual(['INC0010001', 'INC0010002']);
     expect(await numbers({ serviceIds: ['payroll'] })).toEqual(['INC0010001', 'INC0010007']);
     expect(await numbers({ serviceIds: ['shop'] })).toEqual(['INC0010004']);
@@ -247,7 +263,9 @@ describe('servicenow-incident', () => {
   it('batches incidentById into one numberIN query', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = incidents(f);
-    const found = await Promise.all(['snow-inc:INC0010003', 'snow-inc:INC0010001', 'snow-inc:INC0099999', 'other:INC0010001'].map((id) => api.incidentById(id)));
+    const found = await Promise.all(
+      ['snow-inc:INC0010003', 'snow-inc:INC0010001', 'snow-inc:INC0099999', 'other:INC0010001'].map((id) => api.incidentById(id)),
+    );
     expect(found.map((i) => i?.number ?? null)).toEqual(['INC0010003', 'INC0010001', null, null]);
     const incidentRequests = f.requests.filter((r) => r.includes('/table/incident?'));
     expect(incidentRequests).toHaveLength(1);
@@ -266,7 +284,13 @@ describe('servicenow-incident', () => {
       caller: 'alice',
       correlationId: 'gw-123',
     });
-    expect(created).toMatchObject({ id: 'snow-inc:INC0010009', state: 'NEW', priority: 'CRITICAL', ci: { name: 'server123' }, serviceId: 'payroll' });
+    expect(created).toMatchObject({
+      id: 'snow-inc:INC0010009',
+      state: 'NEW',
+      priority: 'CRITICAL',
+      ci: { name: 'server123' },
+      serviceId: 'payroll',
+    });
     const row = f.records('incident').find((r) => r['number'] === 'INC0010009')!;
     const ciSysId = f.records('cmdb_ci').find((r) => r['name'] === 'server123')!['sys_id'];
     const serviceSysId = f.records('cmdb_ci').find((r) => r['name'] === 'Payroll')!['sys_id'];
@@ -279,7 +303,15 @@ describe('servicenow-incident', () => {
   it('a retry after a lost answer finds the incident instead of opening a second one', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = incidents(f, { timeoutMs: 300 });
-    const input = { title: 'Mail down', description: 'x', priority: 'HIGH' as const, ciId: null, serviceId: null, caller: 'bob', correlationId: 'gw-lost-1' };
+    const input = {
+      title: 'Mail down',
+      description: 'x',
+      priority: 'HIGH' as const,
+      ciId: null,
+      serviceId: null,
+      caller: 'bob',
+      correlationId: 'gw-lost-1',
+    };
     f.setFailures([{ delayMs: 700, method: 'POST' }]);
     expect(await codeOf(api.createIncident(input))).toBe('UPSTREAM_UNAVAILABLE');
     await new Promise((resolve) => setTimeout(resolve, 600)); // the instance finishes the insert
@@ -310,8 +342,14 @@ describe('servicenow-incident', () => {
     expect(f.records('m2m_kb_task')).toHaveLength(3);
     expect((await api.incidentById('snow-inc:INC0010002'))?.linkedArticleIds).toEqual(['snow-kb:KB0010004']);
 
-    await api.linkArticle('snow-inc:INC0010002', { id: 'wiki:Runbook:Latency', title: 'Latency runbook', url: 'https://wiki.example.invalid/Runbook:Latency' });
-    expect(f.records('incident').find((r) => r['number'] === 'INC0010002')!['work_notes']).toContain('https://wiki.example.invalid/Runbook:Latency');
+    await api.linkArticle('snow-inc:INC0010002', {
+      id: 'wiki:Runbook:Latency',
+      title: 'Latency runbook',
+      url: 'https://wiki.example.invalid/Runbook:Latency',
+    });
+    expect(f.records('incident').find((r) => r['number'] === 'INC0010002')!['work_notes']).toContain(
+      'https://wiki.example.invalid/Runbook:Latency',
+    );
     expect(await codeOf(api.linkArticle('snow-inc:INC0010002', { id: 'snow-kb:KB0099999', title: 'x', url: null }))).toBe('NOT_FOUND');
   });
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { GraphQLError } from 'graphql';
-import { ERRORS } from '../core/errors.js';
+import { ERRORS } from '../../kernel/errors.js';
 import { createHttpClient, garbage } from '../core/http.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../kernel/log.js';
 import type { ZabbixConfig } from './config.js';
 
 /**
@@ -56,7 +56,17 @@ export const HostDto = z
     maintenance_status: Id.default('0'),
     tags: z.array(Tag).default([]),
     interfaces: z
-      .array(z.object({ ip: z.string().default(''), dns: z.string().default(''), useip: Id.default('1'), main: Id.default('0'), type: Id.default('1') }).loose())
+      .array(
+        z
+          .object({
+            ip: z.string().default(''),
+            dns: z.string().default(''),
+            useip: Id.default('1'),
+            main: Id.default('0'),
+            type: Id.default('1'),
+          })
+          .loose(),
+      )
       .default([]),
   })
   .loose();
@@ -64,7 +74,9 @@ export type HostDto = z.infer<typeof HostDto>;
 
 const Acknowledged = z.object({ eventids: z.array(Id) }).loose();
 
-const RpcError = z.object({ jsonrpc: z.literal('2.0'), error: z.object({ code: z.number(), message: z.string(), data: z.string().optional() }).loose() }).loose();
+const RpcError = z
+  .object({ jsonrpc: z.literal('2.0'), error: z.object({ code: z.number(), message: z.string(), data: z.string().optional() }).loose() })
+  .loose();
 const RpcResult = z.object({ jsonrpc: z.literal('2.0'), result: z.unknown() }).loose();
 
 export interface ApiVersion {
@@ -78,7 +90,8 @@ export const usesBearer = (v: ApiVersion) => v.major > 6 || (v.major === 6 && v.
 const loginParam = (v: ApiVersion) => (v.major > 5 || (v.major === 5 && v.minor >= 4) ? 'username' : 'user');
 
 /** Error data texts that mean "your credentials or session are no good", across 6.0–7.x. */
-const AUTH_FAILURE = /not authori[sz]ed|session terminated|re-login|incorrect user name or password|login name or password is incorrect|api token expired|no permissions to call/i;
+const AUTH_FAILURE =
+  /not authori[sz]ed|session terminated|re-login|incorrect user name or password|login name or password is incorrect|api token expired|no permissions to call/i;
 
 /** Event update bits of event.acknowledge. */
 export const ACTION = { acknowledge: 2, message: 4, unacknowledge: 16 } as const;
@@ -100,7 +113,8 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
   function rpcError(method: string, error: { code: number; message: string; data?: string | undefined }, read: boolean): GraphQLError {
     const text = `${error.message} ${error.data ?? ''}`;
     // The upstream text stays out of the message: only the method and the JSON-RPC code.
-    if (AUTH_FAILURE.test(text)) return ERRORS.UPSTREAM_AUTH_FAILED.err(`${name}: credentials rejected (${method}, JSON-RPC ${error.code})`);
+    if (AUTH_FAILURE.test(text))
+      return ERRORS.UPSTREAM_AUTH_FAILED.err(`${name}: credentials rejected (${method}, JSON-RPC ${error.code})`);
     if (read) return ERRORS.UPSTREAM_UNAVAILABLE.err(`${name} failed ${method} (JSON-RPC ${error.code})`);
     return ERRORS.UPSTREAM_REJECTED.err(`${name} rejected ${method} (JSON-RPC ${error.code})`);
   }
@@ -192,7 +206,11 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
     eventHosts: async (eventids: string[]) =>
       eventids.length === 0
         ? []
-        : parse(z.array(EventHostsDto), await rpc('event.get', { eventids, output: ['eventid'], selectHosts: ['hostid', 'host', 'name'] }, true), 'event list'),
+        : parse(
+            z.array(EventHostsDto),
+            await rpc('event.get', { eventids, output: ['eventid'], selectHosts: ['hostid', 'host', 'name'] }, true),
+            'event list',
+          ),
     /** Monitored hosts with their interfaces (IP/DNS) and tags. */
     hosts: async () =>
       parse(
@@ -210,8 +228,11 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
         'host list',
       ),
     updateEvents: async (eventids: string[], action: number, message?: string) =>
-      parse(Acknowledged, await rpc('event.acknowledge', { eventids, action, ...(message ? { message } : {}) }, false), 'acknowledge answer')
-        .eventids,
+      parse(
+        Acknowledged,
+        await rpc('event.acknowledge', { eventids, action, ...(message ? { message } : {}) }, false),
+        'acknowledge answer',
+      ).eventids,
   };
 }
 

@@ -60,7 +60,15 @@ interface RpcError {
 
 const fixture = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as T;
 
-type FakeHost = { hostid: string; host: string; name: string; status: string; maintenance_status: string; tags: unknown[]; interfaces: unknown[] };
+type FakeHost = {
+  hostid: string;
+  host: string;
+  name: string;
+  status: string;
+  maintenance_status: string;
+  tags: unknown[];
+  interfaces: unknown[];
+};
 
 export function seed(): { hosts: FakeHost[]; problems: FakeProblem[] } {
   const hosts = fixture<{ result: FakeHost[] }>('zbx-host-get.json').result;
@@ -143,7 +151,10 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
           .filter((p) => wanted.has(p.eventid))
           .map((p) => {
             const host = hosts.find((h) => h.hostid === p.hostid);
-            return { eventid: p.eventid, ...(params['selectHosts'] ? { hosts: host ? [{ hostid: host.hostid, host: host.host, name: host.name }] : [] } : {}) };
+            return {
+              eventid: p.eventid,
+              ...(params['selectHosts'] ? { hosts: host ? [{ hostid: host.hostid, host: host.host, name: host.name }] : [] } : {}),
+            };
           });
       }
       case 'host.get':
@@ -151,7 +162,8 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
       case 'event.acknowledge': {
         const eventids = ids(params['eventids']);
         const action = Number(params['action']);
-        if (!Number.isInteger(action) || action < 1 || action > 511) throw invalidParams('Invalid parameter "/action": value must be one of 1-511.');
+        if (!Number.isInteger(action) || action < 1 || action > 511)
+          throw invalidParams('Invalid parameter "/action": value must be one of 1-511.');
         if (action & 4 && !params['message']) throw invalidParams('Invalid parameter "/message": cannot be empty.');
         const targets = eventids.map((id) => problems.get(id));
         if (eventids.length === 0 || targets.some((p) => !p)) throw appError('No permissions to referred object or it does not exist!');
@@ -196,7 +208,15 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
     try {
       body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     } catch {
-      return send(res, 200, { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error.', data: 'Invalid JSON. An error occurred on the server while parsing the JSON text.' }, id: null });
+      return send(res, 200, {
+        jsonrpc: '2.0',
+        error: {
+          code: -32700,
+          message: 'Parse error.',
+          data: 'Invalid JSON. An error occurred on the server while parsing the JSON text.',
+        },
+        id: null,
+      });
     }
     const id = body['id'] ?? null;
     const method = String(body['method'] ?? '');
@@ -205,8 +225,10 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
     const answer = (result: unknown) => send(res, 200, { jsonrpc: '2.0', result, id });
     const fail = (error: RpcError) => send(res, 200, { jsonrpc: '2.0', error, id });
 
-    if (body['jsonrpc'] !== '2.0') return fail({ code: -32600, message: 'Invalid request.', data: 'Invalid parameter "/jsonrpc": value must be "2.0".' });
-    if (mode === '7.0' && 'auth' in body) return fail({ code: -32600, message: 'Invalid request.', data: 'Invalid parameter "/": unexpected parameter "auth".' });
+    if (body['jsonrpc'] !== '2.0')
+      return fail({ code: -32600, message: 'Invalid request.', data: 'Invalid parameter "/jsonrpc": value must be "2.0".' });
+    if (mode === '7.0' && 'auth' in body)
+      return fail({ code: -32600, message: 'Invalid request.', data: 'Invalid parameter "/": unexpected parameter "auth".' });
     const scripted = rpcFaults.findIndex((f) => f.method === method);
     if (scripted >= 0) return fail(rpcFaults.splice(scripted, 1)[0]!.error);
 

@@ -1,11 +1,11 @@
 import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { splitQualifiedId } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
-import { ERRORS } from '../core/errors.js';
-import type { Alert } from '../core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Alert } from '../../kernel/model.js';
 import { ACTION, createZabbixClient, type EventHostsDto, type ProblemDto } from './client.js';
 import { ZabbixConfig } from './config.js';
 import { ackMessage, toAlerts, watchedHosts, type MappingContext } from './mapping.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 interface Problems {
   problems: ProblemDto[];
@@ -91,7 +91,12 @@ export const zabbixConnector = {
         const { alert, eventId } = await requireAlert(alertId);
         await update(eventId, ACTION.acknowledge | ACTION.message, ackMessage(ack.author, ack.comment));
         log.info('alert acknowledged', { connector: name, alert: alertId, author: ack.author });
-        return readBack(alertId, eventId, { ...alert, acknowledged: true, acknowledgedBy: ack.author, acknowledgedAt: new Date().toISOString() });
+        return readBack(alertId, eventId, {
+          ...alert,
+          acknowledged: true,
+          acknowledgedBy: ack.author,
+          acknowledgedAt: new Date().toISOString(),
+        });
       },
 
       async unacknowledge(alertId, author) {

@@ -1,4 +1,4 @@
-import type { Alert, CiHint, Severity, WatchedCi } from '../core/model.js';
+import type { Alert, CiHint, Severity, WatchedCi } from '../../kernel/model.js';
 import { ACTION, type AcknowledgeDto, type EventHostsDto, type HostDto, type ProblemDto } from './client.js';
 
 /** Pure Zabbix DTO → model functions. */
@@ -53,7 +53,12 @@ function mainInterface(host: HostDto): HostDto['interfaces'][number] | undefined
 const tagValue = (tags: { tag: string; value: string }[], name: string) => tags.find((t) => t.tag === name && t.value.trim())?.value.trim();
 
 /** Technical host name, CI id from the problem's tags (host tags are inherited) or the host's, IP and DNS name. */
-export function ciHint(hostName: string | undefined, host: HostDto | undefined, problemTags: { tag: string; value: string }[], ctx: Pick<MappingContext, 'ciIdTag'>): CiHint {
+export function ciHint(
+  hostName: string | undefined,
+  host: HostDto | undefined,
+  problemTags: { tag: string; value: string }[],
+  ctx: Pick<MappingContext, 'ciIdTag'>,
+): CiHint {
   const hint: CiHint = {};
   const ciId = tagValue(problemTags, ctx.ciIdTag) ?? (host ? tagValue(host.tags, ctx.ciIdTag) : undefined);
   if (ciId) hint.ciId = ciId;
@@ -72,7 +77,12 @@ export function eventUrl(triggerId: string, eventId: string, ctx: Pick<MappingCo
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
-export function toAlert(problem: ProblemDto, hostRef: EventHostsDto['hosts'][number] | undefined, hostsById: ReadonlyMap<string, HostDto>, ctx: MappingContext): Alert {
+export function toAlert(
+  problem: ProblemDto,
+  hostRef: EventHostsDto['hosts'][number] | undefined,
+  hostsById: ReadonlyMap<string, HostDto>,
+  ctx: MappingContext,
+): Alert {
   const host = hostRef ? hostsById.get(hostRef.hostid) : undefined;
   const acknowledged = problem.acknowledged === '1';
   const ack = acknowledged ? currentAck(problem.acknowledges) : null;

@@ -8,7 +8,14 @@ for (const mode of ['7.0', '6.0'] as const) {
     kind: 'monitor',
     async start({ retryLimit, timeoutMs, cacheTtlMs }) {
       const fake = await startFakeZabbix({ mode, token: 'zbx-secret-token' });
-      const config = zabbixConnector.config.parse({ baseUrl: fake.url, token: 'zbx-secret-token', retryLimit, timeoutMs, cacheTtlMs, hostsTtlMs: cacheTtlMs });
+      const config = zabbixConnector.config.parse({
+        baseUrl: fake.url,
+        token: 'zbx-secret-token',
+        retryLimit,
+        timeoutMs,
+        cacheTtlMs,
+        hostsTtlMs: cacheTtlMs,
+      });
       return { instance: zabbixConnector.create('zbx-test', config, contractDeps('zbx-test')), fake, secrets: ['zbx-secret-token'] };
     },
   });

@@ -6,7 +6,8 @@ import { startFakeZabbix, type FakeZabbix, type ZabbixMode } from './fake-server
 import { zabbixConnector } from './index.js';
 import { currentAck, severityOf, toAlerts, watchedHosts, type MappingContext } from './mapping.js';
 
-const fixture = (file: string): { result: unknown } => JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { result: unknown };
+const fixture = (file: string): { result: unknown } =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { result: unknown };
 const ctx: MappingContext = { connector: 'zbx', uiUrl: 'https://zabbix.invalid', ciIdTag: 'ci_id' };
 
 function setup(fake: FakeZabbix, overrides: Record<string, unknown> = {}, name = 'zbx-test') {
@@ -41,7 +42,12 @@ describe('zabbix mapping (recorded fixtures, 6.0.14)', () => {
   it('the acknowledgement in force names the servicegraph author; later unacks take it back', () => {
     const problems = ProblemDto.array().parse(fixture('zbx-problem-get-acked.json').result);
     const [alert] = toAlerts(problems, events, hosts, ctx);
-    expect(alert).toMatchObject({ acknowledged: true, acknowledgedBy: 'alice', acknowledgedAt: new Date(1795814249_000).toISOString(), acknowledgedUntil: null });
+    expect(alert).toMatchObject({
+      acknowledged: true,
+      acknowledgedBy: 'alice',
+      acknowledgedAt: new Date(1795814249_000).toISOString(),
+      acknowledgedUntil: null,
+    });
     const acks = problems[0]!.acknowledges;
     expect(currentAck([...acks, { clock: 1795814300, action: 20, message: '[alice] unacknowledged' }])).toBeNull();
   });
@@ -56,7 +62,10 @@ describe('zabbix mapping (recorded fixtures, 6.0.14)', () => {
   });
 
   it('watched = hosts with their CI id, IP and DNS name', () => {
-    const problems = (hostId: string) => ({ tool: 'zabbix', url: `https://zabbix.invalid/zabbix.php?action=problem.view&filter_set=1&hostids%5B%5D=${hostId}` });
+    const problems = (hostId: string) => ({
+      tool: 'zabbix',
+      url: `https://zabbix.invalid/zabbix.php?action=problem.view&filter_set=1&hostids%5B%5D=${hostId}`,
+    });
     expect(watchedHosts(hosts, ctx)).toEqual([
       { name: 'Zabbix server', ip: '127.0.0.1', link: problems('10084') },
       { ciId: 'CI0001', name: 'web01', ip: '127.0.0.1', fqdn: 'web01.example.test', link: problems('10559') },
@@ -122,7 +131,9 @@ describe('zabbix connector errors', () => {
       body: JSON.stringify({ jsonrpc: '2.0', method: 'host.get', params: {}, auth: 'zbx-api-token', id: 1 }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ error: { code: -32600, message: 'Invalid request.', data: 'Invalid parameter "/": unexpected parameter "auth".' } });
+    expect(await response.json()).toMatchObject({
+      error: { code: -32600, message: 'Invalid request.', data: 'Invalid parameter "/": unexpected parameter "auth".' },
+    });
   });
 
   it('a wrong token → UPSTREAM_AUTH_FAILED (JSON-RPC error with HTTP 200)', async ({ onTestFinished }) => {
@@ -150,7 +161,11 @@ describe('zabbix connector errors', () => {
     expect(read.message).not.toContain('SQL');
 
     await api.snapshot();
-    fake.failRpc('event.acknowledge', { code: -32500, message: 'Application error.', data: 'No permissions to referred object or it does not exist!' });
+    fake.failRpc('event.acknowledge', {
+      code: -32500,
+      message: 'Application error.',
+      data: 'No permissions to referred object or it does not exist!',
+    });
     const write = await failure(api.acknowledge('zbx-test:5', { author: 'alice', comment: 'x' }));
     expect(write.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', connector: 'zbx-test' });
     expect(fake.problems.get('5')?.acknowledged).toBe('0');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../connectors/core/log.js';
-import { DEFAULT_IDENTIFICATION_RULES } from '../../connectors/core/correlate.js';
+import { silentLogger } from '../../kernel/log.js';
+import { DEFAULT_IDENTIFICATION_RULES } from '../../kernel/correlate.js';
 import { createCmdbSubgraph } from './index.js';
-import { createTopologySource } from '../common/topology.js';
+import { createTopologySource } from '../../bsm/cmdb-topology.js';
 import { ci, codes, createRunner, fakeCatalog, fakeCmdb, testDeps, viewer } from '../common/test-fakes.js';
 
 const cis = [
@@ -47,7 +47,18 @@ describe('cmdb subgraph', () => {
       attributes: [],
       sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id: 'payroll-db', url: null }],
       dependsOn: [{ type: 'DEPENDS_ON', ci: { id: 'san1', class: 'storage' } }],
-      usedBy: [{ type: 'DEPENDS_ON', ci: { id: 'payroll-app', attributes: [{ name: 'version', value: '4.2' }, { name: 'owner', value: 'hr-it' }] } }],
+      usedBy: [
+        {
+          type: 'DEPENDS_ON',
+          ci: {
+            id: 'payroll-app',
+            attributes: [
+              { name: 'version', value: '4.2' },
+              { name: 'owner', value: 'hr-it' },
+            ],
+          },
+        },
+      ],
     });
     const missing = await run(engineer, '{ configurationItem(id: "nope") { id } }');
     expect(missing).toEqual({ data: { configurationItem: null } });
@@ -93,18 +104,26 @@ describe('cmdb subgraph', () => {
     ]);
   });
 
-  it('reconciles several CMDBs into one topology with every tool\'s source link', async () => {
+  it("reconciles several CMDBs into one topology with every tool's source link", async () => {
     const snow = fakeCmdb(
       'snow',
       [
-        ci('a1b2c3', { name: 'server123', fqdn: 'SERVER123.corp.example.', serial: null, sourceLinks: [{ tool: 'servicenow', connector: 'snow', id: 'a1b2c3', url: 'https://snow.invalid/ci/a1b2c3' }] }),
+        ci('a1b2c3', {
+          name: 'server123',
+          fqdn: 'SERVER123.corp.example.',
+          serial: null,
+          sourceLinks: [{ tool: 'servicenow', connector: 'snow', id: 'a1b2c3', url: 'https://snow.invalid/ci/a1b2c3' }],
+        }),
         ci('d4e5', { name: 'hr-portal', class: 'application', sourceLinks: [] }),
       ],
       [{ parentId: 'd4e5', childId: 'a1b2c3', type: 'RUNS_ON' }],
     );
     const builtin = fakeCmdb('cmdb', cis, relations);
     const module = createCmdbSubgraph(testDeps({ cmdb: [builtin.instance, snow.instance] }, fakeCatalog([])));
-    const result = await createRunner(module)(engineer, '{ configurationItem(id: "server123") { sourceLinks { connector id } usedBy { type ci { id } } } }');
+    const result = await createRunner(module)(
+      engineer,
+      '{ configurationItem(id: "server123") { sourceLinks { connector id } usedBy { type ci { id } } } }',
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.configurationItem.sourceLinks).toEqual([
       { connector: 'cmdb', id: 'server123' },

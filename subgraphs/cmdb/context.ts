@@ -1,6 +1,6 @@
 import type { BaseContext, SubgraphDeps } from '../common/module.js';
 import type { PartialErrors } from '../common/partial-errors.js';
-import { createTopologyAccess, type TopologyAccess } from '../common/topology.js';
+import { createTopologyAccess, type TopologyAccess } from '../../bsm/cmdb-topology.js';
 
 export interface CmdbContext extends BaseContext, PartialErrors {
   topology: TopologyAccess;

@@ -5,8 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCache } from '../../connectors/core/cache.js';
 import type { ConnectorDeps } from '../../connectors/core/connector.js';
-import { silentLogger } from '../../connectors/core/log.js';
-import { builtinCmdbConnector, builtinHelpdeskConnector, builtinKnowledgeConnector, builtinMonitorConnector } from '../../connectors/builtin/index.js';
+import { silentLogger } from '../../kernel/log.js';
+import {
+  builtinCmdbConnector,
+  builtinHelpdeskConnector,
+  builtinKnowledgeConnector,
+  builtinMonitorConnector,
+} from '../../connectors/builtin/index.js';
 import { createHelpdeskSubgraph } from '../helpdesk/index.js';
 import { createKnowledgeSubgraph } from '../knowledge/index.js';
 import { createMonitoringSubgraph } from '../monitoring/index.js';
@@ -19,7 +24,12 @@ import { codes, createRunner, fakeCatalog, testDeps, viewer } from '../common/te
  */
 const DEMO = fileURLToPath(new URL('../../estate/demo', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sg-subgraphs-'));
-const connectorDeps = (name: string): ConnectorDeps => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: DEMO, dataDir });
+const connectorDeps = (name: string): ConnectorDeps => ({
+  log: silentLogger,
+  cache: createCache(name, silentLogger),
+  estateDir: DEMO,
+  dataDir,
+});
 
 const connectors = {
   monitor: [builtinMonitorConnector.create('monitor', {}, connectorDeps('monitor'))],
@@ -34,8 +44,22 @@ afterAll(async () => {
 
 // The part of the service model these subgraphs need: which CIs serve which service.
 const catalog = fakeCatalog([
-  { id: 'payroll', name: 'Payroll', owner: 'hr-it', consumers: ['all-staff'], criticality: 'CRITICAL', components: ['payroll-app', 'payroll-batch', 'payroll-db', 'server123'] },
-  { id: 'email', name: 'Email', owner: 'messaging', consumers: ['all-staff'], criticality: 'HIGH', components: ['mail-cluster', 'mail-node1', 'mail-node2', 'mail-node3'] },
+  {
+    id: 'payroll',
+    name: 'Payroll',
+    owner: 'hr-it',
+    consumers: ['all-staff'],
+    criticality: 'CRITICAL',
+    components: ['payroll-app', 'payroll-batch', 'payroll-db', 'server123'],
+  },
+  {
+    id: 'email',
+    name: 'Email',
+    owner: 'messaging',
+    consumers: ['all-staff'],
+    criticality: 'HIGH',
+    components: ['mail-cluster', 'mail-node1', 'mail-node2', 'mail-node3'],
+  },
 ]);
 const deps = testDeps(connectors, catalog);
 const cmdb = createRunner(createCmdbSubgraph(deps));
@@ -43,7 +67,9 @@ const monitoring = createRunner(createMonitoringSubgraph(deps));
 const helpdesk = createRunner(createHelpdeskSubgraph(deps));
 const knowledge = createRunner(createKnowledgeSubgraph(deps));
 
-const operator = viewer('olga', [{ role: 'operator', actions: ['alert:acknowledge', 'incident:create', 'incident:comment', 'article:link'] }]);
+const operator = viewer('olga', [
+  { role: 'operator', actions: ['alert:acknowledge', 'incident:create', 'incident:comment', 'article:link'] },
+]);
 const mailOperator = viewer('mo', [{ role: 'mail-op', actions: ['alert:acknowledge'], scope: [{ kind: 'list', services: ['email'] }] }]);
 
 describe('subgraphs over the demo estate', () => {
@@ -62,7 +88,10 @@ describe('subgraphs over the demo estate', () => {
     expect(ci.errors).toBeUndefined();
     expect(ci.data.configurationItem.fqdn).toBe('server123.corp.example');
     expect(ci.data.configurationItem.usedBy.length).toBeGreaterThan(0);
-    const metrics = await monitoring(operator, `{ _entities(representations: [{ __typename: "ConfigurationItem", id: "server123" }]) { ... on ConfigurationItem { metrics { name value } } } }`);
+    const metrics = await monitoring(
+      operator,
+      `{ _entities(representations: [{ __typename: "ConfigurationItem", id: "server123" }]) { ... on ConfigurationItem { metrics { name value } } } }`,
+    );
     expect(metrics.errors).toBeUndefined();
     expect(metrics.data._entities[0].metrics).toEqual(
       expect.arrayContaining([
@@ -75,7 +104,10 @@ describe('subgraphs over the demo estate', () => {
   it('acknowledges in the builtin monitor only where the viewer operates', async () => {
     const denied = await monitoring(mailOperator, 'mutation { acknowledgeAlert(id: "monitor:a1", comment: "mine?") { id } }');
     expect(codes(denied)).toEqual(['FORBIDDEN']);
-    const acked = await monitoring(mailOperator, 'mutation { acknowledgeAlert(id: "monitor:a2", comment: "failover done") { acknowledged acknowledgedBy } }');
+    const acked = await monitoring(
+      mailOperator,
+      'mutation { acknowledgeAlert(id: "monitor:a2", comment: "failover done") { acknowledged acknowledgedBy } }',
+    );
     expect(acked.data.acknowledgeAlert).toEqual({ acknowledged: true, acknowledgedBy: 'mo' });
     const a1 = await monitoring(operator, '{ alert(id: "monitor:a1") { acknowledged } }');
     expect(a1.data.alert).toEqual({ acknowledged: false });
@@ -86,12 +118,19 @@ describe('subgraphs over the demo estate', () => {
     expect(incident.errors).toBeUndefined();
     const payroll = incident.data.incidents.find((i: { number: string }) => i.number === 'INC0010001');
     expect(payroll.ci).toEqual({ id: 'server123' });
-    const text = await helpdesk(operator, `{ _entities(representations: [{ __typename: "Incident", id: "${payroll.id}" }]) { ... on Incident { searchText linkedArticleIds } } }`);
+    const text = await helpdesk(
+      operator,
+      `{ _entities(representations: [{ __typename: "Incident", id: "${payroll.id}" }]) { ... on Incident { searchText linkedArticleIds } } }`,
+    );
     const { searchText, linkedArticleIds } = text.data._entities[0];
     expect(searchText).toContain('server123');
-    const suggested = await knowledge(operator, `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Incident { suggestedArticles { id title } } } }`, {
-      reps: [{ __typename: 'Incident', id: payroll.id, searchText, linkedArticleIds }],
-    });
+    const suggested = await knowledge(
+      operator,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Incident { suggestedArticles { id title } } } }`,
+      {
+        reps: [{ __typename: 'Incident', id: payroll.id, searchText, linkedArticleIds }],
+      },
+    );
     expect(suggested.errors).toBeUndefined();
     expect(suggested.data._entities[0].suggestedArticles[0]).toEqual({ id: 'kb:KB0001', title: 'Restarting server123 payroll batch' });
 
@@ -101,7 +140,10 @@ describe('subgraphs over the demo estate', () => {
     const second = await helpdesk(operator, create, { input });
     expect(first.errors).toBeUndefined();
     expect(second.data.createIncident).toEqual(first.data.createIncident);
-    const linked = await helpdesk(operator, `mutation { linkArticle(incidentId: "${first.data.createIncident.id}", articleId: "kb:KB0001") { linkedArticleIds } }`);
+    const linked = await helpdesk(
+      operator,
+      `mutation { linkArticle(incidentId: "${first.data.createIncident.id}", articleId: "kb:KB0001") { linkedArticleIds } }`,
+    );
     expect(linked.errors).toBeUndefined();
     expect(linked.data.linkArticle.linkedArticleIds).toContain('kb:KB0001');
   });

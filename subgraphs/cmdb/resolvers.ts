@@ -1,10 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { ConfigurationItem, Relation } from '../../connectors/core/model.js';
+import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import type { CmdbContext } from './context.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
-import type { Topology } from '../common/topology.js';
+import type { Topology } from '../../bsm/cmdb-topology.js';
 
 interface CiRelationView {
   type: Relation['type'];

@@ -3,19 +3,12 @@ import type { AuditEvent } from '../../authz/audit.js';
 import type { Viewer } from '../../authz/viewer.js';
 import type { PolicyStore } from '../../authz/policy.js';
 import type { ServiceCatalog } from '../../bsm/catalog.js';
-import type { ApiByKind, ConnectorInstance, RequestAuth } from '../../connectors/core/connector.js';
-import type { IdentificationRules } from '../../connectors/core/correlate.js';
-import type { Logger } from '../../connectors/core/log.js';
+import type { ConnectorSet } from '../../connectors/core/connector.js';
+import type { IdentificationRules } from '../../kernel/correlate.js';
+import type { Logger } from '../../kernel/log.js';
 import type { SubgraphName } from '../../schema/subgraphs.js';
-import type { TopologySource } from './topology.js';
-
-/** Every configured connector instance, by kind, in config order. */
-export interface ConnectorSet {
-  monitor: ConnectorInstance<ApiByKind['monitor']>[];
-  cmdb: ConnectorInstance<ApiByKind['cmdb']>[];
-  helpdesk: ConnectorInstance<ApiByKind['helpdesk']>[];
-  knowledge: ConnectorInstance<ApiByKind['knowledge']>[];
-}
+import type { TopologySource } from '../../bsm/cmdb-topology.js';
+import type { RequestAuth } from '../../kernel/request.js';
 
 /** Settings that shape behaviour across subgraphs (from the config file). */
 export interface RuntimeSettings {

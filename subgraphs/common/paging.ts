@@ -1,5 +1,5 @@
 import { Kind, type GraphQLResolveInfo } from 'graphql';
-import { ERRORS } from '../../connectors/core/errors.js';
+import { ERRORS } from '../../kernel/errors.js';
 
 /**
  * Validates a list's `first` against the configured cap. A value the client wrote is refused past
@@ -11,7 +11,9 @@ export function checkFirst(first: number, max: number, info: GraphQLResolveInfo)
   if (first <= max) return first;
   // Written in the operation, or passed in a variable the client set (not the variable's absence).
   const written = info.fieldNodes.some((node) =>
-    node.arguments?.some((arg) => arg.name.value === 'first' && (arg.value.kind !== Kind.VARIABLE || arg.value.name.value in info.variableValues)),
+    node.arguments?.some(
+      (arg) => arg.name.value === 'first' && (arg.value.kind !== Kind.VARIABLE || arg.value.name.value in info.variableValues),
+    ),
   );
   if (written) throw ERRORS.BAD_USER_INPUT.err(`first must be at most ${max}`);
   return max;

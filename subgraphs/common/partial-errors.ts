@@ -1,7 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, responsePathAsArray, type ExecutionResult, type GraphQLResolveInfo } from 'graphql';
-import { ERRORS } from '../../connectors/core/errors.js';
-import type { Logger } from '../../connectors/core/log.js';
 
 /**
  * Errors of a field that still returns data.
@@ -16,23 +14,6 @@ import type { Logger } from '../../connectors/core/log.js';
  */
 export interface PartialErrors {
   errors: GraphQLError[];
-}
-
-/**
- * A connector's failure as the error the client sees: a GraphQLError with a code keeps it (and gets
- * the connector's name if it lacks one); anything else is a bug or an unmapped failure, logged and
- * shown as the tool being unavailable, never with its message (which may hold an upstream body).
- */
-export function connectorError(connector: string, error: unknown, log?: Logger): GraphQLError {
-  if (error instanceof GraphQLError && typeof error.extensions['code'] === 'string') {
-    if (error.extensions['connector'] !== undefined) return error;
-    return new GraphQLError(error.message, {
-      ...(error.originalError ? { originalError: error.originalError } : {}),
-      extensions: { ...error.extensions, connector },
-    });
-  }
-  log?.error('connector failed', { connector, error: error instanceof Error ? error.message : String(error) });
-  return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable`, { extensions: { connector } });
 }
 
 /** Records a failure at the field being resolved; the same error at the same path counts once. */

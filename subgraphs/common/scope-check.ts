@@ -1,6 +1,7 @@
 import type { Viewer } from '../../authz/viewer.js';
 import { canAct, servicesInScope } from '../../authz/scope.js';
-import type { ServiceCatalog, ServiceInfo } from '../../bsm/catalog.js';
+import type { ServiceCatalog } from '../../bsm/catalog.js';
+import type { ServiceInfo } from '../../kernel/model.js';
 
 /**
  * Per-object checks only a subgraph can make (the gateway and graphql-shield check drill levels and

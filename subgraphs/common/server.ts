@@ -3,32 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { applyMiddleware } from 'graphql-middleware';
-import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { FormattedExecutionResult } from 'graphql';
 import { createShield } from '../../authz/shield.js';
 import type { AuditLog } from '../../authz/audit.js';
 import type { PolicyStore } from '../../authz/policy.js';
-import { ERRORS } from '../../connectors/core/errors.js';
-import type { RequestAuth } from '../../connectors/core/connector.js';
-import type { Logger } from '../../connectors/core/log.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Logger } from '../../kernel/log.js';
 import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
-import { executeGraphQL, HttpProblem, readBody, sendProblem } from './apollo-http.js';
+import { executeGraphQL, HttpProblem, readBody, sendProblem } from '../../kernel/http-server.js';
 import { partialErrorsPlugin } from './partial-errors.js';
-import { IDENTITY_HEADER, verifyIdentity } from './internal-token.js';
+import { IDENTITY_HEADER, verifyIdentity } from '../../kernel/identity-token.js';
 import type { BaseContext, SubgraphModule } from './module.js';
-
-/** Masks every error that is not a deliberate, coded GraphQLError (resolver bugs, driver errors). */
-export function maskErrors(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof GraphQLError && original.extensions['code']) return formatted;
-    if (formatted.extensions?.['code'] && formatted.extensions['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
-    log.error('unexpected error', { reason: original instanceof Error ? original.stack ?? original.message : String(original) });
-    return { message: 'Unexpected error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: ERRORS.INTERNAL_SERVER_ERROR.code } };
-  };
-}
+import type { RequestAuth } from '../../kernel/request.js';
+import { maskErrors } from '../../kernel/mask-errors.js';
 
 /** One subgraph operation as the gateway sends it. */
 export interface SubgraphRequest {

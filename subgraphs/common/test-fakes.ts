@@ -2,17 +2,18 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, type ExecutionResult } from 'graphql';
 import type { Viewer, ScopeRule, DrillLevel } from '../../authz/viewer.js';
 import type { PolicyStore } from '../../authz/policy.js';
-import type { ServiceCatalog, ServiceInfo } from '../../bsm/catalog.js';
-import type { CmdbApi, ConnectorInstance, HelpdeskApi, KnowledgeApi, MonitorApi, RequestAuth } from '../../connectors/core/connector.js';
-import { DEFAULT_IDENTIFICATION_RULES } from '../../connectors/core/correlate.js';
-import { ERRORS } from '../../connectors/core/errors.js';
-import { silentLogger } from '../../connectors/core/log.js';
-import type { Alert, Article, ConfigurationItem, Incident, Relation } from '../../connectors/core/model.js';
+import type { ServiceCatalog } from '../../bsm/catalog.js';
+import type { CmdbApi, ConnectorInstance, HelpdeskApi, KnowledgeApi, MonitorApi, ConnectorSet } from '../../connectors/core/connector.js';
+import { DEFAULT_IDENTIFICATION_RULES } from '../../kernel/correlate.js';
+import { ERRORS } from '../../kernel/errors.js';
+import { silentLogger } from '../../kernel/log.js';
+import type { Alert, Article, ConfigurationItem, Incident, Relation, ServiceInfo } from '../../kernel/model.js';
 import { testCi } from '../../connectors/core/test-support.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
-import type { BaseContext, ConnectorSet, SubgraphDeps, SubgraphModule } from './module.js';
-import { createTopologySource } from './topology.js';
+import type { BaseContext, SubgraphDeps, SubgraphModule } from './module.js';
+import { createTopologySource } from '../../bsm/cmdb-topology.js';
 import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
+import type { RequestAuth } from '../../kernel/request.js';
 
 /**
  * In-memory connector instances, a catalog and viewers for the subgraph unit tests of cmdb,
@@ -20,7 +21,8 @@ import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
  * action never reached the tool and that lookups are batched.
  */
 
-export const unavailable = (connector: string) => ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable`, { extensions: { connector } });
+export const unavailable = (connector: string) =>
+  ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable`, { extensions: { connector } });
 
 function instance<K extends keyof ConnectorSet, T>(name: string, kind: K, api: T): ConnectorInstance<T> {
   return { name, kind, forRequest: () => api, healthCheck: async () => {}, dispose: async () => {} };
@@ -70,9 +72,18 @@ export const alert = (connector: string, nativeId: string, fields: Partial<Alert
 export function fakeMonitor(
   name: string,
   alerts: Alert[],
-  options: { fail?: boolean; failAck?: boolean; stale?: boolean; metrics?: Record<string, { labels?: Record<string, string>; value: number }[]> | null } = {},
+  options: {
+    fail?: boolean;
+    failAck?: boolean;
+    stale?: boolean;
+    metrics?: Record<string, { labels?: Record<string, string>; value: number }[]> | null;
+  } = {},
 ) {
-  const calls: { acknowledge: { id: string; author: string; comment: string; until?: string }[]; unacknowledge: string[]; query: string[] } = {
+  const calls: {
+    acknowledge: { id: string; author: string; comment: string; until?: string }[];
+    unacknowledge: string[];
+    query: string[];
+  } = {
     acknowledge: [],
     unacknowledge: [],
     query: [],
@@ -91,7 +102,13 @@ export function fakeMonitor(
       if (options.failAck) throw ERRORS.UPSTREAM_REJECTED.err(`${name} refused`, { extensions: { connector: name } });
       const current = state.get(id);
       if (!current) throw ERRORS.NOT_FOUND.err('gone', { extensions: { connector: name } });
-      const updated = { ...current, acknowledged: true, acknowledgedBy: ack.author, acknowledgedAt: '2026-11-27T21:00:00.000Z', acknowledgedUntil: ack.until ?? null };
+      const updated = {
+        ...current,
+        acknowledged: true,
+        acknowledgedBy: ack.author,
+        acknowledgedAt: '2026-11-27T21:00:00.000Z',
+        acknowledgedUntil: ack.until ?? null,
+      };
       state.set(id, updated);
       return updated;
     },
@@ -213,9 +230,12 @@ export function fakeKnowledge(name: string, articles: Article[], options: { fail
 }
 
 /** Services with their components; servicesForCi is derived from them. */
-export function fakeCatalog(services: (Omit<ServiceInfo, 'childServiceIds' | 'tags' | 'consumers'> & { components: string[]; consumers?: string[] })[]): ServiceCatalog {
+export function fakeCatalog(
+  services: (Omit<ServiceInfo, 'childServiceIds' | 'tags' | 'consumers'> & { components: string[]; consumers?: string[] })[],
+): ServiceCatalog {
   return {
-    services: async () => services.map(({ components: _components, consumers, ...s }) => ({ ...s, consumers: consumers ?? [], tags: [], childServiceIds: [] })),
+    services: async () =>
+      services.map(({ components: _components, consumers, ...s }) => ({ ...s, consumers: consumers ?? [], tags: [], childServiceIds: [] })),
     componentIds: async (id) => services.find((s) => s.id === id)?.components ?? [],
     servicesForCi: async (ciId) => services.filter((s) => s.components.includes(ciId)).map((s) => s.id),
   };
@@ -229,7 +249,12 @@ export interface GrantSpec {
 }
 
 export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): Viewer {
-  const full = grants.map((g) => ({ role: g.role, drillLevel: g.drillLevel ?? 'TELEMETRY', actions: g.actions ?? [], scope: g.scope ?? [{ kind: 'all' as const }] }));
+  const full = grants.map((g) => ({
+    role: g.role,
+    drillLevel: g.drillLevel ?? 'TELEMETRY',
+    actions: g.actions ?? [],
+    scope: g.scope ?? [{ kind: 'all' as const }],
+  }));
   return {
     id,
     anonymous: false,
@@ -255,7 +280,6 @@ export function testDeps(connectors: Partial<ConnectorSet>, catalog: ServiceCata
     topology: createTopologySource(connectors.cmdb ?? [], DEFAULT_IDENTIFICATION_RULES, silentLogger, 0),
   };
 }
-
 
 const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups, requestId: 'test' });
 

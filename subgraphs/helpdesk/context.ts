@@ -1,10 +1,11 @@
 import type { GraphQLError } from 'graphql';
 import type { HelpdeskApi, KnowledgeApi } from '../../connectors/core/connector.js';
-import type { Incident } from '../../connectors/core/model.js';
+import type { Incident } from '../../kernel/model.js';
 import type { BaseContext, SubgraphDeps } from '../common/module.js';
-import { connectorError, type PartialErrors } from '../common/partial-errors.js';
+import type { PartialErrors } from '../common/partial-errors.js';
 import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
-import { createTopologyAccess, type TopologyAccess } from '../common/topology.js';
+import { createTopologyAccess, type TopologyAccess } from '../../bsm/cmdb-topology.js';
+import { connectorError } from '../../kernel/errors.js';
 
 /** An incident as this subgraph serves it: the ticket, correlated to a CI and its services. */
 export interface IncidentView extends Incident {

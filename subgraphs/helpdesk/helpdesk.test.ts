@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { article, ci, codes, createRunner, fakeCatalog, fakeCmdb, fakeHelpdesk, fakeKnowledge, incident, testDeps, viewer } from '../common/test-fakes.js';
+import {
+  article,
+  ci,
+  codes,
+  createRunner,
+  fakeCatalog,
+  fakeCmdb,
+  fakeHelpdesk,
+  fakeKnowledge,
+  incident,
+  testDeps,
+  viewer,
+} from '../common/test-fakes.js';
 import { createHelpdeskSubgraph } from './index.js';
 
 const catalog = fakeCatalog([
-  { id: 'payroll', name: 'Payroll', owner: 'hr-it', consumers: ['staff'], criticality: 'CRITICAL', components: ['server123', 'payroll-db'] },
+  {
+    id: 'payroll',
+    name: 'Payroll',
+    owner: 'hr-it',
+    consumers: ['staff'],
+    criticality: 'CRITICAL',
+    components: ['server123', 'payroll-db'],
+  },
   { id: 'email', name: 'Email', owner: 'mail-team', consumers: ['staff'], criticality: 'MEDIUM', components: ['mail-node1'] },
   { id: 'trading', name: 'Trading', owner: 'markets', consumers: ['traders'], components: ['trade-gw'] },
 ]);
@@ -14,25 +33,39 @@ function setup(options: { jiraDown?: boolean; cmdbDown?: boolean; noLinks?: bool
   const rt = fakeHelpdesk(
     'rt',
     [
-      incident('rt', '1', { title: 'Payroll run fails', priority: 'HIGH', ci: { name: 'server123.corp.example' }, resolutionDue: soon, linkedArticleIds: ['wiki:Restart'] }),
+      incident('rt', '1', {
+        title: 'Payroll run fails',
+        priority: 'HIGH',
+        ci: { name: 'server123.corp.example' },
+        resolutionDue: soon,
+        linkedArticleIds: ['wiki:Restart'],
+      }),
       incident('rt', '2', { title: 'Mail slow', ci: { name: 'mail-node1' }, openedAt: '2026-11-27T21:00:00.000Z' }),
       incident('rt', '3', { title: 'Old trading issue', state: 'RESOLVED', serviceId: 'trading' }),
       incident('rt', '4', { title: 'Printer jam', ci: { name: 'printer-7' } }),
     ],
     { noLinks: options.noLinks ?? false },
   );
-  const sn = fakeHelpdesk('sn', [incident('sn', 'INC0010001', { tool: 'servicenow', title: 'Payroll report wrong', serviceId: 'payroll', priority: 'CRITICAL' })]);
+  const sn = fakeHelpdesk('sn', [
+    incident('sn', 'INC0010001', { tool: 'servicenow', title: 'Payroll report wrong', serviceId: 'payroll', priority: 'CRITICAL' }),
+  ]);
   const down = fakeHelpdesk('jira', [incident('jira', 'JSM-1')], { fail: true });
   const wiki = fakeKnowledge('wiki', [article('wiki', 'Restart', { title: 'Restart the payroll batch' })]);
   const cmdb = fakeCmdb('cmdb', cis, [], { fail: options.cmdbDown ?? false });
   const desks = options.jiraDown ? [down.instance, rt.instance, sn.instance] : [rt.instance, sn.instance];
-  const module = createHelpdeskSubgraph(testDeps({ helpdesk: desks, cmdb: [cmdb.instance], knowledge: [wiki.instance] }, catalog, options.maxPageSize ?? 200));
+  const module = createHelpdeskSubgraph(
+    testDeps({ helpdesk: desks, cmdb: [cmdb.instance], knowledge: [wiki.instance] }, catalog, options.maxPageSize ?? 200),
+  );
   return { run: createRunner(module), rt, sn };
 }
 
 const agent = viewer('hank', [{ role: 'helpdesk', actions: ['incident:create', 'incident:comment', 'article:link'] }]);
 const payrollOwner = viewer('olivia', [{ role: 'owner', actions: ['incident:comment'], scope: [{ kind: 'owned' }] }], ['hr-it']);
-const endUser = viewer('ursula', [{ role: 'end-user', actions: ['problem:report'], scope: [{ kind: 'consumed' }], drillLevel: 'BUSINESS' }], ['staff']);
+const endUser = viewer(
+  'ursula',
+  [{ role: 'end-user', actions: ['problem:report'], scope: [{ kind: 'consumed' }], drillLevel: 'BUSINESS' }],
+  ['staff'],
+);
 
 const INCIDENTS = `query($filter: IncidentFilter, $first: Int) {
   incidents(filter: $filter, first: $first) { id number title state priority source connector ci { id } service { id } linkedArticleIds resolutionTimeLeftSeconds }
@@ -45,7 +78,13 @@ describe('helpdesk subgraph', () => {
     expect(result.errors).toBeUndefined();
     const list = result.data.incidents;
     expect(list.map((i: { id: string }) => i.id)).toEqual(['sn:INC0010001', 'rt:1', 'rt:2', 'rt:4']);
-    expect(list[1]).toMatchObject({ source: 'rt', connector: 'rt', ci: { id: 'server123' }, service: { id: 'payroll' }, linkedArticleIds: ['wiki:Restart'] });
+    expect(list[1]).toMatchObject({
+      source: 'rt',
+      connector: 'rt',
+      ci: { id: 'server123' },
+      service: { id: 'payroll' },
+      linkedArticleIds: ['wiki:Restart'],
+    });
     expect(list[1].resolutionTimeLeftSeconds).toBeGreaterThan(590);
     expect(list[1].resolutionTimeLeftSeconds).toBeLessThanOrEqual(600);
     expect(list[0]).toMatchObject({ source: 'servicenow', ci: null, service: { id: 'payroll' }, resolutionTimeLeftSeconds: null });
@@ -61,20 +100,27 @@ describe('helpdesk subgraph', () => {
     expect(await ids({ openOnly: false, serviceIds: ['trading'] })).toEqual(['rt:3']);
   });
 
-  it('leaves out incidents outside the viewer\'s scope and answers null for one by id', async () => {
+  it("leaves out incidents outside the viewer's scope and answers null for one by id", async () => {
     const { run } = setup();
     const result = await run(payrollOwner, INCIDENTS);
     expect(result.data.incidents.map((i: { id: string }) => i.id)).toEqual(['sn:INC0010001', 'rt:1']);
     expect(await run(payrollOwner, '{ incident(id: "rt:2") { id } }')).toEqual({ data: { incident: null } });
-    expect((await run(payrollOwner, '{ incident(id: "rt:1") { id title } }')).data.incident).toEqual({ id: 'rt:1', title: 'Payroll run fails' });
-    expect(await run(agent, '{ a: incident(id: "nope:1") { id } b: incident(id: "rt:99") { id } }')).toEqual({ data: { a: null, b: null } });
+    expect((await run(payrollOwner, '{ incident(id: "rt:1") { id title } }')).data.incident).toEqual({
+      id: 'rt:1',
+      title: 'Payroll run fails',
+    });
+    expect(await run(agent, '{ a: incident(id: "nope:1") { id } b: incident(id: "rt:99") { id } }')).toEqual({
+      data: { a: null, b: null },
+    });
   });
 
-  it('returns the other help desks\' incidents and a coded error when one is down', async () => {
+  it("returns the other help desks' incidents and a coded error when one is down", async () => {
     const { run } = setup({ jiraDown: true });
     const result = await run(agent, '{ incidents { id } }');
     expect(result.data.incidents).toHaveLength(4);
-    expect(result.errors?.map((e) => [e.path, e.extensions['code'], e.extensions['connector']])).toEqual([[['incidents'], 'UPSTREAM_UNAVAILABLE', 'jira']]);
+    expect(result.errors?.map((e) => [e.path, e.extensions['code'], e.extensions['connector']])).toEqual([
+      [['incidents'], 'UPSTREAM_UNAVAILABLE', 'jira'],
+    ]);
     const one = await run(agent, '{ incident(id: "jira:JSM-1") { id } }');
     expect(one.data).toEqual({ incident: null });
     expect(one.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', connector: 'jira' });
@@ -116,7 +162,13 @@ describe('helpdesk subgraph', () => {
     const first = await run(agent, create, { input });
     const again = await run(agent, create, { input });
     expect(first.errors).toBeUndefined();
-    expect(first.data.createIncident).toMatchObject({ connector: 'rt', title: 'Payroll batch stuck', priority: 'MODERATE', ci: { id: 'server123' }, service: { id: 'payroll' } });
+    expect(first.data.createIncident).toMatchObject({
+      connector: 'rt',
+      title: 'Payroll batch stuck',
+      priority: 'MODERATE',
+      ci: { id: 'server123' },
+      service: { id: 'payroll' },
+    });
     expect(again.data.createIncident.id).toBe(first.data.createIncident.id);
     expect(rt.calls.create).toEqual(['k-1', 'k-1']);
     const other = await run(agent, create, { input: { title: 'x', description: '', connector: 'sn', priority: 'LOW' } });
@@ -130,7 +182,9 @@ describe('helpdesk subgraph', () => {
 
   it('checks the create right on the service the incident is for', async () => {
     const { run, rt } = setup();
-    const payrollCreator = viewer('pc', [{ role: 'payroll-desk', actions: ['incident:create'], scope: [{ kind: 'list', services: ['payroll'] }] }]);
+    const payrollCreator = viewer('pc', [
+      { role: 'payroll-desk', actions: ['incident:create'], scope: [{ kind: 'list', services: ['payroll'] }] },
+    ]);
     const create = `mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id } }`;
     expect(codes(await run(payrollCreator, create, { input: { title: 'x', description: '', ciId: 'mail-node1' } }))).toEqual(['FORBIDDEN']);
     expect(codes(await run(payrollCreator, create, { input: { title: 'x', description: '', serviceId: 'email' } }))).toEqual(['NOT_FOUND']);
@@ -152,7 +206,8 @@ describe('helpdesk subgraph', () => {
 
   it('links an article after looking it up in its knowledge base', async () => {
     const { run, rt } = setup();
-    const link = (incidentId: string, articleId: string) => run(agent, `mutation { linkArticle(incidentId: "${incidentId}", articleId: "${articleId}") { id linkedArticleIds } }`);
+    const link = (incidentId: string, articleId: string) =>
+      run(agent, `mutation { linkArticle(incidentId: "${incidentId}", articleId: "${articleId}") { id linkedArticleIds } }`);
     const linked = await link('rt:2', 'wiki:Restart');
     expect(linked.data.linkArticle).toEqual({ id: 'rt:2', linkedArticleIds: ['wiki:Restart'] });
     expect(rt.calls.link).toEqual(['rt:2 -> wiki:Restart']);
@@ -160,12 +215,15 @@ describe('helpdesk subgraph', () => {
     expect(codes(await link('rt:2', 'other:Nope'))).toEqual(['NOT_FOUND']);
     expect(codes(await link('rt:99', 'wiki:Restart'))).toEqual(['NOT_FOUND']);
     const cannot = setup({ noLinks: true });
-    expect(codes(await cannot.run(agent, 'mutation { linkArticle(incidentId: "rt:2", articleId: "wiki:Restart") { id } }'))).toEqual(['UPSTREAM_REJECTED']);
+    expect(codes(await cannot.run(agent, 'mutation { linkArticle(incidentId: "rt:2", articleId: "wiki:Restart") { id } }'))).toEqual([
+      'UPSTREAM_REJECTED',
+    ]);
   });
 
   it('lets an end user report a problem with a service they use, and only those', async () => {
     const { run, rt } = setup();
-    const report = (serviceId: string) => run(endUser, `mutation { reportProblem(serviceId: "${serviceId}", text: "cannot see my payslip") { number message } }`);
+    const report = (serviceId: string) =>
+      run(endUser, `mutation { reportProblem(serviceId: "${serviceId}", text: "cannot see my payslip") { number message } }`);
     const ok = await report('payroll');
     expect(ok.errors).toBeUndefined();
     expect(ok.data.reportProblem.message).toBe(`Thanks — we opened ${ok.data.reportProblem.number} for Payroll.`);

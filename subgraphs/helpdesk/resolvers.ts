@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { ServiceInfo } from '../../bsm/catalog.js';
-import { splitQualifiedId } from '../../connectors/core/connector.js';
-import { ERRORS } from '../../connectors/core/errors.js';
-import type { Article, Incident, IncidentPriority } from '../../connectors/core/model.js';
+import { ERRORS, connectorError } from '../../kernel/errors.js';
+import type { Article, Incident, IncidentPriority, ServiceInfo } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
-import { connectorError, recordPartialError } from '../common/partial-errors.js';
+import { recordPartialError } from '../common/partial-errors.js';
 import type { DeskHandle, HelpdeskContext, IncidentView } from './context.js';
+import { splitQualifiedId } from '../../kernel/model.js';
 
 interface IncidentFilter {
   openOnly?: boolean | null;
@@ -30,7 +29,11 @@ const PRIORITY_ORDER: IncidentPriority[] = ['CRITICAL', 'HIGH', 'MODERATE', 'LOW
 
 /** Most urgent first; among equals the newest, then by id for a stable order. */
 function mostUrgentFirst(a: IncidentView, b: IncidentView): number {
-  return PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) || b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id);
+  return (
+    PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority) ||
+    b.openedAt.localeCompare(a.openedAt) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /**
@@ -137,7 +140,11 @@ function pickDesk(ctx: HelpdeskContext, connector: string | null | undefined): D
   return desk;
 }
 
-async function createIn(ctx: HelpdeskContext, desk: DeskHandle, input: Parameters<DeskHandle['api']['createIncident']>[0]): Promise<IncidentView> {
+async function createIn(
+  ctx: HelpdeskContext,
+  desk: DeskHandle,
+  input: Parameters<DeskHandle['api']['createIncident']>[0],
+): Promise<IncidentView> {
   const created = await desk.api.createIncident(input).catch((error: unknown) => {
     throw connectorError(desk.name, error, ctx.log);
   });
@@ -175,13 +182,19 @@ async function createIncident(_: unknown, { input }: { input: CreateIncidentInpu
   });
 }
 
-async function commentIncident(_: unknown, args: { id: string; text: string; internal?: boolean | null }, ctx: HelpdeskContext): Promise<IncidentView> {
+async function commentIncident(
+  _: unknown,
+  args: { id: string; text: string; internal?: boolean | null },
+  ctx: HelpdeskContext,
+): Promise<IncidentView> {
   const text = args.text.trim();
   if (!text) throw ERRORS.BAD_USER_INPUT.err('text must not be empty');
   const { desk } = await incidentToActOn(ctx, args.id, 'incident:comment');
-  const updated = await desk.api.comment(args.id, { author: ctx.viewer.id, text, internal: args.internal ?? false }).catch((error: unknown) => {
-    throw connectorError(desk.name, error, ctx.log);
-  });
+  const updated = await desk.api
+    .comment(args.id, { author: ctx.viewer.id, text, internal: args.internal ?? false })
+    .catch((error: unknown) => {
+      throw connectorError(desk.name, error, ctx.log);
+    });
   ctx.log.info('incident commented', { target: args.id, viewer: ctx.viewer.id, connector: desk.name });
   return ctx.enrich(updated);
 }
@@ -199,9 +212,11 @@ async function linkArticle(_: unknown, args: { incidentId: string; articleId: st
   const { desk, incident } = await incidentToActOn(ctx, args.incidentId, 'article:link');
   const article = await findArticle(ctx, args.articleId);
   if (!article) throw ERRORS.NOT_FOUND.err(`No article ${args.articleId}`);
-  const stored = await desk.api.linkArticle(args.incidentId, { id: article.id, title: article.title, url: article.url }).catch((error: unknown) => {
-    throw connectorError(desk.name, error, ctx.log);
-  });
+  const stored = await desk.api
+    .linkArticle(args.incidentId, { id: article.id, title: article.title, url: article.url })
+    .catch((error: unknown) => {
+      throw connectorError(desk.name, error, ctx.log);
+    });
   if (!stored) throw ERRORS.UPSTREAM_REJECTED.err(`${desk.name} cannot record article links`, { extensions: { connector: desk.name } });
   ctx.log.info('article linked', { target: args.incidentId, article: article.id, viewer: ctx.viewer.id, connector: desk.name });
   // The connector's per-request loader may hold the ticket as read before the link: add it here.
@@ -209,7 +224,11 @@ async function linkArticle(_: unknown, args: { incidentId: string; articleId: st
   return { ...incident, linkedArticleIds: linked };
 }
 
-async function reportProblem(_: unknown, args: { serviceId: string; text: string }, ctx: HelpdeskContext): Promise<{ number: string; message: string }> {
+async function reportProblem(
+  _: unknown,
+  args: { serviceId: string; text: string },
+  ctx: HelpdeskContext,
+): Promise<{ number: string; message: string }> {
   const text = args.text.trim();
   if (!text) throw ERRORS.BAD_USER_INPUT.err('text must not be empty');
   const service = await serviceInScope(ctx, args.serviceId);

@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { KnowledgeApi } from '../../connectors/core/connector.js';
-import { splitQualifiedId } from '../../connectors/core/connector.js';
-import type { Article } from '../../connectors/core/model.js';
+import type { Article } from '../../kernel/model.js';
 import type { BaseContext, SubgraphDeps } from '../common/module.js';
-import { connectorError, type PartialErrors } from '../common/partial-errors.js';
+import type { PartialErrors } from '../common/partial-errors.js';
+import { splitQualifiedId } from '../../kernel/model.js';
+import { connectorError } from '../../kernel/errors.js';
 
 export interface KnowledgeHandle {
   name: string;

@@ -14,11 +14,18 @@ function setup(options: { confluenceDown?: boolean; maxPageSize?: number } = {})
     [
       article('confluence', '100', { tool: 'confluence', title: 'Payroll server123 runbook', score: 0.9 }),
       // The same page as wiki's, mirrored: kept once.
-      article('confluence', '101', { tool: 'confluence', title: 'Payroll batch restart (copy)', score: 0.8, url: 'https://kb.invalid/payroll-restart' }),
+      article('confluence', '101', {
+        tool: 'confluence',
+        title: 'Payroll batch restart (copy)',
+        score: 0.8,
+        url: 'https://kb.invalid/payroll-restart',
+      }),
     ],
     { fail: options.confluenceDown ?? false },
   );
-  const module = createKnowledgeSubgraph(testDeps({ knowledge: [wiki.instance, confluence.instance] }, fakeCatalog([]), options.maxPageSize ?? 200));
+  const module = createKnowledgeSubgraph(
+    testDeps({ knowledge: [wiki.instance, confluence.instance] }, fakeCatalog([]), options.maxPageSize ?? 200),
+  );
   return { run: createRunner(module), wiki, confluence };
 }
 
@@ -45,27 +52,36 @@ describe('knowledge subgraph', () => {
     const { run } = setup();
     const result = await run(agent, '{ searchArticles(text: "payroll") { id title url source connector score } }');
     expect(result.errors).toBeUndefined();
-    expect(result.data.searchArticles.map((a: { id: string }) => a.id)).toEqual(['wiki:Payroll_restart', 'confluence:100', 'wiki:Payroll_faq']);
+    expect(result.data.searchArticles.map((a: { id: string }) => a.id)).toEqual([
+      'wiki:Payroll_restart',
+      'confluence:100',
+      'wiki:Payroll_faq',
+    ]);
     expect(result.data.searchArticles[1]).toMatchObject({ source: 'confluence', connector: 'confluence', score: 1 });
     expect((await run(agent, '{ searchArticles(text: "  ") { id } }')).data.searchArticles).toEqual([]);
   });
 
-  it('returns the other knowledge bases\' articles and a coded error when one is down', async () => {
+  it("returns the other knowledge bases' articles and a coded error when one is down", async () => {
     const { run } = setup({ confluenceDown: true });
     const result = await run(agent, '{ searchArticles(text: "payroll") { id } }');
     expect(result.data.searchArticles.map((a: { id: string }) => a.id)).toEqual(['wiki:Payroll_restart', 'wiki:Payroll_faq']);
-    expect(result.errors?.map((e) => [e.path, e.extensions['code'], e.extensions['connector']])).toEqual([[['searchArticles'], 'UPSTREAM_UNAVAILABLE', 'confluence']]);
+    expect(result.errors?.map((e) => [e.path, e.extensions['code'], e.extensions['connector']])).toEqual([
+      [['searchArticles'], 'UPSTREAM_UNAVAILABLE', 'confluence'],
+    ]);
   });
 
   it('finds an article by id, routed by its prefix', async () => {
     const { run, wiki, confluence } = setup();
-    const result = await run(agent, '{ a: article(id: "wiki:Mail") { title } b: article(id: "wiki:Nope") { title } c: article(id: "other:1") { title } }');
+    const result = await run(
+      agent,
+      '{ a: article(id: "wiki:Mail") { title } b: article(id: "wiki:Nope") { title } c: article(id: "other:1") { title } }',
+    );
     expect(result).toEqual({ data: { a: { title: 'Mail queue stuck' }, b: null, c: null } });
     expect(wiki.calls.byId).toEqual(['wiki:Mail', 'wiki:Nope']);
     expect(confluence.calls.byId).toEqual([]);
   });
 
-  it('suggests articles from the incident\'s searchText and resolves its linked articles', async () => {
+  it("suggests articles from the incident's searchText and resolves its linked articles", async () => {
     const { run, wiki } = setup({ confluenceDown: true });
     const result = await run(
       agent,
@@ -76,7 +92,12 @@ describe('knowledge subgraph', () => {
       } }`,
       {
         reps: [
-          { __typename: 'Incident', id: 'rt:1', searchText: 'Payroll run fails server123 Payroll', linkedArticleIds: ['wiki:Mail', 'wiki:Gone', 'confluence:100'] },
+          {
+            __typename: 'Incident',
+            id: 'rt:1',
+            searchText: 'Payroll run fails server123 Payroll',
+            linkedArticleIds: ['wiki:Mail', 'wiki:Gone', 'confluence:100'],
+          },
           { __typename: 'Article', id: 'wiki:Payroll_faq' },
           { __typename: 'Service', id: 'email', name: 'Mail' },
         ],

@@ -1,4 +1,4 @@
-import type { Article } from '../../connectors/core/model.js';
+import type { Article } from '../../kernel/model.js';
 
 /**
  * Merging search results of several knowledge bases. Scores are not comparable across tools
@@ -22,7 +22,9 @@ export function mergeRanked(sources: readonly Article[][], first: number): Artic
   const seen = new Set<string>();
   const out: Article[] = [];
   for (const { article, score } of ranked) {
-    const keys = [article.url ? `url:${article.url}` : null, `title:${article.title.trim().toLowerCase()}`].filter((k): k is string => k !== null);
+    const keys = [article.url ? `url:${article.url}` : null, `title:${article.title.trim().toLowerCase()}`].filter(
+      (k): k is string => k !== null,
+    );
     if (keys.some((k) => seen.has(k))) continue;
     keys.forEach((k) => seen.add(k));
     out.push({ ...article, score: Math.round(score * 1000) / 1000 });

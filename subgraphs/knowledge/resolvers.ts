@@ -1,10 +1,11 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { Article, ArticleQuery } from '../../connectors/core/model.js';
+import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
-import { connectorError, recordPartialError } from '../common/partial-errors.js';
+import { recordPartialError } from '../common/partial-errors.js';
 import type { KnowledgeContext } from './context.js';
 import { mergeRanked } from './merge.js';
+import { connectorError } from '../../kernel/errors.js';
 
 /** Every knowledge base searched at once; one that fails adds its error and the others still count. */
 async function searchAll(ctx: KnowledgeContext, info: GraphQLResolveInfo, query: ArticleQuery): Promise<Article[]> {
@@ -35,7 +36,12 @@ export const knowledgeResolvers: GraphQLResolverMap<KnowledgeContext> = {
       ctx: KnowledgeContext,
       info: GraphQLResolveInfo,
     ) => searchAll(ctx, info, { text: incident.searchText ?? '', limit: checkFirst(args.first ?? 5, ctx.maxPageSize, info) }),
-    linkedArticles: async (incident: { id: string; linkedArticleIds?: string[] }, _: unknown, ctx: KnowledgeContext, info: GraphQLResolveInfo) => {
+    linkedArticles: async (
+      incident: { id: string; linkedArticleIds?: string[] },
+      _: unknown,
+      ctx: KnowledgeContext,
+      info: GraphQLResolveInfo,
+    ) => {
       const found = await ctx.articleById.loadMany(incident.linkedArticleIds ?? []);
       // A link to an article that was deleted is skipped; one in a failing knowledge base is reported.
       return found.filter((item): item is Article => {
@@ -45,9 +51,18 @@ export const knowledgeResolvers: GraphQLResolverMap<KnowledgeContext> = {
     },
   },
   Service: {
-    articles: (service: { id: string; name?: string }, args: { first?: number | null }, ctx: KnowledgeContext, info: GraphQLResolveInfo) => {
+    articles: (
+      service: { id: string; name?: string },
+      args: { first?: number | null },
+      ctx: KnowledgeContext,
+      info: GraphQLResolveInfo,
+    ) => {
       const name = service.name ?? '';
-      return searchAll(ctx, info, { text: name, serviceNames: name ? [name] : [], limit: checkFirst(args.first ?? 5, ctx.maxPageSize, info) });
+      return searchAll(ctx, info, {
+        text: name,
+        serviceNames: name ? [name] : [],
+        limit: checkFirst(args.first ?? 5, ctx.maxPageSize, info),
+      });
     },
   },
 };

@@ -1,10 +1,11 @@
 import type { GraphQLError } from 'graphql';
 import type { MonitorApi } from '../../connectors/core/connector.js';
-import type { Alert, MonitorSnapshot } from '../../connectors/core/model.js';
+import type { Alert, MonitorSnapshot } from '../../kernel/model.js';
 import type { BaseContext, SubgraphDeps } from '../common/module.js';
-import { connectorError, type PartialErrors } from '../common/partial-errors.js';
+import type { PartialErrors } from '../common/partial-errors.js';
 import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
-import { createTopologyAccess, type Topology, type TopologyAccess } from '../common/topology.js';
+import { createTopologyAccess, type Topology, type TopologyAccess } from '../../bsm/cmdb-topology.js';
+import { connectorError } from '../../kernel/errors.js';
 
 /** An alert as this subgraph serves it: the tool's alert, correlated to a CI. */
 export interface AlertView extends Alert {

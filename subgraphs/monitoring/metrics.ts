@@ -1,5 +1,5 @@
-import type { MetricSample } from '../../connectors/core/model.js';
-import type { ConfigurationItem } from '../../connectors/core/model.js';
+import type { MetricSample } from '../../kernel/model.js';
+import type { ConfigurationItem } from '../../kernel/model.js';
 
 /**
  * The metrics shown on a CI: a few standard expressions asked of every monitor that has a query

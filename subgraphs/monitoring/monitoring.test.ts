@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../connectors/core/log.js';
+import { silentLogger } from '../../kernel/log.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
 import { partialErrorsPlugin } from '../common/partial-errors.js';
 import { alert, ci, codes, createRunner, fakeCatalog, fakeCmdb, fakeMonitor, testDeps, viewer } from '../common/test-fakes.js';
@@ -27,14 +27,25 @@ function setup(options: { zabbixDown?: boolean; cmdbDown?: boolean; failAck?: bo
       alert('prom', 'a1', { severity: 'CRITICAL', summary: 'server123 down', ci: { name: 'server123:9100' }, labels: { job: 'node' } }),
       alert('prom', 'a2', { severity: 'WARNING', summary: 'mystery box hot', ci: { name: 'box-42' } }),
       alert('prom', 'a3', { severity: 'MAJOR', summary: 'mail queue', ci: { ip: '10.9.9.9' } }),
-      alert('prom', 'a4', { severity: 'MAJOR', summary: 'mail node down', ci: { name: 'mail-node1' }, startsAt: '2026-11-27T19:00:00.000Z' }),
+      alert('prom', 'a4', {
+        severity: 'MAJOR',
+        summary: 'mail node down',
+        ci: { name: 'mail-node1' },
+        startsAt: '2026-11-27T19:00:00.000Z',
+      }),
     ],
-    { stale: true, failAck: options.failAck ?? false, metrics: { '{ci="server123"}': [{ labels: { __name__: 'cpu', ci: 'server123' }, value: 0.97 }] } },
+    {
+      stale: true,
+      failAck: options.failAck ?? false,
+      metrics: { '{ci="server123"}': [{ labels: { __name__: 'cpu', ci: 'server123' }, value: 0.97 }] },
+    },
   );
   const icinga = fakeMonitor('icinga', [
     alert('icinga', 'db!disk', { tool: 'icinga', severity: 'MINOR', summary: 'disk', ci: { fqdn: 'payroll-db.corp.example' } }),
   ]);
-  const zabbix = fakeMonitor('zabbix', [alert('zabbix', '77', { tool: 'zabbix', ci: { name: 'server123' } })], { fail: options.zabbixDown ?? false });
+  const zabbix = fakeMonitor('zabbix', [alert('zabbix', '77', { tool: 'zabbix', ci: { name: 'server123' } })], {
+    fail: options.zabbixDown ?? false,
+  });
   const cmdb = fakeCmdb('cmdb', cis, [], { fail: options.cmdbDown ?? false });
   const module = createMonitoringSubgraph(
     testDeps({ monitor: [prom.instance, icinga.instance, zabbix.instance], cmdb: [cmdb.instance] }, catalog, options.maxPageSize ?? 200),
@@ -43,7 +54,9 @@ function setup(options: { zabbixDown?: boolean; cmdbDown?: boolean; failAck?: bo
 }
 
 const operator = viewer('olga', [{ role: 'operator', actions: ['alert:acknowledge'] }]);
-const payrollOperator = viewer('paul', [{ role: 'payroll-op', actions: ['alert:acknowledge'], scope: [{ kind: 'list', services: ['payroll'] }] }]);
+const payrollOperator = viewer('paul', [
+  { role: 'payroll-op', actions: ['alert:acknowledge'], scope: [{ kind: 'list', services: ['payroll'] }] },
+]);
 const emailOperatorPayrollViewer = viewer('erin', [
   { role: 'email-op', actions: ['alert:acknowledge'], scope: [{ kind: 'list', services: ['email'] }] },
   { role: 'payroll-reader', actions: [], scope: [{ kind: 'list', services: ['payroll'] }] },
@@ -94,7 +107,7 @@ describe('monitoring subgraph', () => {
     ]);
   });
 
-  it('returns the other monitors\' alerts and a coded error when one monitor is down', async () => {
+  it("returns the other monitors' alerts and a coded error when one monitor is down", async () => {
     const { run } = setup({ zabbixDown: true });
     const result = await run(operator, ALERTS);
     expect(result.data.alerts.map((a: { id: string }) => a.id)).toContain('prom:a1');
@@ -114,7 +127,12 @@ describe('monitoring subgraph', () => {
     });
     await server.start();
     try {
-      const contextValue = await module.createContext({ auth: { sub: 'olga', roles: [], groups: [], requestId: 'r' }, viewer: operator, log: silentLogger, audit: () => {} });
+      const contextValue = await module.createContext({
+        auth: { sub: 'olga', roles: [], groups: [], requestId: 'r' },
+        viewer: operator,
+        log: silentLogger,
+        audit: () => {},
+      });
       const response = await server.executeOperation({ query: '{ alerts { id } }' }, { contextValue });
       expect(response.body.kind).toBe('single');
       if (response.body.kind !== 'single') return;
@@ -136,7 +154,7 @@ describe('monitoring subgraph', () => {
     expect(result.errors?.every((e) => e.extensions['code'] === 'UPSTREAM_UNAVAILABLE' && e.extensions['connector'] === 'cmdb')).toBe(true);
   });
 
-  it('leaves out alerts on services outside the viewer\'s scope, and answers null for one by id', async () => {
+  it("leaves out alerts on services outside the viewer's scope, and answers null for one by id", async () => {
     const { run } = setup();
     const result = await run(payrollOperator, `${ALERTS.replace('query(', 'query Q(')}`);
     expect(result.data.alerts.map((a: { id: string }) => a.id).sort()).toEqual(['icinga:db!disk', 'prom:a1', 'zabbix:77']);
@@ -152,7 +170,10 @@ describe('monitoring subgraph', () => {
 
   it('acknowledges in the monitor that raised the alert, with the viewer as author', async () => {
     const { run, prom, icinga } = setup();
-    const result = await run(operator, 'mutation { acknowledgeAlert(id: "icinga:db!disk", comment: " on it ") { id acknowledged acknowledgedBy } }');
+    const result = await run(
+      operator,
+      'mutation { acknowledgeAlert(id: "icinga:db!disk", comment: " on it ") { id acknowledged acknowledgedBy } }',
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.acknowledgeAlert).toEqual({ id: 'icinga:db!disk', acknowledged: true, acknowledgedBy: 'olga' });
     expect(icinga.calls.acknowledge).toEqual([{ id: 'icinga:db!disk', author: 'olga', comment: 'on it' }]);
@@ -179,7 +200,7 @@ describe('monitoring subgraph', () => {
     expect(allowed.data.acknowledgeAlert).toEqual({ id: 'prom:a4', acknowledged: true });
   });
 
-  it('rejects bad acknowledgements: unknown id, empty comment, past until; reports the tool\'s failure', async () => {
+  it("rejects bad acknowledgements: unknown id, empty comment, past until; reports the tool's failure", async () => {
     const { run, prom } = setup({ failAck: true });
     expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "prom:zzz", comment: "x") { id } }'))).toEqual(['NOT_FOUND']);
     expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "other:1", comment: "x") { id } }'))).toEqual(['NOT_FOUND']);
@@ -220,7 +241,7 @@ describe('monitoring subgraph', () => {
     ]);
   });
 
-  it('gives a CI\'s metrics from monitors with a query language and skips the others', async () => {
+  it("gives a CI's metrics from monitors with a query language and skips the others", async () => {
     const { run, prom, icinga } = setup();
     const result = await run(
       operator,
@@ -230,7 +251,9 @@ describe('monitoring subgraph', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data._entities[0].metrics).toEqual([{ name: 'cpu', value: 0.97, unit: null, at: '2027-01-15T08:00:00.000Z', url: null }]);
     expect(prom.calls.query[0]).toBe('{ci="server123"}');
-    expect(prom.calls.query.some((q) => q.includes('instance=~"(server123|server123\\\\.corp\\\\.example|10\\\\.0\\\\.0\\\\.5)(:[0-9]+)?"'))).toBe(true);
+    expect(
+      prom.calls.query.some((q) => q.includes('instance=~"(server123|server123\\\\.corp\\\\.example|10\\\\.0\\\\.0\\\\.5)(:[0-9]+)?"')),
+    ).toBe(true);
     // icinga has no query language: asked once, then left alone.
     expect(icinga.calls.query).toHaveLength(1);
   });

@@ -1,10 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { splitQualifiedId } from '../../connectors/core/connector.js';
-import { ERRORS } from '../../connectors/core/errors.js';
-import { SEVERITY_ORDER, type Status } from '../../connectors/core/model.js';
+import { ERRORS, connectorError } from '../../kernel/errors.js';
+import { SEVERITY_ORDER, type Status, splitQualifiedId } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
-import { connectorError, recordPartialError } from '../common/partial-errors.js';
+import { recordPartialError } from '../common/partial-errors.js';
 import { toAlertView, type AlertView, type MonitorHandle, type MonitoringContext } from './context.js';
 import { metricQueries, toMetric, type MetricView } from './metrics.js';
 
@@ -91,7 +90,12 @@ async function alerts(
   return (await visibleOnly(ctx, matching)).sort(worstFirst).slice(0, first);
 }
 
-async function unmappedAlerts(_: unknown, args: { first?: number | null }, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<AlertView[]> {
+async function unmappedAlerts(
+  _: unknown,
+  args: { first?: number | null },
+  ctx: MonitoringContext,
+  info: GraphQLResolveInfo,
+): Promise<AlertView[]> {
   const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
   const all = await collect(ctx, info);
   // With a CMDB down, "maps to no CI" is unproven for some alerts: say so rather than list them.
@@ -193,7 +197,11 @@ async function alertToActOn(ctx: MonitoringContext, id: string): Promise<{ monit
   return found;
 }
 
-async function acknowledgeAlert(_: unknown, args: { id: string; comment: string; until?: string | null }, ctx: MonitoringContext): Promise<AlertView> {
+async function acknowledgeAlert(
+  _: unknown,
+  args: { id: string; comment: string; until?: string | null },
+  ctx: MonitoringContext,
+): Promise<AlertView> {
   const comment = args.comment.trim();
   if (!comment) throw ERRORS.BAD_USER_INPUT.err('comment must not be empty');
   const until = validateUntil(args.until);

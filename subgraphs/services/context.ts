@@ -1,6 +1,6 @@
 import { servicesInScope } from '../../authz/scope.js';
 import type { MonitorApi } from '../../connectors/core/connector.js';
-import type { Incident } from '../../connectors/core/model.js';
+import type { Incident } from '../../kernel/model.js';
 import type { HealthSnapshot, ServiceModel } from '../../bsm/model.js';
 import { createServiceReporter, type ServiceReporter } from '../../bsm/service-report.js';
 import { openIncidentsByService } from '../../bsm/views.js';

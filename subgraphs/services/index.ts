@@ -23,7 +23,13 @@ export function createServicesSubgraph(deps: SubgraphDeps, options: ServicesSubg
   const shared = isServiceModel(deps.catalog);
   const model: ServiceModel = isServiceModel(deps.catalog)
     ? deps.catalog
-    : createServiceModel({ estateDir: deps.estateDir, dataDir: deps.dataDir, connectors: deps.connectors, settings: deps.settings, log: deps.log.child({ part: 'model' }) });
+    : createServiceModel({
+        estateDir: deps.estateDir,
+        dataDir: deps.dataDir,
+        connectors: deps.connectors,
+        settings: deps.settings,
+        log: deps.log.child({ part: 'model' }),
+      });
   const clock = options.now ?? (() => new Date());
   let timer: NodeJS.Timeout | null = null;
 

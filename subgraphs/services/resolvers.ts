@@ -1,8 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { DRILL_LEVELS } from '../../authz/viewer.js';
-import { ERRORS } from '../../connectors/core/errors.js';
-import type { Status } from '../../connectors/core/model.js';
+import { ERRORS } from '../../kernel/errors.js';
+import type { Status } from '../../kernel/model.js';
 import { decrease, increase } from '../../bsm/engine/status.js';
 import type { EdgeMap, NodeRule, ReduceRule } from '../../bsm/engine/types.js';
 import { describeMap, describeRule, ruleKinds } from '../../bsm/engine/rules.js';
@@ -10,7 +10,7 @@ import type { HealthSnapshot } from '../../bsm/model.js';
 import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
 import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js';
 import type { SlaReport } from '../../bsm/sla.js';
-import { durationText } from '../../bsm/time.js';
+import { durationText } from '../../kernel/time.js';
 import { readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
@@ -129,7 +129,13 @@ function slaObject(report: SlaReport) {
   };
 }
 
-const emptyImpact: ServiceImpactReport = { revenuePerHourAtRisk: 0, usersAffected: 0, priorityScore: 0, calendarReason: null, calendarWeight: 1 };
+const emptyImpact: ServiceImpactReport = {
+  revenuePerHourAtRisk: 0,
+  usersAffected: 0,
+  priorityScore: 0,
+  calendarReason: null,
+  calendarWeight: 1,
+};
 
 async function impactedServices(req: ServicesRequest, ciId: string) {
   const snap = await req.snapshot();
@@ -154,10 +160,19 @@ async function explanation(req: ServicesRequest, id: string) {
   const snap = await req.snapshot();
   const result = snap.evaluation.result(id);
   if (!result) return { text: 'not evaluated', rule: 'none', causes: [] };
-  return { text: result.explanation.text, rule: result.explanation.rule, causes: await visibleRefs(req, snap, result.explanation.causeIds) };
+  return {
+    text: result.explanation.text,
+    rule: result.explanation.rule,
+    causes: await visibleRefs(req, snap, result.explanation.causeIds),
+  };
 }
 
-async function statusHistory(req: ServicesRequest, id: string, args: { from: unknown; to?: unknown; first?: number | null }, info: GraphQLResolveInfo) {
+async function statusHistory(
+  req: ServicesRequest,
+  id: string,
+  args: { from: unknown; to?: unknown; first?: number | null },
+  info: GraphQLResolveInfo,
+) {
   const from = parseInstant(args.from, 'from');
   const to = args.to === null || args.to === undefined ? req.now : parseInstant(args.to, 'to');
   if (from > to) throw ERRORS.BAD_USER_INPUT.err('from must not be after to');
@@ -174,8 +189,10 @@ async function statusSince(req: ServicesRequest, id: string): Promise<string | n
 const healthFields = {
   status: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).status(ref.id),
   statusSince: (ref: Ref, _: unknown, ctx: ServicesContext) => statusSince(ctx.services, ref.id),
-  acknowledged: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
-  inMaintenance: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
+  acknowledged: async (ref: Ref, _: unknown, ctx: ServicesContext) =>
+    (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
+  inMaintenance: async (ref: Ref, _: unknown, ctx: ServicesContext) =>
+    (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
   explanation: (ref: Ref, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
   statusHistory: (ref: Ref, args: { from: unknown; to?: unknown; first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) =>
     statusHistory(ctx.services, ref.id, args, info),
@@ -197,7 +214,12 @@ interface Filter {
 
 export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
   Query: {
-    async services(_: unknown, args: { filter?: Filter | null; first?: number | null; after?: string | null }, ctx: ServicesContext, info: GraphQLResolveInfo) {
+    async services(
+      _: unknown,
+      args: { filter?: Filter | null; first?: number | null; after?: string | null },
+      ctx: ServicesContext,
+      info: GraphQLResolveInfo,
+    ) {
       const req = ctx.services;
       const first = checkFirst(args.first ?? DEFAULT_PAGE, req.maxPageSize, info);
       const offset = decodeCursor(args.after) + 1;
@@ -221,7 +243,8 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         hasNextPage,
       };
     },
-    service: async (_: unknown, args: { id: string }, ctx: ServicesContext) => ((await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null),
+    service: async (_: unknown, args: { id: string }, ctx: ServicesContext) =>
+      (await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null,
     async myServices(_: unknown, __: unknown, ctx: ServicesContext) {
       const req = ctx.services;
       const groups = new Set(ctx.viewer.groups);
@@ -275,7 +298,9 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         revenuePerHourAtRisk: impacts.reduce((a, i) => a + i.impact.revenuePerHourAtRisk, 0),
         usersAffected: impacts.reduce((a, i) => a + i.impact.usersAffected, 0),
         slasAtRisk: risks.map(slaRiskObject),
-        ranked: impacts.filter((i) => i.impact.priorityScore > 0).sort((a, b) => b.impact.priorityScore - a.impact.priorityScore || a.id.localeCompare(b.id)),
+        ranked: impacts
+          .filter((i) => i.impact.priorityScore > 0)
+          .sort((a, b) => b.impact.priorityScore - a.impact.priorityScore || a.id.localeCompare(b.id)),
       };
     },
     async slaAtRisk(_: unknown, args: { horizonMinutes?: number | null }, ctx: ServicesContext) {
@@ -311,7 +336,8 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
   },
 
   Service: {
-    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) => ((await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null),
+    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) =>
+      (await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null,
     ...healthFields,
     name: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).name,
     description: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).description,
@@ -347,11 +373,16 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
     async dependents(ref: Ref, _: unknown, ctx: ServicesContext) {
       const snap = await ctx.services.snapshot();
       const scope = await ctx.services.scope();
-      return snap.topology.servicesAbove(ref.id).filter((id) => scope.has(id)).sort().map(serviceRef);
+      return snap.topology
+        .servicesAbove(ref.id)
+        .filter((id) => scope.has(id))
+        .sort()
+        .map(serviceRef);
     },
     async tree(ref: Ref, args: { depth?: number | null }, ctx: ServicesContext) {
       const maxDepth = args.depth ?? 5;
-      if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 20) throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
+      if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 20)
+        throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
       const snap = await ctx.services.snapshot();
       const out: { node: Ref; name: string; depth: number; parentId: string | null; status: Status }[] = [];
       const limit = ctx.services.maxPageSize * 20;
@@ -372,12 +403,14 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
       });
     },
-    components: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).topology.components(ref.id).map(ciRef),
+    components: async (ref: Ref, _: unknown, ctx: ServicesContext) =>
+      (await ctx.services.snapshot()).topology.components(ref.id).map(ciRef),
     componentIds: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).topology.components(ref.id),
   },
 
   ConfigurationItem: {
-    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) => ((await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null),
+    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) =>
+      (await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null,
     ...healthFields,
     impactedServices: (ref: Ref, _: unknown, ctx: ServicesContext) => impactedServices(ctx.services, ref.id),
   },

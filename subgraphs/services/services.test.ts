@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../connectors/core/errors.js';
+import { ConfigError } from '../../kernel/errors.js';
 import { copyDemoEstate, createHarness, viewer, type ServicesHarness } from './test-support.js';
 
 /**
@@ -19,7 +19,11 @@ afterAll(async () => {
   await h.close();
 });
 
-async function data<T = Record<string, any>>(query: string, as?: Parameters<ServicesHarness['run']>[1], variables?: Record<string, unknown>): Promise<T> {
+async function data<T = Record<string, any>>(
+  query: string,
+  as?: Parameters<ServicesHarness['run']>[1],
+  variables?: Record<string, unknown>,
+): Promise<T> {
   const result = await h.run(query, as, variables);
   expect(result.errors).toBeUndefined();
   return result.data as T;
@@ -79,14 +83,24 @@ describe('health', () => {
       components { id } }
       identity: service(id: "identity") { dependents { id } } }`);
     const deps = d.service.dependencies;
-    expect(deps.find((x: { node: { id: string } }) => x.node.id === 'email')).toMatchObject({ relation: 'SERVICE', map: 'decrease 1', node: { __typename: 'Service' } });
-    expect(deps.find((x: { node: { id: string } }) => x.node.id === 'payroll-batch')).toMatchObject({ relation: 'DEPENDS_ON', weight: 2, effectiveStatus: 'CRITICAL' });
+    expect(deps.find((x: { node: { id: string } }) => x.node.id === 'email')).toMatchObject({
+      relation: 'SERVICE',
+      map: 'decrease 1',
+      node: { __typename: 'Service' },
+    });
+    expect(deps.find((x: { node: { id: string } }) => x.node.id === 'payroll-batch')).toMatchObject({
+      relation: 'DEPENDS_ON',
+      weight: 2,
+      effectiveStatus: 'CRITICAL',
+    });
     expect(d.service.rule).toMatchObject({ kind: 'worst', extraRules: [], parameters: [] });
     expect(d.service.rule.text).toMatch(/worst/);
     expect(d.service.tree[0]).toMatchObject({ node: { id: 'payroll' }, depth: 0, parentId: null, status: 'CRITICAL' });
     expect(d.service.tree.some((t: { depth: number; parentId: string }) => t.depth === 2 && t.parentId === 'payroll-app')).toBe(true);
     expect(Math.max(...d.service.tree.map((t: { depth: number }) => t.depth))).toBe(2);
-    expect(d.service.components.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['server123', 'payroll-db', 'mail-node2']));
+    expect(d.service.components.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(['server123', 'payroll-db', 'mail-node2']),
+    );
     expect(d.identity.dependents.map((s: { id: string }) => s.id).sort()).toEqual(['email', 'payroll', 'trading', 'vdi']);
   });
 
@@ -105,11 +119,21 @@ describe('health', () => {
 
 describe('business views', () => {
   it('ranks server123 first (payday, SLA about to break) and explains why', async () => {
-    const d = await data(`{ outages { rank ci { id } status revenuePerHourAtRisk usersAtRisk calendarReason timeToBreach { seconds text } breachAt priorityScore why
+    const d =
+      await data(`{ outages { rank ci { id } status revenuePerHourAtRisk usersAtRisk calendarReason timeToBreach { seconds text } breachAt priorityScore why
       impactedServices { service { id } } } }`);
     const [first, ...rest] = d.outages;
-    expect(first).toMatchObject({ rank: 1, ci: { id: 'server123' }, status: 'CRITICAL', revenuePerHourAtRisk: 20000, usersAtRisk: 1200, calendarReason: 'payday' });
-    expect(first.why).toMatch(/^server123 takes down Payroll \(CRITICAL, payday ×3, 20,000\/h at risk, 1,200 users, SLA breaks in \d+ minutes?\)$/);
+    expect(first).toMatchObject({
+      rank: 1,
+      ci: { id: 'server123' },
+      status: 'CRITICAL',
+      revenuePerHourAtRisk: 20000,
+      usersAtRisk: 1200,
+      calendarReason: 'payday',
+    });
+    expect(first.why).toMatch(
+      /^server123 takes down Payroll \(CRITICAL, payday ×3, 20,000\/h at risk, 1,200 users, SLA breaks in \d+ minutes?\)$/,
+    );
     expect(first.impactedServices.map((i: { service: { id: string } }) => i.service.id)).toContain('payroll');
     expect(first.timeToBreach.seconds).toBeGreaterThan(0);
     expect(rest.map((o: { rank: number }) => o.rank)).toEqual(rest.map((_: unknown, i: number) => i + 2));
@@ -118,11 +142,18 @@ describe('business views', () => {
   });
 
   it('computes the payroll SLA from the recorded history', async () => {
-    const d = await data(`{ service(id: "payroll") { statusSince sla { objective windowDays schedule availability errorBudget { seconds text } errorBudgetLeft { seconds }
+    const d =
+      await data(`{ service(id: "payroll") { statusSince sla { objective windowDays schedule availability errorBudget { seconds text } errorBudgetLeft { seconds }
       timeToBreach { seconds text } breachAt breached } impact { revenuePerHourAtRisk usersAffected priorityScore calendarReason calendarWeight } } }`);
     const { sla, impact, statusSince } = d.service;
     // 99.95 % over 30 days around the clock: 0.05 % × 2,592,000 s = 1,296 s of budget.
-    expect(sla).toMatchObject({ objective: 99.95, windowDays: 30, schedule: null, errorBudget: { seconds: 1296, text: '21 minutes' }, breached: false });
+    expect(sla).toMatchObject({
+      objective: 99.95,
+      windowDays: 30,
+      schedule: null,
+      errorBudget: { seconds: 1296, text: '21 minutes' },
+      breached: false,
+    });
     // server123 went down 12 minutes before the estate was loaded: about 720 s of the budget are spent.
     expect(sla.errorBudgetLeft.seconds).toBeGreaterThan(400);
     expect(sla.errorBudgetLeft.seconds).toBeLessThan(700);
@@ -169,9 +200,13 @@ describe('lists and paging', () => {
   it('pages with opaque cursors', async () => {
     const page1 = await data('{ services(first: 3) { totalCount hasNextPage endCursor nodes { id } } }');
     expect(page1.services).toMatchObject({ totalCount: 7, hasNextPage: true });
-    const page2 = await data('query($after: String) { services(first: 10, after: $after) { hasNextPage endCursor nodes { id } } }', undefined, {
-      after: page1.services.endCursor,
-    });
+    const page2 = await data(
+      'query($after: String) { services(first: 10, after: $after) { hasNextPage endCursor nodes { id } } }',
+      undefined,
+      {
+        after: page1.services.endCursor,
+      },
+    );
     expect(page2.services.hasNextPage).toBe(false);
     expect(page2.services.endCursor).toBeNull();
     const ids = [...page1.services.nodes, ...page2.services.nodes].map((n: { id: string }) => n.id);
@@ -191,7 +226,11 @@ describe('lists and paging', () => {
   });
 
   it('rejects a page larger than the cap and a cursor it did not give out', async () => {
-    for (const query of ['{ services(first: 1000) { totalCount } }', '{ services(after: "bm9wZQ==") { totalCount } }', '{ outages(first: -1) { rank } }']) {
+    for (const query of [
+      '{ services(first: 1000) { totalCount } }',
+      '{ services(after: "bm9wZQ==") { totalCount } }',
+      '{ outages(first: -1) { rank } }',
+    ]) {
       const result = await h.run(query);
       expect(result.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     }
@@ -221,15 +260,21 @@ describe('scope: a service outside the viewer scope is invisible', () => {
   });
 
   it('leaves out-of-scope services out of dependents, impact, outages and the business view', async () => {
-    const d = await data(`{ identity: service(id: "identity") { dependents { id } }
+    const d = await data(
+      `{ identity: service(id: "identity") { dependents { id } }
       businessImpact { servicesTotal topServices { id } }
-      outages { ci { id } impactedServices { service { id } } } }`, trader);
+      outages { ci { id } impactedServices { service { id } } } }`,
+      trader,
+    );
     expect(d.identity.dependents).toEqual([{ id: 'trading' }]);
     expect(d.businessImpact.servicesTotal).toBe(3);
     expect(d.businessImpact.topServices.map((s: { id: string }) => s.id)).not.toContain('payroll');
     expect(d.outages.map((o: { ci: { id: string } }) => o.ci.id)).not.toContain('server123');
-    const ci = await data(`{ _entities(representations: [{ __typename: "ConfigurationItem", id: "core-switch1" }]) {
-      ... on ConfigurationItem { impactedServices { service { id } } } } }`, trader);
+    const ci = await data(
+      `{ _entities(representations: [{ __typename: "ConfigurationItem", id: "core-switch1" }]) {
+      ... on ConfigurationItem { impactedServices { service { id } } } } }`,
+      trader,
+    );
     for (const i of ci._entities[0]?.impactedServices ?? []) expect(['trading', 'network', 'identity']).toContain(i.service.id);
   });
 });
@@ -265,12 +310,17 @@ describe('definition problems stop the start', () => {
   it('names the file and the path of every problem', () => {
     const estate = copyDemoEstate();
     try {
-      writeFileSync(join(estate.dir, 'services', 'broken.yaml'), 'id: broken\nname: Broken\ncriticality: HIGH\nowner: x\nrule: { kind: wrost }\nchildren: [{ service: nosuch }]\n');
+      writeFileSync(
+        join(estate.dir, 'services', 'broken.yaml'),
+        'id: broken\nname: Broken\ncriticality: HIGH\nowner: x\nrule: { kind: wrost }\nchildren: [{ service: nosuch }]\n',
+      );
       expect(() => createHarness({ estateDir: estate.dir })).toThrow(ConfigError);
       try {
         createHarness({ estateDir: estate.dir });
       } catch (error) {
-        expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^services\/broken\.yaml: rule\.kind: unknown rule "wrost"/)]);
+        expect((error as ConfigError).problems).toEqual([
+          expect.stringMatching(/^services\/broken\.yaml: rule\.kind: unknown rule "wrost"/),
+        ]);
       }
     } finally {
       estate.remove();

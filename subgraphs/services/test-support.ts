@@ -1,4 +1,4 @@
-import { createTopologySource } from '../common/topology.js';
+import { createTopologySource } from '../../bsm/cmdb-topology.js';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,14 +6,19 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { ScopeRule, Viewer } from '../../authz/viewer.js';
 import type { PolicyStore } from '../../authz/policy.js';
-import { builtinCmdbConnector, builtinHelpdeskConnector, builtinKnowledgeConnector, builtinMonitorConnector } from '../../connectors/builtin/index.js';
+import {
+  builtinCmdbConnector,
+  builtinHelpdeskConnector,
+  builtinKnowledgeConnector,
+  builtinMonitorConnector,
+} from '../../connectors/builtin/index.js';
 import { createCache } from '../../connectors/core/cache.js';
-import type { ConnectorDeps } from '../../connectors/core/connector.js';
-import { silentLogger } from '../../connectors/core/log.js';
+import type { ConnectorDeps, ConnectorSet } from '../../connectors/core/connector.js';
+import { silentLogger } from '../../kernel/log.js';
 import { createServiceModel, type ServiceModel } from '../../bsm/model.js';
 import { testSettings } from '../../bsm/test-fakes.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
-import type { ConnectorSet, SubgraphDeps, SubgraphModule } from '../common/module.js';
+import type { SubgraphDeps, SubgraphModule } from '../common/module.js';
 import { createServicesSubgraph, type ServicesContext } from './index.js';
 
 /**
@@ -41,7 +46,16 @@ export function builtinConnectors(estateDir: string, dataDir: string): Connector
 }
 
 export function viewer(id: string, groups: string[], scope: ScopeRule[], drillLevel: Viewer['drillLevel'] = 'TELEMETRY'): Viewer {
-  return { id, anonymous: false, roles: [id], groups, drillLevel, actions: [], scope, grants: [{ role: id, drillLevel, actions: [], scope }] };
+  return {
+    id,
+    anonymous: false,
+    roles: [id],
+    groups,
+    drillLevel,
+    actions: [],
+    scope,
+    grants: [{ role: id, drillLevel, actions: [], scope }],
+  };
 }
 
 export interface ServicesHarness {

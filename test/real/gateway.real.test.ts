@@ -27,9 +27,18 @@ describe('the gateway over the real tools', () => {
     responseType: 'json',
   });
 
-  type AlertRow = { id: string; severity: string; acknowledged: boolean; source: { tool: string; url: string | null }; ci: { id: string } | null; summary: string };
+  type AlertRow = {
+    id: string;
+    severity: string;
+    acknowledged: boolean;
+    source: { tool: string; url: string | null };
+    ci: { id: string } | null;
+    summary: string;
+  };
   const alerts = async () => {
-    const { body } = await stack.gql(`{ alerts(first: 500) { id severity acknowledged summary source { tool url } ci { id } } }`, { token: operator });
+    const { body } = await stack.gql(`{ alerts(first: 500) { id severity acknowledged summary source { tool url } ci { id } } }`, {
+      token: operator,
+    });
     return ((body.data as { alerts: AlertRow[] } | null)?.alerts ?? []) as AlertRow[];
   };
 
@@ -37,7 +46,8 @@ describe('the gateway over the real tools', () => {
     // A previous run that stopped half-way may have left acknowledgements: start from none.
     await icinga.post('actions/remove-acknowledgement', { json: { type: 'Host', filter: 'host.name == "db01"' } });
     const silences = await got.get(`${AM_URL}/api/v2/silences`).json<{ id: string; createdBy: string; status: { state: string } }[]>();
-    for (const s of silences.filter((x) => x.createdBy === 'olga' && x.status.state === 'active')) await got.delete(`${AM_URL}/api/v2/silence/${s.id}`);
+    for (const s of silences.filter((x) => x.createdBy === 'olga' && x.status.state === 'active'))
+      await got.delete(`${AM_URL}/api/v2/silence/${s.id}`);
     zbx = await zabbixSession();
     ({ eventId: zabbixEvent } = await zbx.freshProblem());
     const fast = 'timeoutMs: 10000, retryLimit: 0';
@@ -56,31 +66,44 @@ describe('the gateway over the real tools', () => {
   }, SLOW);
   afterAll(() => stack?.close());
 
-  it('maps every monitor’s alerts to CIs, with deep links into each tool', async () => {
-    const find = (list: AlertRow[], tool: string, ci: string) => list.find((a) => a.source.tool === tool && a.ci?.id === ci);
-    // The tools raise these on their own schedule (rule evaluation, check intervals): wait for all of them.
-    const all = await until('the expected alerts from all three monitors', async () => {
-      const list = await alerts();
-      const expected = [find(list, 'alertmanager', 'CI0009'), find(list, 'alertmanager', 'CI0001'), find(list, 'icinga', 'CI0002'), find(list, 'icinga', 'CI0001')];
-      return expected.every(Boolean) && list.some((a) => a.id === `zbx:${zabbixEvent}`) ? list : null;
-    }, SLOW);
-    const on = (tool: string, ci: string) => find(all, tool, ci);
-    expect(on('alertmanager', 'CI0009')).toMatchObject({ severity: 'CRITICAL' }); // TargetDown, by its ci_id label
-    expect(on('alertmanager', 'CI0001')).toBeDefined(); // AlwaysFiring, by its ci label (a host name)
-    expect(on('icinga', 'CI0002')).toMatchObject({ severity: 'CRITICAL' }); // db01 DOWN, by vars.ci_id
-    expect(on('icinga', 'CI0001')).toBeDefined(); // web01!http, by the host's vars.ci_id
-    expect(all.find((a) => a.id === `zbx:${zabbixEvent}`)?.ci?.id).toBe('CI0001'); // by the ci_id tag
-    expect(on('alertmanager', 'CI0009')!.source.url).toContain(AM_URL);
-    expect(on('icinga', 'CI0002')!.source.url).toContain(ICINGA_UI);
-    expect(all.find((a) => a.id === `zbx:${zabbixEvent}`)!.source.url).toContain(ZABBIX_URL);
+  it(
+    'maps every monitor’s alerts to CIs, with deep links into each tool',
+    async () => {
+      const find = (list: AlertRow[], tool: string, ci: string) => list.find((a) => a.source.tool === tool && a.ci?.id === ci);
+      // The tools raise these on their own schedule (rule evaluation, check intervals): wait for all of them.
+      const all = await until(
+        'the expected alerts from all three monitors',
+        async () => {
+          const list = await alerts();
+          const expected = [
+            find(list, 'alertmanager', 'CI0009'),
+            find(list, 'alertmanager', 'CI0001'),
+            find(list, 'icinga', 'CI0002'),
+            find(list, 'icinga', 'CI0001'),
+          ];
+          return expected.every(Boolean) && list.some((a) => a.id === `zbx:${zabbixEvent}`) ? list : null;
+        },
+        SLOW,
+      );
+      const on = (tool: string, ci: string) => find(all, tool, ci);
+      expect(on('alertmanager', 'CI0009')).toMatchObject({ severity: 'CRITICAL' }); // TargetDown, by its ci_id label
+      expect(on('alertmanager', 'CI0001')).toBeDefined(); // AlwaysFiring, by its ci label (a host name)
+      expect(on('icinga', 'CI0002')).toMatchObject({ severity: 'CRITICAL' }); // db01 DOWN, by vars.ci_id
+      expect(on('icinga', 'CI0001')).toBeDefined(); // web01!http, by the host's vars.ci_id
+      expect(all.find((a) => a.id === `zbx:${zabbixEvent}`)?.ci?.id).toBe('CI0001'); // by the ci_id tag
+      expect(on('alertmanager', 'CI0009')!.source.url).toContain(AM_URL);
+      expect(on('icinga', 'CI0002')!.source.url).toContain(ICINGA_UI);
+      expect(all.find((a) => a.id === `zbx:${zabbixEvent}`)!.source.url).toContain(ZABBIX_URL);
 
-    // And each CI links into every monitor that watches it.
-    const { body } = await stack.gql(`{ configurationItem(id: "CI0001") { monitorLinks { tool url } } }`, { token: operator });
-    const links = (body.data as any).configurationItem.monitorLinks as { tool: string; url: string }[];
-    expect(links.find((l) => l.tool === 'icinga')?.url).toBe(`${ICINGA_UI}/monitoring/host/show?host=web01`);
-    expect(links.find((l) => l.tool === 'zabbix')?.url).toContain(`${ZABBIX_URL}/zabbix.php?action=problem.view`);
-    expect(links.find((l) => l.tool === 'prometheus')?.url).toContain(`${PROM_URL}/graph?g0.expr=`);
-  }, SLOW);
+      // And each CI links into every monitor that watches it.
+      const { body } = await stack.gql(`{ configurationItem(id: "CI0001") { monitorLinks { tool url } } }`, { token: operator });
+      const links = (body.data as any).configurationItem.monitorLinks as { tool: string; url: string }[];
+      expect(links.find((l) => l.tool === 'icinga')?.url).toBe(`${ICINGA_UI}/monitoring/host/show?host=web01`);
+      expect(links.find((l) => l.tool === 'zabbix')?.url).toContain(`${ZABBIX_URL}/zabbix.php?action=problem.view`);
+      expect(links.find((l) => l.tool === 'prometheus')?.url).toContain(`${PROM_URL}/graph?g0.expr=`);
+    },
+    SLOW,
+  );
 
   it('lists Prometheus’s alerting rules through the gateway', async () => {
     const { body } = await stack.gql(`{ alertRules { name state source { tool url } } }`, { token: operator });
@@ -92,73 +115,97 @@ describe('the gateway over the real tools', () => {
 
   it('rolls the three monitors up into the service, with root causes', async () => {
     // The service model shares one evaluation for a few seconds: poll until it has seen TargetDown.
-    const service = await until('CI0009 among the root causes', async () => {
-      const { body } = await stack.gql(`{ service(id: "webapp") { status rootCauses { ci { id } pathText } } }`, { token: operator });
-      expect(body.errors).toBeUndefined();
-      const found = (body.data as any).service;
-      return found.rootCauses.some((c: any) => c.ci.id === 'CI0009') ? found : null;
-    }, 30_000);
+    const service = await until(
+      'CI0009 among the root causes',
+      async () => {
+        const { body } = await stack.gql(`{ service(id: "webapp") { status rootCauses { ci { id } pathText } } }`, { token: operator });
+        expect(body.errors).toBeUndefined();
+        const found = (body.data as any).service;
+        return found.rootCauses.some((c: any) => c.ci.id === 'CI0009') ? found : null;
+      },
+      30_000,
+    );
     expect(service.status).toBe('CRITICAL');
     // db01 DOWN (Icinga), web01's HTTP CRITICAL (Icinga) and the dead scrape target (Prometheus).
     expect(service.rootCauses.map((c: any) => c.ci.id).sort()).toEqual(['CI0001', 'CI0002', 'CI0009']);
   }, 60_000);
 
-  it('acknowledges in Icinga, Alertmanager and Zabbix through the gateway, and takes it back', async () => {
-    const list = await alerts();
-    const targets = [
-      list.find((a) => a.source.tool === 'icinga' && a.ci?.id === 'CI0002' && !a.acknowledged)!,
-      list.find((a) => a.source.tool === 'alertmanager' && a.ci?.id === 'CI0009' && !a.acknowledged)!,
-      list.find((a) => a.id === `zbx:${zabbixEvent}`)!,
-    ];
-    for (const alert of targets) {
-      const { body } = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "on it (gateway test)") { acknowledged acknowledgedBy } }`, {
-        token: operator,
-        variables: { id: alert.id },
-      });
-      expect(body.errors, alert.id).toBeUndefined();
-      expect((body.data as any).acknowledgeAlert).toMatchObject({ acknowledged: true, acknowledgedBy: 'olga' });
-    }
-    // Each tool shows it in its own API.
-    const host = await icinga.get('objects/hosts/db01?attrs=acknowledgement').json<{ results: { attrs: { acknowledgement: number } }[] }>();
-    expect(host.results[0]!.attrs.acknowledgement).toBeGreaterThan(0);
-    const silences = await got.get(`${AM_URL}/api/v2/silences`).json<{ createdBy: string; comment: string; status: { state: string } }[]>();
-    expect(silences.some((s) => s.createdBy === 'olga' && s.status.state === 'active')).toBe(true);
-    const [problem] = await zbx.rpc<{ acknowledged: string }[]>('problem.get', { eventids: [zabbixEvent], output: ['acknowledged'] });
-    expect(problem!.acknowledged).toBe('1');
+  it(
+    'acknowledges in Icinga, Alertmanager and Zabbix through the gateway, and takes it back',
+    async () => {
+      const list = await alerts();
+      const targets = [
+        list.find((a) => a.source.tool === 'icinga' && a.ci?.id === 'CI0002' && !a.acknowledged)!,
+        list.find((a) => a.source.tool === 'alertmanager' && a.ci?.id === 'CI0009' && !a.acknowledged)!,
+        list.find((a) => a.id === `zbx:${zabbixEvent}`)!,
+      ];
+      for (const alert of targets) {
+        const { body } = await stack.gql(
+          `mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "on it (gateway test)") { acknowledged acknowledgedBy } }`,
+          {
+            token: operator,
+            variables: { id: alert.id },
+          },
+        );
+        expect(body.errors, alert.id).toBeUndefined();
+        expect((body.data as any).acknowledgeAlert).toMatchObject({ acknowledged: true, acknowledgedBy: 'olga' });
+      }
+      // Each tool shows it in its own API.
+      const host = await icinga
+        .get('objects/hosts/db01?attrs=acknowledgement')
+        .json<{ results: { attrs: { acknowledgement: number } }[] }>();
+      expect(host.results[0]!.attrs.acknowledgement).toBeGreaterThan(0);
+      const silences = await got
+        .get(`${AM_URL}/api/v2/silences`)
+        .json<{ createdBy: string; comment: string; status: { state: string } }[]>();
+      expect(silences.some((s) => s.createdBy === 'olga' && s.status.state === 'active')).toBe(true);
+      const [problem] = await zbx.rpc<{ acknowledged: string }[]>('problem.get', { eventids: [zabbixEvent], output: ['acknowledged'] });
+      expect(problem!.acknowledged).toBe('1');
 
-    for (const alert of targets) {
-      const { body } = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, { token: operator, variables: { id: alert.id } });
-      expect(body.errors, alert.id).toBeUndefined();
-      expect((body.data as any).unacknowledgeAlert.acknowledged).toBe(false);
-    }
-    const after = await icinga.get('objects/hosts/db01?attrs=acknowledgement').json<{ results: { attrs: { acknowledgement: number } }[] }>();
-    expect(after.results[0]!.attrs.acknowledgement).toBe(0);
-    const expired = await got.get(`${AM_URL}/api/v2/silences`).json<{ createdBy: string; status: { state: string } }[]>();
-    expect(expired.filter((s) => s.createdBy === 'olga').every((s) => s.status.state === 'expired')).toBe(true);
-  }, SLOW);
+      for (const alert of targets) {
+        const { body } = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, {
+          token: operator,
+          variables: { id: alert.id },
+        });
+        expect(body.errors, alert.id).toBeUndefined();
+        expect((body.data as any).unacknowledgeAlert.acknowledged).toBe(false);
+      }
+      const after = await icinga
+        .get('objects/hosts/db01?attrs=acknowledgement')
+        .json<{ results: { attrs: { acknowledgement: number } }[] }>();
+      expect(after.results[0]!.attrs.acknowledgement).toBe(0);
+      const expired = await got.get(`${AM_URL}/api/v2/silences`).json<{ createdBy: string; status: { state: string } }[]>();
+      expect(expired.filter((s) => s.createdBy === 'olga').every((s) => s.status.state === 'expired')).toBe(true);
+    },
+    SLOW,
+  );
 
-  it('opens a ticket in Request Tracker on a CI, sees it on the service, and suggests MediaWiki runbooks', async () => {
-    const title = 'HTTP connection refused on web01';
-    const { body } = await stack.gql(
-      `mutation($t: String!) { createIncident(input: { title: $t, description: "web01 refuses HTTP", ciId: "CI0001", connector: "rt" }) { id number url ci { id } } }`,
-      { token: operator, variables: { t: title } },
-    );
-    expect(body.errors).toBeUndefined();
-    const incident = (body.data as any).createIncident;
-    expect(incident.url).toContain(RT_URL);
-    const ticket = await got
-      .get(`${RT_URL}/REST/2.0/ticket/${incident.id.split(':')[1]}`, { username: 'root', password: 'password' })
-      .json<{ Subject: string }>();
-    expect(ticket.Subject).toContain('HTTP connection refused on web01');
+  it(
+    'opens a ticket in Request Tracker on a CI, sees it on the service, and suggests MediaWiki runbooks',
+    async () => {
+      const title = 'HTTP connection refused on web01';
+      const { body } = await stack.gql(
+        `mutation($t: String!) { createIncident(input: { title: $t, description: "web01 refuses HTTP", ciId: "CI0001", connector: "rt" }) { id number url ci { id } } }`,
+        { token: operator, variables: { t: title } },
+      );
+      expect(body.errors).toBeUndefined();
+      const incident = (body.data as any).createIncident;
+      expect(incident.url).toContain(RT_URL);
+      const ticket = await got
+        .get(`${RT_URL}/REST/2.0/ticket/${incident.id.split(':')[1]}`, { username: 'root', password: 'password' })
+        .json<{ Subject: string }>();
+      expect(ticket.Subject).toContain('HTTP connection refused on web01');
 
-    const view = await stack.gql(
-      `query($id: ID!) { incident(id: $id) { ci { id } service { id } suggestedArticles(first: 5) { title source url } } }`,
-      { token: operator, variables: { id: incident.id } },
-    );
-    expect(view.body.errors).toBeUndefined();
-    const seen = (view.body.data as any).incident;
-    expect(seen.ci.id).toBe('CI0001');
-    expect(seen.service.id).toBe('webapp');
-    expect(seen.suggestedArticles.some((a: any) => a.source === 'mediawiki' && a.url?.startsWith(MEDIAWIKI_URL))).toBe(true);
-  }, SLOW);
+      const view = await stack.gql(
+        `query($id: ID!) { incident(id: $id) { ci { id } service { id } suggestedArticles(first: 5) { title source url } } }`,
+        { token: operator, variables: { id: incident.id } },
+      );
+      expect(view.body.errors).toBeUndefined();
+      const seen = (view.body.data as any).incident;
+      expect(seen.ci.id).toBe('CI0001');
+      expect(seen.service.id).toBe('webapp');
+      expect(seen.suggestedArticles.some((a: any) => a.source === 'mediawiki' && a.url?.startsWith(MEDIAWIKI_URL))).toBe(true);
+    },
+    SLOW,
+  );
 });

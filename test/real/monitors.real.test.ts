@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import got from 'got';
 import type { MonitorApi } from '../../connectors/core/connector.js';
-import type { Alert } from '../../connectors/core/model.js';
+import type { Alert } from '../../kernel/model.js';
 import { failure, testAuth, testDeps } from '../../connectors/core/test-support.js';
 import { icingaConnector } from '../../connectors/icinga/index.js';
 import { prometheusConnector, type PrometheusApi } from '../../connectors/prometheus/index.js';
@@ -43,7 +43,9 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
   /** The first active alert of the rule whose labels include `labels` (a rule such as TargetDown fires once per target). */
   const firing = (name: string, labels: Record<string, string> = {}) =>
     until(`${name} in Alertmanager`, async () =>
-      (await api.snapshot()).alerts.find((a) => a.labels['alertname'] === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v)),
+      (await api.snapshot()).alerts.find(
+        (a) => a.labels['alertname'] === name && Object.entries(labels).every(([k, v]) => a.labels[k] === v),
+      ),
     );
 
   it('rule alerts arrive through Alertmanager with CI hints; targets are the watched CIs', async () => {
@@ -72,7 +74,9 @@ describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector a
     const silences = await am.get('silences').json<{ id: string; createdBy: string; comment: string }[]>();
     const created = silences.find((s) => s.createdBy === author && s.comment === comment);
     expect(created).toBeDefined();
-    const silence = await am.get(`silence/${created!.id}`).json<{ status: { state: string }; matchers: { name: string; value: string }[] }>();
+    const silence = await am
+      .get(`silence/${created!.id}`)
+      .json<{ status: { state: string }; matchers: { name: string; value: string }[] }>();
     expect(silence.status.state).toBe('active');
     expect(silence.matchers).toContainEqual(expect.objectContaining({ name: 'alertname', value: 'AlwaysFiring' }));
     expect((await api.alertById(always.id))?.acknowledged).toBe(true);
@@ -138,8 +142,11 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
     responseType: 'json',
   });
   const ackState = async (object: string) =>
-    (await icinga.get(`objects/services/${encodeURIComponent(object)}`, { searchParams: { attrs: 'acknowledgement' } }).json<{ results: { attrs: { acknowledgement: number } }[] }>())
-      .results[0]?.attrs.acknowledgement;
+    (
+      await icinga
+        .get(`objects/services/${encodeURIComponent(object)}`, { searchParams: { attrs: 'acknowledgement' } })
+        .json<{ results: { attrs: { acknowledgement: number } }[] }>()
+    ).results[0]?.attrs.acknowledgement;
   const problem = (id: string) => until(`${id} in Icinga`, async () => (await api.snapshot()).alerts.find((a) => a.id === id));
 
   beforeAll(async () => {
@@ -150,7 +157,12 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
   it('hosts and service problems with their CI ids', async () => {
     await instance.healthCheck();
     const http = await problem('icinga-real:web01!http');
-    expect(http).toMatchObject({ severity: 'CRITICAL', acknowledged: false, labels: { state: 'CRITICAL' }, ci: { ciId: 'CI0001', name: 'web01', ip: '127.0.0.1' } });
+    expect(http).toMatchObject({
+      severity: 'CRITICAL',
+      acknowledged: false,
+      labels: { state: 'CRITICAL' },
+      ci: { ciId: 'CI0001', name: 'web01', ip: '127.0.0.1' },
+    });
     expect(http.url).toBe('https://127.0.0.1/icingaweb2/monitoring/service/show?host=web01&service=http');
     const db01 = await problem('icinga-real:db01');
     expect(db01).toMatchObject({ severity: 'CRITICAL', labels: { state: 'DOWN' }, ci: { ciId: 'CI0002', ip: '127.0.0.2' } });
@@ -159,18 +171,34 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
     const { watched } = await api.snapshot();
     expect(watched).toEqual(
       expect.arrayContaining([
-        { name: 'web01', ciId: 'CI0001', ip: '127.0.0.1', link: { tool: 'icinga', url: expect.stringContaining('/monitoring/host/show?host=web01') } },
-        { name: 'db01', ciId: 'CI0002', ip: '127.0.0.2', link: { tool: 'icinga', url: expect.stringContaining('/monitoring/host/show?host=db01') } },
+        {
+          name: 'web01',
+          ciId: 'CI0001',
+          ip: '127.0.0.1',
+          link: { tool: 'icinga', url: expect.stringContaining('/monitoring/host/show?host=web01') },
+        },
+        {
+          name: 'db01',
+          ciId: 'CI0002',
+          ip: '127.0.0.2',
+          link: { tool: 'icinga', url: expect.stringContaining('/monitoring/host/show?host=db01') },
+        },
       ]),
     );
   });
 
   it('acknowledge → Icinga shows the acknowledgement → a second one is refused → remove', async () => {
     await problem('icinga-real:web01!http');
-    const past = await failure(api.acknowledge('icinga-real:web01!http', { author: 'real-tester', comment: 'x', until: '2001-01-01T00:00:00Z' }));
+    const past = await failure(
+      api.acknowledge('icinga-real:web01!http', { author: 'real-tester', comment: 'x', until: '2001-01-01T00:00:00Z' }),
+    );
     expect(past.extensions['code']).toBe('UPSTREAM_REJECTED');
     const untilAt = new Date(Date.now() + 3_600_000);
-    const acked = await api.acknowledge('icinga-real:web01!http', { author: 'real-tester', comment: `INC${run}`, until: untilAt.toISOString() });
+    const acked = await api.acknowledge('icinga-real:web01!http', {
+      author: 'real-tester',
+      comment: `INC${run}`,
+      until: untilAt.toISOString(),
+    });
     expect(acked).toMatchObject({ acknowledged: true, acknowledgedBy: 'real-tester' });
     expect(Date.parse(acked.acknowledgedUntil!)).toBe(Math.floor(untilAt.getTime() / 1000) * 1000);
     expect(await ackState('web01!http')).toBe(2);
@@ -185,9 +213,13 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
 
   it('acknowledging a problem that recovered meanwhile (409) → UPSTREAM_REJECTED, never done', async () => {
     const cached = icingaConnector.create('icinga-cached', config({ cacheTtlMs: 60_000 }), testDeps('icinga-cached')).forRequest(auth);
-    await until('web01!disk in the cached snapshot', async () => (await cached.snapshot()).alerts.find((a) => a.id === 'icinga-cached:web01!disk'));
+    await until('web01!disk in the cached snapshot', async () =>
+      (await cached.snapshot()).alerts.find((a) => a.id === 'icinga-cached:web01!disk'),
+    );
     // A passive OK result recovers the service until the next active check (5 s) makes it WARNING again.
-    await icinga.post('actions/process-check-result', { json: { type: 'Service', filter: 'host.name == "web01" && service.name == "disk"', exit_status: 0, plugin_output: 'DISK OK' } });
+    await icinga.post('actions/process-check-result', {
+      json: { type: 'Service', filter: 'host.name == "web01" && service.name == "disk"', exit_status: 0, plugin_output: 'DISK OK' },
+    });
     const error = await failure(cached.acknowledge('icinga-cached:web01!disk', { author: 'real-tester', comment: 'too late' }));
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', connector: 'icinga-cached' });
     expect(await ackState('web01!disk')).toBe(0);
@@ -196,12 +228,16 @@ describe.skipIf(!selected('icinga'))('icinga connector against real Icinga 2 (HT
   it('TLS: the private CA is required, and so is the host name unless allowed', async () => {
     const noCa = icingaConnector.create('icinga-noca', config({ caFile: undefined }), testDeps('icinga-noca')).forRequest(auth);
     expect((await failure(noCa.snapshot())).extensions['code']).toBe('UPSTREAM_UNAVAILABLE');
-    const strict = icingaConnector.create('icinga-strict', config({ allowHostnameMismatch: false }), testDeps('icinga-strict')).forRequest(auth);
+    const strict = icingaConnector
+      .create('icinga-strict', config({ allowHostnameMismatch: false }), testDeps('icinga-strict'))
+      .forRequest(auth);
     expect((await failure(strict.snapshot())).extensions['code']).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('a wrong password → UPSTREAM_AUTH_FAILED', async () => {
-    const wrong = icingaConnector.create('icinga-wrong', config({ password: 'not-the-password' }), testDeps('icinga-wrong')).forRequest(auth);
+    const wrong = icingaConnector
+      .create('icinga-wrong', config({ password: 'not-the-password' }), testDeps('icinga-wrong'))
+      .forRequest(auth);
     const error = await failure(wrong.snapshot());
     expect(error.extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', connector: 'icinga-wrong' });
   });
@@ -215,7 +251,15 @@ describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0',
   const rpc = <T>(method: string, params: unknown) => zbx.rpc<T>(method, params);
   const problemsOfTrigger = (triggerId: string) => zbx.problemsOfTrigger(triggerId);
   const config = (overrides: Record<string, unknown> = {}) =>
-    zabbixConnector.config.parse({ baseUrl: ZABBIX_URL, token, retryLimit: 0, timeoutMs: 10_000, cacheTtlMs: 0, hostsTtlMs: 0, ...overrides });
+    zabbixConnector.config.parse({
+      baseUrl: ZABBIX_URL,
+      token,
+      retryLimit: 0,
+      timeoutMs: 10_000,
+      cacheTtlMs: 0,
+      hostsTtlMs: 0,
+      ...overrides,
+    });
 
   beforeAll(async () => {
     zbx = await zabbixSession();
@@ -271,14 +315,18 @@ describe.skipIf(!selected('zabbix'))('zabbix connector against real Zabbix 6.0',
   });
 
   it('works with username/password (a session) too', async () => {
-    const api = zabbixConnector.create('zbx-session', config({ token: undefined, username: 'Admin', password: 'zabbix' }), testDeps('zbx-session')).forRequest(auth);
+    const api = zabbixConnector
+      .create('zbx-session', config({ token: undefined, username: 'Admin', password: 'zabbix' }), testDeps('zbx-session'))
+      .forRequest(auth);
     expect((await api.snapshot()).alerts.some((a) => a.id === `zbx-session:${eventId}`)).toBe(true);
   });
 
   it('a wrong token or password → UPSTREAM_AUTH_FAILED; an unknown event → NOT_FOUND', async () => {
     const wrong = zabbixConnector.create('zbx-wrong', config({ token: 'f'.repeat(64) }), testDeps('zbx-wrong')).forRequest(auth);
     expect((await failure(wrong.snapshot())).extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', connector: 'zbx-wrong' });
-    const badPassword = zabbixConnector.create('zbx-badpw', config({ token: undefined, username: 'Admin', password: 'wrong' }), testDeps('zbx-badpw')).forRequest(auth);
+    const badPassword = zabbixConnector
+      .create('zbx-badpw', config({ token: undefined, username: 'Admin', password: 'wrong' }), testDeps('zbx-badpw'))
+      .forRequest(auth);
     expect((await failure(badPassword.snapshot())).extensions['code']).toBe('UPSTREAM_AUTH_FAILED');
     const api = zabbixConnector.create('zbx-real', config(), testDeps('zbx-real')).forRequest(auth);
     expect((await failure(api.acknowledge('zbx-real:999999999', { author: 'a', comment: 'c' }))).extensions['code']).toBe('NOT_FOUND');

@@ -54,7 +54,10 @@ export async function zabbixSession() {
   let session = '';
   const rpc = async <T>(method: string, params: unknown, withAuth = true): Promise<T> => {
     const answer = await got
-      .post(rpcUrl, { json: { jsonrpc: '2.0', method, params, id: 1, ...(withAuth ? { auth: session } : {}) }, headers: { 'content-type': 'application/json-rpc' } })
+      .post(rpcUrl, {
+        json: { jsonrpc: '2.0', method, params, id: 1, ...(withAuth ? { auth: session } : {}) },
+        headers: { 'content-type': 'application/json-rpc' },
+      })
       .json<{ result?: T; error?: { data: string } }>();
     if (answer.error) throw new Error(`${method}: ${answer.error.data}`);
     return answer.result as T;
@@ -79,7 +82,12 @@ export async function zabbixSession() {
         })
       ).hostids[0]!;
       await rpc('item.create', { name: 'HTTP status', key_: 'http.status', hostid, type: 2, value_type: 3 });
-      await rpc('trigger.create', { description: 'HTTP down on {HOST.NAME}', expression: 'last(/web01/http.status)=0', priority: 4, manual_close: 1 });
+      await rpc('trigger.create', {
+        description: 'HTTP down on {HOST.NAME}',
+        expression: 'last(/web01/http.status)=0',
+        priority: 4,
+        manual_close: 1,
+      });
       execFileSync('zabbix_server', ['-c', `${WORK}/zabbix/zabbix_server.conf`, '-R', 'config_cache_reload']);
       host = { hostid };
     }

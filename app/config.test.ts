@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../connectors/core/errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { loadConfig } from './config.js';
 
 const write = (yaml: string) => {

@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../connectors/core/errors.js';
-import { IdentificationRules } from '../connectors/core/correlate.js';
+import { ConfigError } from '../kernel/errors.js';
+import { IdentificationRules } from '../kernel/correlate.js';
 import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
 import { connectorTypes, findConnector } from '../connectors/registry.js';
+import { AuthConfig } from '../gateway/identity.js';
 
 /**
  * The one configuration file. Secrets never live in it: a value `${NAME}` is replaced by the
@@ -13,29 +14,9 @@ import { connectorTypes, findConnector } from '../connectors/registry.js';
  * problem is collected and reported at once, before anything starts.
  */
 
-const SubgraphUrls = z.object(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, z.url()])) as Record<(typeof SUBGRAPH_NAMES)[number], z.ZodURL>);
-
-const AuthConfig = z
-  .object({
-    issuer: z.string().min(1),
-    audience: z.string().min(1),
-    /** Demo only: an HS256 secret generated on first use into this file (never committed). */
-    demoKeyFile: z.string().optional(),
-    /** HS256 shared secret (from the environment). */
-    secret: z.string().min(32, 'must be at least 32 characters').optional(),
-    /** PEM public key (RS256/ES256/EdDSA). */
-    publicKey: z.string().optional(),
-    /** JWKS endpoint of the identity provider. */
-    jwksUrl: z.url().optional(),
-    /** Accepted algorithms. `none` is never accepted. @default by key kind */
-    algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).optional(),
-    /** Clock skew tolerated on exp/nbf. @default 30 */
-    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
-  })
-  .refine((a) => [a.demoKeyFile, a.secret, a.publicKey, a.jwksUrl].filter(Boolean).length === 1, {
-    message: 'give exactly one of demoKeyFile, secret, publicKey, jwksUrl',
-  });
-export type AuthConfig = z.infer<typeof AuthConfig>;
+const SubgraphUrls = z.object(
+  Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, z.url()])) as Record<(typeof SUBGRAPH_NAMES)[number], z.ZodURL>,
+);
 
 const ConnectorEntry = z.looseObject({
   /** Instance name: prefix of tool-qualified ids, `extensions.connector`. */
@@ -44,9 +25,7 @@ const ConnectorEntry = z.looseObject({
 });
 
 export const ConfigSchema = z.object({
-  server: z
-    .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4000) })
-    .prefault({}),
+  server: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4000) }).prefault({}),
   subgraphs: z
     .object({
       /** local: the gateway process also runs the five subgraphs (on basePort..basePort+4, 0 = any free port). */
@@ -92,9 +71,7 @@ export const ConfigSchema = z.object({
       maxAliases: z.number().int().positive().default(50),
     })
     .prefault({}),
-  audit: z
-    .object({ sink: z.union([z.enum(['stderr', 'stdout']), z.object({ file: z.string() })]).default('stderr') })
-    .prefault({}),
+  audit: z.object({ sink: z.union([z.enum(['stderr', 'stdout']), z.object({ file: z.string() })]).default('stderr') }).prefault({}),
   /** Introspection and the query plan view; off by default in production configs. @default false */
   introspection: z.boolean().default(false),
   connectors: z.array(ConnectorEntry).min(1),

@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { createAuditLog } from '../authz/audit.js';
 import { createPolicyStore } from '../authz/policy.js';
-import { ConfigError } from '../connectors/core/errors.js';
-import { createLogger } from '../connectors/core/log.js';
-import { loadConfig } from '../gateway/config.js';
-import { createSubgraphDeps, SUBGRAPH_FACTORIES } from '../gateway/app.js';
+import { ConfigError } from '../kernel/errors.js';
+import { createLogger } from '../kernel/log.js';
+import { loadConfig } from './config.js';
+import { createSubgraphDeps, SUBGRAPH_FACTORIES } from './servicegraph.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
-import { internalKey } from './common/internal-token.js';
-import type { BaseContext, SubgraphModule } from './common/module.js';
-import { createSubgraphServer } from './common/server.js';
+import { internalKey } from '../kernel/identity-token.js';
+import type { BaseContext, SubgraphModule } from '../subgraphs/common/module.js';
+import { createSubgraphServer } from '../subgraphs/common/server.js';
 
 /**
  * Runs one subgraph alone, as production deploys them:
@@ -28,7 +28,10 @@ try {
   const secret = loaded.config.internalAuth.secret;
   if (!secret) throw new ConfigError(loaded.file, ['internalAuth.secret: required to run a subgraph alone (shared with the gateway)']);
   const policy = createPolicyStore(loaded.config.policy, log, { watch: true });
-  const { deps, close: closeDeps } = createSubgraphDeps(loaded, policy, log, { estateDir: loaded.config.estate, dataDir: loaded.config.dataDir });
+  const { deps, close: closeDeps } = createSubgraphDeps(loaded, policy, log, {
+    estateDir: loaded.config.estate,
+    dataDir: loaded.config.dataDir,
+  });
   const server = await createSubgraphServer(SUBGRAPH_FACTORIES[name](deps) as SubgraphModule<BaseContext>, {
     policy,
     log,

@@ -165,8 +165,12 @@ export function reconcile(sources: ReconcileSource[], rules: ReconcileRules = DE
  * source as it is, several reconciled; and a correlator that also knows each source's own ids, so a
  * ticket naming a CI by a ServiceNow sys_id finds the merged CI.
  */
-export function mergeCmdbs(sources: ReconcileSource[], rules: IdentificationRules): { cis: ConfigurationItem[]; relations: Relation[]; correlate: Correlator } {
-  const merged: Reconciled = sources.length > 1 ? reconcile(sources) : { cis: sources[0]?.cis ?? [], relations: sources[0]?.relations ?? [], ids: {} };
+export function mergeCmdbs(
+  sources: ReconcileSource[],
+  rules: IdentificationRules,
+): { cis: ConfigurationItem[]; relations: Relation[]; correlate: Correlator } {
+  const merged: Reconciled =
+    sources.length > 1 ? reconcile(sources) : { cis: sources[0]?.cis ?? [], relations: sources[0]?.relations ?? [], ids: {} };
   const aliases = new Map(Object.values(merged.ids).flatMap((local) => Object.entries(local).filter(([from, to]) => from !== to)));
   const correlate = createCorrelator(merged.cis, rules);
   return {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FAKE_NETBOX_V1_TOKEN, startFakeNetBox } from '../netbox/fake-server.js';
-import { netboxConnector } from '../netbox/index.js';
-import { startFakeServiceNow } from '../servicenow/fake-server.js';
-import { servicenowCmdbConnector } from '../servicenow/index.js';
+import { FAKE_NETBOX_V1_TOKEN, startFakeNetBox } from '../connectors/netbox/fake-server.js';
+import { netboxConnector } from '../connectors/netbox/index.js';
+import { startFakeServiceNow } from '../connectors/servicenow/fake-server.js';
+import { servicenowCmdbConnector } from '../connectors/servicenow/index.js';
 import type { ConfigurationItem } from './model.js';
 import { reconcile, sameCi } from './reconcile.js';
-import { fakeForTest, testAuth, testCi, testDeps } from './test-support.js';
+import { fakeForTest, testAuth, testCi, testDeps } from '../connectors/core/test-support.js';
 
 function ci(connector: string, id: string, extra: Partial<ConfigurationItem> = {}): ConfigurationItem {
   return testCi(id, { sourceLinks: [{ tool: connector, connector, id: `${connector}-${id}`, url: null }], ...extra });
@@ -78,7 +78,11 @@ describe('reconcile', () => {
       },
       {
         connector: 'netbox',
-        cis: [ci('netbox', 'nginx'), ci('netbox', 'web01.corp.example', { fqdn: 'WEB01.corp' }), ci('netbox', 'web01-alias', { fqdn: 'web01.corp' })],
+        cis: [
+          ci('netbox', 'nginx'),
+          ci('netbox', 'web01.corp.example', { fqdn: 'WEB01.corp' }),
+          ci('netbox', 'web01-alias', { fqdn: 'web01.corp' }),
+        ],
         relations: [
           { parentId: 'nginx', childId: 'web01.corp.example', type: 'RUNS_ON' },
           { parentId: 'nginx', childId: 'web01.corp.example', type: 'RUNS_ON' },
@@ -116,10 +120,18 @@ describe('reconcile', () => {
     const snowFake = await fakeForTest(onTestFinished, startFakeServiceNow({ username: 'u', password: 'p' }));
     const netboxFake = await fakeForTest(onTestFinished, startFakeNetBox());
     const snow = servicenowCmdbConnector
-      .create('snow', servicenowCmdbConnector.config.parse({ baseUrl: snowFake.url, username: 'u', password: 'p', retryLimit: 0 }), testDeps('snow'))
+      .create(
+        'snow',
+        servicenowCmdbConnector.config.parse({ baseUrl: snowFake.url, username: 'u', password: 'p', retryLimit: 0 }),
+        testDeps('snow'),
+      )
       .forRequest(testAuth());
     const netbox = netboxConnector
-      .create('netbox', netboxConnector.config.parse({ baseUrl: netboxFake.url, token: FAKE_NETBOX_V1_TOKEN, retryLimit: 0 }), testDeps('netbox'))
+      .create(
+        'netbox',
+        netboxConnector.config.parse({ baseUrl: netboxFake.url, token: FAKE_NETBOX_V1_TOKEN, retryLimit: 0 }),
+        testDeps('netbox'),
+      )
       .forRequest(testAuth());
     const sources = await Promise.all(
       [
@@ -136,7 +148,11 @@ describe('reconcile', () => {
     // Matched by serial number.
     const server = byId.get('server123')!;
     expect(server.sourceLinks.map((l) => l.tool)).toEqual(['servicenow', 'netbox']);
-    expect(server.attributes).toMatchObject({ sys_class_name: 'cmdb_ci_linux_server', role: 'Server', device_type: 'ProLiant DL380 Gen10' });
+    expect(server.attributes).toMatchObject({
+      sys_class_name: 'cmdb_ci_linux_server',
+      role: 'Server',
+      device_type: 'ProLiant DL380 Gen10',
+    });
     expect(server.tags).toEqual(['payroll', 'prod']);
     // Matched by FQDN (VMs have no serial).
     expect(byId.get('payroll-app-vm01')!.sourceLinks).toHaveLength(2);

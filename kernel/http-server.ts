@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext as ApolloContext } from '@apollo/server';
-import { ERRORS } from '../../connectors/core/errors.js';
+import { ERRORS } from './errors.js';
 
 /**
  * A minimal node:http integration for Apollo Server 5 (executeHTTPGraphQLRequest), shared by the
@@ -52,7 +52,7 @@ export async function executeGraphQL<TContext extends ApolloContext>(
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  let parsedBody: unknown = undefined;
+  let parsedBody: unknown;
   if (req.method === 'POST') {
     try {
       parsedBody = body.length > 0 ? JSON.parse(body) : undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCorrelator, IdentificationRules, normaliseIp } from './correlate.js';
-import { testCi } from './test-support.js';
+import { testCi } from '../connectors/core/test-support.js';
 
 const ci = testCi;
 
@@ -72,7 +72,9 @@ describe('createCorrelator', () => {
   });
 
   it('looks up in constant time on a large CMDB', () => {
-    const many = Array.from({ length: 50_000 }, (_, i) => ci(`host${i}`, { fqdn: `host${i}.corp.example`, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
+    const many = Array.from({ length: 50_000 }, (_, i) =>
+      ci(`host${i}`, { fqdn: `host${i}.corp.example`, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }),
+    );
     const big = createCorrelator(many);
     const started = performance.now();
     for (let i = 0; i < 50_000; i++) big({ fqdn: `host${i}.corp.example` });

@@ -4,23 +4,23 @@ import { createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { createServiceModel } from '../bsm/model.js';
 import { createCache } from '../connectors/core/cache.js';
-import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
-import { ConfigError } from '../connectors/core/errors.js';
-import type { Logger } from '../connectors/core/log.js';
+import type { ApiByKind, ConnectorInstance, ConnectorSet } from '../connectors/core/connector.js';
+import { ConfigError } from '../kernel/errors.js';
+import type { Logger } from '../kernel/log.js';
 import { findConnector } from '../connectors/registry.js';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/subgraphs.js';
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
 import { createHelpdeskSubgraph } from '../subgraphs/helpdesk/index.js';
 import { createKnowledgeSubgraph } from '../subgraphs/knowledge/index.js';
 import { createMonitoringSubgraph } from '../subgraphs/monitoring/index.js';
-import type { BaseContext, ConnectorSet, SubgraphDeps, SubgraphModule } from '../subgraphs/common/module.js';
+import type { BaseContext, SubgraphDeps, SubgraphModule } from '../subgraphs/common/module.js';
 import { createSubgraphServer, type SubgraphServer } from '../subgraphs/common/server.js';
-import { createTopologySource } from '../subgraphs/common/topology.js';
+import { createTopologySource } from '../bsm/cmdb-topology.js';
 import { createServicesSubgraph } from '../subgraphs/services/index.js';
-import { internalKey } from '../subgraphs/common/internal-token.js';
+import { internalKey } from '../kernel/identity-token.js';
 import { loadConfig, type LoadedConfig } from './config.js';
-import { createGateway } from './create-gateway.js';
-import { createVerifier } from './identity.js';
+import { createGateway } from '../gateway/create-gateway.js';
+import { createVerifier } from '../gateway/identity.js';
 
 /**
  * The composition root: config → policy → connectors → service model → subgraphs → gateway.
@@ -65,7 +65,11 @@ export function createConnectors(loaded: LoadedConfig, log: Logger, dirs: { esta
     (set[connector.kind] as ConnectorInstance<unknown>[]).push(instance);
   }
   const missing = (['monitor', 'cmdb', 'helpdesk', 'knowledge'] as const).filter((k) => set[k].length === 0);
-  if (missing.length > 0) throw new ConfigError(loaded.file, missing.map((k) => `connectors: no ${k} connector configured`));
+  if (missing.length > 0)
+    throw new ConfigError(
+      loaded.file,
+      missing.map((k) => `connectors: no ${k} connector configured`),
+    );
   return set;
 }
 
@@ -117,7 +121,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
   const dataDir = options.dataDir ?? config.dataDir;
   mkdirSync(dataDir, { recursive: true });
   if (config.subgraphs.mode === 'remote' && !config.internalAuth.secret) {
-    throw new ConfigError(loaded.file, ['internalAuth.secret: required when subgraphs run in other processes (set it from an environment variable)']);
+    throw new ConfigError(loaded.file, [
+      'internalAuth.secret: required when subgraphs run in other processes (set it from an environment variable)',
+    ]);
   }
 
   const closers: (() => Promise<void>)[] = [];
@@ -175,7 +181,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       log,
       readiness: async () => {
         const checks: Record<string, string> = {};
-        const all = connectorSet ? [...connectorSet.monitor, ...connectorSet.cmdb, ...connectorSet.helpdesk, ...connectorSet.knowledge] : [];
+        const all = connectorSet
+          ? [...connectorSet.monitor, ...connectorSet.cmdb, ...connectorSet.helpdesk, ...connectorSet.knowledge]
+          : [];
         await Promise.all(
           all.map(async (c) => {
             checks[`connector:${c.name}`] = await c.healthCheck().then(

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../connectors/core/errors.js';
-import { createLogger } from '../connectors/core/log.js';
-import { startServicegraph } from './app.js';
+import { ConfigError } from '../kernel/errors.js';
+import { createLogger } from '../kernel/log.js';
+import { startServicegraph } from './servicegraph.js';
 
 // Apollo's anonymous telemetry is off unless the operator turns it on.
 process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
@@ -25,7 +25,9 @@ try {
     [
       '',
       `servicegraph gateway ready at ${running.url}`,
-      `  subgraphs: ${Object.entries(running.subgraphUrls).map(([n, u]) => `${n} ${u}`).join(', ')}`,
+      `  subgraphs: ${Object.entries(running.subgraphUrls)
+        .map(([n, u]) => `${n} ${u}`)
+        .join(', ')}`,
       '  get a token:  npm run --silent token -- --role operator',
       `  then:         curl -s ${running.url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ services { nodes { id name status summary } } }"}'`,
       '',
@@ -42,7 +44,7 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`servicegraph did not start: ${error.message}\n`);
   } else {
-    process.stderr.write(`servicegraph did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`servicegraph did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   process.exit(1);
 }

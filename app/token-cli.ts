@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '../authz/policy.js';
-import { ConfigError } from '../connectors/core/errors.js';
+import { ConfigError } from '../kernel/errors.js';
 import { loadConfig } from './config.js';
-import { signUserToken } from './identity.js';
+import { signUserToken } from '../gateway/identity.js';
 
 /**
  * Prints a JWT the given config accepts (demo key or HS256 secret), for trying the gateway:
@@ -20,11 +20,13 @@ const { values } = parseArgs({
 
 try {
   const roles = (values.role ?? []).flatMap((r) => r.split(',')).filter(Boolean);
-  if (roles.length === 0) throw new ConfigError('token', ['--role is required (executive, end-user, service-owner, helpdesk, operator, admin)']);
+  if (roles.length === 0)
+    throw new ConfigError('token', ['--role is required (executive, end-user, service-owner, helpdesk, operator, admin)']);
   const { config } = loadConfig(values.config ?? 'config/demo.yaml');
   const policy = loadPolicy(config.policy);
   const unknown = roles.filter((r) => !(r in policy.roles));
-  if (unknown.length > 0) throw new ConfigError('token', [`unknown role ${unknown.join(', ')} (known: ${Object.keys(policy.roles).join(', ')})`]);
+  if (unknown.length > 0)
+    throw new ConfigError('token', [`unknown role ${unknown.join(', ')} (known: ${Object.keys(policy.roles).join(', ')})`]);
   const token = await signUserToken(config.auth, policy.claims, {
     sub: values.sub ?? `demo-${roles[0]}`,
     roles,

@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose';
-import type { RequestAuth } from '../../connectors/core/connector.js';
+import type { RequestAuth } from './request.js';
 
 /**
  * Identity travels from the gateway to subgraphs as a short-lived JWT the gateway signs (HS256 with

@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
-import { SYSTEM_AUTH, type CmdbApi, type ConnectorInstance } from '../../connectors/core/connector.js';
-import type { Correlator, IdentificationRules } from '../../connectors/core/correlate.js';
-import type { Logger } from '../../connectors/core/log.js';
-import type { ConfigurationItem, Relation } from '../../connectors/core/model.js';
-import { createSingleFlight } from '../../connectors/core/cache.js';
-import { mergeCmdbs } from '../../connectors/core/reconcile.js';
-import { connectorError } from './partial-errors.js';
+import type { CmdbApi, ConnectorInstance } from '../connectors/core/connector.js';
+import type { Correlator, IdentificationRules } from '../kernel/correlate.js';
+import type { Logger } from '../kernel/log.js';
+import type { ConfigurationItem, Relation } from '../kernel/model.js';
+import { mergeCmdbs } from '../kernel/reconcile.js';
+import { createSingleFlight } from '../kernel/single-flight.js';
+import { SYSTEM_AUTH } from '../kernel/request.js';
+import { connectorError } from '../kernel/errors.js';
 
 /**
  * The CMDB as one request sees it: every CMDB's CIs and relations (reconciled when there are
@@ -88,7 +89,15 @@ export function createTopologySource(
   log: Logger,
   ttlMs = 2000,
 ): TopologySource {
-  return createSingleFlight(() => loadTopology(cmdbs.map((instance) => ({ name: instance.name, api: instance.forRequest(SYSTEM_AUTH) })), rules, log), ttlMs);
+  return createSingleFlight(
+    () =>
+      loadTopology(
+        cmdbs.map((instance) => ({ name: instance.name, api: instance.forRequest(SYSTEM_AUTH) })),
+        rules,
+        log,
+      ),
+    ttlMs,
+  );
 }
 
 /** Per request: the topology read once (from the shared source) and a batched CI lookup. */

@@ -200,3 +200,28 @@ export interface ArticleQuery {
   serviceNames?: string[];
   limit: number;
 }
+
+/** Splits `<connector>:<native id>`; the native id may itself contain colons. */
+export function splitQualifiedId(id: string): { connector: string; nativeId: string } | null {
+  const at = id.indexOf(':');
+  if (at <= 0 || at === id.length - 1) return null;
+  return { connector: id.slice(0, at), nativeId: id.slice(at + 1) };
+}
+
+/**
+ * What every subgraph needs to know about business services to enforce scope: which services exist,
+ * who owns and consumes them, and which CIs belong to which service. Implemented by the service model
+ * (bsm/model.ts); monitoring and helpdesk use it to check that an alert or incident serves a
+ * service in the viewer's scope.
+ */
+export interface ServiceInfo {
+  id: string;
+  name: string;
+  owner: string;
+  consumers: string[];
+  tags: string[];
+  /** How much the business depends on it; the help desk derives a reported problem's priority from it. */
+  criticality?: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+  /** Direct child services. */
+  childServiceIds: string[];
+}

@@ -1,0 +1,10 @@
+/** Who is asking, as the gateway vouched for it. Connectors use it for authorship and audit, never for trust. */
+export interface RequestAuth {
+  sub: string;
+  roles: string[];
+  groups: string[];
+  requestId: string;
+}
+
+/** servicegraph itself, for reads no caller owns (topology, health): tools see their service account either way. */
+export const SYSTEM_AUTH: RequestAuth = { sub: 'servicegraph', roles: [], groups: [], requestId: 'system' };
