@@ -17,6 +17,8 @@ interface Entry<T> {
 export interface Cached<T> {
   value: T;
   stale: boolean;
+  /** When the tool gave this value (epoch ms): how fresh an answer is, for `asOf`. */
+  fetchedAt: number;
 }
 
 export function createCache(namespace: string, log: Logger): Keyv {
@@ -30,16 +32,17 @@ export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
   return async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = (await cache.get(key)) as Entry<T> | undefined;
-    if (entry && now() - entry.fetchedAt < ttlMs) return { value: entry.value, stale: false };
+    if (entry && now() - entry.fetchedAt < ttlMs) return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
     const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
     if (pending) return pending;
     const load = (async (): Promise<Cached<T>> => {
       try {
         const value = await fetch();
-        await cache.set(key, { value, fetchedAt: now() } satisfies Entry<T>, ttlMs + staleMs);
-        return { value, stale: false };
+        const fetchedAt = now();
+        await cache.set(key, { value, fetchedAt } satisfies Entry<T>, ttlMs + staleMs);
+        return { value, stale: false, fetchedAt };
       } catch (error) {
-        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true };
+        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
         throw error;
       } finally {
         inFlight.delete(key);
