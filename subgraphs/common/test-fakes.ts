@@ -281,7 +281,7 @@ export function testDeps(connectors: Partial<ConnectorSet>, catalog: ServiceCata
   };
 }
 
-const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups, requestId: 'test' });
+const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups });
 
 /**
  * Runs an operation as the lead's server does (minus shield and HTTP): one context per request from
