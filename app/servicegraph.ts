@@ -48,7 +48,7 @@ export interface Running {
   close(): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- modules differ only in their context type
+// biome-ignore lint/suspicious/noExplicitAny: each module has its own context type (an existential: no TypeScript type says "some context"); callers widen to SubgraphModule<BaseContext>
 type AnyModule = SubgraphModule<any>;
 
 /** Creates every configured connector instance, grouped by kind. */

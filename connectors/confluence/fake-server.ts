@@ -251,7 +251,10 @@ export function parseCql(cql: string): { predicate: (p: FakePage) => boolean; wo
       p++;
       if (toks[p++]?.v !== '(') throw new Error("expecting '('");
       const list = [value()];
-      while (toks[p]?.v === ',') p++, list.push(value());
+      while (toks[p]?.v === ',') {
+        p++;
+        list.push(value());
+      }
       if (toks[p++]?.v !== ')') throw new Error("expecting ')'");
       return (x) => get(x, name).some((v) => list.includes(v));
     }

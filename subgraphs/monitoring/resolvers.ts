@@ -156,9 +156,9 @@ async function monitorLinks(ci: { id: string }, _: unknown, ctx: MonitoringConte
     ctx.monitors.map(async (monitor) => {
       try {
         const { watched } = await monitor.snapshot();
-        return watched
-          .filter((hint) => hint.link && topology.correlate(hint) === ci.id)
-          .map((hint) => ({ tool: hint.link!.tool, connector: monitor.name, url: hint.link!.url }));
+        return watched.flatMap(({ link, ...hint }) =>
+          link && topology.correlate(hint) === ci.id ? [{ tool: link.tool, connector: monitor.name, url: link.url }] : [],
+        );
       } catch (error) {
         recordPartialError(ctx, connectorError(monitor.name, error, ctx.log), info);
         return [];
