@@ -2,9 +2,11 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 import { SUBGRAPH_NAMES, type SubgraphName } from './schema/subgraphs.js';
 
 /**
- * Resolver types generated from each subgraph's SDL (`npm run codegen`; `npm test` fails when they are
- * stale), so every `subgraphs/<name>/resolvers.ts` is checked against its schema: field names, parent
- * and return shapes, argument types and which arguments always arrive (the SDL's defaults).
+ * Resolver types generated from each subgraph's SDL, so every `subgraphs/<name>/resolvers.ts` is
+ * checked against its schema: field names, parent and return shapes, argument types and which
+ * arguments always arrive (the SDL's defaults). `npm run codegen` writes them; they are git-ignored
+ * and `npm test` and `npm run typecheck` generate them before tsc. Only tsc reads them (resolvers
+ * import them as types), so nothing that runs depends on them, and they can never be stale.
  *
  * `mappers` name the object a resolver really hands on for a schema type (a model object, a view
  * with correlation added, or a bare reference), so a field resolver's parent is typed as that.

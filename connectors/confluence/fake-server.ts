@@ -203,7 +203,6 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
     pages,
   };
 }
-export type FakeConfluence = Awaited<ReturnType<typeof startFakeConfluence>>;
 
 // ---- CQL subset ---------------------------------------------------------------------------------
 

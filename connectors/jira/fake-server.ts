@@ -383,7 +383,6 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     },
   };
 }
-export type FakeJira = Awaited<ReturnType<typeof startFakeJira>>;
 
 // ---- JQL subset ---------------------------------------------------------------------------------
 

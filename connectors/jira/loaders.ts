@@ -32,4 +32,3 @@ export function createJiraLoaders(client: JiraClient, ctx: MappingContext, field
     ),
   };
 }
-export type JiraLoaders = ReturnType<typeof createJiraLoaders>;

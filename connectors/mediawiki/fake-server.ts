@@ -198,4 +198,3 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
     pages,
   };
 }
-export type FakeMediaWiki = Awaited<ReturnType<typeof startFakeMediaWiki>>;

@@ -251,7 +251,6 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
     },
   };
 }
-export type FakeRt = Awaited<ReturnType<typeof startFakeRt>>;
 
 // ---- TicketSQL subset -------------------------------------------------------------------------
 

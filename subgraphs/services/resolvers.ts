@@ -353,8 +353,7 @@ export const servicesResolvers = {
     },
     async tree(ref, args, ctx) {
       const maxDepth = args.depth;
-      if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 20)
-        throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
+      if (maxDepth < 0 || maxDepth > 20) throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
       const snap = await ctx.services.snapshot();
       const out: { node: NodeRef; name: string; depth: number; parentId: string | null; status: Status }[] = [];
       const limit = ctx.services.maxPageSize * 20;
