@@ -12,7 +12,7 @@ const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
 export function createLogger(options: { level?: Level; write?: (line: string) => void; base?: Record<string, unknown> } = {}): Logger {
   const min = RANK[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const base = options.base ?? {};
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < min) return;
