@@ -52,5 +52,3 @@ export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
     return load;
   };
 }
-
-export type CachedReader = ReturnType<typeof createCachedReader>;

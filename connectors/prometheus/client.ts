@@ -104,7 +104,7 @@ function toHttpAuth(auth: PromAuth): HttpAuth {
 }
 
 /** got's prefixUrl must end with a slash for a base URL that has a path (a proxy's /alertmanager/). */
-const withSlash = (url: string) => url.replace(/\/+$/, '') + '/';
+const withSlash = (url: string) => `${url.replace(/\/+$/, '')}/`;
 
 export function createPrometheusClient(name: string, config: PrometheusConfig, log: Logger) {
   const make = (endpoint: PrometheusConfig['prometheus']): HttpClient =>
@@ -165,5 +165,3 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
     buildInfo: () => prom.call(async (http) => http.get('api/v1/status/buildinfo').json()),
   };
 }
-
-export type PrometheusClient = ReturnType<typeof createPrometheusClient>;

@@ -151,7 +151,7 @@ describe('prometheus connector against the fake', () => {
     expect(down).toMatchObject({ severity: 'CRITICAL', ci: { ciId: 'CI0009', ip: '127.0.0.1' } });
     expect(snapshot.watched).toContainEqual(expect.objectContaining({ ciId: 'CI0009', ip: '127.0.0.1' }));
     expect(await api.alertById(down!.id)).toEqual(down);
-    expect(await api.alertById('other-connector:' + down!.id.split(':')[1])).toBeNull();
+    expect(await api.alertById(`other-connector:${down!.id.split(':')[1]}`)).toBeNull();
   });
 
   it('N concurrent snapshots cost one call per endpoint', async ({ onTestFinished }) => {

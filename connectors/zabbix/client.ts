@@ -101,7 +101,7 @@ export const PROBLEM_OUTPUT = ['eventid', 'objectid', 'clock', 'name', 'acknowle
 export function createZabbixClient(name: string, config: ZabbixConfig, log: Logger) {
   const http = createHttpClient({
     connector: name,
-    settings: { ...config, baseUrl: config.baseUrl.replace(/\/+$/, '') + '/' },
+    settings: { ...config, baseUrl: `${config.baseUrl.replace(/\/+$/, '')}/` },
     // Credentials depend on the version: added per request below, never by the shared client.
     auth: { kind: 'none' },
     log,
@@ -235,5 +235,3 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
       ).eventids,
   };
 }
-
-export type ZabbixClient = ReturnType<typeof createZabbixClient>;
