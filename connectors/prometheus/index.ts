@@ -43,17 +43,24 @@ interface AlertmanagerReading {
   now: number;
 }
 
-/** Prometheus now: what its rules fire, and when this process started. */
-interface PrometheusReading {
-  alerts: PromAlertDto[];
-  startTime: string;
-}
-
 /** What changes only with Prometheus's configuration: targets (the watched CIs), rule groups, flags. */
 interface PrometheusSetup {
   targets: TargetDto[];
   groups: RuleGroupDto[];
   flags: Record<string, string>;
+}
+
+/**
+ * Prometheus now: when this process started, its setup, and what its rules fire, read after the
+ * setup so the alerts are at least as new as the evaluations the setup reports (a rule run between
+ * the two reads could otherwise vouch for a target whose alert the older list lacks).
+ */
+interface PrometheusReading {
+  startTime: string;
+  setup: PrometheusSetup;
+  /** The setup came from cache because Prometheus failed to list it. */
+  setupStale: boolean;
+  alerts: PromAlertDto[];
 }
 
 const ALERTMANAGER = 'alertmanager';
@@ -93,8 +100,9 @@ export const prometheusConnector = {
       });
     const readPrometheus = () =>
       cachedRead<PrometheusReading>(PROMETHEUS, config.cacheTtlMs, config.staleMs, async () => {
-        const [alerts, startTime] = await Promise.all([client.alerts(), client.startTime()]);
-        return { alerts, startTime };
+        const startTime = await client.startTime();
+        const setup = await readSetup(startTime);
+        return { startTime, setup: setup.value, setupStale: setup.stale, alerts: await client.alerts() };
       });
     const fetchSetup = async (): Promise<PrometheusSetup> => {
       const [targets, groups, flags] = await Promise.all([client.targets(), client.rules(), client.flags()]);
@@ -156,14 +164,9 @@ export const prometheusConnector = {
     const api: PrometheusApi = {
       async snapshot(): Promise<MonitorSnapshot> {
         const { am, prom, silences, alerts } = await readAlertSources();
-        let setup: Cached<PrometheusSetup> | null = null;
-        try {
-          setup = await readSetup(prom?.value.startTime ?? null);
-        } catch (error) {
-          if (isAuthFailure(error)) throw error;
-          // Without targets nothing is watched: no CI can read OK from this monitor.
-        }
-        const state = prom && setup ? prometheusState(prom.value.startTime, setup.value.groups, setup.value.flags) : null;
+        // Without Prometheus nothing is watched: no CI can read OK from this monitor.
+        const setup = prom?.value.setup;
+        const state = prom && setup ? prometheusState(prom.value.startTime, setup.groups, setup.flags) : null;
         // What makes every watched CI doubtful, then what makes one target doubtful.
         const everywhere: string[] = [];
         if (!am || am.stale) everywhere.push('alertmanager did not answer');
@@ -172,7 +175,7 @@ export const prometheusConnector = {
           if (young) everywhere.push(young);
         }
         if (!prom || prom.stale) everywhere.push('prometheus did not answer');
-        if (!setup || setup.stale) everywhere.push('prometheus did not list its targets');
+        else if (prom.value.setupStale) everywhere.push('prometheus did not list its targets');
         const doubtOf = (target: TargetDto) => {
           const own = state ? targetDoubt(target, state) : undefined;
           const all = own ? [...everywhere, own] : everywhere;
@@ -180,8 +183,8 @@ export const prometheusConnector = {
         };
         return {
           alerts: alerts.map((dto) => toAlert(dto, activeSilences(silences), ctx)),
-          watched: watchedFromTargets(setup?.value.targets ?? [], ctx, doubtOf),
-          stale: !am || am.stale || !prom || prom.stale || !setup || setup.stale,
+          watched: watchedFromTargets(setup?.targets ?? [], ctx, doubtOf),
+          stale: !am || am.stale || !prom || prom.stale || prom.value.setupStale,
         };
       },
 

@@ -255,6 +255,9 @@ describe('prometheus connector against the fake', () => {
       'GET /api/v2/silences',
       'GET /api/v2/status',
     ]);
+    // Prometheus's alerts are read after its rules: never older than the evaluations that vouch for a target.
+    const at = (path: string) => fake.requests.findIndex((r) => r.startsWith(path));
+    expect(at('GET /api/v1/alerts')).toBeGreaterThan(at('GET /api/v1/rules'));
   });
 
   it('acknowledge creates a silence on all labels, reads it back; unacknowledge expires it', async ({ onTestFinished }) => {
