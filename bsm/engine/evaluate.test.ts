@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
-import type { EdgeMap, Evaluation, GraphNode, HealthGraph, NodeOptions, ReduceRule } from './types.js';
+import type { Evaluation, GraphNode, HealthGraph, NodeOptions, ReduceRule } from './types.js';
 import { dag, edgeMap, leafState, reduceRule, status } from './arbitraries.js';
 import { evaluate, findCycle, validateGraph } from './evaluate.js';
 import { rank } from './status.js';
-import { ci, graphOf, leaf, leavesOf, node } from './test-graph.js';
+import { ci, graphOf, leaf, leavesOf, node, serviceOverKids } from './test-graph.js';
 
 function serviceOver(main: ReduceRule, ids: string[], options: Partial<NodeOptions> = {}, extra: ReduceRule[] = []): HealthGraph {
   return graphOf(node('svc', 'service', main, ids, { options, extra }), ...ids.map((id) => ci(id)));
@@ -164,16 +164,10 @@ describe('evaluate', () => {
           fc.array(fc.tuple(status, edgeMap, fc.integer({ min: 0, max: 4 })), { minLength: 1, maxLength: 6 }),
           ([main, extra], kids) => {
             fc.pre(kids.filter(([s]) => s === 'UNKNOWN').length <= 3);
-            const ids = kids.map((_, k) => `c${k}`);
-            const g = graphOf(
-              node(
-                'svc',
-                'service',
-                main,
-                ids.map((id, k) => ({ id, map: kids[k]?.[1] as EdgeMap, weight: kids[k]?.[2] as number })),
-                { extra },
-              ),
-              ...ids.map((id) => ci(id)),
+            const { graph: g, ids } = serviceOverKids(
+              main,
+              kids.map(([, map, weight]) => ({ map, weight })),
+              { extra },
             );
             // A node the engine cannot evaluate is UNKNOWN whatever its children say (tested on its own).
             fc.pre(validateGraph(g).length === 0);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Severity, Status } from '../../kernel/model.js';
-import type { EdgeMap, LeafState, NodeOptions } from './types.js';
+import type { LeafState, NodeOptions } from './types.js';
 import { edgeMap, leafState, options, reduceRule } from './arbitraries.js';
 import { decisiveSet, evaluate, recoverySet } from './evaluate.js';
 import { rank } from './status.js';
-import { ci, graphOf, leaf, leavesOf, node } from './test-graph.js';
+import { ci, graphOf, leaf, leavesOf, node, serviceOverKids } from './test-graph.js';
 
 const payroll = () =>
   graphOf(
@@ -122,21 +122,13 @@ describe('root cause', () => {
     expect(ev.rootCauses('svc').map((c) => c.ciId)).toEqual(['db1', 'db3']);
     expect(ev.result('svc')?.explanation.causeIds).toEqual(['db1', 'db3']);
     // Weights break the tie: the heavier database alone is the smallest recovery under a weight rule.
-    const w = graphOf(
-      node('svc', 'service', { kind: 'threshold', atLeast: 'CRITICAL', weightPercent: 50, then: 'CRITICAL' }, [
-        { id: 'db1', weight: 1 },
-        { id: 'db2', weight: 1 },
-        { id: 'db3', weight: 3 },
-      ]),
-      ci('db1'),
-      ci('db2'),
-      ci('db3'),
-    );
-    expect(
-      evaluate(w, leavesOf({ db1: 'CRITICAL', db2: 'OK', db3: 'CRITICAL' }))
-        .rootCauses('svc')
-        .map((c) => c.ciId),
-    ).toEqual(['db3']);
+    const { graph: w } = serviceOverKids({ kind: 'threshold', atLeast: 'CRITICAL', weightPercent: 50, then: 'CRITICAL' }, [
+      { weight: 1 },
+      { weight: 1 },
+      { weight: 3 },
+    ]);
+    const heavy = evaluate(w, leavesOf({ c0: 'CRITICAL', c1: 'OK', c2: 'CRITICAL' }));
+    expect(heavy.rootCauses('svc').map((c) => c.ciId)).toEqual(['c2']);
   });
 
   it('quorum worstOfBest (Icinga MIN n): the worst of the best n, and its root causes', () => {
@@ -240,17 +232,7 @@ describe('root cause', () => {
         fc.array(kid, { minLength: 1, maxLength: 8 }),
         fc.option(leafState(), { nil: undefined }),
         (main, extra, opts: NodeOptions, kids, own) => {
-          const ids = kids.map((_, k) => `c${k}`);
-          const g = graphOf(
-            node(
-              'svc',
-              'service',
-              main,
-              ids.map((id, k) => ({ id, map: kids[k]?.map as EdgeMap, weight: kids[k]?.weight as number })),
-              { extra, options: opts },
-            ),
-            ...ids.map((id) => ci(id)),
-          );
+          const { graph: g, ids } = serviceOverKids(main, kids, { extra, options: opts });
           const base = new Map<string, LeafState>(ids.map((id, k) => [id, kids[k]?.state as LeafState]));
           if (own) base.set('svc', own);
           // Recovery is only comparable where the status is on the scale: with unknownAs UNKNOWN an

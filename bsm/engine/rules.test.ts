@@ -22,20 +22,14 @@ import {
   ruleProblems,
 } from './rules.js';
 import { code, rank, statusName } from './status.js';
-import { ci, graphOf, leavesOf, node } from './test-graph.js';
+import { leavesOf, serviceOverKids } from './test-graph.js';
 
 /** Status of a service with the given rules over leaf CIs with the given statuses and weights. */
 function rollup(main: ReduceRule, kids: [Status, number?][], extra: ReduceRule[] = [], maps: EdgeMap[] = []): Status {
-  const ids = kids.map((_, k) => `c${k}`);
-  const g = graphOf(
-    node(
-      'svc',
-      'service',
-      main,
-      ids.map((id, k) => ({ id, weight: kids[k]?.[1] ?? 1, ...(maps[k] ? { map: maps[k] } : {}) })),
-      { extra },
-    ),
-    ...ids.map((id) => ci(id)),
+  const { graph: g, ids } = serviceOverKids(
+    main,
+    kids.map(([, weight], k) => ({ weight: weight ?? 1, ...(maps[k] ? { map: maps[k] } : {}) })),
+    { extra },
   );
   const ev = evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, kids[k]?.[0] ?? 'OK']))));
   return ev.result('svc')?.status ?? 'UNKNOWN';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../kernel/model.js';
-import { edgeMap, options, reduceRule, severity } from './arbitraries.js';
+import { edgeMap, options, rules, severity } from './arbitraries.js';
 import { evaluate, validateGraph } from './evaluate.js';
-import type { EdgeMap, LeafState, NodeOptions, ReduceRule } from './types.js';
-import { ci, graphOf, leaf, node } from './test-graph.js';
+import type { LeafState, NodeOptions, ReduceRule } from './types.js';
+import { ci, graphOf, leaf, node, serviceOverKids } from './test-graph.js';
 
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 27, 9, minute));
 const failing = (status: Status, minute: number | null, flags: { ack?: boolean } = {}): LeafState => ({
@@ -13,8 +13,11 @@ const failing = (status: Status, minute: number | null, flags: { ack?: boolean }
 });
 
 function sinceOver(main: ReduceRule, kids: LeafState[], extra: ReduceRule[] = []) {
-  const ids = kids.map((_, k) => `c${k}`);
-  const g = graphOf(node('svc', 'service', main, ids, { extra }), ...ids.map((id) => ci(id)));
+  const { graph: g, ids } = serviceOverKids(
+    main,
+    kids.map(() => ({})),
+    { extra },
+  );
   const ev = evaluate(g, new Map(ids.map((id, k) => [id, kids[k] as LeafState])));
   return { status: ev.result('svc')?.status, since: ev.since('svc') };
 }
@@ -76,23 +79,12 @@ describe('since: when a node entered its problem status, per its rule', () => {
     });
     fc.assert(
       fc.property(
-        reduceRule,
-        fc.array(reduceRule, { maxLength: 2 }),
+        rules,
         options,
         fc.array(kid, { minLength: 1, maxLength: 7 }),
         fc.option(fc.record({ status: severity, minute: fc.option(fc.integer({ min: 0, max: 6 }), { nil: null }) }), { nil: undefined }),
-        (main, extra, opts: NodeOptions, kids, own) => {
-          const ids = kids.map((_, k) => `c${k}`);
-          const g = graphOf(
-            node(
-              'svc',
-              'service',
-              main,
-              ids.map((id, k) => ({ id, map: kids[k]?.map as EdgeMap, weight: kids[k]?.weight as number })),
-              { extra, options: opts },
-            ),
-            ...ids.map((id) => ci(id)),
-          );
+        ([main, extra], opts: NodeOptions, kids, own) => {
+          const { graph: g, ids } = serviceOverKids(main, kids, { extra, options: opts });
           fc.pre(validateGraph(g).length === 0);
           /** The leaves as they were at minute m: a failing input is OK before its start (null: starts last, at "?"). */
           const at = (m: number) => {
