@@ -113,12 +113,46 @@ const indexes = new WeakMap<HealthGraph, Index>();
 /**
  * Compiles (once per graph object: graphs are immutable once evaluated, build a new one to change
  * the model) and validates. Never throws for a bad node: the node is isolated (see the top of the
- * file) and its problems are kept for the explanation and validateGraph.
+ * file) and its problems are kept for the explanation and validateGraph. Three passes, each its own
+ * function so that each is optimised on its own: read, order, compile.
  */
 export function indexGraph(graph: HealthGraph): Index {
   const cached = indexes.get(graph);
   if (cached) return cached;
+  const read = readGraph(graph);
+  const cycles = orderGraph(read);
+  const ix = compileGraph(read, cycles);
+  indexes.set(graph, ix);
+  return ix;
+}
 
+/** The graph in its given (Map) order, with what each rule and edge is, and the problems found node by node. */
+interface ReadGraph {
+  given: GraphNode[];
+  /** Edges of given node t are tChild[tStart[t]..tStart[t+1]): the child, -1 where the edge is dropped (dangling, closes a cycle). */
+  tStart: Int32Array;
+  tChild: Int32Array;
+  /** The edge counts for its parent (a valid map that is not `ignore`). */
+  tCounts: Uint8Array;
+  tTable: Uint16Array;
+  tUnchanged: Uint8Array;
+  /** Each node's main rule, and its extra rules at extraInfo[extraAt[t]..extraAt[t+1]). */
+  mainInfo: RuleInfo[];
+  extraInfo: RuleInfo[];
+  extraAt: Int32Array;
+  /** Problems by given node. */
+  found: Map<number, string[]>;
+  /** Topological order (children first) of the given nodes, filled by orderGraph. */
+  order: Int32Array;
+}
+
+function report(found: Map<number, string[]>, t: number, problem: string): void {
+  const list = found.get(t);
+  if (list) list.push(problem);
+  else found.set(t, [problem]);
+}
+
+function readGraph(graph: HealthGraph): ReadGraph {
   // Provisional numbering in Map order, one id lookup per edge (which also finds dangling edges).
   const byId = new Map<string, number>();
   const given: GraphNode[] = [];
@@ -129,43 +163,40 @@ export function indexGraph(graph: HealthGraph): Index {
   const n = given.length;
   let allEdges = 0;
   for (const node of given) allEdges += node.edges.length;
-  const tStart = new Int32Array(n + 1);
-  /** Provisional child of each edge; -1 where the edge is dropped (dangling, bad map, closes a cycle). */
-  const tChild = new Int32Array(allEdges);
-  /** The edge counts for its parent (a valid map that is not `ignore`). */
-  const tCounts = new Uint8Array(allEdges);
-  const tTable = new Uint16Array(allEdges);
-  const tUnchanged = new Uint8Array(allEdges);
-  const found = new Map<number, string[]>();
-  const report = (t: number, problem: string) => {
-    const list = found.get(t);
-    if (list) list.push(problem);
-    else found.set(t, [problem]);
+  const r: ReadGraph = {
+    given,
+    tStart: new Int32Array(n + 1),
+    tChild: new Int32Array(allEdges),
+    tCounts: new Uint8Array(allEdges),
+    tTable: new Uint16Array(allEdges),
+    tUnchanged: new Uint8Array(allEdges),
+    mainInfo: new Array<RuleInfo>(n),
+    extraInfo: [],
+    extraAt: new Int32Array(n + 1),
+    found: new Map(),
+    order: new Int32Array(n),
   };
-  /** Each node's rules, main first, then its extra rules at extraInfo[extraAt[t]..]. */
-  const mainInfo = new Array<RuleInfo>(n);
-  const extraInfo: RuleInfo[] = [];
-  const extraAt = new Int32Array(n + 1);
+  const { tStart, tChild, tCounts, tTable, tUnchanged, mainInfo, extraInfo, extraAt, found } = r;
   let e = 0;
   for (let t = 0; t < n; t++) {
     tStart[t] = e;
     extraAt[t] = extraInfo.length;
     const node = given[t] as GraphNode;
-    if (graph.nodes.get(node.id) !== node) report(t, 'not stored under its own id');
+    if (graph.nodes.get(node.id) !== node) report(found, t, 'not stored under its own id');
     const main = ruleInfo(node.rule.main);
     mainInfo[t] = main;
-    for (const p of main.problems) report(t, p);
+    if (main.problems.length > 0) for (const p of main.problems) report(found, t, p);
     for (const rule of node.rule.extra) {
       const extra = ruleInfo(rule);
       extraInfo.push(extra);
-      for (const p of extra.problems) report(t, p);
+      if (extra.problems.length > 0) for (const p of extra.problems) report(found, t, p);
     }
     for (const edge of node.edges) {
       const c = byId.get(edge.childId);
       const map = mapInfo(edge.map);
-      for (const p of map.problems) report(t, `edge to ${edge.childId}: ${p}`);
-      if (c === undefined) report(t, `child ${edge.childId} is not in the graph`);
-      if (!(edge.weight >= 0 && edge.weight < Infinity)) report(t, `edge to ${edge.childId}: weight must be a number ≥ 0`);
+      if (map.problems.length > 0) for (const p of map.problems) report(found, t, `edge to ${edge.childId}: ${p}`);
+      if (c === undefined) report(found, t, `child ${edge.childId} is not in the graph`);
+      if (!(edge.weight >= 0 && edge.weight < Infinity)) report(found, t, `edge to ${edge.childId}: weight must be a number ≥ 0`);
       tChild[e] = c ?? -1;
       tCounts[e] = c !== undefined && map.counts ? 1 : 0;
       tTable[e] = map.table;
@@ -175,11 +206,18 @@ export function indexGraph(graph: HealthGraph): Index {
   }
   tStart[n] = e;
   extraAt[n] = extraInfo.length;
+  return r;
+}
 
-  // Post-order DFS over children (ignored edges too: a loop is a loop) gives children before
-  // parents; meeting a node still on the stack is a cycle: that edge is dropped and its parent isolated.
+/**
+ * Post-order DFS over children (ignored edges too: a loop is a loop) gives children before parents
+ * (into r.order); meeting a node still on the stack is a cycle: that edge is dropped and its parent
+ * isolated. Returns the cycles, named by their paths.
+ */
+function orderGraph(r: ReadGraph): string[] {
+  const { given, tStart, tChild, tCounts, order } = r;
+  const n = given.length;
   const cycles: string[] = [];
-  const order = new Int32Array(n);
   const color = new Uint8Array(n);
   const stackNode = new Int32Array(n);
   const stackNext = new Int32Array(n);
@@ -208,7 +246,7 @@ export function indexGraph(graph: HealthGraph): Index {
           const path = Array.from(stackNode.subarray(from, depth + 1), (x) => (given[x] as GraphNode).id);
           const problem = cycleProblem([...path, (given[c] as GraphNode).id]);
           cycles.push(problem);
-          report(t, problem);
+          report(r.found, t, problem);
           tChild[next] = -1;
           tCounts[next] = 0;
         }
@@ -219,6 +257,13 @@ export function indexGraph(graph: HealthGraph): Index {
       }
     }
   }
+  return cycles;
+}
+
+/** The index: typed arrays in topological order, the compiled rules, and the nodes that cannot be evaluated. */
+function compileGraph(r: ReadGraph, cycles: string[]): Index {
+  const { given, order, tStart, tChild, tCounts, tTable, tUnchanged, mainInfo, extraInfo, extraAt, found } = r;
+  const n = given.length;
   const posOf = new Int32Array(n);
   for (let i = 0; i < n; i++) posOf[order[i] as number] = i;
   const nodes = Array.from(order, (t) => given[t] as GraphNode);
@@ -246,11 +291,11 @@ export function indexGraph(graph: HealthGraph): Index {
   const nonMonotone = new Uint8Array(n);
   const allIdentity = new Uint8Array(n).fill(1);
   const problems = new Array<readonly string[] | undefined>(n);
-  e = 0;
-  let r = 0;
+  let e = 0;
+  let rf = 0;
   for (let i = 0; i < n; i++) {
     start[i] = e;
-    ruleStart[i] = r;
+    ruleStart[i] = rf;
     const t = order[i] as number;
     const node = nodes[i] as GraphNode;
     let te = tStart[t] as number;
@@ -273,27 +318,27 @@ export function indexGraph(graph: HealthGraph): Index {
     // A rule is only checked against its members where it applies: without counted children the node is its own leaf.
     if (!found.has(t) && e > (start[i] as number)) {
       const count = e - (start[i] as number);
-      for (const p of main.members(count, totalWeight)) report(t, problemAt(node.rule.main.kind, p));
+      for (const p of main.members(count, totalWeight)) report(found, t, problemAt(node.rule.main.kind, p));
       for (let x = x0; x < x1; x++) {
         const rule = node.rule.extra[x - x0] as ReduceRule;
-        for (const p of (extraInfo[x] as RuleInfo).members(count, totalWeight)) report(t, problemAt(rule.kind, p));
+        for (const p of (extraInfo[x] as RuleInfo).members(count, totalWeight)) report(found, t, problemAt(rule.kind, p));
       }
     }
     const bad = found.get(t);
     if (bad) problems[i] = bad;
     else {
-      ruleFns[r++] = main.reducer as Reducer;
+      ruleFns[rf++] = main.reducer as Reducer;
       if (!main.monotone) nonMonotone[i] = 1;
       for (let x = x0; x < x1; x++) {
         const extra = extraInfo[x] as RuleInfo;
-        ruleFns[r++] = extra.reducer as Reducer;
+        ruleFns[rf++] = extra.reducer as Reducer;
         if (!extra.monotone) nonMonotone[i] = 1;
       }
     }
   }
   start[n] = e;
-  ruleStart[n] = r;
-  ruleFns.length = r;
+  ruleStart[n] = rf;
+  ruleFns.length = rf;
   const parentStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) parentStart[i + 1] = (parentStart[i] as number) + (parentCount[i + 1] as number);
   const fill = parentStart.slice(0, n);
@@ -339,7 +384,6 @@ export function indexGraph(graph: HealthGraph): Index {
     queued: new Uint32Array(n),
     epoch: { n: 0 },
   };
-  indexes.set(graph, ix);
   return ix;
 }
 

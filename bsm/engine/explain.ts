@@ -1,6 +1,6 @@
 import type { Edge, Explanation, GraphNode } from './types.js';
 import { type State, ACK, MAINT, mapEdge, resolveInputs, rulesOf } from './core.js';
-import { decisiveRecovery } from './root-cause.js';
+import { decisivePositions } from './root-cause.js';
 import { explainRule, mapChanged, mapCounts, reduceCodes } from './rules.js';
 import { OK, UNKNOWN, statusName } from './status.js';
 
@@ -76,25 +76,23 @@ export function explainNode(st: State, i: number): Explanation {
   const suffix = `${notes.map((n) => `; ${n}`).join('')}${flags}`;
   if (leaf && status > OK && inp.own === status) return { rule: 'own alerts', text: `${leaf.reason}${suffix}`, causeIds: [] };
 
+  // The rule that decided: the first whose own result is the status (any of them when OK).
   const rules = rulesOf(ix, i);
   const values = rules.map((r) => reduceCodes(r, inp.vals, inp.weights, inp.n));
-  const at = values.indexOf(status);
-  const rule = rules[status === OK || at < 0 ? 0 : at] as (typeof rules)[number];
+  const at = status === OK ? 0 : Math.max(0, values.indexOf(status));
+  const rule = rules[at] as (typeof rules)[number];
   const said = explainRule(rule, {
     vals: inp.vals,
     weights: inp.weights,
     n: inp.n,
-    value: reduceCodes(rule, inp.vals, inp.weights, inp.n),
+    value: values[at] as number,
     name,
     names: (ks) => listed(ks.map(name)),
   });
   let causes: number[] = [];
   let ignored = '';
-  if (status > OK) {
-    const decisive = decisiveRecovery(st, i);
-    const byGraph = new Map(inp.children.map((j, k) => [j, k]));
-    causes = decisive ? decisive.children.map((j) => byGraph.get(j) as number) : (said.causes ?? []);
-  } else {
+  if (status > OK) causes = decisivePositions(st, i) ?? said.causes ?? [];
+  else {
     // Failing children that a rule still at OK lets pass: named, so nobody wonders where they went.
     const passed = positions.filter((k) => (inp.raw[k] as number) > OK && !unknown.includes(k) && !acknowledged.includes(k));
     if (passed.length > 0) ignored = `; ${labels(passed)} does not matter`;

@@ -209,10 +209,20 @@ export function minimalRecovery(st: State, i: number): Recovery | null {
 export function decisiveRecovery(st: State, i: number): Recovery | null {
   const prepared = prepare(st, i);
   if (!prepared) return leafOnly(st, i);
-  const { search: x, children } = prepared;
+  const positions = decisive(prepared.search);
+  return positions === null ? null : { children: positions.map((k) => prepared.children[k] as number), self: prepared.search.self };
+}
+
+/** decisiveRecovery as positions into the node's counted inputs (explanations name children by position). */
+export function decisivePositions(st: State, i: number): number[] | null {
+  const prepared = prepare(st, i);
+  return prepared ? decisive(prepared.search) : null;
+}
+
+function decisive(x: Search): number[] | null {
   const picks = minimum(x);
   if (picks === null) return null;
-  const decisive = new Set(picks);
+  const found = new Set(picks);
   const strategies = x.rules.map(recoveryOf);
   const forced = (k: number) => strategies.some((r) => r.forced(x.s, x.vals[k] as number));
   // When the forced inputs alone lower the status, they are the one minimum set.
@@ -227,7 +237,7 @@ export function decisiveRecovery(st: State, i: number): Recovery | null {
       else classes.set(key, [k]);
     }
     for (const members of classes.values()) {
-      let joins = members.some((k) => decisive.has(k));
+      let joins = members.some((k) => found.has(k));
       if (!joins) {
         const rep = members[0] as number;
         const was = x.vals[rep] as number;
@@ -236,10 +246,10 @@ export function decisiveRecovery(st: State, i: number): Recovery | null {
         x.vals[rep] = was;
         joins = rest !== null && rest.length === picks.length - 1;
       }
-      if (joins) for (const k of members) decisive.add(k);
+      if (joins) for (const k of members) found.add(k);
     }
   }
-  return { children: [...decisive].sort((a, b) => a - b).map((k) => children[k] as number), self: x.self };
+  return [...found].sort((a, b) => a - b);
 }
 
 const isProblem = (st: State, i: number) => {

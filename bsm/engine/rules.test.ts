@@ -237,6 +237,12 @@ describe('rule descriptions and catalogue', () => {
     expect(ruleProblems({ kind: 'nope' } as unknown as ReduceRule)).toEqual(['unknown rule kind "nope"']);
     expect(mapProblems({ kind: 'increase', n: 7 })).toEqual(['increase.n: an integer from 1 to 4']);
     expect(mapProblems({ kind: 'identity' })).toEqual([]);
+    // Checked by value, not by object: a valid map seen before does not let a misspelt one through.
+    expect(mapProblems({ kind: 'increase', n: 2 })).toEqual([]);
+    expect(mapProblems({ kind: 'increase', typo: 2 } as unknown as EdgeMap)).toEqual([
+      'increase.n: an integer from 1 to 4',
+      'increase: Unrecognized key: "typo"',
+    ]);
   });
 
   it('rejects the forms that cannot be right: atLeast OK counting every child, worstOfBest with then', () => {

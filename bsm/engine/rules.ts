@@ -55,9 +55,9 @@ function problemsWith(schemas: Map<string, z.ZodType>, what: string, value: unkn
 
 /**
  * What the engine needs of a rule or a map is worked out once per distinct value (zod is too slow
- * for every node of every compile, and graphs are rebuilt with fresh objects): rules by a key made
- * of their fields; maps, one per edge (each CMDB edge gets a fresh `{ kind: 'identity' }`), by kind
- * and parameter value, without building a string.
+ * for every node of every compile, and graphs are rebuilt with fresh objects): by object first,
+ * then rules by a key made of their fields, and maps, one per edge (each CMDB edge gets a fresh
+ * `{ kind: 'identity' }`), by kind and parameter value, without building a string.
  */
 function valueKey(value: object): string {
   let key = '';
@@ -77,10 +77,14 @@ export interface RuleInfo {
   members(count: number, totalWeight: number): readonly Problem[];
 }
 const rules = new Map<string, RuleInfo>();
+// Rules are shared by the nodes they govern (a definition's, a class's): most lookups stop here.
+const ruleObjects = new WeakMap<object, RuleInfo>();
 /** What the evaluator needs of a reduce rule, worked out once per distinct rule. */
 export function ruleInfo(rule: ReduceRule): RuleInfo {
   if (typeof rule !== 'object' || rule === null)
     return { problems: ['a rule must be an object'], reducer: null, monotone: true, members: () => [] };
+  const seen = ruleObjects.get(rule);
+  if (seen) return seen;
   const key = valueKey(rule);
   let info = rules.get(key);
   if (!info) {
@@ -95,6 +99,7 @@ export function ruleInfo(rule: ReduceRule): RuleInfo {
     };
     rules.set(key, info);
   }
+  ruleObjects.set(rule, info);
   return info;
 }
 
@@ -109,17 +114,25 @@ export interface MapInfo {
 }
 /** Per map kind: the info of the map without parameter, or per value of its one parameter. */
 const maps = new Map<unknown, Map<unknown, MapInfo>>();
+const mapParameter = new Map(MAP_KINDS.map((m) => [m.kind as string, Object.keys(m.parameters)[0]]));
+// Shared map objects (a definition's children) skip even that.
+const mapObjects = new WeakMap<object, MapInfo>();
 /** Every distinct valid map's table over codes 0..7, 8 bytes each: the evaluator maps a child with one array read. */
 let tables = new Uint8Array(0);
 /** What the evaluator needs of an edge map, worked out once per distinct map. */
 export function mapInfo(map: EdgeMap): MapInfo {
   if (typeof map !== 'object' || map === null) return { problems: ['a map must be an object'], counts: false, table: 0, unchanged: true };
-  // A map has at most one parameter (EdgeMapDefinition): its value is the cache key. Anything else goes to zod every time.
-  let param: string | undefined;
+  const seen = mapObjects.get(map);
+  if (seen) return seen;
+  // A map has at most one parameter (EdgeMapDefinition): with exactly the keys its kind names, the
+  // parameter's value is the cache key. Anything else goes to zod, every time.
+  const param = mapParameter.get(map.kind);
   let keys = 0;
-  for (const k in map) if (k !== 'kind' && keys++ === 0) param = k;
+  for (const k in map)
+    if (k === 'kind' || k === param) keys++;
+    else keys = -Infinity;
   const value = param === undefined ? undefined : (map as unknown as Record<string, unknown>)[param];
-  const cacheable = keys <= 1 && (typeof value !== 'object' || value === null);
+  const cacheable = keys === (param === undefined ? 1 : 2) && (typeof value !== 'object' || value === null);
   let byValue = maps.get(map.kind);
   let info = cacheable ? byValue?.get(value) : undefined;
   if (!info) {
@@ -142,6 +155,7 @@ export function mapInfo(map: EdgeMap): MapInfo {
       byValue.set(value, info);
     }
   }
+  mapObjects.set(map, info);
   return info;
 }
 
