@@ -1,7 +1,8 @@
-import type { GraphNode, ReduceRule, RootCause } from './types.js';
+import type { GraphNode, RootCause } from './types.js';
+import type { Reducer } from './kinds/kind.js';
 import { type Index, type State, resolveInputs, rulesOf, valueOfMapped } from './core.js';
 import { CRITICAL, OK, UNKNOWN, statusName } from './status.js';
-import { isMonotone, recoveryOf, reduceCodes } from './rules.js';
+import { type RuleInfo, ruleInfo } from './rules.js';
 
 /**
  * Rule-aware root cause: at each node, the children whose recovery (set to OK) is the least that
@@ -29,6 +30,8 @@ import { isMonotone, recoveryOf, reduceCodes } from './rules.js';
  * 5. Rules see children only through (value, weight): children alike in both (in value alone when
  *    no rule weighs) are interchangeable, so one of them stands for all when the decisive children
  *    are collected.
+ * 6. For monotone rules, facts 3 and 4 also mean that a child at least as severe (and, where a rule
+ *    weighs, as heavy) as one in a minimum set can take its place: it is decisive without a search.
  * When a weighted rule and another rule are both still at ≥ s, or a rule is not monotone, the class
  * counts (k_WARNING..k_CRITICAL) are enumerated by increasing total (fact 4), O(n^4) at worst and
  * stopping at the first total that works; past SEARCH_BUDGET checks (wide nodes with several
@@ -47,7 +50,8 @@ export interface Recovery {
 interface Search {
   ix: Index;
   i: number;
-  rules: ReduceRule[];
+  /** The node's rules, main first. */
+  rules: RuleInfo[];
   vals: number[];
   weights: number[];
   n: number;
@@ -64,7 +68,7 @@ function prepare(st: State, i: number): { search: Search; children: number[] } |
   if (s === OK || s === UNKNOWN || ix.problems[i]) return null;
   const inp = resolveInputs(st, i);
   if (inp.n === 0) return null;
-  const rules = rulesOf(ix, i);
+  const rules = rulesOf(ix, i).map(ruleInfo);
   if (valueOfMapped(ix, i, inp.vals, inp.weights, inp.n, inp.own) < s) return null;
   const self = inp.own >= s;
   return {
@@ -77,7 +81,6 @@ function prepare(st: State, i: number): { search: Search; children: number[] } |
 function minimum(x: Search): number[] | null {
   const { ix, i, rules, vals, weights, n, own, s } = x;
   const lowers = () => valueOfMapped(ix, i, vals, weights, n, own) < s;
-  const strategies = rules.map(recoveryOf);
   const saved = vals.slice();
   const restore = () => {
     for (let k = 0; k < n; k++) vals[k] = saved[k] as number;
@@ -85,7 +88,7 @@ function minimum(x: Search): number[] | null {
 
   const chosen: number[] = [];
   for (let k = 0; k < n; k++) {
-    if (strategies.some((r) => r.forced(s, vals[k] as number))) {
+    if (rules.some((r) => r.recovery.forced(s, vals[k] as number))) {
       chosen.push(k);
       vals[k] = OK;
     }
@@ -103,12 +106,12 @@ function minimum(x: Search): number[] | null {
   const byWeight = (a: number, b: number) =>
     (weights[b] as number) - (weights[a] as number) || (vals[b] as number) - (vals[a] as number) || a - b;
 
-  const monotone = rules.every(isMonotone);
-  const active = rules.flatMap((r, k) => (reduceCodes(r, vals, weights, n) >= s ? [k] : []));
-  const weighted = active.filter((k) => (strategies[k] as ReturnType<typeof recoveryOf>).weighted);
+  const monotone = rules.every((r) => r.monotone);
+  const active = rules.filter((r) => (r.reducer as Reducer)(vals, weights, n, 0) >= s);
+  const weighted = active.filter((r) => r.recovery.weighted);
   if (monotone && weighted.length === 0) return done(shortestPrefix(candidates.sort(bySeverity), vals, lowers));
   if (monotone && active.length === 1) {
-    const helps = (strategies[active[0] as number] as ReturnType<typeof recoveryOf>).helps;
+    const { helps } = (active[0] as RuleInfo).recovery;
     return done(shortestPrefix(candidates.filter((k) => helps(vals[k] as number)).sort(byWeight), vals, lowers));
   }
   return done(enumerate(candidates, vals, weights, lowers));
@@ -223,11 +226,10 @@ function decisive(x: Search): number[] | null {
   const picks = minimum(x);
   if (picks === null) return null;
   const found = new Set(picks);
-  const strategies = x.rules.map(recoveryOf);
-  const forced = (k: number) => strategies.some((r) => r.forced(x.s, x.vals[k] as number));
+  const forced = (k: number) => x.rules.some((r) => r.recovery.forced(x.s, x.vals[k] as number));
   // When the forced inputs alone lower the status, they are the one minimum set.
   if (picks.some((k) => !forced(k))) {
-    const weighed = strategies.some((r) => r.weighted);
+    const weighed = x.rules.some((r) => r.recovery.weighted);
     const classes = new Map<string, number[]>();
     for (let k = 0; k < x.n; k++) {
       if ((x.vals[k] as number) === OK || forced(k)) continue;
@@ -236,8 +238,17 @@ function decisive(x: Search): number[] | null {
       if (members) members.push(k);
       else classes.set(key, [k]);
     }
+    const monotone = x.rules.every((r) => r.monotone);
+    const chosen = picks.filter((k) => !forced(k));
+    // Fact 6: swapping a chosen child for one at least as severe (and as heavy, where a rule weighs)
+    // recovers at least as much, so such a child is in a minimum set too.
+    const dominates = (k: number) =>
+      monotone &&
+      chosen.some(
+        (p) => (x.vals[p] as number) <= (x.vals[k] as number) && (!weighed || (x.weights[p] as number) <= (x.weights[k] as number)),
+      );
     for (const members of classes.values()) {
-      let joins = members.some((k) => found.has(k));
+      let joins = members.some((k) => found.has(k)) || dominates(members[0] as number);
       if (!joins) {
         const rep = members[0] as number;
         const was = x.vals[rep] as number;

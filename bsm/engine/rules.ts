@@ -75,14 +75,24 @@ export interface RuleInfo {
   readonly monotone: boolean;
   /** Problems of a valid rule over `count` counted members weighing `totalWeight` (kinds/kind.ts, members). */
   members(count: number, totalWeight: number): readonly Problem[];
+  /** What root-cause search may assume about it (kinds/kind.ts, recovery). */
+  readonly recovery: Recovery;
 }
+
+export interface Recovery {
+  forced(status: number, value: number): boolean;
+  readonly weighted: boolean;
+  helps(value: number): boolean;
+}
+
+const NO_RECOVERY: Recovery = { forced: () => false, weighted: false, helps: (value) => value > OK };
 const rules = new Map<string, RuleInfo>();
 // Rules are shared by the nodes they govern (a definition's, a class's): most lookups stop here.
 const ruleObjects = new WeakMap<object, RuleInfo>();
 /** What the evaluator needs of a reduce rule, worked out once per distinct rule. */
 export function ruleInfo(rule: ReduceRule): RuleInfo {
   if (typeof rule !== 'object' || rule === null)
-    return { problems: ['a rule must be an object'], reducer: null, monotone: true, members: () => [] };
+    return { problems: ['a rule must be an object'], reducer: null, monotone: true, members: () => [], recovery: NO_RECOVERY };
   const seen = ruleObjects.get(rule);
   if (seen) return seen;
   const key = valueKey(rule);
@@ -91,11 +101,19 @@ export function ruleInfo(rule: ReduceRule): RuleInfo {
     const problems = problemsWith(ruleSchemas, 'rule', rule);
     const def = problems.length === 0 ? ruleKindOf(rule) : null;
     const check = def?.members;
+    const r = def?.recovery;
     info = {
       problems,
       reducer: def ? def.compile(rule) : null,
       monotone: def?.monotone ?? true,
       members: (count, totalWeight) => (check ? check(rule, count, totalWeight) : []),
+      recovery: r
+        ? {
+            forced: r.forced ? (status, value) => (r.forced as NonNullable<typeof r.forced>)(rule, status, value) : NO_RECOVERY.forced,
+            weighted: r.weighted?.(rule) ?? false,
+            helps: r.helps ? (value) => (r.helps as NonNullable<typeof r.helps>)(rule, value) : NO_RECOVERY.helps,
+          }
+        : NO_RECOVERY,
     };
     rules.set(key, info);
   }
@@ -244,16 +262,6 @@ export function reduceCodes(rule: ReduceRule, vals: ArrayLike<number>, weights: 
 }
 
 export const isMonotone = (rule: ReduceRule): boolean => ruleInfo(rule).monotone;
-
-/** What root-cause search may assume about a rule (kinds/kind.ts, recovery). */
-export function recoveryOf(rule: ReduceRule) {
-  const r = ruleKindOf(rule).recovery;
-  return {
-    forced: (status: number, value: number) => r?.forced?.(rule, status, value) ?? false,
-    weighted: r?.weighted?.(rule) ?? false,
-    helps: (value: number) => r?.helps?.(rule, value) ?? value > OK,
-  };
-}
 
 /** A reduce rule in words, for Rule.text. */
 export const describeRule = (rule: ReduceRule): string => ruleKindOf(rule).describe(rule);
