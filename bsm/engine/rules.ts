@@ -250,7 +250,7 @@ export const EdgeMapSchema = z.unknown().transform((value, ctx): EdgeMap => {
 });
 
 /** The rule's reducer over known, mapped child codes (see kinds/kind.ts, Reducer). The rule must be valid. */
-export function reducerOf(rule: ReduceRule): Reducer {
+function reducerOf(rule: ReduceRule): Reducer {
   const { reducer } = ruleInfo(rule);
   if (!reducer) throw new Error(`invalid rule: ${ruleProblems(rule).join('; ')}`);
   return reducer;
@@ -260,8 +260,6 @@ export function reducerOf(rule: ReduceRule): Reducer {
 export function reduceCodes(rule: ReduceRule, vals: ArrayLike<number>, weights: ArrayLike<number>, n: number, w0 = 0): number {
   return reducerOf(rule)(vals, weights, n, w0);
 }
-
-export const isMonotone = (rule: ReduceRule): boolean => ruleInfo(rule).monotone;
 
 /** A reduce rule in words, for Rule.text. */
 export const describeRule = (rule: ReduceRule): string => ruleKindOf(rule).describe(rule);

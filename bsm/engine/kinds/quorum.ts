@@ -44,8 +44,13 @@ export const quorum = {
       problems.push({ path: 'worstOfBest', message: 'takes the status from the members: leave out then and degraded' });
     return problems;
   },
-  members: (rule, count) =>
-    rule.min > count ? [{ path: 'min', message: `${rule.min} but only ${count} members count, so it can never be OK` }] : [],
+  members(rule, count) {
+    // Below the quorum the rule can still say OK when then or degraded is OK (not with worstOfBest: missing members count as CRITICAL).
+    const okBelow = !rule.worstOfBest && (rule.then === 'OK' || rule.degraded === 'OK');
+    return rule.min > count && !okBelow
+      ? [{ path: 'min', message: `${rule.min} but only ${count} members count, so it can never be OK` }]
+      : [];
+  },
   monotone: true,
   compile(rule: Quorum) {
     const { min } = rule;
