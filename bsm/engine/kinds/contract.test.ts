@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { reduceRule } from '../arbitraries.js';
+import { edgeMap, reduceRule } from '../arbitraries.js';
+import { MAP_KINDS } from '../maps/index.js';
 import { CRITICAL, OK } from '../status.js';
 import { RULE_KINDS } from './index.js';
-import type { RuleKindDefinition } from './kind.js';
+import type { EdgeMapDefinition, RuleKindDefinition } from './kind.js';
 
 /**
- * The contract every reduce rule kind must keep, run for each registered kind (rules.test.ts checks
+ * The contract every reduce rule kind (and every edge map, below) must keep, run for each registered kind (rules.test.ts checks
  * that the registry holds every file and that reduceRule generates every kind). The engine relies
  * on each clause: root cause and UNKNOWN bounds on symmetry and monotony, the start-up and run-time
  * checks on `members` being exact. A self-test shows the contract catches a kind that breaks it.
@@ -105,4 +106,23 @@ describe('the rule kind contract', () => {
     // Can never be OK, and its member check does not say so.
     expect(() => contract({ ...worst, compile: () => () => CRITICAL }, only)).toThrow();
   });
+});
+
+describe('the edge map contract', () => {
+  // UNKNOWN bounds assume a worse child is never seen better through its map, and no map leaves the scale.
+  for (const def of MAP_KINDS as readonly unknown[] as EdgeMapDefinition<{ kind: string }>[]) {
+    it(`${def.kind} keeps it`, () => {
+      fc.assert(
+        fc.property(
+          edgeMap.filter((m) => m.kind === def.kind),
+          (map) => {
+            const seen = [1, 2, 3, 4].map((c) => def.apply(map, c));
+            for (const v of seen) expect(v >= OK && v <= CRITICAL).toBe(true);
+            for (let c = 1; c < seen.length; c++) expect(seen[c]).toBeGreaterThanOrEqual(seen[c - 1] as number);
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+  }
 });
