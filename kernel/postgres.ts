@@ -1,0 +1,79 @@
+import pg from 'pg';
+import type { Logger } from './log.js';
+
+/**
+ * The shared PostgreSQL database where several replicas keep what they must agree on (status history,
+ * the builtin tools' tickets and acknowledgements, the audit log). One pool per process, passed to
+ * every store; the connection URL may hold a password, so it is never logged or put in an error.
+ */
+
+export type PostgresPool = pg.Pool;
+
+export interface PostgresOptions {
+  url: string;
+  /** Connections in this process's pool. @default 10 */
+  poolSize?: number;
+}
+
+export function createPostgresPool(options: PostgresOptions, log: Logger): PostgresPool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // A database that does not answer must fail a request, not hang it.
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
+    application_name: 'servicegraph',
+  });
+  // An idle connection that the server drops emits 'error' on the pool; unhandled, it kills the process.
+  pool.on('error', (error) => log.warn('postgres connection lost', { reason: error.message }));
+  return pool;
+}
+
+/**
+ * Numbered migrations per component (`history`, `builtin-helpdesk`, …), recorded in one table and
+ * applied in one transaction under an advisory lock, so N replicas starting together migrate once
+ * and a failed upgrade changes nothing. Hand-written because the libraries (node-pg-migrate,
+ * postgrator) migrate from files with a CLI, and our schemas are a few statements kept beside the
+ * code that reads them.
+ */
+export async function migrate(pool: PostgresPool, component: string, migrations: readonly string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('servicegraph:migrate'))");
+    await client.query('CREATE TABLE IF NOT EXISTS servicegraph_migration (component text PRIMARY KEY, version integer NOT NULL)');
+    const found = await client.query<{ version: number }>('SELECT version FROM servicegraph_migration WHERE component = $1', [component]);
+    const current = found.rows[0]?.version ?? 0;
+    if (current > migrations.length) {
+      throw new Error(`the ${component} tables were written by a newer servicegraph (schema ${current} > ${migrations.length})`);
+    }
+    for (const sql of migrations.slice(current)) await client.query(sql);
+    await client.query(
+      `INSERT INTO servicegraph_migration (component, version) VALUES ($1, $2)
+       ON CONFLICT (component) DO UPDATE SET version = excluded.version`,
+      [component, migrations.length],
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` in one transaction on one connection; rolled back when it throws. */
+export async function inTransaction<T>(pool: PostgresPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
