@@ -3,13 +3,36 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
 import { ERRORS } from '../../kernel/errors.js';
+import { migrate, type PostgresPool } from '../../kernel/postgres.js';
 
 /**
- * The builtin tools' state (acknowledgements, created tickets) lives in SQLite files in the data
- * directory, so actions survive a restart. Schema changes are numbered migrations tracked in
- * `user_version`; each runs in a transaction, so a failed upgrade leaves the file as it was.
+ * The builtin tools' state (acknowledgements, created tickets) survives a restart: in SQLite files
+ * in the data directory by default, in the deployment's PostgreSQL when it has one, so every replica
+ * sees the tickets and acknowledgements any of them wrote. Each tool's store has one interface and
+ * both implementations (`ack-store.ts`, `ticket-store.ts`); rows are keyed by the connector instance.
+ *
+ * SQLite schema changes are numbered migrations tracked in `user_version`; each runs in a
+ * transaction, so a failed upgrade leaves the file as it was. PostgreSQL's are kernel `migrate`'s.
  */
 export type Store = Database.Database;
+
+/**
+ * The PostgreSQL tables, migrated on first use rather than at create (connectors do no I/O at
+ * start); a failed attempt is retried by the next call.
+ */
+export function lazyMigration(pool: PostgresPool, component: string, migrations: readonly string[]): () => Promise<PostgresPool> {
+  let ready: Promise<PostgresPool> | null = null;
+  return () => {
+    ready ??= migrate(pool, component, migrations).then(
+      () => pool,
+      (error: unknown) => {
+        ready = null;
+        throw error;
+      },
+    );
+    return ready;
+  };
+}
 
 export function openStore(file: string, migrations: readonly string[]): Store {
   mkdirSync(dirname(file), { recursive: true });
@@ -31,7 +54,7 @@ export function openStore(file: string, migrations: readonly string[]): Store {
 }
 
 /**
- * Wraps every method of an API so a SQLite failure (disk full, locked too long, corrupt file) becomes
+ * Wraps every method of an API so a store failure (disk full, locked too long, corrupt file, database down) becomes
  * UPSTREAM_UNAVAILABLE for this connector, as a failing remote tool would, without the SQL in the
  * message. Deliberate GraphQL errors pass through.
  */
