@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { createServiceModel } from '../bsm/model.js';
-import { createCache } from '../connectors/core/cache.js';
 import type { ApiByKind, ConnectorInstance, ConnectorSet } from '../connectors/core/connector.js';
 import { ConfigError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
@@ -19,6 +18,7 @@ import { createTopologySource } from '../bsm/cmdb-topology.js';
 import { createServicesSubgraph } from '../subgraphs/services/index.js';
 import { internalKey } from '../kernel/identity-token.js';
 import { loadConfig, type LoadedConfig } from './config.js';
+import { openSharedState, type SharedState } from './shared-state.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createVerifier } from '../gateway/identity.js';
 
@@ -52,14 +52,20 @@ export interface Running {
 type AnyModule = SubgraphModule<any>;
 
 /** Creates every configured connector instance, grouped by kind. */
-export function createConnectors(loaded: LoadedConfig, log: Logger, dirs: { estateDir: string; dataDir: string }): ConnectorSet {
+export function createConnectors(
+  loaded: LoadedConfig,
+  log: Logger,
+  dirs: { estateDir: string; dataDir: string },
+  shared: SharedState,
+): ConnectorSet {
   const set: ConnectorSet = { monitor: [], cmdb: [], helpdesk: [], knowledge: [] };
   for (const entry of loaded.connectorConfigs) {
     const connector = findConnector(entry.type);
     if (!connector) continue; // loadConfig already reported it
     const instance = connector.create(entry.name, entry.settings, {
       log: log.child({ connector: entry.name }),
-      cache: createCache(entry.name, log),
+      cache: shared.cacheFor(entry.name),
+      postgres: shared.postgres,
       ...dirs,
     }) as ConnectorInstance<ApiByKind[keyof ApiByKind]>;
     (set[connector.kind] as ConnectorInstance<unknown>[]).push(instance);
@@ -74,19 +80,27 @@ export function createConnectors(loaded: LoadedConfig, log: Logger, dirs: { esta
 }
 
 /** The subgraphs' dependencies; `close` disposes the connectors and closes the service model's history. */
-export function createSubgraphDeps(
+export async function createSubgraphDeps(
   loaded: LoadedConfig,
   policy: PolicyStore,
   log: Logger,
   dirs: { estateDir: string; dataDir: string },
-): { deps: SubgraphDeps; close(): Promise<void> } {
-  const connectors = createConnectors(loaded, log, dirs);
+  shared: SharedState,
+): Promise<{ deps: SubgraphDeps; close(): Promise<void> }> {
+  const connectors = createConnectors(loaded, log, dirs, shared);
   const settings = {
     identification: loaded.config.identification,
     evaluatorIntervalMs: loaded.config.evaluatorIntervalMs,
     maxPageSize: loaded.config.maxPageSize,
   };
-  const model = createServiceModel({ ...dirs, connectors, settings, log: log.child({ part: 'model' }) });
+  const model = createServiceModel({
+    ...dirs,
+    connectors,
+    settings,
+    log: log.child({ part: 'model' }),
+    history: await shared.openHistory(),
+    lease: shared.lease,
+  });
   const all = [...connectors.monitor, ...connectors.cmdb, ...connectors.helpdesk, ...connectors.knowledge];
   return {
     deps: {
@@ -131,9 +145,12 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     for (const fn of closers.reverse()) await fn().catch((e: unknown) => log.warn('close failed', { reason: String(e) }));
   };
   try {
+    // Opened first, closed last: connectors, the model and the audit log use it.
+    const shared = await openSharedState(config, { dataDir, log });
+    closers.push(() => shared.close());
     const policy = createPolicyStore(config.policy, log.child({ part: 'policy' }), { watch: true });
     closers.push(async () => policy.close());
-    const audit = createAuditLog({ sink: config.audit.sink });
+    const audit = createAuditLog({ sink: shared.auditSink });
     closers.push(async () => audit.close?.());
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
@@ -142,7 +159,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     let deps: SubgraphDeps | undefined;
     const local: Partial<Record<SubgraphName, SubgraphServer>> = {};
     if (config.subgraphs.mode === 'local') {
-      const created = createSubgraphDeps(loaded, policy, log, { estateDir, dataDir });
+      const created = await createSubgraphDeps(loaded, policy, log, { estateDir, dataDir }, shared);
+      // This process runs the services subgraph: it contends for the evaluator lease.
+      shared.lease.start();
       deps = created.deps;
       // Subgraphs close before the model and connectors they use (closers run in reverse).
       closers.push(() => created.close());
@@ -180,7 +199,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       audit,
       log,
       readiness: async () => {
-        const checks: Record<string, string> = {};
+        const checks: Record<string, string> = await shared.checks();
         const all = connectorSet
           ? [...connectorSet.monitor, ...connectorSet.cmdb, ...connectorSet.helpdesk, ...connectorSet.knowledge]
           : [];

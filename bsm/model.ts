@@ -17,6 +17,7 @@ import { loadServiceDefinitions, type ServiceDefinition, type ServiceDefinitions
 import type { Edge, Evaluation, GraphNode, HealthGraph, LeafState, NodeRule } from './engine/types.js';
 import { evaluate, findCycle } from './engine/evaluate.js';
 import { createSqliteHistory, createTransitionRecorder, type HistoryStore } from './history.js';
+import type { Lease } from '../kernel/lease.js';
 import { createSingleFlight } from '../kernel/single-flight.js';
 import { SYSTEM_AUTH } from '../kernel/request.js';
 import type { ConnectorSet } from '../connectors/core/connector.js';
@@ -86,6 +87,8 @@ export interface ServiceModelOptions {
   /** Where the history store is opened when none is given (`history.sqlite`); ':memory:' keeps nothing. */
   dataDir?: string;
   history?: HistoryStore;
+  /** With several replicas: only the holder records transitions, the others follow the store. */
+  lease?: Pick<Lease, 'held'>;
   /** Already loaded definitions (tests); loaded from estateDir/services otherwise. */
   definitions?: ServiceDefinitions;
   /** How long one evaluation is shared. @default 3000 */
@@ -322,7 +325,7 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
   const definitions = options.definitions ?? loadServiceDefinitions(options.estateDir);
   const ownsHistory = !options.history;
   const history = options.history ?? createSqliteHistory(options.dataDir ?? ':memory:');
-  const recorder = createTransitionRecorder(history);
+  const recorder = createTransitionRecorder(history, options.lease ? { lease: options.lease } : {});
   const cacheMs = options.cacheMs ?? 3000;
   const clock = options.now ?? (() => new Date());
   const lastGoodMonitor = new Map<string, MonitorSnapshot>();

@@ -27,7 +27,7 @@ export interface LeaseOptions {
   name: string;
   log: Logger;
   /** How often a replica tries to take the lease, and the holder checks it still has it. @default 2000 */
-  renewMs?: number;
+  renewMs?: number | undefined;
   /** Called when this process gains or loses the lease. */
   onChange?: (held: boolean) => void;
 }
