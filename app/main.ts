@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../kernel/errors.js';
 import { createLogger } from '../kernel/log.js';
-import { startServicegraph } from './servicegraph.js';
+import { startServicegraph } from './start-gateway.js';
 
 // Apollo's anonymous telemetry is off unless the operator turns it on.
 process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';

@@ -1,6 +1,5 @@
 import type { Keyv } from 'keyv';
 import type { AuditSink } from '../authz/audit.js';
-import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
 import { createCacheStore } from '../connectors/core/cache.js';
 import { createLease, type Lease } from '../kernel/lease.js';
 import type { Logger } from '../kernel/log.js';
@@ -9,14 +8,15 @@ import type { Config } from './config.js';
 
 /**
  * What the replicas of one deployment share, opened once per process from the config: the
- * connectors' cache (memory, or Redis), the database (none: SQLite files in dataDir, or
- * PostgreSQL), the status history on it, the audit sink, and the evaluator's lease. The embedded
- * defaults need nothing running; `storage.postgres` and `cache.redis` switch to the shared ones.
+ * connectors' cache (memory, or Redis), the database (none: SQLite files in dataDir, or PostgreSQL,
+ * where the status history, the builtin tools' state and the audit log then live), and the
+ * evaluator's lease. The embedded defaults need nothing running. Nothing here does I/O when
+ * created: Redis connects in the background, PostgreSQL tables are migrated on first use.
  */
 export interface SharedState {
   /** The keyv of one connector instance (ConnectorDeps.cache). */
   cacheFor(connector: string): Keyv;
-  /** The shared database, when configured (ConnectorDeps.postgres). */
+  /** The shared database, when configured (ConnectorDeps.postgres, createHistoryStore). */
   readonly postgres: PostgresPool | undefined;
   /** The audit sink the config names (`postgres` resolved to the pool). */
   readonly auditSink: AuditSink;
@@ -25,32 +25,27 @@ export interface SharedState {
    * process that evaluates health (the services subgraph) calls `start`.
    */
   readonly lease: Lease;
-  /** The status history: SQLite in dataDir, or PostgreSQL. Closed by `close`. */
-  openHistory(): Promise<HistoryStore>;
+  /** Settles once Redis answered or failed to (at once without Redis). */
+  ready(): Promise<void>;
   /** Readiness checks of the shared stores (none for the embedded defaults): name → 'ok' or why not. */
   checks(): Promise<Record<string, string>>;
-  /** Closes everything opened here: after the connectors and the model that use it. */
+  /** Closes everything opened here: after the connectors, stores and audit log that use it. */
   close(): Promise<void>;
 }
 
-export async function openSharedState(config: Config, options: { dataDir: string; log: Logger }): Promise<SharedState> {
-  const log = options.log.child({ part: 'shared-state' });
+export function createSharedState(config: Config, log: Logger): SharedState {
   const pg = config.storage.postgres;
   const postgres = pg ? createPostgresPool({ url: pg.url, poolSize: pg.poolSize }, log) : undefined;
-  const caches = await createCacheStore({ redis: config.cache.redis }, log);
+  const caches = createCacheStore({ redis: config.cache.redis }, log);
   const lease = createLease({ name: 'evaluator', log, postgres: pg, renewMs: pg?.leaseRenewMs });
-  const histories: HistoryStore[] = [];
   const sink = config.audit.sink;
   return {
     cacheFor: (connector) => caches.forConnector(connector),
     postgres,
+    // The config refuses `postgres` without storage.postgres.
     auditSink: sink === 'postgres' ? { postgres: postgres as PostgresPool } : sink,
     lease,
-    async openHistory() {
-      const history = await createHistoryStore({ dataDir: options.dataDir, postgres });
-      histories.push(history);
-      return history;
-    },
+    ready: () => caches.ready(),
     async checks() {
       const checks: Record<string, string> = {};
       const check = async (name: string, probe: () => Promise<unknown>) => {
@@ -67,7 +62,6 @@ export async function openSharedState(config: Config, options: { dataDir: string
     },
     async close() {
       await lease.close();
-      for (const history of histories.splice(0)) await history.close();
       await caches.close();
       await postgres?.end();
     },

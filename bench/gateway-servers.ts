@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../kernel/log.js';
-import { startServicegraph } from '../app/servicegraph.js';
+import { startServicegraph } from '../app/start-gateway.js';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.js';
 import { executeGraphQL, readBody } from '../kernel/http-server.js';
 import { IDENTITY_HEADER, internalKey, signIdentity } from '../kernel/identity-token.js';

@@ -1,5 +1,5 @@
 import type { Status } from '../kernel/model.js';
-import { inTransaction, migrate, type PostgresPool } from '../kernel/postgres.js';
+import { inTransaction, lazyMigration, type PostgresPool } from '../kernel/postgres.js';
 import type { HistoryStore, StatusChange, Transition } from './history.js';
 
 /**
@@ -33,12 +33,12 @@ interface Row {
 
 const toChange = (row: Row): StatusChange => ({ at: row.at, from: row.from_status, to: row.to_status });
 
-export async function createPostgresHistory(pool: PostgresPool): Promise<HistoryStore> {
-  await migrate(pool, 'history', MIGRATIONS);
+export function createPostgresHistory(pool: PostgresPool): HistoryStore {
+  const db = lazyMigration(pool, 'history', MIGRATIONS);
   return {
     async record(transitions) {
       if (transitions.length === 0) return [];
-      return inTransaction(pool, async (client) => {
+      return inTransaction(await db(), async (client) => {
         await client.query("SELECT pg_advisory_xact_lock(hashtext('servicegraph:history'))");
         const ids = [...new Set(transitions.map((t) => t.id))];
         const current = new Map<string, { status: Status; since: Date }>();
@@ -73,17 +73,17 @@ export async function createPostgresHistory(pool: PostgresPool): Promise<History
       });
     },
     async latest() {
-      const { rows } = await pool.query<{ node_id: string; status: Status; since: Date }>(
+      const { rows } = await (await db()).query<{ node_id: string; status: Status; since: Date }>(
         'SELECT node_id, status, since FROM status_current',
       );
       return new Map(rows.map((row) => [row.node_id, { status: row.status, since: row.since }]));
     },
     async statusSince(id) {
-      const { rows } = await pool.query<{ since: Date }>('SELECT since FROM status_current WHERE node_id = $1', [id]);
+      const { rows } = await (await db()).query<{ since: Date }>('SELECT since FROM status_current WHERE node_id = $1', [id]);
       return rows[0]?.since ?? null;
     },
     async history(id, from, to, limit) {
-      const { rows } = await pool.query<Row>(
+      const { rows } = await (await db()).query<Row>(
         `SELECT at, from_status, to_status FROM status_transition
          WHERE node_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, seq LIMIT $4`,
         [id, from, to, limit ?? null],
@@ -91,7 +91,7 @@ export async function createPostgresHistory(pool: PostgresPool): Promise<History
       return rows.map(toChange);
     },
     async statusAt(id, at) {
-      const { rows } = await pool.query<Row>(
+      const { rows } = await (await db()).query<Row>(
         'SELECT at, from_status, to_status FROM status_transition WHERE node_id = $1 AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1',
         [id, at],
       );

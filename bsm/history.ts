@@ -43,8 +43,8 @@ export interface HistoryStore {
 }
 
 /** PostgreSQL when the deployment has one (shared by every replica), else SQLite in `dataDir`. */
-export function createHistoryStore(options: { dataDir: string; postgres?: PostgresPool | undefined }): Promise<HistoryStore> {
-  return options.postgres ? createPostgresHistory(options.postgres) : Promise.resolve(createSqliteHistory(options.dataDir));
+export function createHistoryStore(options: { dataDir: string; postgres?: PostgresPool | undefined }): HistoryStore {
+  return options.postgres ? createPostgresHistory(options.postgres) : createSqliteHistory(options.dataDir);
 }
 
 interface Row {

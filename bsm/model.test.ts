@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/log.js';
 import type { Relation } from '../kernel/model.js';
 import { createSqliteHistory } from './history.js';
-import { createServiceModel, type ServiceModel } from './model.js';
-import { alert, ci, connectorSet, fakeCmdb, fakeMonitor, testSettings } from './test-fakes.js';
+
+import { alert, ci, connectorSet, createTestModel, fakeCmdb, fakeMonitor, testSettings, type TestModel } from './test-fakes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -62,7 +62,7 @@ nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
   });
   const m1 = fakeMonitor('m1', { watched: ['web', 'node1', 'node2', 'node3', 'pool-office'].map((name) => ({ name })) });
   const m2 = fakeMonitor('m2', { watched: [{ fqdn: 'db.corp.example' }] });
-  const model = createServiceModel({
+  const model = createTestModel({
     estateDir,
     connectors: connectorSet({
       monitor: [m1.instance, m2.instance],
@@ -77,7 +77,7 @@ nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
   return { model, cmdb, m1, m2 };
 }
 
-const statusOf = async (model: ServiceModel, id: string) => (await model.snapshot()).status(id);
+const statusOf = async (model: TestModel, id: string) => (await model.snapshot()).status(id);
 
 describe('service model', () => {
   it('rolls CI alerts up to services, correlating by FQDN, with a rule-aware root cause', async () => {
@@ -150,7 +150,7 @@ describe('service model', () => {
     expect(m2.state.snapshots).toBe(1);
   });
 
-  it('merges several CMDBs into one topology, and keeps the last one of a CMDB that fails', async () => {
+  it('merges several CMDBs into one topology; a CMDB that fails (past its cache) takes its CIs with it, reported', async () => {
     const snow = fakeCmdb('snow', {
       cis: [ci('snow-42', { fqdn: 'db.corp.example', class: 'database' }), ci('san01', { class: 'storage' })],
       relations: [{ parentId: 'snow-42', childId: 'san01', type: 'RUNS_ON' }],
@@ -161,7 +161,15 @@ describe('service model', () => {
     expect(await model.componentIds('infra')).toEqual(['db', 'san01']);
     expect(await statusOf(model, 'infra')).toBe('MAJOR');
     snow.state.down = true;
-    expect(await model.componentIds('infra')).toEqual(['db', 'san01']);
+    // The connector's cache decides how long a failed CMDB's last answer serves (the contract suite
+    // checks it); past that, no forgotten copy: the merge reports the failure and its CIs are gone.
+    expect(await model.componentIds('infra')).toEqual(['db']);
+    const topology = await model.directory.topology();
+    expect(topology.cmdb.failures.map((f) => f.extensions['connector'])).toEqual(['snow']);
+    expect(topology.cmdb.sources.map((s) => [s.connector, s.asOf !== null])).toEqual([
+      ['cmdb', true],
+      ['snow', false],
+    ]);
   });
 
   it('implements the service catalog', async () => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/log.js';
 import { builtinConnectors, copyDemoEstate } from '../subgraphs/services/test-support.js';
-import { createServiceModel, type ServiceModel } from './model.js';
+
 import { rankOutages } from './ranking.js';
 import { createServiceReporter, slaUrgency } from './service-report.js';
-import { testSettings } from './test-fakes.js';
+import { createTestModel, testSettings, type TestModel } from './test-fakes.js';
 
 /**
  * The demo estate with a second big outage (webshop-db CRITICAL) and payday pinned to Friday
@@ -21,7 +21,7 @@ import { testSettings } from './test-fakes.js';
  *   Monday 19:00 (peak)   payroll 8 × 80,000 × 1 × 5 = 3.2 M   webshop 4 × 190,000 × 1.5 × 5 = 5.7 M
  */
 
-let model: ServiceModel;
+let model: TestModel;
 let remove: () => void;
 let dataDir: string;
 
@@ -37,7 +37,7 @@ beforeAll(() => {
   writeFileSync(monitor, patched);
   dataDir = mkdtempSync(join(tmpdir(), 'sg-rank-'));
   const connectors = builtinConnectors(estate.dir, dataDir);
-  model = createServiceModel({ estateDir: estate.dir, dataDir, connectors, settings: testSettings, log: silentLogger });
+  model = createTestModel({ estateDir: estate.dir, dataDir, connectors, settings: testSettings, log: silentLogger });
 });
 
 afterAll(async () => {

@@ -1,4 +1,11 @@
 import type { ApiByKind, ConnectorInstance, ConnectorSet } from '../connectors/core/connector.js';
+import type { IdentificationRules } from '../kernel/correlate.js';
+import { type Logger, silentLogger } from '../kernel/log.js';
+import { loadServiceDefinitions } from './definitions.js';
+import { createServiceDirectory, type ServiceDirectory, type ServiceLookup } from './directory.js';
+import { createSqliteHistory, type HistoryStore } from './history.js';
+import { createMergedCmdbSource } from './merged-cmdb.js';
+import { createServiceModel, type ServiceModel } from './model.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../kernel/correlate.js';
 import type { Alert, CiHint, ConfigurationItem, Incident, MetricSample, Relation, Severity } from '../kernel/model.js';
 
@@ -72,6 +79,7 @@ export function fakeMonitor(name: string, data: Partial<FakeMonitor> = {}) {
     alertById: async (id) => state.alerts.find((a) => a.id === id) ?? null,
     acknowledge: unsupported,
     unacknowledge: unsupported,
+    metricsFor: async () => null,
     async query(expr) {
       const values = state.metrics[expr];
       return values ? values.map((value): MetricSample => ({ labels: {}, timestamp: 0, value })) : [];
@@ -88,12 +96,10 @@ export function fakeMonitor(name: string, data: Partial<FakeMonitor> = {}) {
 export function fakeCmdb(name: string, data: { cis: ConfigurationItem[]; relations: Relation[] }) {
   const state = { ...data, down: false };
   const api: ApiByKind['cmdb'] = {
-    async listCis() {
+    async snapshot() {
       if (state.down) throw new Error(`${name} is unavailable`);
-      return state.cis;
+      return { cis: state.cis, relations: state.relations, stale: false, asOf: '2026-11-27T09:00:00.000Z' };
     },
-    listRelations: async () => state.relations,
-    ciById: async (id) => state.cis.find((c) => c.id === id) ?? null,
   };
   return { state, instance: instance(name, 'cmdb', api) };
 }
@@ -115,4 +121,48 @@ export function fakeHelpdesk(name: string, incidents: Incident[] = []) {
 
 export function connectorSet(parts: Partial<ConnectorSet>): ConnectorSet {
   return { monitor: [], cmdb: [], helpdesk: [], knowledge: [], ...parts };
+}
+
+export type TestModel = ServiceModel & ServiceLookup & { readonly directory: ServiceDirectory; close(): Promise<void> };
+
+/**
+ * The service model over the given connectors as the composition root builds it (definitions, the
+ * one merged CMDB, the directory, the model), with its history store, in one call for tests.
+ */
+export function createTestModel(options: {
+  estateDir: string;
+  connectors: ConnectorSet;
+  dataDir?: string;
+  history?: HistoryStore;
+  settings?: { identification: IdentificationRules };
+  log?: Logger;
+  cacheMs?: number;
+  now?: () => Date;
+}): TestModel {
+  const log = options.log ?? silentLogger;
+  const definitions = loadServiceDefinitions(options.estateDir);
+  const cmdb = createMergedCmdbSource(options.connectors.cmdb, {
+    identification: (options.settings ?? testSettings).identification,
+    log,
+    ttlMs: options.cacheMs ?? 3000,
+  });
+  const directory = createServiceDirectory(definitions, cmdb, log);
+  const history = options.history ?? createSqliteHistory(options.dataDir ?? ':memory:');
+  const model = createServiceModel({
+    directory,
+    monitors: options.connectors.monitor,
+    history,
+    log,
+    ...(options.cacheMs !== undefined ? { cacheMs: options.cacheMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return {
+    ...model,
+    services: directory.services,
+    componentIds: directory.componentIds,
+    servicesForCi: directory.servicesForCi,
+    close: async () => {
+      if (!options.history) await history.close();
+    },
+  };
 }

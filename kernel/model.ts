@@ -42,6 +42,16 @@ export interface ConfigurationItem {
   sourceLinks: SourceLink[];
 }
 
+/** Everything a CMDB knows right now: its CIs and the relations between them. */
+export interface CmdbSnapshot {
+  cis: ConfigurationItem[];
+  relations: Relation[];
+  /** True when served from cache because the tool failed. */
+  stale: boolean;
+  /** When the tool gave this answer (ISO 8601). */
+  asOf: string;
+}
+
 export interface Relation {
   parentId: string;
   childId: string;
@@ -109,6 +119,18 @@ export interface AlertRule {
   /** How many alerts the rule has active now. */
   activeAlerts: number;
   /** Deep link to the rule in the tool's UI. */
+  url: string | null;
+}
+
+/** A measurement of a CI as a monitor reports it (CPU, memory, up, …). */
+export interface CiMetric {
+  name: string;
+  /** null when the monitor has no number for it now (no data, NaN, ±Inf). */
+  value: number | null;
+  unit: string | null;
+  /** ISO 8601. */
+  at: string | null;
+  /** Deep link to the graph in the monitor's UI. */
   url: string | null;
 }
 

@@ -62,6 +62,24 @@ export async function migrate(pool: PostgresPool, component: string, migrations:
   }
 }
 
+/**
+ * The same, on first use rather than at start (connectors and stores do no I/O when created): every
+ * call waits for it, and a failed attempt is retried by the next call.
+ */
+export function lazyMigration(pool: PostgresPool, component: string, migrations: readonly string[]): () => Promise<PostgresPool> {
+  let ready: Promise<PostgresPool> | null = null;
+  return () => {
+    ready ??= migrate(pool, component, migrations).then(
+      () => pool,
+      (error: unknown) => {
+        ready = null;
+        throw error;
+      },
+    );
+    return ready;
+  };
+}
+
 /** Runs `work` in one transaction on one connection; rolled back when it throws. */
 export async function inTransaction<T>(pool: PostgresPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

@@ -139,7 +139,7 @@ describe('reconcile', () => {
         ['netbox', netbox],
       ].map(async ([connector, api]) => {
         const cmdb = api as typeof snow;
-        return { connector: connector as string, cis: await cmdb.listCis(), relations: await cmdb.listRelations() };
+        return { connector: connector as string, cis: (await cmdb.snapshot()).cis, relations: (await cmdb.snapshot()).relations };
       }),
     );
     const { cis, relations } = reconcile(sources);

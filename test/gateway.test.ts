@@ -315,7 +315,7 @@ connectors:
       { cwd: ROOT },
     );
     expect(stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    const { startServicegraph } = await import('../app/servicegraph.js');
+    const { startServicegraph } = await import('../app/start-gateway.js');
     const { silentLogger } = await import('../kernel/log.js');
     const running = await startServicegraph({ configFile: file, port: 0, log: silentLogger });
     try {

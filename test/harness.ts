@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SignJWT } from 'jose';
-import { startServicegraph, type Running } from '../app/servicegraph.js';
+import { startServicegraph, type Running } from '../app/start-gateway.js';
 import { silentLogger, type Logger } from '../kernel/log.js';
 import { internalKey, signIdentity } from '../kernel/identity-token.js';
 import type { SubgraphName } from '../schema/subgraphs.js';

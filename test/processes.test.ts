@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/log.js';
-import { startServicegraph } from '../app/servicegraph.js';
+import { startServicegraph } from '../app/start-gateway.js';
 import { internalKey, signIdentity } from '../kernel/identity-token.js';
 import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
 import { BUILTIN_CONNECTORS, ROOT, testEnv, TEST_INTERNAL_SECRET, writeTestConfig } from './harness.js';
@@ -21,7 +21,7 @@ afterAll(() => {
 
 /** Starts a tsx entry point and resolves with the first line matching `ready`. */
 function startProcess(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, entry), ...args], {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [entry.startsWith('/') ? entry : join(ROOT, entry), ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,6 +64,32 @@ describe('each subgraph runs alone as its own process', () => {
       expect((await ask({})).status).toBe(401);
     }, 40_000);
   }
+});
+
+describe('a subgraph alone builds only what it serves', () => {
+  it('knowledge: opens no history database, no other tool, and never loads @apollo/gateway', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-lean-'));
+    const config = writeTestConfig(dir);
+    // A fresh process: this test file itself loads the gateway.
+    const probe = join(dir, 'probe.mts');
+    writeFileSync(
+      probe,
+      `import { createRequire } from 'node:module';
+import { startSubgraph } from ${JSON.stringify(join(ROOT, 'app/start-subgraph.ts'))};
+import { silentLogger } from ${JSON.stringify(join(ROOT, 'kernel/log.ts'))};
+const running = await startSubgraph({ configFile: ${JSON.stringify(config)}, name: 'knowledge', port: 0, host: '127.0.0.1', log: silentLogger });
+const loaded = Object.keys(createRequire(import.meta.url).cache);
+console.log('probe ' + JSON.stringify({ gateway: loaded.filter((m) => m.includes('/@apollo/gateway/')).length, composition: loaded.filter((m) => m.includes('/@apollo/composition/')).length }));
+await running.close();
+`,
+    );
+    const line = await startProcess(probe, [], testEnv, /^probe /);
+    expect(JSON.parse(line.slice('probe '.length))).toEqual({ gateway: 0, composition: 0 });
+    // The builtin monitor, help desk and the history keep SQLite files here: none was opened.
+    expect(existsSync(join(dir, 'data', 'history.sqlite'))).toBe(false);
+    expect(existsSync(join(dir, 'data', 'builtin-helpdesk.sqlite'))).toBe(false);
+    expect(existsSync(join(dir, 'data', 'builtin-monitor.sqlite'))).toBe(false);
+  }, 40_000);
 });
 
 describe('npm start -- --estate <dir>', () => {

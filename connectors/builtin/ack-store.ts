@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ConnectorDeps } from '../core/connector.js';
-import { lazyMigration, openStore } from './store.js';
+import { lazyMigration } from '../../kernel/postgres.js';
+import { openStore } from './store.js';
 
 /**
  * The builtin monitor's acknowledgements, one row per alert (its native id): SQLite

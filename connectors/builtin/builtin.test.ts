@@ -94,7 +94,7 @@ describe('the demo estate', () => {
 
   it('has the five business services and well-formed definitions', async () => {
     for (const id of ['payroll', 'email', 'trading', 'vdi', 'webshop']) expect(services.has(id), id).toBe(true);
-    const cis = new Set((await cmdb(d).listCis()).map((ci) => ci.id));
+    const cis = new Set((await cmdb(d).snapshot()).cis.map((ci) => ci.id));
     for (const [id, def] of services) {
       for (const key of [
         'name',
@@ -124,21 +124,21 @@ describe('the demo estate', () => {
   });
 
   it('has about forty CIs, ids equal to names, and relations between known CIs', async () => {
-    const all = await cmdb(d).listCis();
+    const all = (await cmdb(d).snapshot()).cis;
     expect(all.length).toBeGreaterThanOrEqual(35);
     for (const ci of all) expect(ci.name).toBe(ci.id);
-    const relations = await cmdb(d).listRelations();
+    const relations = (await cmdb(d).snapshot()).relations;
     expect(new Set(relations.map((r) => r.type))).toEqual(new Set(['DEPENDS_ON', 'RUNS_ON', 'MEMBER_OF']));
-    expect(await cmdb(d).ciById('server123')).toMatchObject({
+    expect((await cmdb(d).snapshot()).cis.find((c) => c.id === 'server123') ?? null).toMatchObject({
       class: 'server',
       fqdn: 'server123.corp.example',
       sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id: 'server123' }],
     });
-    expect(await cmdb(d).ciById('nope')).toBeNull();
+    expect((await cmdb(d).snapshot()).cis.find((c) => c.id === 'nope') ?? null).toBeNull();
   });
 
   it('puts server123, down with a CRITICAL alert, under payroll on payday', async () => {
-    const relations = await cmdb(d).listRelations();
+    const relations = (await cmdb(d).snapshot()).relations;
     const below = (roots: string[]): Set<string> => {
       const seen = new Set<string>();
       const stack = [...roots];
@@ -158,7 +158,7 @@ describe('the demo estate', () => {
     expect(payday.dates).toEqual([today]);
     expect(payday.weight).toBeGreaterThanOrEqual(2);
 
-    const cis = await cmdb(d).listCis();
+    const cis = (await cmdb(d).snapshot()).cis;
     const correlate = createCorrelator(cis);
     const alerts = (await monitor(d).forRequest(auth).snapshot()).alerts;
     const onServer123 = alerts.filter((a) => correlate(a.ci) === 'server123');
@@ -170,10 +170,10 @@ describe('the demo estate', () => {
   });
 
   it('has a three-node mail cluster with one node down, tolerated by the email rule', async () => {
-    const relations = await cmdb(d).listRelations();
+    const relations = (await cmdb(d).snapshot()).relations;
     const members = relations.filter((r) => r.parentId === 'mail-cluster' && r.type === 'MEMBER_OF').map((r) => r.childId);
     expect(members.sort()).toEqual(['mail-node1', 'mail-node2', 'mail-node3']);
-    const correlate = createCorrelator(await cmdb(d).listCis());
+    const correlate = createCorrelator((await cmdb(d).snapshot()).cis);
     const alerts = (await monitor(d).forRequest(auth).snapshot()).alerts;
     const onNodes = alerts.filter((a) => members.includes(correlate(a.ci) ?? ''));
     expect(onNodes.map((a) => [correlate(a.ci), a.severity])).toEqual([['mail-node2', 'CRITICAL']]);
@@ -182,7 +182,7 @@ describe('the demo estate', () => {
   });
 
   it('maps alerts through a mix of hints and keeps one unmapped', async () => {
-    const correlate = createCorrelator(await cmdb(d).listCis());
+    const correlate = createCorrelator((await cmdb(d).snapshot()).cis);
     const snapshot = await monitor(d).forRequest(auth).snapshot();
     const kinds = new Set(snapshot.alerts.flatMap((a) => Object.keys(a.ci)));
     expect(kinds).toEqual(new Set(['ciId', 'name', 'fqdn', 'ip']));
@@ -196,12 +196,12 @@ describe('the demo estate', () => {
     });
     expect(snapshot.alerts.some((a) => a.inMaintenance)).toBe(true);
     // watched: all → every CMDB CI.
-    expect(snapshot.watched).toHaveLength((await cmdb(d).listCis()).length);
+    expect(snapshot.watched).toHaveLength((await cmdb(d).snapshot()).cis.length);
     expect(snapshot.stale).toBe(false);
   });
 
   it('models VDI desktops as role pools pulled in by a selector', async () => {
-    const pools = (await cmdb(d).listCis()).filter((ci) => ci.class === 'desktop-pool');
+    const pools = (await cmdb(d).snapshot()).cis.filter((ci) => ci.class === 'desktop-pool');
     expect(pools.map((p) => p.id).sort()).toEqual(['vdi-pool-dev', 'vdi-pool-office', 'vdi-pool-traders']);
     for (const pool of pools) expect(pool.attributes['role']).toBeTruthy();
     expect(services.get('vdi')!['selectors']).toContainEqual({ class: 'desktop-pool', tag: 'vdi' });

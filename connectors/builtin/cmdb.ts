@@ -12,15 +12,10 @@ export const builtinCmdbConnector = {
   config: BuiltinConfig,
   create(name, config, deps) {
     const estate = loadCmdbEstate(estateDirOf(config, deps), name);
-    const byId = new Map(estate.cis.map((ci) => [ci.id, ci]));
+    const asOf = new Date().toISOString();
     // Callers get copies: a subgraph that mutates a result must not change the estate for everyone.
     const api: CmdbApi = {
-      listCis: async () => structuredClone(estate.cis),
-      listRelations: async () => estate.relations.map((r) => ({ ...r })),
-      ciById: async (id) => {
-        const ci = byId.get(id);
-        return ci ? structuredClone(ci) : null;
-      },
+      snapshot: async () => ({ cis: structuredClone(estate.cis), relations: estate.relations.map((r) => ({ ...r })), stale: false, asOf }),
     };
     return {
       name,

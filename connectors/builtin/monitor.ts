@@ -6,6 +6,7 @@ import { loadMonitorEstate, toHint, type AlertDef } from './estate-files.js';
 import { createMetricQuery } from './metrics.js';
 import { openAckStore, type AckRow } from './ack-store.js';
 import { withStoreErrors } from './store.js';
+import { finiteOrNull, unitFromName, unixToIso } from '../core/metric-units.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
 /**
@@ -112,6 +113,19 @@ export const builtinMonitorConnector = {
         const def = defOf(alertId);
         await acks.put({ alert_id: def.id, acknowledged: 0, author, comment: '', at: new Date().toISOString(), until: null });
         return toAlert(def, await acks.get(def.id), Date.now());
+      },
+      async metricsFor(ci) {
+        // The estate's per-CI metrics are labelled with the CI id.
+        return metrics.query(`{ci="${ci.id.replace(/["\\]/g, '\\$&')}"}`).map((sample) => {
+          const metricName = sample.labels['__name__'] ?? 'value';
+          return {
+            name: metricName,
+            value: finiteOrNull(sample.value),
+            unit: unitFromName(metricName),
+            at: unixToIso(sample.timestamp),
+            url: null,
+          };
+        });
       },
       async query(expr) {
         return metrics.query(expr);

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
 import { ERRORS } from '../../kernel/errors.js';
-import { migrate, type PostgresPool } from '../../kernel/postgres.js';
 
 /**
  * The builtin tools' state (acknowledgements, created tickets) survives a restart: in SQLite files
@@ -12,27 +11,9 @@ import { migrate, type PostgresPool } from '../../kernel/postgres.js';
  * both implementations (`ack-store.ts`, `ticket-store.ts`); rows are keyed by the connector instance.
  *
  * SQLite schema changes are numbered migrations tracked in `user_version`; each runs in a
- * transaction, so a failed upgrade leaves the file as it was. PostgreSQL's are kernel `migrate`'s.
+ * transaction, so a failed upgrade leaves the file as it was. PostgreSQL's are the kernel's `lazyMigration`.
  */
 export type Store = Database.Database;
-
-/**
- * The PostgreSQL tables, migrated on first use rather than at create (connectors do no I/O at
- * start); a failed attempt is retried by the next call.
- */
-export function lazyMigration(pool: PostgresPool, component: string, migrations: readonly string[]): () => Promise<PostgresPool> {
-  let ready: Promise<PostgresPool> | null = null;
-  return () => {
-    ready ??= migrate(pool, component, migrations).then(
-      () => pool,
-      (error: unknown) => {
-        ready = null;
-        throw error;
-      },
-    );
-    return ready;
-  };
-}
 
 export function openStore(file: string, migrations: readonly string[]): Store {
   mkdirSync(dirname(file), { recursive: true });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { ConnectorDeps } from '../core/connector.js';
 import type { IncidentPriority, IncidentState } from '../../kernel/model.js';
-import { inTransaction } from '../../kernel/postgres.js';
-import { lazyMigration, openStore } from './store.js';
+import { inTransaction, lazyMigration } from '../../kernel/postgres.js';
+import { openStore } from './store.js';
 
 /**
  * The tickets the builtin help desk creates, with their comments and article links: SQLite

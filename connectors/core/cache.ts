@@ -20,6 +20,8 @@ interface Entry<T> {
 export interface Cached<T> {
   value: T;
   stale: boolean;
+  /** When the tool gave this value (epoch ms): how fresh an answer is, for `asOf`. */
+  fetchedAt: number;
 }
 
 /** A lock per cache key shared by every replica; `null` from `acquire` means another holds it. */
@@ -40,6 +42,11 @@ export interface CacheStore {
   forConnector(namespace: string): Keyv;
   /** Throws when the shared store is unreachable (for /readyz); the memory store always answers. */
   healthCheck(): Promise<void>;
+  /**
+   * Settles once the first connection to the shared store succeeded or failed (at most its connect
+   * timeout). Until then reads miss and go to the tools; waiting is for tests and the composition root.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,21 +73,23 @@ export function createCache(namespace: string, log: Logger): Keyv {
 }
 
 /**
- * Waits for Redis up to its connect timeout: a start without Redis goes on, serving from the tools
- * (every read a miss) and reconnecting in the background.
+ * Connects to Redis in the background: a start without Redis goes on, serving from the tools (every
+ * read a miss) and reconnecting until it is back.
  */
-export async function createCacheStore(options: { redis?: RedisCacheOptions | undefined }, log: Logger): Promise<CacheStore> {
-  if (!options.redis)
-    return { forConnector: (namespace) => createCache(namespace, log), healthCheck: async () => {}, close: async () => {} };
+export function createCacheStore(options: { redis?: RedisCacheOptions | undefined }, log: Logger): CacheStore {
+  if (!options.redis) {
+    const done = async () => {};
+    return { forConnector: (namespace) => createCache(namespace, log), healthCheck: done, ready: done, close: done };
+  }
   const { url } = options.redis;
   const lockMs = options.redis.lockMs ?? 10_000;
   const client = redisClient(url, log);
   const connecting = client.connect().catch(() => undefined);
-  await Promise.race([
+  const ready = Promise.race([
     connecting,
     new Promise((resolve) => client.once('error', resolve)),
     new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS).unref()),
-  ]);
+  ]).then(() => undefined);
   return {
     forConnector(namespace) {
       // @keyv/redis types its client parameter for RESP 2 and 3 at once, which no created client matches.
@@ -95,6 +104,7 @@ export async function createCacheStore(options: { redis?: RedisCacheOptions | un
     async healthCheck() {
       await client.ping();
     },
+    ready: () => ready,
     async close() {
       // A client still trying to reach Redis is stopped, not waited for.
       if (client.isReady) await client.close();
@@ -170,7 +180,7 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
 
   return async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = await read<T>(key);
-    if (entry && isFresh(entry, ttlMs)) return { value: entry.value, stale: false };
+    if (entry && isFresh(entry, ttlMs)) return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
     const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
     if (pending) return pending;
     const load = (async (): Promise<Cached<T>> => {
@@ -181,16 +191,17 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
           release = await lock.acquire(key).catch(() => async () => {});
           if (!release) {
             const theirs = await awaitOther<T>(key, ttlMs);
-            if (theirs) return { value: theirs.value, stale: false };
+            if (theirs) return { value: theirs.value, stale: false, fetchedAt: theirs.fetchedAt };
             // The other replica failed or died: this one reads the tool (holding the lock if it is free).
             release = await lock.acquire(key).catch(() => null);
           }
         }
         const value = await fetch();
-        await cache.set(key, { value, fetchedAt: now() } satisfies Entry<T>, ttlMs + staleMs);
-        return { value, stale: false };
+        const fetchedAt = now();
+        await cache.set(key, { value, fetchedAt } satisfies Entry<T>, ttlMs + staleMs);
+        return { value, stale: false, fetchedAt };
       } catch (error) {
-        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true };
+        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
         throw error;
       } finally {
         inFlight.delete(key);

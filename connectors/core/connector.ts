@@ -10,6 +10,8 @@ import type {
   Article,
   ArticleQuery,
   Comment,
+  CiMetric,
+  CmdbSnapshot,
   ConfigurationItem,
   ConnectorKind,
   Incident,
@@ -17,7 +19,6 @@ import type {
   MetricSample,
   MonitorSnapshot,
   NewIncident,
-  Relation,
 } from '../../kernel/model.js';
 
 export interface ConnectorDeps {
@@ -59,7 +60,13 @@ export interface MonitorApi {
   alertById(id: string): Promise<Alert | null>;
   acknowledge(alertId: string, ack: AckRequest): Promise<Alert>;
   unacknowledge(alertId: string, author: string): Promise<Alert>;
-  /** Instant query (PromQL for Prometheus); null when the tool has no query language. */
+  /**
+   * What the monitor measures of the CI (CPU, memory, up, …), found the tool's own way (labels,
+   * host names); null when the monitor offers no metrics. How to find them is the connector's
+   * knowledge: nothing above the connectors speaks a tool's query language.
+   */
+  metricsFor(ci: ConfigurationItem): Promise<CiMetric[] | null>;
+  /** Instant query of a KPI expression the estate wrote in the tool's language (PromQL for Prometheus); null when the tool has none. */
   query(expr: string): Promise<MetricSample[] | null>;
   /** Range query, step in seconds; null when unsupported. */
   queryRange(expr: string, start: Date, end: Date, stepSeconds: number): Promise<MetricSample[][] | null>;
@@ -68,10 +75,8 @@ export interface MonitorApi {
 }
 
 export interface CmdbApi {
-  /** The whole topology (cached for minutes, stale-if-error). */
-  listCis(): Promise<ConfigurationItem[]>;
-  listRelations(): Promise<Relation[]>;
-  ciById(id: string): Promise<ConfigurationItem | null>;
+  /** The whole topology (cached for minutes, served stale for the connector's `staleMs` when the tool fails). */
+  snapshot(): Promise<CmdbSnapshot>;
 }
 
 export interface HelpdeskApi {

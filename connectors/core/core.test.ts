@@ -126,14 +126,15 @@ describe('cached reads', () => {
     };
     const [a, b] = await Promise.all([read('k', 100, 1000, fetch), read('k', 100, 1000, fetch)]);
     expect([a, b]).toEqual([
-      { value: 1, stale: false },
-      { value: 1, stale: false },
+      { value: 1, stale: false, fetchedAt: 0 },
+      { value: 1, stale: false, fetchedAt: 0 },
     ]);
     expect(calls).toBe(1);
-    expect(await read('k', 100, 1000, fetch)).toEqual({ value: 1, stale: false });
+    expect(await read('k', 100, 1000, fetch)).toEqual({ value: 1, stale: false, fetchedAt: 0 });
     now = 500;
     fail = true;
-    expect(await read('k', 100, 1000, fetch)).toEqual({ value: 1, stale: true });
+    // The stale copy says when the tool gave it.
+    expect(await read('k', 100, 1000, fetch)).toEqual({ value: 1, stale: true, fetchedAt: 0 });
     now = 5000;
     await expect(read('k', 100, 1000, fetch)).rejects.toThrow('down');
   });

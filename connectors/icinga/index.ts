@@ -140,7 +140,8 @@ export const icingaConnector = {
         });
       },
 
-      // Icinga has no query language over metrics.
+      // Icinga has no query language over metrics (its perfdata goes to Graphite or InfluxDB).
+      metricsFor: async () => null,
       query: async () => null,
       queryRange: async () => null,
       // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.

@@ -37,12 +37,11 @@ export const netboxConnector = {
       log.info('netbox topology read', { cis: topology.cis.length, relations: topology.relations.length });
       return topology;
     }
-    const topology = async () => (await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology)).value;
-
     const api: CmdbApi = {
-      listCis: async () => (await topology()).cis,
-      listRelations: async () => (await topology()).relations,
-      ciById: async (id) => (await topology()).cis.find((ci) => ci.id === id) ?? null,
+      async snapshot() {
+        const { value, stale, fetchedAt } = await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology);
+        return { ...value, stale, asOf: new Date(fetchedAt).toISOString() };
+      },
     };
     return {
       name,

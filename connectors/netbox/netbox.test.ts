@@ -20,9 +20,9 @@ describe('netbox auth', () => {
 
   it('reads with a v2 token; a wrong or missing token is UPSTREAM_AUTH_FAILED', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
-    expect((await netbox(f, { token: FAKE_NETBOX_V2_TOKEN }).listCis()).length).toBeGreaterThan(0);
-    expect(await codeOf(netbox(f, { token: 'f'.repeat(40) }).listCis())).toBe('UPSTREAM_AUTH_FAILED');
-    expect(await codeOf(netbox(f, { token: 'nbt_wrong.secret' }).listCis())).toBe('UPSTREAM_AUTH_FAILED');
+    expect((await netbox(f, { token: FAKE_NETBOX_V2_TOKEN }).snapshot()).cis.length).toBeGreaterThan(0);
+    expect(await codeOf(netbox(f, { token: 'f'.repeat(40) }).snapshot())).toBe('UPSTREAM_AUTH_FAILED');
+    expect(await codeOf(netbox(f, { token: 'nbt_wrong.secret' }).snapshot())).toBe('UPSTREAM_AUTH_FAILED');
   });
 
   it('answers like NetBox: 403 bodies and a redirect without the trailing slash', async ({ onTestFinished }) => {
@@ -55,7 +55,7 @@ describe('netbox health', () => {
 describe('netbox paging', () => {
   it('follows next to the end, asking our own address even when NetBox names another', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished, { publicOrigin: 'http://netbox.behind-proxy.invalid' });
-    const cis = await netbox(f, { pageSize: 4, includeServices: false }).listCis();
+    const { cis } = await netbox(f, { pageSize: 4, includeServices: false }).snapshot();
     expect(cis.filter((ci) => ci.sourceLinks[0]!.url!.includes('/dcim/devices/'))).toHaveLength(16);
     const deviceOffsets = f.requests
       .filter((r) => r.startsWith('GET /api/dcim/devices/'))
@@ -66,7 +66,7 @@ describe('netbox paging', () => {
 
   it('stops at maxRecords', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
-    const cis = await netbox(f, { pageSize: 3, maxRecords: 5 }).listCis();
+    const { cis } = await netbox(f, { pageSize: 3, maxRecords: 5 }).snapshot();
     expect(cis.filter((ci) => ci.sourceLinks[0]!.url!.includes('/dcim/devices/'))).toHaveLength(5);
   });
 });
@@ -75,7 +75,7 @@ describe('netbox mapping', () => {
   it('maps devices, VMs, clusters, addresses and services into CIs and relations', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = netbox(f, { uiUrl: 'https://netbox.example.invalid', roleClassMap: { pdu: 'power' } });
-    const cis = await api.listCis();
+    const cis = (await api.snapshot()).cis;
     const byId = new Map(cis.map((ci) => [ci.id, ci]));
     expect(byId.get('server123')).toMatchObject({
       name: 'server123',
@@ -108,7 +108,7 @@ describe('netbox mapping', () => {
     });
     expect(byId.get('payroll-app-vm01/payroll-app')!.class).toBe('application');
 
-    const relations = await api.listRelations();
+    const relations = (await api.snapshot()).relations;
     expect(relations).toContainEqual({ parentId: 'esx-cluster01', childId: 'payroll-app-vm01', type: 'MEMBER_OF' });
     expect(relations).toContainEqual({ parentId: 'esx-cluster01', childId: 'esx01', type: 'MEMBER_OF' });
     expect(relations).toContainEqual({ parentId: 'payroll-app-vm01', childId: 'esx01', type: 'RUNS_ON' });
@@ -118,13 +118,13 @@ describe('netbox mapping', () => {
 
     // Five lists, read once, then served from cache.
     expect(f.requests).toHaveLength(5);
-    expect(await api.ciById('trade-srv02')).not.toBeNull();
+    expect((await api.snapshot()).cis.find((c) => c.id === 'trade-srv02') ?? null).not.toBeNull();
     expect(f.requests).toHaveLength(5);
   });
 
   it('rejects a page that is not a NetBox page as UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     f.setFailures([{ status: 200, body: '{"devices":[]}' }]);
-    expect(await codeOf(netbox(f).listCis())).toBe('UPSTREAM_UNAVAILABLE');
+    expect(await codeOf(netbox(f).snapshot())).toBe('UPSTREAM_UNAVAILABLE');
   });
 });

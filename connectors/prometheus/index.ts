@@ -18,6 +18,7 @@ import {
   watchedFromTargets,
   type MappingContext,
 } from './mapping.js';
+import { metricQueries, toMetric } from './metrics.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
 /** The monitor API plus what only Prometheus has: graph links. */
@@ -161,6 +162,12 @@ export const prometheusConnector = {
         if (config.cacheTtlMs === 0) return toSamples(await client.query(expr));
         const { value } = await cachedRead(`query:${expr}`, config.cacheTtlMs, 0, () => client.query(expr));
         return toSamples(value);
+      },
+
+      async metricsFor(ci) {
+        const queries = metricQueries(ci);
+        const answers = await Promise.all(queries.map(async (q) => ({ q, samples: await api.query(q.expr) })));
+        return answers.flatMap(({ q, samples }) => (samples ?? []).map((s) => toMetric(q, s, graphUrl(q.expr, ctx))));
       },
 
       async queryRange(expr, start, end, stepSeconds) {

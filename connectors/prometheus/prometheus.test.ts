@@ -282,6 +282,20 @@ describe('prometheus connector against the fake', () => {
     expect((await failure(api.query('sum(up'))).extensions['code']).toBe('UPSTREAM_REJECTED');
   });
 
+  it("metricsFor asks the CI's own series and the node-exporter ones of its host names", async ({ onTestFinished }) => {
+    const fake = await started(onTestFinished);
+    const { api } = setup(fake);
+    const server = { id: 'server123', name: 'server123', class: 'server', fqdn: 'server123.corp.example', ip: '10.0.0.5' };
+    expect(await api.metricsFor({ ...server, serial: null, tags: [], attributes: {}, sourceLinks: [] })).toEqual([]);
+    const asked = fake.requests
+      .filter((r) => r.startsWith('GET /api/v1/query?'))
+      .map((r) => new URL(r.slice(4), 'http://x').searchParams.get('query'));
+    expect(asked[0]).toBe('{ci="server123"}');
+    const instance = 'instance=~"(server123|server123\\\\.corp\\\\.example|10\\\\.0\\\\.0\\\\.5)(:[0-9]+)?"';
+    expect(asked).toContain(`up{${instance}}`);
+    expect(asked.some((q) => q?.includes('node_cpu_seconds_total') && q.includes(instance))).toBe(true);
+  });
+
   it('lists alerting rules with severity and a graph link', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake);

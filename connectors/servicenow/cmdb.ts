@@ -57,12 +57,11 @@ export const servicenowCmdbConnector = {
       return { cis, relations };
     }
 
-    const topology = async () => (await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology)).value;
-
     const api: CmdbApi = {
-      listCis: async () => (await topology()).cis,
-      listRelations: async () => (await topology()).relations,
-      ciById: async (id) => (await topology()).cis.find((ci) => ci.id === id) ?? null,
+      async snapshot() {
+        const { value, stale, fetchedAt } = await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology);
+        return { ...value, stale, asOf: new Date(fetchedAt).toISOString() };
+      },
     };
     return {
       name,

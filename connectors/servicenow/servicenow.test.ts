@@ -62,9 +62,9 @@ describe('servicenow Table API client', () => {
   it('sends Bearer tokens, and maps a rejected password to UPSTREAM_AUTH_FAILED', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const bearer = cmdb(f, { username: undefined, password: undefined, token: 'oauth-access-token' });
-    expect((await bearer.listCis()).length).toBeGreaterThan(0);
+    expect((await bearer.snapshot()).cis.length).toBeGreaterThan(0);
     const wrong = cmdb(f, { password: 'wrong' });
-    expect(await codeOf(wrong.listCis())).toBe('UPSTREAM_AUTH_FAILED');
+    expect(await codeOf(wrong.snapshot())).toBe('UPSTREAM_AUTH_FAILED');
   });
 
   it('maps a query the instance refuses (400) to UPSTREAM_REJECTED, and a missing sys_id to null', async ({ onTestFinished }) => {
@@ -146,7 +146,7 @@ describe('servicenow-cmdb', () => {
   it('maps CIs and relations, skips unread classes and ignored relation types', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = cmdb(f);
-    const cis = await api.listCis();
+    const cis = (await api.snapshot()).cis;
     const server = cis.find((ci) => ci.id === 'server123')!;
     expect(server).toMatchObject({
       name: 'server123',
@@ -173,7 +173,7 @@ describe('servicenow-cmdb', () => {
     // Business services (cmdb_ci_service) are not among the default classes.
     expect(cis.some((ci) => ci.name === 'Payroll')).toBe(false);
 
-    const relations = await api.listRelations();
+    const relations = (await api.snapshot()).relations;
     expect(relations).toContainEqual({ parentId: 'payroll-app', childId: 'payroll-app-vm01', type: 'RUNS_ON' });
     expect(relations).toContainEqual({ parentId: 'payroll-app', childId: 'payroll-db', type: 'DEPENDS_ON' });
     expect(relations).toContainEqual({ parentId: 'payroll-cluster', childId: 'payroll-app-vm01', type: 'MEMBER_OF' });
@@ -186,20 +186,20 @@ describe('servicenow-cmdb', () => {
     expect(params(f.requests.find((r) => r.includes('/cmdb_ci?'))!).get('sysparm_query')).toMatch(/^sys_class_nameINcmdb_ci_server,/);
 
     // Cached: no further requests.
-    expect((await api.ciById('server123'))?.serial).toBe('SRV-123-XK9');
-    expect(await api.ciById('nope')).toBeNull();
+    expect(((await api.snapshot()).cis.find((c) => c.id === 'server123') ?? null)?.serial).toBe('SRV-123-XK9');
+    expect((await api.snapshot()).cis.find((c) => c.id === 'nope') ?? null).toBeNull();
     expect(f.requests).toHaveLength(2);
   });
 
   it('uses sys_ids as CI ids when configured, and honours a narrower class list', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = cmdb(f, { idField: 'sys_id', classes: ['cmdb_ci_linux_server', 'cmdb_ci_db_ora_instance'] });
-    const cis = await api.listCis();
+    const cis = (await api.snapshot()).cis;
     expect(cis).toHaveLength(8);
     expect(cis.every((ci) => /^[0-9a-f]{32}$/.test(ci.id))).toBe(true);
     const db = cis.find((ci) => ci.name === 'payroll-db')!;
     const host = cis.find((ci) => ci.name === 'server123')!;
-    expect(await api.listRelations()).toEqual([{ parentId: db.id, childId: host.id, type: 'RUNS_ON' }]);
+    expect((await api.snapshot()).relations).toEqual([{ parentId: db.id, childId: host.id, type: 'RUNS_ON' }]);
   });
 });
 

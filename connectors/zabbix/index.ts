@@ -107,6 +107,7 @@ export const zabbixConnector = {
       },
 
       // Zabbix has no query language over its history through this API.
+      metricsFor: async () => null,
       query: async () => null,
       queryRange: async () => null,
       // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.

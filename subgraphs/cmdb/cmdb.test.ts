@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kernel/log.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../../kernel/correlate.js';
 import { createCmdbSubgraph } from './index.js';
-import { createTopologySource } from '../../bsm/cmdb-topology.js';
+import { createMergedCmdbSource } from '../../bsm/merged-cmdb.js';
 import { ci, codes, createRunner, fakeCatalog, fakeCmdb, testDeps, viewer } from '../common/test-fakes.js';
 
 const cis = [
@@ -26,6 +26,12 @@ function setup(options: { down?: boolean; maxPageSize?: number } = {}) {
 const engineer = viewer('eve', [{ role: 'engineer' }]);
 
 describe('cmdb subgraph', () => {
+  it('says how fresh a CI is: when its CMDB answered, and whether that answer is a cached one', async () => {
+    const { run } = setup();
+    const result = await run(engineer, '{ configurationItem(id: "server123") { asOf stale } }');
+    expect(result.data.configurationItem).toEqual({ asOf: '2026-11-27T09:00:00.000Z', stale: false });
+  });
+
   it('answers a CI with its attributes, source links and relations both ways', async () => {
     const { run } = setup();
     const result = await run(
@@ -91,7 +97,7 @@ describe('cmdb subgraph', () => {
       null,
       { id: 'payroll-app', name: 'payroll-app', class: 'application' },
     ]);
-    expect(cmdb.calls.listCis).toBe(1);
+    expect(cmdb.calls.snapshots).toBe(1);
   });
 
   it('reports a CMDB that is down with its name, without failing the whole answer', async () => {
@@ -134,7 +140,11 @@ describe('cmdb subgraph', () => {
       { type: 'RUNS_ON', ci: { id: 'd4e5' } },
     ]);
     // A ticket naming the CI by ServiceNow's own id still finds the merged CI.
-    const topology = await createTopologySource([builtin.instance, snow.instance], DEFAULT_IDENTIFICATION_RULES, silentLogger, 0)();
+    const topology = await createMergedCmdbSource([builtin.instance, snow.instance], {
+      identification: DEFAULT_IDENTIFICATION_RULES,
+      log: silentLogger,
+      ttlMs: 0,
+    })();
     expect(topology.correlate({ ciId: 'a1b2c3' })).toBe('server123');
   });
 });

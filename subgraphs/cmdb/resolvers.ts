@@ -4,14 +4,14 @@ import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import type { CmdbContext } from './context.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
-import type { Topology } from '../../bsm/cmdb-topology.js';
+import { freshnessOf, type MergedCmdb } from '../../bsm/merged-cmdb.js';
 
 interface CiRelationView {
   type: Relation['type'];
   ci: ConfigurationItem;
 }
 
-function related(topology: Topology, relations: Relation[] | undefined, end: 'parentId' | 'childId'): CiRelationView[] {
+function related(topology: MergedCmdb, relations: Relation[] | undefined, end: 'parentId' | 'childId'): CiRelationView[] {
   return (relations ?? []).flatMap((rel) => {
     const ci = topology.byId.get(rel[end]);
     return ci ? [{ type: rel.type, ci }] : [];
@@ -54,5 +54,7 @@ export const cmdbResolvers: GraphQLResolverMap<CmdbContext> = {
       const topology = await ctx.topology.load();
       return related(topology, topology.parentsOf.get(ci.id), 'parentId');
     },
+    asOf: async (ci: ConfigurationItem, _: unknown, ctx: CmdbContext) => freshnessOf(ci, await ctx.topology.load()).asOf,
+    stale: async (ci: ConfigurationItem, _: unknown, ctx: CmdbContext) => freshnessOf(ci, await ctx.topology.load()).stale,
   },
 };

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../authz/viewer.js';
 import { canAct, servicesInScope } from '../../authz/scope.js';
-import type { ServiceCatalog } from '../../bsm/catalog.js';
+import type { ServiceLookup } from '../../bsm/directory.js';
 import type { ServiceInfo } from '../../kernel/model.js';
 
 /**
@@ -23,20 +23,20 @@ export interface ScopeCheck {
 
 const seesAll = (scope: Viewer['scope']) => scope.some((rule) => rule.kind === 'all');
 
-export function createScopeCheck(catalog: ServiceCatalog, viewer: Viewer): ScopeCheck {
+export function createScopeCheck(directory: ServiceLookup, viewer: Viewer): ScopeCheck {
   let services: Promise<ServiceInfo[]> | undefined;
   let inScope: Promise<Set<string>> | undefined;
   const forCi = new Map<string, Promise<string[]>>();
-  const loadServices = () => (services ??= catalog.services());
+  const loadServices = () => (services ??= directory.services());
 
   return {
     services: loadServices,
     servicesForCi(ciId) {
       let found = forCi.get(ciId);
-      if (!found) forCi.set(ciId, (found = catalog.servicesForCi(ciId)));
+      if (!found) forCi.set(ciId, (found = directory.servicesForCi(ciId)));
       return found;
     },
-    componentIds: (serviceId) => catalog.componentIds(serviceId),
+    componentIds: (serviceId) => directory.componentIds(serviceId),
     async visible(serviceIds) {
       if (seesAll(viewer.scope)) return true;
       inScope ??= loadServices().then((all) => servicesInScope(viewer.scope, viewer.groups, all));

@@ -1,17 +1,16 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, type ExecutionResult } from 'graphql';
 import type { Viewer, ScopeRule, DrillLevel } from '../../authz/viewer.js';
-import type { PolicyStore } from '../../authz/policy.js';
-import type { ServiceCatalog } from '../../bsm/catalog.js';
+import type { ServiceLookup } from '../../bsm/directory.js';
 import type { CmdbApi, ConnectorInstance, HelpdeskApi, KnowledgeApi, MonitorApi, ConnectorSet } from '../../connectors/core/connector.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../../kernel/correlate.js';
 import { ERRORS } from '../../kernel/errors.js';
 import { silentLogger } from '../../kernel/log.js';
-import type { Alert, Article, ConfigurationItem, Incident, Relation, ServiceInfo } from '../../kernel/model.js';
+import type { Alert, Article, CiMetric, ConfigurationItem, Incident, Relation, ServiceInfo } from '../../kernel/model.js';
 import { testCi } from '../../connectors/core/test-support.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
-import type { BaseContext, SubgraphDeps, SubgraphModule } from './module.js';
-import { createTopologySource } from '../../bsm/cmdb-topology.js';
+import { createMergedCmdbSource } from '../../bsm/merged-cmdb.js';
+import type { BaseContext, SubgraphModule } from './module.js';
 import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
 import type { RequestAuth } from '../../kernel/request.js';
 
@@ -32,19 +31,12 @@ export const ci = (id: string, fields: Partial<ConfigurationItem> = {}): Configu
   testCi(id, { sourceLinks: [{ tool: 'builtin', connector: 'cmdb', id, url: null }], ...fields });
 
 export function fakeCmdb(name: string, cis: ConfigurationItem[], relations: Relation[] = [], options: { fail?: boolean } = {}) {
-  const calls = { listCis: 0 };
+  const calls = { snapshots: 0 };
   const api: CmdbApi = {
-    async listCis() {
-      calls.listCis += 1;
+    async snapshot() {
+      calls.snapshots += 1;
       if (options.fail) throw unavailable(name);
-      return cis;
-    },
-    async listRelations() {
-      if (options.fail) throw unavailable(name);
-      return relations;
-    },
-    async ciById(id) {
-      return cis.find((c) => c.id === id) ?? null;
+      return { cis, relations, stale: false, asOf: '2026-11-27T09:00:00.000Z' };
     },
   };
   return { instance: instance(name, 'cmdb', api), calls };
@@ -76,17 +68,18 @@ export function fakeMonitor(
     fail?: boolean;
     failAck?: boolean;
     stale?: boolean;
-    metrics?: Record<string, { labels?: Record<string, string>; value: number }[]> | null;
+    /** The metrics of each CI id; null: the monitor offers none. */
+    metrics?: Record<string, CiMetric[]> | null;
   } = {},
 ) {
   const calls: {
     acknowledge: { id: string; author: string; comment: string; until?: string }[];
     unacknowledge: string[];
-    query: string[];
+    metricsFor: string[];
   } = {
     acknowledge: [],
     unacknowledge: [],
-    query: [],
+    metricsFor: [],
   };
   const state = new Map(alerts.map((a) => [a.id, a]));
   const api: MonitorApi = {
@@ -120,10 +113,13 @@ export function fakeMonitor(
       state.set(id, updated);
       return updated;
     },
-    async query(expr) {
-      calls.query.push(expr);
+    async metricsFor(ci) {
+      calls.metricsFor.push(ci.id);
       if (options.metrics === undefined || options.metrics === null) return null;
-      return (options.metrics[expr] ?? []).map((m) => ({ labels: m.labels ?? {}, timestamp: 1_800_000_000, value: m.value }));
+      return options.metrics[ci.id] ?? [];
+    },
+    async query() {
+      return null;
     },
     async queryRange() {
       return null;
@@ -232,7 +228,7 @@ export function fakeKnowledge(name: string, articles: Article[], options: { fail
 /** Services with their components; servicesForCi is derived from them. */
 export function fakeCatalog(
   services: (Omit<ServiceInfo, 'childServiceIds' | 'tags' | 'consumers'> & { components: string[]; consumers?: string[] })[],
-): ServiceCatalog {
+): ServiceLookup {
   return {
     services: async () =>
       services.map(({ components: _components, consumers, ...s }) => ({ ...s, consumers: consumers ?? [], tags: [], childServiceIds: [] })),
@@ -267,17 +263,19 @@ export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): 
   };
 }
 
-export function testDeps(connectors: Partial<ConnectorSet>, catalog: ServiceCatalog, maxPageSize = 200): SubgraphDeps {
+/**
+ * What the cmdb, monitoring, helpdesk and knowledge subgraphs serve from, over the given fakes (one
+ * object satisfies each subgraph's deps type).
+ */
+export function testDeps(connectors: Partial<ConnectorSet>, directory: ServiceLookup, maxPageSize = 200) {
   return {
-    connectors: { monitor: [], cmdb: [], helpdesk: [], knowledge: [], ...connectors },
-    settings: { identification: DEFAULT_IDENTIFICATION_RULES, evaluatorIntervalMs: 60_000, maxPageSize },
-    estateDir: '/nonexistent',
-    dataDir: '/nonexistent',
-    log: silentLogger,
-    policy: {} as PolicyStore,
-    catalog,
+    monitors: connectors.monitor ?? [],
+    helpdesks: connectors.helpdesk ?? [],
+    knowledgeBases: connectors.knowledge ?? [],
     // No sharing across requests: tests change their fakes between operations.
-    topology: createTopologySource(connectors.cmdb ?? [], DEFAULT_IDENTIFICATION_RULES, silentLogger, 0),
+    cmdb: createMergedCmdbSource(connectors.cmdb ?? [], { identification: DEFAULT_IDENTIFICATION_RULES, log: silentLogger, ttlMs: 0 }),
+    directory,
+    maxPageSize,
   };
 }
 

@@ -1,10 +1,12 @@
 import type { GraphQLError } from 'graphql';
-import type { HelpdeskApi, KnowledgeApi } from '../../connectors/core/connector.js';
+import type { ServiceLookup } from '../../bsm/directory.js';
+import type { MergedCmdbSource } from '../../bsm/merged-cmdb.js';
+import type { ConnectorInstance, HelpdeskApi, KnowledgeApi } from '../../connectors/core/connector.js';
 import type { Incident } from '../../kernel/model.js';
-import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import { createCmdbAccess, type CmdbAccess } from '../common/cmdb-access.js';
+import type { BaseContext } from '../common/module.js';
 import type { PartialErrors } from '../common/partial-errors.js';
 import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
-import { createTopologyAccess, type TopologyAccess } from '../../bsm/cmdb-topology.js';
 import { connectorError } from '../../kernel/errors.js';
 
 /** An incident as this subgraph serves it: the ticket, correlated to a CI and its services. */
@@ -29,19 +31,30 @@ export interface KnowledgeHandle {
   api: KnowledgeApi;
 }
 
+/** What the helpdesk subgraph serves from. */
+export interface HelpdeskSubgraphDeps {
+  helpdesks: ConnectorInstance<HelpdeskApi>[];
+  /** For linkArticle: the article's title and URL are recorded with the link. */
+  knowledgeBases: ConnectorInstance<KnowledgeApi>[];
+  cmdb: MergedCmdbSource;
+  directory: ServiceLookup;
+  /** Largest `first` a list accepts. */
+  maxPageSize: number;
+}
+
 export interface HelpdeskContext extends BaseContext, PartialErrors {
   desks: DeskHandle[];
   /** For linkArticle: the article's title and URL are recorded with the link. */
   knowledgeBases: KnowledgeHandle[];
-  topology: TopologyAccess;
+  topology: CmdbAccess;
   scope: ScopeCheck;
   enrich(incident: Incident): Promise<IncidentView>;
   maxPageSize: number;
 }
 
-export function createHelpdeskContext(deps: SubgraphDeps, base: BaseContext): HelpdeskContext {
-  const topology = createTopologyAccess(deps.topology);
-  const scope = createScopeCheck(deps.catalog, base.viewer);
+export function createHelpdeskContext(deps: HelpdeskSubgraphDeps, base: BaseContext): HelpdeskContext {
+  const topology = createCmdbAccess(deps.cmdb);
+  const scope = createScopeCheck(deps.directory, base.viewer);
 
   async function enrich(incident: Incident): Promise<IncidentView> {
     const loaded = await topology.load();
@@ -52,7 +65,7 @@ export function createHelpdeskContext(deps: SubgraphDeps, base: BaseContext): He
     return { ...incident, ciId, ciError, serviceIds };
   }
 
-  const desks = deps.connectors.helpdesk.map((instance): DeskHandle => {
+  const desks = deps.helpdesks.map((instance): DeskHandle => {
     const api = instance.forRequest(base.auth);
     const lists = new Map<boolean, Promise<IncidentView[]>>();
     return {
@@ -78,10 +91,10 @@ export function createHelpdeskContext(deps: SubgraphDeps, base: BaseContext): He
     ...base,
     errors: [],
     desks,
-    knowledgeBases: deps.connectors.knowledge.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) })),
+    knowledgeBases: deps.knowledgeBases.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) })),
     topology,
     scope,
     enrich,
-    maxPageSize: deps.settings.maxPageSize,
+    maxPageSize: deps.maxPageSize,
   };
 }

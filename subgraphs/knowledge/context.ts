@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import type { KnowledgeApi } from '../../connectors/core/connector.js';
+import type { ConnectorInstance, KnowledgeApi } from '../../connectors/core/connector.js';
 import type { Article } from '../../kernel/model.js';
-import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import type { BaseContext } from '../common/module.js';
 import type { PartialErrors } from '../common/partial-errors.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 import { connectorError } from '../../kernel/errors.js';
@@ -11,6 +11,13 @@ export interface KnowledgeHandle {
   api: KnowledgeApi;
 }
 
+/** What the knowledge subgraph serves from. */
+export interface KnowledgeSubgraphDeps {
+  knowledgeBases: ConnectorInstance<KnowledgeApi>[];
+  /** Largest `first` a list accepts. */
+  maxPageSize: number;
+}
+
 export interface KnowledgeContext extends BaseContext, PartialErrors {
   knowledgeBases: KnowledgeHandle[];
   /** By tool-qualified id, routed by prefix; null for an unknown knowledge base or article. */
@@ -18,8 +25,8 @@ export interface KnowledgeContext extends BaseContext, PartialErrors {
   maxPageSize: number;
 }
 
-export function createKnowledgeContext(deps: SubgraphDeps, base: BaseContext): KnowledgeContext {
-  const knowledgeBases = deps.connectors.knowledge.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
+export function createKnowledgeContext(deps: KnowledgeSubgraphDeps, base: BaseContext): KnowledgeContext {
+  const knowledgeBases = deps.knowledgeBases.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) }));
   return {
     ...base,
     errors: [],
@@ -40,6 +47,6 @@ export function createKnowledgeContext(deps: SubgraphDeps, base: BaseContext): K
         }),
       ),
     ),
-    maxPageSize: deps.settings.maxPageSize,
+    maxPageSize: deps.maxPageSize,
   };
 }

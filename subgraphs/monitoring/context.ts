@@ -1,10 +1,12 @@
 import type { GraphQLError } from 'graphql';
-import type { MonitorApi } from '../../connectors/core/connector.js';
+import type { ServiceLookup } from '../../bsm/directory.js';
+import type { MergedCmdb, MergedCmdbSource } from '../../bsm/merged-cmdb.js';
+import type { ConnectorInstance, MonitorApi } from '../../connectors/core/connector.js';
 import type { Alert, MonitorSnapshot } from '../../kernel/model.js';
-import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import { createCmdbAccess, type CmdbAccess } from '../common/cmdb-access.js';
+import type { BaseContext } from '../common/module.js';
 import type { PartialErrors } from '../common/partial-errors.js';
 import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
-import { createTopologyAccess, type Topology, type TopologyAccess } from '../../bsm/cmdb-topology.js';
 import { connectorError } from '../../kernel/errors.js';
 
 /** An alert as this subgraph serves it: the tool's alert, correlated to a CI. */
@@ -25,21 +27,30 @@ export interface MonitorHandle {
   alerts(): Promise<AlertView[]>;
 }
 
+/** What the monitoring subgraph serves from. */
+export interface MonitoringSubgraphDeps {
+  monitors: ConnectorInstance<MonitorApi>[];
+  cmdb: MergedCmdbSource;
+  directory: ServiceLookup;
+  /** Largest `first` a list accepts. */
+  maxPageSize: number;
+}
+
 export interface MonitoringContext extends BaseContext, PartialErrors {
   monitors: MonitorHandle[];
-  topology: TopologyAccess;
+  topology: CmdbAccess;
   scope: ScopeCheck;
   maxPageSize: number;
 }
 
-export function toAlertView(alert: Alert, stale: boolean, topology: Topology): AlertView {
+export function toAlertView(alert: Alert, stale: boolean, topology: MergedCmdb): AlertView {
   const ciId = topology.correlate(alert.ci);
   return { ...alert, ciId, ciError: ciId === null ? (topology.failures[0] ?? null) : null, stale };
 }
 
-export function createMonitoringContext(deps: SubgraphDeps, base: BaseContext): MonitoringContext {
-  const topology = createTopologyAccess(deps.topology);
-  const monitors = deps.connectors.monitor.map((instance): MonitorHandle => {
+export function createMonitoringContext(deps: MonitoringSubgraphDeps, base: BaseContext): MonitoringContext {
+  const topology = createCmdbAccess(deps.cmdb);
+  const monitors = deps.monitors.map((instance): MonitorHandle => {
     const api = instance.forRequest(base.auth);
     let snapshot: Promise<MonitorSnapshot> | undefined;
     let alerts: Promise<AlertView[]> | undefined;
@@ -64,7 +75,7 @@ export function createMonitoringContext(deps: SubgraphDeps, base: BaseContext): 
     errors: [],
     monitors,
     topology,
-    scope: createScopeCheck(deps.catalog, base.viewer),
-    maxPageSize: deps.settings.maxPageSize,
+    scope: createScopeCheck(deps.directory, base.viewer),
+    maxPageSize: deps.maxPageSize,
   };
 }

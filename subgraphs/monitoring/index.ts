@@ -1,13 +1,15 @@
-import type { SubgraphDeps, SubgraphModule } from '../common/module.js';
-import { createMonitoringContext, type MonitoringContext } from './context.js';
+import type { SubgraphModule } from '../common/module.js';
+import { createMonitoringContext, type MonitoringContext, type MonitoringSubgraphDeps } from './context.js';
 import { monitoringResolvers } from './resolvers.js';
 
 /**
  * Alerts and metrics from every configured monitor, mapped to CIs; acknowledge in the tool that
  * raised them. Lists merged from several monitors return what the healthy ones gave and record the
- * failed ones' errors in `ctx.errors` (see cmdb/partial-errors.ts): the server must append them.
+ * failed ones' errors in `ctx.errors` (see common/partial-errors.ts): the server must append them.
  */
-export function createMonitoringSubgraph(deps: SubgraphDeps): SubgraphModule<MonitoringContext> {
+export type { MonitoringSubgraphDeps } from './context.js';
+
+export function createMonitoringSubgraph(deps: MonitoringSubgraphDeps): SubgraphModule<MonitoringContext> {
   return {
     name: 'monitoring',
     resolvers: monitoringResolvers,

@@ -1,11 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { ERRORS, connectorError } from '../../kernel/errors.js';
-import { SEVERITY_ORDER, type Status, splitQualifiedId } from '../../kernel/model.js';
+import { type CiMetric, SEVERITY_ORDER, type Status, splitQualifiedId } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
 import { toAlertView, type AlertView, type MonitorHandle, type MonitoringContext } from './context.js';
-import { metricQueries, toMetric, type MetricView } from './metrics.js';
 
 interface AlertFilter {
   minSeverity?: Status | null;
@@ -110,19 +109,14 @@ async function alertsOnCis(ctx: MonitoringContext, info: GraphQLResolveInfo, ciI
   return (await visibleOnly(ctx, onCis)).sort(worstFirst);
 }
 
-async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<MetricView[]> {
-  const topology = await ctx.topology.load();
-  const queries = metricQueries(ci.id, topology.byId.get(ci.id));
+async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<CiMetric[]> {
+  const known = (await ctx.topology.load()).byId.get(ci.id);
+  if (!known) return [];
   const perMonitor = await Promise.all(
     ctx.monitors.map(async (monitor) => {
       try {
-        // Ask the first expression alone: a monitor without a query language says so with null.
-        const [head, ...rest] = queries;
-        if (!head) return [];
-        const first = await monitor.api.query(head.expr);
-        if (first === null) return [];
-        const others = await Promise.all(rest.map(async (q) => ({ q, samples: (await monitor.api.query(q.expr)) ?? [] })));
-        return [{ q: head, samples: first }, ...others].flatMap(({ q, samples }) => samples.map((s) => toMetric(q, s)));
+        // A monitor that offers no metrics says so with null.
+        return (await monitor.api.metricsFor(known)) ?? [];
       } catch (error) {
         recordPartialError(ctx, connectorError(monitor.name, error, ctx.log), info);
         return [];

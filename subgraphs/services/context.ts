@@ -1,10 +1,27 @@
 import { servicesInScope } from '../../authz/scope.js';
-import type { MonitorApi } from '../../connectors/core/connector.js';
+import type { ConnectorInstance, HelpdeskApi, MonitorApi } from '../../connectors/core/connector.js';
+import type { Logger } from '../../kernel/log.js';
 import type { Incident } from '../../kernel/model.js';
 import type { HealthSnapshot, ServiceModel } from '../../bsm/model.js';
 import { createServiceReporter, type ServiceReporter } from '../../bsm/service-report.js';
 import { openIncidentsByService } from '../../bsm/views.js';
-import type { BaseContext, SubgraphDeps } from '../common/module.js';
+import type { BaseContext } from '../common/module.js';
+
+/** What the services subgraph serves from. */
+export interface ServicesSubgraphDeps {
+  model: ServiceModel;
+  /** For KPIs (instant and range queries). */
+  monitors: ConnectorInstance<MonitorApi>[];
+  /** For the open incident on each service (myServices, summaries). */
+  helpdesks: ConnectorInstance<HelpdeskApi>[];
+  /** Largest `first` a list accepts. */
+  maxPageSize: number;
+  /** How often the evaluator records service and CI status transitions. */
+  evaluatorIntervalMs: number;
+  log: Logger;
+  /** The clock for calendar and SLA answers (tests pin it). @default wall clock */
+  now?: () => Date;
+}
 
 /**
  * Per request: one health snapshot, one scope, one set of per-service numbers and one incident
@@ -34,31 +51,32 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (value ??= make());
 }
 
-export function createServicesContext(deps: SubgraphDeps, model: ServiceModel, base: BaseContext, clock: () => Date): ServicesContext {
+export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseContext, clock: () => Date): ServicesContext {
+  const { model } = deps;
   const now = clock();
   const snapshot = memo(() => model.snapshot());
-  const scope = memo(async () => servicesInScope(base.viewer.scope, base.viewer.groups, await model.services()));
+  const scope = memo(async () => servicesInScope(base.viewer.scope, base.viewer.groups, await model.directory.services()));
   const reporter = memo(async () => {
     const snap = await snapshot();
     return createServiceReporter(model, snap.status, now);
   });
   const incidents = memo(async () => {
     const [snap, visible] = await Promise.all([snapshot(), scope()]);
-    const helpdesks = deps.connectors.helpdesk.map((i) => ({ name: i.name, api: i.forRequest(base.auth) }));
+    const helpdesks = deps.helpdesks.map((i) => ({ name: i.name, api: i.forRequest(base.auth) }));
     return openIncidentsByService(helpdesks, [...visible], snap, base.log);
   });
   return {
     ...base,
     services: {
       model,
-      maxPageSize: deps.settings.maxPageSize,
+      maxPageSize: deps.maxPageSize,
       now,
       snapshot,
       scope,
       seesAll: base.viewer.scope.some((rule) => rule.kind === 'all'),
       reporter,
       incidents,
-      monitors: deps.connectors.monitor.map((i) => ({ name: i.name, api: i.forRequest(base.auth) })),
+      monitors: deps.monitors.map((i) => ({ name: i.name, api: i.forRequest(base.auth) })),
     },
   };
 }

@@ -1,11 +1,9 @@
-import { createTopologySource } from '../../bsm/cmdb-topology.js';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { ScopeRule, Viewer } from '../../authz/viewer.js';
-import type { PolicyStore } from '../../authz/policy.js';
 import {
   builtinCmdbConnector,
   builtinHelpdeskConnector,
@@ -15,10 +13,9 @@ import {
 import { createCache } from '../../connectors/core/cache.js';
 import type { ConnectorDeps, ConnectorSet } from '../../connectors/core/connector.js';
 import { silentLogger } from '../../kernel/log.js';
-import { createServiceModel, type ServiceModel } from '../../bsm/model.js';
-import { testSettings } from '../../bsm/test-fakes.js';
+import { createTestModel, type TestModel } from '../../bsm/test-fakes.js';
 import { subgraphTypeDefs } from '../../schema/subgraphs.js';
-import type { SubgraphDeps, SubgraphModule } from '../common/module.js';
+import type { SubgraphModule } from '../common/module.js';
 import { createServicesSubgraph, type ServicesContext } from './index.js';
 
 /**
@@ -59,7 +56,7 @@ export function viewer(id: string, groups: string[], scope: ScopeRule[], drillLe
 }
 
 export interface ServicesHarness {
-  model: ServiceModel;
+  model: TestModel;
   module: SubgraphModule<ServicesContext>;
   schema: GraphQLSchema;
   run(query: string, as?: Viewer, variables?: Record<string, unknown>): Promise<ExecutionResult>;
@@ -71,18 +68,16 @@ export function createHarness(options: { estateDir?: string; dataDir?: string; n
   const ownData = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sg-data-'));
   const connectors = builtinConnectors(estateDir, dataDir);
-  const model = createServiceModel({ estateDir, dataDir, connectors, settings: testSettings, log: silentLogger, cacheMs: 0 });
-  const deps: SubgraphDeps = {
-    connectors,
-    settings: testSettings,
-    estateDir,
-    dataDir,
+  const model = createTestModel({ estateDir, dataDir, connectors, cacheMs: 0 });
+  const module = createServicesSubgraph({
+    model,
+    monitors: connectors.monitor,
+    helpdesks: connectors.helpdesk,
+    maxPageSize: 100,
+    evaluatorIntervalMs: 60_000,
     log: silentLogger,
-    policy: {} as PolicyStore, // the services subgraph reads the viewer from the context, not the policy
-    topology: createTopologySource(connectors.cmdb, testSettings.identification, silentLogger, 0),
-    catalog: model,
-  };
-  const module = createServicesSubgraph(deps, options.now ? { now: options.now } : {});
+    ...(options.now ? { now: options.now } : {}),
+  });
   const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs('services'), resolvers: module.resolvers as never }]);
   const operator = viewer('operator', ['noc'], [{ kind: 'all' }]);
   return {

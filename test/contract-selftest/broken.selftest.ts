@@ -26,11 +26,7 @@ defineConnectorContract({
       p.catch((error: GraphQLError) => {
         throw new GraphQLError(`${error.message} at ${fake.url} as u:broken-secret`, { extensions: error.extensions });
       });
-    const api: CmdbApi = {
-      listCis: () => leak(real.listCis()),
-      listRelations: () => leak(real.listRelations()),
-      ciById: (id) => leak(real.ciById(id)),
-    };
+    const api: CmdbApi = { snapshot: () => leak(real.snapshot()) };
     return { api, name: 'leaky', fake, secrets: ['broken-secret'] };
   },
 });

@@ -11,10 +11,11 @@ import { noRedis, type OnTestFinished, REDIS_URL, unique } from './support.js';
 
 type MakeStore = (onTestFinished: OnTestFinished, options?: { lockMs?: number }) => Promise<CacheStore>;
 
-const memory: MakeStore = () => createCacheStore({}, silentLogger);
+const memory: MakeStore = async () => createCacheStore({}, silentLogger);
 const redis: MakeStore = async (onTestFinished, options) => {
-  const store = await createCacheStore({ redis: { url: REDIS_URL ?? '', ...options } }, silentLogger);
+  const store = createCacheStore({ redis: { url: REDIS_URL ?? '', ...options } }, silentLogger);
   onTestFinished(() => store.close());
+  await store.ready();
   return store;
 };
 
@@ -44,14 +45,14 @@ function defineCacheSuite(name: string, make: MakeStore, skip: boolean) {
       };
       const both = await Promise.all([read('k', TTL, STALE, fetch), read('k', TTL, STALE, fetch)]);
       expect(both).toEqual([
-        { value: { calls: 1 }, stale: false },
-        { value: { calls: 1 }, stale: false },
+        { value: { calls: 1 }, stale: false, fetchedAt: expect.any(Number) },
+        { value: { calls: 1 }, stale: false, fetchedAt: expect.any(Number) },
       ]);
-      expect(await read('k', TTL, STALE, fetch)).toEqual({ value: { calls: 1 }, stale: false });
+      expect(await read('k', TTL, STALE, fetch)).toEqual({ value: { calls: 1 }, stale: false, fetchedAt: expect.any(Number) });
       expect(calls).toBe(1);
       now = TTL + 1;
       fail = true;
-      expect(await read('k', TTL, STALE, fetch)).toEqual({ value: { calls: 1 }, stale: true });
+      expect(await read('k', TTL, STALE, fetch)).toEqual({ value: { calls: 1 }, stale: true, fetchedAt: expect.any(Number) });
       now = TTL + STALE + 1;
       await expect(read('k', TTL, STALE, fetch)).rejects.toThrow('down');
     });
@@ -60,9 +61,13 @@ function defineCacheSuite(name: string, make: MakeStore, skip: boolean) {
       const store = await make(onTestFinished);
       const [a, b] = [unique('a'), unique('b')].map((ns) => createCachedReader(store.forConnector(ns)));
       const value = { alerts: [{ id: 'x:1', labels: { ci: ':colon' }, acknowledgedBy: null }], at: '2026-11-27T09:12:00.000Z' };
-      expect(await a?.('snapshot', TTL, STALE, async () => value)).toEqual({ value, stale: false });
-      expect(await b?.('snapshot', TTL, STALE, async () => 'other')).toEqual({ value: 'other', stale: false });
-      expect(await a?.('snapshot', TTL, STALE, async () => 'never')).toEqual({ value, stale: false });
+      expect(await a?.('snapshot', TTL, STALE, async () => value)).toEqual({ value, stale: false, fetchedAt: expect.any(Number) });
+      expect(await b?.('snapshot', TTL, STALE, async () => 'other')).toEqual({
+        value: 'other',
+        stale: false,
+        fetchedAt: expect.any(Number),
+      });
+      expect(await a?.('snapshot', TTL, STALE, async () => 'never')).toEqual({ value, stale: false, fetchedAt: expect.any(Number) });
     });
 
     it('answers its health check', async ({ onTestFinished }) => {
@@ -104,8 +109,8 @@ describe.skipIf(noRedis)('connector cache shared by replicas (redis)', () => {
     // (A replica that did not wait would call the tool here: the race lets the test fail instead of hang.)
     await Promise.race([twoWaiting.promise, fromTwo]);
     gate.resolve();
-    expect(await fromOne).toEqual({ value: 'from one', stale: false });
-    expect(await fromTwo).toEqual({ value: 'from one', stale: false });
+    expect(await fromOne).toEqual({ value: 'from one', stale: false, fetchedAt: expect.any(Number) });
+    expect(await fromTwo).toEqual({ value: 'from one', stale: false, fetchedAt: expect.any(Number) });
     expect(calls).toBe(1);
   });
 
@@ -140,7 +145,11 @@ describe.skipIf(noRedis)('connector cache shared by replicas (redis)', () => {
     await started.promise;
     const survivor = createCachedReader((await redis(onTestFinished, { lockMs })).forConnector(ns));
     const t0 = Date.now();
-    expect(await survivor('k', TTL, STALE, async () => 'survivor')).toEqual({ value: 'survivor', stale: false });
+    expect(await survivor('k', TTL, STALE, async () => 'survivor')).toEqual({
+      value: 'survivor',
+      stale: false,
+      fetchedAt: expect.any(Number),
+    });
     // It waited for the lock to lapse (Redis's PX), not for ever.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(lockMs - 50);
   });
@@ -149,13 +158,13 @@ describe.skipIf(noRedis)('connector cache shared by replicas (redis)', () => {
 describe('connector cache without its Redis', () => {
   it('reads the tool instead of failing or hanging, and fails its health check', async ({ onTestFinished }) => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    const store = await createCacheStore({ redis: { url: 'redis://127.0.0.1:1' } }, silentLogger);
+    const store = createCacheStore({ redis: { url: 'redis://127.0.0.1:1' } }, silentLogger);
     onTestFinished(() => store.close());
     const read = createCachedReader(store.forConnector('down'));
     let calls = 0;
     const fetch = async () => ++calls;
-    expect(await read('k', TTL, STALE, fetch)).toEqual({ value: 1, stale: false });
-    expect(await read('k', TTL, STALE, fetch)).toEqual({ value: 2, stale: false });
+    expect(await read('k', TTL, STALE, fetch)).toEqual({ value: 1, stale: false, fetchedAt: expect.any(Number) });
+    expect(await read('k', TTL, STALE, fetch)).toEqual({ value: 2, stale: false, fetchedAt: expect.any(Number) });
     await expect(store.healthCheck()).rejects.toThrow();
   });
 });

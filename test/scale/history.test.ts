@@ -21,7 +21,7 @@ const sqlite: OpenShared = async (onTestFinished) => {
   const dir = mkdtempSync(join(tmpdir(), 'sg-history-'));
   onTestFinished(async () => rmSync(dir, { recursive: true, force: true }));
   return async () => {
-    const store = await createHistoryStore({ dataDir: dir });
+    const store = createHistoryStore({ dataDir: dir });
     onTestFinished(() => store.close());
     return store;
   };
