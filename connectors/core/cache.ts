@@ -43,8 +43,8 @@ export interface CacheStore {
   /** Throws when the shared store is unreachable (for /readyz); the memory store always answers. */
   healthCheck(): Promise<void>;
   /**
-   * Settles once the first connection to the shared store succeeded or failed (at most its connect
-   * timeout). Until then reads miss and go to the tools; waiting is for tests and the composition root.
+   * Settles once the shared store is first connected (or after a grace period without it); reads
+   * made before wait for it, each for at most a command timeout.
    */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -85,11 +85,23 @@ export function createCacheStore(options: { redis?: RedisCacheOptions | undefine
   const lockMs = options.redis.lockMs ?? 10_000;
   const client = redisClient(url, log);
   const connecting = client.connect().catch(() => undefined);
+  // Fail fast from the first connection on, or as soon as Redis is known absent (refused, no such
+  // host), or once a start without it has waited long enough; a slow connect is waited for.
+  const absent = (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND';
   const ready = Promise.race([
-    connecting,
-    new Promise((resolve) => client.once('error', resolve)),
-    new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS).unref()),
-  ]).then(() => undefined);
+    new Promise((resolve) => client.once('ready', resolve)),
+    new Promise((resolve) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        if (!absent(error)) return;
+        client.off('error', onError);
+        resolve(undefined);
+      };
+      client.on('error', onError);
+    }),
+    new Promise((resolve) => setTimeout(resolve, STARTUP_GRACE_MS).unref()),
+  ]).then(() => {
+    client.options.disableOfflineQueue = true;
+  });
   return {
     forConnector(namespace) {
       // @keyv/redis types its client parameter for RESP 2 and 3 at once, which no created client matches.
@@ -114,13 +126,20 @@ export function createCacheStore(options: { redis?: RedisCacheOptions | undefine
   };
 }
 
-const CONNECT_TIMEOUT_MS = 2000;
+// Generous: a replica starting on a loaded machine blocks its event loop for seconds while it loads.
+const CONNECT_TIMEOUT_MS = 5000;
+const COMMAND_TIMEOUT_MS = 2000;
+const STARTUP_GRACE_MS = 10_000;
 
 function redisClient(url: string, log: Logger) {
   const client = createClient({
     url,
-    // Commands fail at once while Redis is away (a miss: the tool is read) instead of queueing for ever.
-    disableOfflineQueue: true,
+    // Until the first connection (or STARTUP_GRACE_MS), commands wait for it, so a replica just
+    // started shares the cache at once; after, they fail at once while Redis is away (a miss: the
+    // tool is read) instead of queueing.
+    disableOfflineQueue: false,
+    // The backstop: a Redis that accepts but never answers costs a read this much, not for ever.
+    commandOptions: { timeout: COMMAND_TIMEOUT_MS },
     socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
   });
   // The URL may hold a password: only the reason is logged.
