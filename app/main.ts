@@ -11,7 +11,7 @@ const { values } = parseArgs({
   allowPositionals: false,
 });
 
-const log = createLogger({ level: (process.env['LOG_LEVEL'] as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info' });
+const log = createLogger({ level: process.env['LOG_LEVEL'] });
 const port = process.env['PORT'] ? Number(process.env['PORT']) : undefined;
 
 try {

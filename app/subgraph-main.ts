@@ -14,7 +14,7 @@ const { values, positionals } = parseArgs({
   options: { config: { type: 'string', default: 'config/demo.yaml' }, port: { type: 'string' }, host: { type: 'string' } },
   allowPositionals: true,
 });
-const log = createLogger();
+const log = createLogger({ level: process.env['LOG_LEVEL'] });
 try {
   const name = positionals[0] as SubgraphName | undefined;
   if (!name || !SUBGRAPH_NAMES.includes(name)) throw new ConfigError('arguments', [`name one subgraph: ${SUBGRAPH_NAMES.join(', ')}`]);

@@ -2,29 +2,32 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runInRequest } from '../kernel/request-context.js';
 import { createAuditLog, type AuditEvent } from './audit.js';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 
 describe('audit log', () => {
-  it('writes one JSON line per event with the whitelisted fields', () => {
+  it('writes one JSON line per event with the whitelisted fields and the ids of the request being served', () => {
     const lines: string[] = [];
     const audit = createAuditLog({ sink: (line) => lines.push(line) });
-    audit.record({
-      requestId: 'r1',
-      who: 'alice',
-      roles: ['operator'],
-      operationName: 'Ack',
-      kind: 'action',
-      field: 'Mutation.acknowledgeAlert',
-      action: 'alert:acknowledge',
-      target: 'id=prom:123',
-      result: 'allowed',
-    });
+    runInRequest({ requestId: 'server-1', clientRequestId: 'client-1' }, () =>
+      audit.record({
+        who: 'alice',
+        roles: ['operator'],
+        operationName: 'Ack',
+        kind: 'action',
+        field: 'Mutation.acknowledgeAlert',
+        action: 'alert:acknowledge',
+        target: 'id=prom:123',
+        result: 'allowed',
+      }),
+    );
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] as string);
     expect(entry).toMatchObject({
-      requestId: 'r1',
+      requestId: 'server-1',
+      clientRequestId: 'client-1',
       who: 'alice',
       roles: ['operator'],
       operationName: 'Ack',
@@ -50,12 +53,14 @@ describe('audit log', () => {
       headers: { authorization: `Bearer ${TOKEN}`, cookie: 'session=secret' },
       password: 'hunter2',
       context: { auth: { token: TOKEN } },
+      requestId: 'chosen-by-the-caller',
     } as unknown as AuditEvent;
     audit.record(careless);
     const line = lines[0] as string;
     expect(line).not.toContain(TOKEN);
     expect(line).not.toContain('hunter2');
     expect(line).not.toContain('session=secret');
+    expect(line).not.toContain('chosen-by-the-caller');
     expect(Object.keys(JSON.parse(line)).sort()).toEqual(['field', 'kind', 'result', 'time', 'who']);
   });
 

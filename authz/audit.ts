@@ -1,13 +1,15 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { migrate, type PostgresPool } from '../kernel/postgres.js';
+import { currentRequest, type RequestContext } from '../kernel/request-context.js';
 
 /**
  * The audit log: one JSON line per action (mutation, allowed or not) and per denial. Only the fields
  * below are ever written, each cut to a bounded length, so a caller that passes a whole context or
- * request by mistake cannot leak a token, a header or a request body into the log.
+ * request by mistake cannot leak a token, a header or a request body into the log. The request ids
+ * are not the caller's to give: each line takes them from the request being served
+ * (kernel/request-context.ts), wherever the decision was made.
  */
 export interface AuditEvent {
-  requestId?: string | undefined;
   /** Token subject, or 'anonymous'. */
   who: string;
   roles?: readonly string[] | undefined;
@@ -48,10 +50,11 @@ const RESULTS = new Set(['allowed', 'denied', 'failed', 'dry-run']);
 const KINDS = new Set(['action', 'denial']);
 
 /** The whitelisted line for an event: unknown keys are dropped, strings are bounded. */
-export function auditLine(event: AuditEvent, now = new Date()): string {
+export function auditLine(event: AuditEvent, now = new Date(), request: RequestContext | undefined = currentRequest()): string {
   const line: Record<string, unknown> = {
     time: now.toISOString(),
-    requestId: str(event.requestId),
+    requestId: str(request?.requestId),
+    clientRequestId: str(request?.clientRequestId),
     who: str(event.who) ?? 'unknown',
     roles: Array.isArray(event.roles) ? event.roles.slice(0, MAX_LIST).map((r) => str(r)) : undefined,
     operationName: str(event.operationName),

@@ -72,7 +72,7 @@ class RecordingDataSource extends LocalGraphQLDataSource {
 
 let policy: Policy;
 const audit: AuditEvent[] = [];
-let server: ApolloServer<{ viewer: Viewer; requestId: string }>;
+let server: ApolloServer<{ viewer: Viewer }>;
 
 beforeAll(async () => {
   policy = demoPolicy();
@@ -90,12 +90,11 @@ beforeAll(async () => {
     gateway,
     introspection: true,
     plugins: [
-      createAuthzPlugin<{ viewer: Viewer; requestId: string }>({
+      createAuthzPlugin<{ viewer: Viewer }>({
         policy: staticPolicyStore(new Proxy({} as Policy, { get: (_t, key) => policy[key as keyof Policy] })),
         audit: { record: (e) => audit.push(e) },
         log: silentLogger,
         viewerOf: (ctx) => ctx.viewer,
-        requestIdOf: (ctx) => ctx.requestId,
       }),
     ],
   });
@@ -114,7 +113,7 @@ async function run(
   const viewer = options.viewer ?? viewerWith(roles);
   const response = await server.executeOperation(
     { query, ...(options.variables ? { variables: options.variables } : {}) },
-    { contextValue: { viewer, requestId: 'req-1' } },
+    { contextValue: { viewer } },
   );
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { status: response.http.status, ...(JSON.parse(JSON.stringify(response.body.singleResult)) as { data?: any; errors?: any[] }) };
@@ -135,7 +134,6 @@ describe('gateway authorization plugin', () => {
     expect(subgraphRequests[0]?.query).not.toContain('rootCauses');
     expect(audit).toMatchObject([
       {
-        requestId: 'req-1',
         who: 'test-executive',
         kind: 'denial',
         field: 'Service.rootCauses',
@@ -230,9 +228,9 @@ describe('gateway authorization plugin', () => {
     const doc = 'query Board { service(id: "payroll") { name } } mutation Ack { acknowledgeAlert(id: "x", comment: "c") { id } }';
     policy = demoPolicy();
     const viewer = viewerWith(['helpdesk']);
-    const board = await server.executeOperation({ query: doc, operationName: 'Board' }, { contextValue: { viewer, requestId: 'r' } });
+    const board = await server.executeOperation({ query: doc, operationName: 'Board' }, { contextValue: { viewer } });
     expect(board.body.kind === 'single' && board.body.singleResult.errors).toBeFalsy();
-    const ack = await server.executeOperation({ query: doc, operationName: 'Ack' }, { contextValue: { viewer, requestId: 'r' } });
+    const ack = await server.executeOperation({ query: doc, operationName: 'Ack' }, { contextValue: { viewer } });
     expect(ack.body.kind === 'single' && ack.body.singleResult.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 

@@ -53,7 +53,6 @@ export interface AuthzPluginOptions<TContext extends BaseContext> {
   audit: AuditLog;
   log: Logger;
   viewerOf: (contextValue: TContext) => Viewer;
-  requestIdOf: (contextValue: TContext) => string | undefined;
   /** Passed to our parse (use the server's own, e.g. maxTokens, so a huge query fails here cheaply too). */
   parseOptions?: ParseOptions;
   /** Filter results kept, by query text and permission set. @default 1000 */
@@ -135,7 +134,6 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
 
     async requestDidStart(requestContext): Promise<GraphQLRequestListener<TContext>> {
       const viewer = options.viewerOf(requestContext.contextValue);
-      const requestId = options.requestIdOf(requestContext.contextValue);
       const current = policy.current();
       const { request } = requestContext;
 
@@ -152,7 +150,6 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
       }
 
       const base = (): Omit<AuditEvent, 'kind' | 'result'> => ({
-        requestId,
         who: viewer.id,
         roles: viewer.roles,
         operationName: requestContext.operationName ?? request.operationName ?? null,
@@ -220,14 +217,14 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
             const forbiddenKeys = new Set(forbidden.map((f) => f.responseKey));
             mutations = mutations.filter((m) => !forbiddenKeys.has(m.key));
             if (!current.dryRun) throw forbiddenMutationError(forbidden, errorCode, httpStatus);
-            log.info('authz dry run: mutation would be rejected', { requestId, fields: forbidden.map((f) => f.field) });
+            log.info('authz dry run: mutation would be rejected', { fields: forbidden.map((f) => f.field) });
           }
 
           if (denied.length === 0) return;
           if (current.dryRun) {
             for (const d of denied)
               audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'dry-run' });
-            log.info('authz dry run: fields would be denied', { requestId, fields: denied.map((d) => d.field) });
+            log.info('authz dry run: fields would be denied', { fields: denied.map((d) => d.field) });
             denied = [];
             return;
           }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../kernel/errors.js';
-import { createLogger } from '../kernel/log.js';
+import { captureLogger, silentLogger } from '../kernel/log.js';
 import { createPolicyStore, loadPolicy, resolveViewer } from './policy.js';
 import { DEMO_POLICY_FILE, demoPolicy } from './test-support.js';
 
@@ -144,12 +144,10 @@ describe('viewerFor', () => {
 });
 
 describe('createPolicyStore', () => {
-  const quietLog = (lines: string[]) => createLogger({ write: (line) => lines.push(line) });
-
   it('reload keeps the old policy when the new file is invalid, and logs why', ({ onTestFinished }) => {
     const file = tempFile(onTestFinished, MINIMAL);
-    const lines: string[] = [];
-    const store = createPolicyStore(file, quietLog(lines), { watch: false });
+    const { log, lines } = captureLogger();
+    const store = createPolicyStore(file, log, { watch: false });
     onTestFinished(() => store.close());
     const changes: string[][] = [];
     store.onChange((p) => changes.push(Object.keys(p.roles)));
@@ -158,7 +156,12 @@ describe('createPolicyStore', () => {
     expect(store.reload()).toBe(false);
     expect(Object.keys(store.current().roles)).toEqual(['viewer']);
     expect(store.current().roles['viewer']?.drillLevel).toBe('BUSINESS');
-    expect(lines.join('\n')).toMatch(/policy reload failed.*drillLevel/);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        msg: expect.stringMatching(/^policy reload failed/),
+        problems: [expect.stringMatching(/drillLevel/), expect.any(String)],
+      }),
+    ]);
     expect(changes).toEqual([]);
 
     writeFileSync(file, `${MINIMAL}  second: { drillLevel: TELEMETRY, scope: [{ tag: ops }] }\n`);
@@ -169,7 +172,7 @@ describe('createPolicyStore', () => {
 
   it('watches the file and picks up a valid change without a restart', async ({ onTestFinished }) => {
     const file = tempFile(onTestFinished, MINIMAL);
-    const store = createPolicyStore(file, quietLog([]), { watch: true, debounceMs: 20 });
+    const store = createPolicyStore(file, silentLogger, { watch: true, debounceMs: 20 });
     onTestFinished(() => store.close());
     writeFileSync(file, MINIMAL.replace('BUSINESS', 'SERVICE'));
     await vi.waitFor(() => expect(store.current().roles['viewer']?.drillLevel).toBe('SERVICE'), { timeout: 3000, interval: 20 });
@@ -177,11 +180,11 @@ describe('createPolicyStore', () => {
 
   it('throws ConfigError at start for an invalid file', ({ onTestFinished }) => {
     const file = tempFile(onTestFinished, 'roles: {}\nmode: bogus\n');
-    expect(() => createPolicyStore(file, quietLog([]), { watch: false })).toThrow(ConfigError);
+    expect(() => createPolicyStore(file, silentLogger, { watch: false })).toThrow(ConfigError);
   });
 
   it('serves the demo file', () => {
-    const store = createPolicyStore(DEMO_POLICY_FILE, quietLog([]), { watch: false });
+    const store = createPolicyStore(DEMO_POLICY_FILE, silentLogger, { watch: false });
     expect(store.viewerFor({ sub: 'eve', roles: [], groups: ['all-staff'] }).roles).toEqual(['end-user']);
     store.close();
   });

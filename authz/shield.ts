@@ -36,10 +36,8 @@ export function createShield(
     const lacksAction = action !== undefined && !viewer.actions.includes(action);
     if (!lacksLevel && !lacksAction) return true;
     const reason = lacksAction ? `needs the action ${action}` : `needs drill level ${needs}`;
-    const requestId = (ctx as { auth?: { requestId?: string } }).auth?.requestId;
     const dryRun = policy.current().dryRun;
     options.audit?.record({
-      requestId,
       who: viewer.id,
       roles: viewer.roles,
       kind: action !== undefined ? 'action' : 'denial',
@@ -50,7 +48,7 @@ export function createShield(
       at,
     });
     if (dryRun) {
-      options.log?.info('authz dry run: field would be denied', { requestId, field, reason });
+      options.log?.info('authz dry run: field would be denied', { field, reason });
       return true;
     }
     return viewer.anonymous

@@ -38,14 +38,16 @@ const plainGateway = new ApolloGateway({
   buildService: ({ name, url }) => {
     let token = signIdentity(
       internalKey(TEST_INTERNAL_SECRET),
-      { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' },
+      { sub: 'bench', roles: ['admin'], groups: [] },
+      { requestId: 'bench' },
       name,
       600,
     );
     setInterval(() => {
       token = signIdentity(
         internalKey(TEST_INTERNAL_SECRET),
-        { sub: 'bench', roles: ['admin'], groups: [], requestId: 'bench' },
+        { sub: 'bench', roles: ['admin'], groups: [] },
+        { requestId: 'bench' },
         name,
         600,
       );

@@ -34,7 +34,7 @@ describe('KPIs', () => {
     const kpi = { name: 'orders', unit: 'orders/min', expression: 'orders', baseline: null, threshold: 30, monitor: null };
     const report = await readKpi(
       kpi,
-      [{ name: 'prom', api: m.instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }) }],
+      [{ name: 'prom', api: m.instance.forRequest({ sub: 'x', roles: [], groups: [] }) }],
       new Date(),
       silentLogger,
     );
@@ -44,7 +44,7 @@ describe('KPIs', () => {
 
   it('is UNKNOWN when the monitor fails', async () => {
     const api = {
-      ...fakeMonitor('prom').instance.forRequest({ sub: 'x', roles: [], groups: [], requestId: 'r' }),
+      ...fakeMonitor('prom').instance.forRequest({ sub: 'x', roles: [], groups: [] }),
       query: async () => Promise.reject(new Error('down')),
     };
     const kpi = { name: 'orders', unit: null, expression: 'orders', baseline: 100, threshold: 50, monitor: null };

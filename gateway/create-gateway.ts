@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createAuthzPlugin } from '../authz/gateway-plugin.js';
@@ -16,11 +15,14 @@ import type { FormattedExecutionResult } from 'graphql';
 import type { Identity } from './identity.js';
 import { limitsPlugin } from './limits.js';
 import type { RequestAuth } from '../kernel/request.js';
+import { newRequestContext, runInRequest, type RequestContext } from '../kernel/request-context.js';
 import { maskErrors } from '../kernel/mask-errors.js';
 
 export interface GatewayContext {
   viewer: Viewer;
   auth: RequestAuth;
+  /** The ids this request's log and audit lines carry, signed into the subgraphs' identity tokens. */
+  request: RequestContext;
   /** One identity token per subgraph per request, signed on first use. */
   identityTokens: Map<string, Promise<string>>;
 }
@@ -96,11 +98,12 @@ export async function createGateway(options: GatewayOptions) {
         if (!context.auth) return;
         let token = context.identityTokens.get(name);
         if (!token) {
-          token = signIdentity(options.internalKey, context.auth, name, options.internalTtlSeconds);
+          token = signIdentity(options.internalKey, context.auth, context.request, name, options.internalTtlSeconds);
           context.identityTokens.set(name, token);
         }
         request.http?.headers.set(IDENTITY_HEADER, await token);
-        request.http?.headers.set('x-request-id', context.auth.requestId);
+        // For proxies' access logs only: the subgraph takes the id from the signed token.
+        request.http?.headers.set('x-request-id', context.request.requestId);
       },
     });
   }
@@ -122,36 +125,33 @@ export async function createGateway(options: GatewayOptions) {
         audit: options.audit,
         log,
         viewerOf: (context: GatewayContext) => context.viewer,
-        requestIdOf: (context: GatewayContext) => context.auth.requestId,
       }),
       limitsPlugin(options.limits),
     ],
   });
   await apollo.start();
 
-  const anonymous = (requestId: string): RequestAuth => ({ sub: 'anonymous', roles: [], groups: [], requestId });
-
-  async function authenticate(header: string | undefined, requestId: string): Promise<GatewayContext> {
-    let auth = anonymous(requestId);
+  async function authenticate(header: string | undefined, request: RequestContext): Promise<GatewayContext> {
+    let auth: RequestAuth = { sub: 'anonymous', roles: [], groups: [] };
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'Authorization header must be "Bearer <token>"');
       const identity = await options.verify(match[1]).catch((error: unknown) => {
-        log.info('token rejected', { requestId, reason: error instanceof Error ? error.message : 'invalid' });
+        log.info('token rejected', { reason: error instanceof Error ? error.message : 'invalid' });
         throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid or expired token');
       });
-      auth = { ...identity, requestId };
+      auth = { sub: identity.sub, roles: identity.roles, groups: identity.groups };
     }
     const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
-    return { viewer, auth, identityTokens: new Map() };
+    return { viewer, auth, request, identityTokens: new Map() };
   }
 
+  // Every request gets an id of ours (the caller's x-request-id is kept beside it, never used as it),
+  // answered in x-request-id and carried into every log and audit line the request causes.
   const http: Server = createServer((req, res) => {
-    void (async () => {
-      const requestId =
-        typeof req.headers['x-request-id'] === 'string' && /^[\w-]{1,64}$/.test(req.headers['x-request-id'])
-          ? req.headers['x-request-id']
-          : randomUUID();
+    const request = newRequestContext(req.headers['x-request-id']);
+    res.setHeader('x-request-id', request.requestId);
+    void runInRequest(request, async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -161,16 +161,15 @@ export async function createGateway(options: GatewayOptions) {
           return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
         }
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
-        const context = await authenticate(req.headers.authorization, requestId);
+        const context = await authenticate(req.headers.authorization, request);
         const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
-        res.setHeader('x-request-id', requestId);
         await executeGraphQL(apollo, req, res, body, async () => context);
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
-        log.error('gateway request failed', { requestId, reason: error instanceof Error ? error.message : String(error) });
-        sendProblem(res, new HttpProblem(500, ERRORS.INTERNAL_SERVER_ERROR.code, `unexpected error (request ${requestId})`));
+        log.error('gateway request failed', { reason: error instanceof Error ? error.message : String(error) });
+        sendProblem(res, new HttpProblem(500, ERRORS.INTERNAL_SERVER_ERROR.code, `unexpected error (request ${request.requestId})`));
       }
-    })();
+    });
   });
   http.keepAliveTimeout = 65_000;
 

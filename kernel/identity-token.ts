@@ -1,10 +1,13 @@
 import { jwtVerify, SignJWT } from 'jose';
 import type { RequestAuth } from './request.js';
+import type { RequestContext } from './request-context.js';
 
 /**
  * Identity travels from the gateway to subgraphs as a short-lived JWT the gateway signs (HS256 with
  * the internal secret), audience = the subgraph's name. Subgraphs accept identity from nothing else,
  * so calling a subgraph directly, or replaying a token meant for another subgraph, gets nowhere.
+ * The token also carries the gateway's request ids (`rid`, `crid`), so a subgraph in another process
+ * logs and audits under the same request id as the gateway.
  */
 export const IDENTITY_HEADER = 'x-servicegraph-identity';
 const ISSUER = 'servicegraph-gateway';
@@ -13,8 +16,15 @@ export function internalKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signIdentity(key: Uint8Array, auth: RequestAuth, audience: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ roles: auth.roles, groups: auth.groups, rid: auth.requestId })
+export async function signIdentity(
+  key: Uint8Array,
+  auth: RequestAuth,
+  request: RequestContext,
+  audience: string,
+  ttlSeconds: number,
+): Promise<string> {
+  const ids = { rid: request.requestId, ...(request.clientRequestId ? { crid: request.clientRequestId } : {}) };
+  return new SignJWT({ roles: auth.roles, groups: auth.groups, ...ids })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(auth.sub)
     .setIssuer(ISSUER)
@@ -24,14 +34,22 @@ export async function signIdentity(key: Uint8Array, auth: RequestAuth, audience:
     .sign(key);
 }
 
-/** Throws on a missing, forged, expired or misdirected token. */
-export async function verifyIdentity(key: Uint8Array, token: string, audience: string): Promise<RequestAuth> {
-  const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ['HS256'] });
+/** Throws on a missing, forged, expired or misdirected token, and on one without a request id. */
+export async function verifyIdentity(
+  key: Uint8Array,
+  token: string,
+  audience: string,
+): Promise<{ auth: RequestAuth; request: RequestContext }> {
+  const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ['HS256'], requiredClaims: ['rid'] });
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const { rid, crid } = payload;
+  if (typeof rid !== 'string') throw new Error('identity token without a request id');
   return {
-    sub: typeof payload.sub === 'string' ? payload.sub : 'anonymous',
-    roles: strings(payload['roles']),
-    groups: strings(payload['groups']),
-    requestId: typeof payload['rid'] === 'string' ? payload['rid'] : 'unknown',
+    auth: {
+      sub: typeof payload.sub === 'string' ? payload.sub : 'anonymous',
+      roles: strings(payload['roles']),
+      groups: strings(payload['groups']),
+    },
+    request: typeof crid === 'string' ? { requestId: rid, clientRequestId: crid } : { requestId: rid },
   };
 }

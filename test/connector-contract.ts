@@ -102,7 +102,7 @@ export interface ContractOptions<K extends ConnectorKind> {
   writeMethod?: string;
 }
 
-export const contractAuth: RequestAuth = testAuth('contract-tester', 'contract');
+export const contractAuth: RequestAuth = testAuth('contract-tester');
 
 /** Deps for a connector under test (the contract test files build their instances with it). */
 export const contractDeps = testDeps;

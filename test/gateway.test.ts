@@ -152,7 +152,8 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
     it('refuses a forged, expired or misdirected token', async () => {
       const forged = await signIdentity(
         internalKey('some-other-secret-0123456789abcdefgh'),
-        { sub: 'x', roles: ['admin'], groups: [], requestId: 'r' },
+        { sub: 'x', roles: ['admin'], groups: [] },
+        { requestId: 'r' },
         'monitoring',
         60,
       );
@@ -164,7 +165,8 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
         .sign(internalKey('test-internal-secret-0123456789abcdef'));
       const forCmdb = await signIdentity(
         internalKey('test-internal-secret-0123456789abcdef'),
-        { sub: 'x', roles: ['admin'], groups: [], requestId: 'r' },
+        { sub: 'x', roles: ['admin'], groups: [] },
+        { requestId: 'r' },
         'cmdb',
         60,
       );

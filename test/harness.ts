@@ -123,7 +123,8 @@ export async function startStack(
         opts.token === undefined
           ? await signIdentity(
               internalKey(TEST_INTERNAL_SECRET),
-              { sub: 'test', roles: opts.roles ?? ['admin'], groups: [], requestId: 'test' },
+              { sub: 'test', roles: opts.roles ?? ['admin'], groups: [] },
+              { requestId: 'test' },
               name,
               60,
             )

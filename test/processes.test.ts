@@ -48,7 +48,8 @@ describe('each subgraph runs alone as its own process', () => {
       const url = line.split(' ').pop()!;
       const token = await signIdentity(
         internalKey(TEST_INTERNAL_SECRET),
-        { sub: 'alone', roles: ['admin'], groups: [], requestId: 'r' },
+        { sub: 'alone', roles: ['admin'], groups: [] },
+        { requestId: 'r' },
         name,
         60,
       );

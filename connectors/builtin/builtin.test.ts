@@ -22,7 +22,7 @@ import {
 import type { RequestAuth } from '../../kernel/request.js';
 
 const DEMO = fileURLToPath(new URL('../../estate/demo', import.meta.url));
-const auth: RequestAuth = { sub: 'tester', roles: [], groups: [], requestId: 'test' };
+const auth: RequestAuth = { sub: 'tester', roles: [], groups: [] };
 
 const dirs: string[] = [];
 const disposers: (() => Promise<void>)[] = [];

@@ -47,7 +47,15 @@ export interface ConnectorInstance<TApi> {
   /** Instance name: keyv namespace, log prefix, `extensions.connector`, prefix of tool-qualified ids. */
   readonly name: string;
   readonly kind: ConnectorKind;
-  /** Once per GraphQL request: fresh DataLoaders. */
+  /**
+   * The API as one caller uses it: each subgraph asks once per request it serves (bsm asks with
+   * SYSTEM_AUTH for reads no caller owns). A connector that batches one request's lookups makes
+   * fresh DataLoaders here (Jira, RT, ServiceNow incidents and knowledge); one with nothing per
+   * request may return one shared object every time (the monitors, the CMDBs and the builtins do),
+   * its reads shared across requests through the keyv cache. Either way nothing scoped to one caller
+   * may serve another. The request id is not passed: log lines take it from the request context
+   * (kernel/request-context.ts).
+   */
   forRequest(auth: RequestAuth): TApi;
   /** Throws when the tool is unreachable or rejects our credentials. */
   healthCheck(): Promise<void>;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
@@ -9,8 +10,8 @@ import { GraphQLError } from 'graphql';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
- * retries (reads only, Retry-After honoured), keep-alive, TLS pinning, the circuit breaker and the
- * error mapping are the same for every tool.
+ * retries (reads only, Retry-After honoured), keep-alive, TLS pinning, the circuit breaker, the
+ * error mapping and the one log line per tool call are the same for every tool.
  */
 
 /** Connection settings shared by every HTTP connector's config. */
@@ -60,6 +61,32 @@ export interface HttpClient {
   call<T>(fn: (http: Got) => Promise<T>): Promise<T>;
 }
 
+/** What one `call` sent and got, filled in by got's hooks: the last attempt's request and status. */
+interface CallRecord {
+  method?: string;
+  url?: URL;
+  status?: number;
+  attempts: number;
+}
+
+/** The call a got request belongs to: got's hooks run inside the connector's `call`, which sets it. */
+const calls = new AsyncLocalStorage<CallRecord>();
+
+/**
+ * The path of a call as a template, so that neither ids nor query values (search text, PromQL,
+ * filters) reach a log line and the lines of one endpoint group together: relative to the
+ * connector's base URL, no query, and each segment that holds a digit or an escape, other than an
+ * API version (`v2`, the `3` of `api/3`), written `{}`. That covers every id the tools put in paths
+ * (RT and Confluence numbers, ServiceNow sys_ids, Alertmanager silence UUIDs, Jira keys).
+ */
+export function pathTemplate(url: URL, basePath: string): string {
+  const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+  const segments = path.split('/');
+  const isValue = (segment: string, i: number) =>
+    /[\d%]/.test(segment) && !/^v\d+$/.test(segment) && !(/^\d+$/.test(segment) && segments[i - 1] === 'api');
+  return segments.map((segment, i) => (isValue(segment, i) ? '{}' : segment)).join('/');
+}
+
 function authHeader(auth: HttpAuth): string | undefined {
   switch (auth.kind) {
     case 'none':
@@ -76,6 +103,7 @@ function authHeader(auth: HttpAuth): string | undefined {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { connector, settings, log } = options;
   const authorization = authHeader(options.auth);
+  const basePath = new URL(settings.baseUrl).pathname.replace(/\/?$/, '/');
   const instanceOptions: OptionsInit = {
     prefixUrl: settings.baseUrl,
     headers: { 'user-agent': 'servicegraph', ...(authorization ? { authorization } : {}), ...options.headers },
@@ -96,6 +124,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(settings.allowHostnameMismatch ? { checkServerIdentity: () => undefined } : {}),
     },
     hooks: {
+      beforeRequest: [
+        (request) => {
+          const call = calls.getStore();
+          if (!call) return;
+          call.attempts += 1;
+          call.method = request.method;
+          if (request.url instanceof URL) call.url = request.url;
+          delete call.status;
+        },
+      ],
+      afterResponse: [
+        (response) => {
+          const call = calls.getStore();
+          if (call) call.status = response.statusCode;
+          return response;
+        },
+      ],
       beforeRetry: [(error, count) => log.warn('retrying upstream read', { connector, attempt: count, code: error.code })],
     },
   };
@@ -105,18 +150,42 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     cooldownMs: settings.breakerCooldownMs,
     ...options.breaker,
   });
+  /**
+   * One line per tool call, at info: tool calls are bounded by the cache, not by client traffic, and
+   * each is what an operator matches against the tool's own logs (by request id and time), writes
+   * included. A failure is a warning with its code; a lookup of something the tool lacks is not one.
+   */
+  function logCall(call: CallRecord, startedAt: number, error?: { mapped: GraphQLError; cause: unknown }) {
+    const code = error?.mapped.extensions['code'];
+    const fields = {
+      connector,
+      method: call.method ?? null,
+      path: call.url ? pathTemplate(call.url, basePath) : null,
+      status: call.status ?? null,
+      ms: Math.round((performance.now() - startedAt) * 10) / 10,
+      ...(call.attempts > 1 ? { attempts: call.attempts } : {}),
+      ...(error ? { code, reason: describe(error.cause) } : {}),
+    };
+    if (error && code !== 'NOT_FOUND') log.warn('tool call failed', fields);
+    else log.info('tool call', fields);
+  }
+
   return {
     connector,
     got: http,
     breaker,
     async call<T>(fn: (http: Got) => Promise<T>): Promise<T> {
+      const call: CallRecord = { attempts: 0 };
+      const startedAt = performance.now();
       try {
-        return await breaker.run(() => fn(http), isOutage);
+        const result = await calls.run(call, () => breaker.run(() => fn(http), isOutage));
+        logCall(call, startedAt);
+        return result;
       } catch (error) {
         const mapped = fromUpstream(connector, error);
-        if (mapped.extensions['code'] !== 'NOT_FOUND') {
-          log.warn('upstream call failed', { connector, code: mapped.extensions['code'], reason: describe(error) });
-        }
+        // A body that is not JSON fails before afterResponse sees the answer.
+        if (call.status === undefined && error instanceof RequestError && error.response) call.status = error.response.statusCode;
+        logCall(call, startedAt, { mapped, cause: error });
         throw mapped;
       }
     },

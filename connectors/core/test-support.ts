@@ -15,8 +15,8 @@ import type { ConfigurationItem, NewIncident } from '../../kernel/model.js';
 import type { RequestAuth } from '../../kernel/request.js';
 
 /** The caller of a test request: no roles or groups (connectors do not authorize, the gateway does). */
-export function testAuth(sub = 'alice', requestId = 'test'): RequestAuth {
-  return { sub, roles: [], groups: [], requestId };
+export function testAuth(sub = 'alice'): RequestAuth {
+  return { sub, roles: [], groups: [] };
 }
 
 /** Deps for a connector under test: silent log, a fresh in-memory cache, a fresh throwaway directory. */

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -17,6 +16,7 @@ import { partialErrorsPlugin } from './partial-errors.js';
 import { IDENTITY_HEADER, verifyIdentity } from '../../kernel/identity-token.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
+import { newRequestContext, runInRequest, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
 
 /** One subgraph operation as the gateway sends it. */
@@ -33,7 +33,8 @@ export interface SubgraphServer {
   /**
    * Runs an operation in this process for a gateway in the same process: the same schema, shield,
    * context, error masking and partial errors as over HTTP, without the HTTP hop. The identity is
-   * the gateway's own (no token to check: nothing crosses a process boundary).
+   * the gateway's own (no token to check: nothing crosses a process boundary), and so is the request
+   * context: the call runs inside the gateway's request.
    */
   executeInProcess(request: SubgraphRequest, auth: RequestAuth): Promise<FormattedExecutionResult>;
   close(): Promise<void>;
@@ -51,6 +52,7 @@ export interface SubgraphServerOptions {
 /**
  * Serves one subgraph over HTTP. Every request must carry the gateway-signed identity token for this
  * subgraph; graphql-shield rules generated from the SDL's @drill/@action annotations guard every field.
+ * Each request runs in the gateway's request context, whose ids the token carries.
  */
 export async function createSubgraphServer<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
@@ -80,12 +82,13 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   const contextFor = (auth: RequestAuth) => {
     const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
     const audit = (event: Parameters<BaseContext['audit']>[0]) =>
-      options.audit.record({ ...event, who: auth.sub, roles: auth.roles, requestId: auth.requestId, at: module.name });
-    return module.createContext({ auth, viewer, log: log.child({ requestId: auth.requestId }), audit });
+      options.audit.record({ ...event, who: auth.sub, roles: auth.roles, at: module.name });
+    return module.createContext({ auth, viewer, log, audit });
   };
 
   const http: Server = createServer((req, res) => {
     void (async () => {
+      let request: RequestContext | undefined;
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found');
@@ -94,18 +97,24 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         if (typeof token !== 'string' || token.length === 0) {
           throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'subgraphs accept requests from the gateway only');
         }
-        const auth = await verifyIdentity(internalKey, token, module.name).catch(() => {
+        const verified = await verifyIdentity(internalKey, token, module.name).catch(() => {
           throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid gateway identity token');
         });
-        const body = await readBody(req, options.maxBodyBytes);
-        // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
-        log.debug('subgraph operation', { requestId: auth.requestId, body: body.slice(0, 4000) });
-        await executeGraphQL(apollo, req, res, body, async () => contextFor(auth));
+        request = verified.request;
+        await runInRequest(request, async () => {
+          const body = await readBody(req, options.maxBodyBytes);
+          // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
+          log.debug('subgraph operation', { body: body.slice(0, 4000) });
+          await executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+        });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
-        const id = randomUUID();
-        log.error('subgraph request failed', { id, reason: error instanceof Error ? error.message : String(error) });
-        sendProblem(res, new HttpProblem(500, ERRORS.INTERNAL_SERVER_ERROR.code, `unexpected error (${id})`));
+        // The gateway's request once the token is read, else one of this subgraph's own.
+        const failed = request ?? newRequestContext();
+        runInRequest(failed, () =>
+          log.error('subgraph request failed', { reason: error instanceof Error ? error.message : String(error) }),
+        );
+        sendProblem(res, new HttpProblem(500, ERRORS.INTERNAL_SERVER_ERROR.code, `unexpected error (request ${failed.requestId})`));
       }
     })();
   });
@@ -122,7 +131,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         });
       }),
     async executeInProcess(request, auth) {
-      log.debug('subgraph operation', { requestId: auth.requestId, body: JSON.stringify(request).slice(0, 4000) });
+      log.debug('subgraph operation', { body: JSON.stringify(request).slice(0, 4000) });
       const response = await apollo.executeOperation(
         {
           query: request.query,

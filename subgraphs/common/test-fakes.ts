@@ -279,7 +279,7 @@ export function testDeps(connectors: Partial<ConnectorSet>, directory: ServiceLo
   };
 }
 
-const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups, requestId: 'test' });
+const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups });
 
 /**
  * Runs an operation as the lead's server does (minus shield and HTTP): one context per request from

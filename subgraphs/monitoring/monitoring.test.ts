@@ -128,7 +128,7 @@ describe('monitoring subgraph', () => {
     await server.start();
     try {
       const contextValue = await module.createContext({
-        auth: { sub: 'olga', roles: [], groups: [], requestId: 'r' },
+        auth: { sub: 'olga', roles: [], groups: [] },
         viewer: operator,
         log: silentLogger,
         audit: () => {},

@@ -86,7 +86,7 @@ export function createHarness(options: { estateDir?: string; dataDir?: string; n
     schema,
     async run(query, as = operator, variables) {
       const contextValue = await module.createContext({
-        auth: { sub: as.id, roles: as.roles, groups: as.groups, requestId: 'test' },
+        auth: { sub: as.id, roles: as.roles, groups: as.groups },
         viewer: as,
         log: silentLogger,
         audit: () => {},

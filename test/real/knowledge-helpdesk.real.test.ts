@@ -24,7 +24,7 @@ const MW_USER = env['SG_REAL_MW_USER'] ?? 'Admin';
 const MW_PASSWORD = env['SG_REAL_MW_PASSWORD'] ?? 'Admin-Secret-123!';
 const selected = (tool: string) => !env['REAL_TOOLS'] || env['REAL_TOOLS'].split(/\s+/).includes(tool);
 
-const auth: RequestAuth = { sub: 'real-tester', roles: [], groups: [], requestId: 'real' };
+const auth: RequestAuth = { sub: 'real-tester', roles: [], groups: [] };
 const deps = (name: string) => ({ log: silentLogger, cache: createCache(name, silentLogger), estateDir: '/tmp', dataDir: '/tmp' });
 const run = randomUUID().slice(0, 8);
 /** RT takes seconds per write (it runs scrips and builds the transaction); vitest's default is too short. */

@@ -17,7 +17,7 @@ import { prometheusConnector, type PrometheusApi } from '../../connectors/promet
 import { zabbixConnector } from '../../connectors/zabbix/index.js';
 import { AM_URL, ICINGA_CA, ICINGA_URL, PROM_URL, selected, until, ZABBIX_URL, zabbixSession } from './support.js';
 
-const auth = testAuth('real-tester', 'real');
+const auth = testAuth('real-tester');
 const run = randomUUID().slice(0, 8);
 
 describe.skipIf(!selected('prometheus', 'alertmanager'))('prometheus connector against real Prometheus + Alertmanager', () => {

@@ -19,7 +19,7 @@ import { freshDatabase, freshPool, noPostgres, type OnTestFinished } from './sup
  */
 
 const DEMO = fileURLToPath(new URL('../../estate/demo', import.meta.url));
-const auth: RequestAuth = { sub: 'tester', roles: [], groups: [], requestId: 'test' };
+const auth: RequestAuth = { sub: 'tester', roles: [], groups: [] };
 
 /** Deps of one replica; every call to the returned function is another replica on the same store. */
 type SharedStorage = (onTestFinished: OnTestFinished) => Promise<() => ConnectorDeps>;
