@@ -57,8 +57,6 @@ export interface RedisCacheOptions {
    * tool themselves (it died, or the tool is that slow). @default 10000
    */
   lockMs?: number;
-  /** How often a waiting replica looks for the entry. @default 50 */
-  pollMs?: number;
 }
 
 function onError(cache: Keyv, namespace: string, log: Logger): Keyv {
@@ -87,19 +85,17 @@ export function createCacheStore(options: { redis?: RedisCacheOptions | undefine
   const connecting = client.connect().catch(() => undefined);
   // Fail fast from the first connection on, or as soon as Redis is known absent (refused, no such
   // host), or once a start without it has waited long enough; a slow connect is waited for.
-  const absent = (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND';
-  const ready = Promise.race([
-    new Promise((resolve) => client.once('ready', resolve)),
-    new Promise((resolve) => {
-      const onError = (error: NodeJS.ErrnoException) => {
-        if (!absent(error)) return;
-        client.off('error', onError);
-        resolve(undefined);
-      };
-      client.on('error', onError);
-    }),
-    new Promise((resolve) => setTimeout(resolve, STARTUP_GRACE_MS).unref()),
-  ]).then(() => {
+  let settle: () => void = () => {};
+  const onAbsent = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND') settle();
+  };
+  const ready = new Promise<void>((resolve) => {
+    settle = resolve;
+    client.once('ready', resolve);
+    client.on('error', onAbsent);
+    setTimeout(resolve, STARTUP_GRACE_MS).unref();
+  }).then(() => {
+    client.off('error', onAbsent);
     client.options.disableOfflineQueue = true;
   });
   return {
