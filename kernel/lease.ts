@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type { Client } from 'pg';
 import type { Logger } from './log.js';
+import { loadPg } from './postgres.js';
 
 /**
  * One holder among N replicas, for the work only one of them may do (recording status transitions,
@@ -43,7 +44,7 @@ const LOCK_CLASS = 0x5347_4c45; // "SGLE"
 export function createPostgresLease(options: LeaseOptions & { url: string }): Lease {
   const { name, log } = options;
   const renewMs = options.renewMs ?? 2000;
-  let client: pg.Client | null = null;
+  let client: Client | null = null;
   let holding = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
@@ -65,8 +66,8 @@ export function createPostgresLease(options: LeaseOptions & { url: string }): Le
     }
   };
 
-  async function connect(): Promise<pg.Client> {
-    const c = new pg.Client({
+  async function connect(): Promise<Client> {
+    const c = new (loadPg().Client)({
       connectionString: options.url,
       connectionTimeoutMillis: Math.max(renewMs, 1000),
       keepAlive: true,

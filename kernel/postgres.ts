@@ -1,5 +1,10 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from './log.js';
+
+const require = createRequire(import.meta.url);
+/** Loaded when a database is configured: the embedded default never pays its load time. */
+export const loadPg = (): typeof import('pg') => require('pg') as typeof import('pg');
 
 /**
  * The shared PostgreSQL database where several replicas keep what they must agree on (status history,
@@ -7,7 +12,7 @@ import type { Logger } from './log.js';
  * every store; the connection URL may hold a password, so it is never logged or put in an error.
  */
 
-export type PostgresPool = pg.Pool;
+export type PostgresPool = Pool;
 
 export interface PostgresOptions {
   url: string;
@@ -16,7 +21,7 @@ export interface PostgresOptions {
 }
 
 export function createPostgresPool(options: PostgresOptions, log: Logger): PostgresPool {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     // A database that does not answer must fail a request, not hang it.
@@ -81,7 +86,7 @@ export function lazyMigration(pool: PostgresPool, component: string, migrations:
 }
 
 /** Runs `work` in one transaction on one connection; rolled back when it throws. */
-export async function inTransaction<T>(pool: PostgresPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: PostgresPool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

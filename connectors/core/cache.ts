@@ -1,4 +1,4 @@
-import KeyvRedis, { createClient } from '@keyv/redis';
+import { createRequire } from 'node:module';
 import { Keyv } from 'keyv';
 import type { Logger } from '../../kernel/log.js';
 
@@ -23,6 +23,10 @@ export interface Cached<T> {
   /** When the tool gave this value (epoch ms): how fresh an answer is, for `asOf`. */
   fetchedAt: number;
 }
+
+const require = createRequire(import.meta.url);
+/** Loaded when a Redis is configured: the embedded default never pays its load time (about half a second). */
+const loadRedis = (): typeof import('@keyv/redis') => require('@keyv/redis') as typeof import('@keyv/redis');
 
 /** A lock per cache key shared by every replica; `null` from `acquire` means another holds it. */
 interface KeyLock {
@@ -101,6 +105,7 @@ export function createCacheStore(options: { redis?: RedisCacheOptions | undefine
   return {
     forConnector(namespace) {
       // @keyv/redis types its client parameter for RESP 2 and 3 at once, which no created client matches.
+      const KeyvRedis = loadRedis().default;
       const store = new KeyvRedis(client as unknown as ConstructorParameters<typeof KeyvRedis>[0], {
         namespace,
         throwOnConnectError: false,
@@ -128,7 +133,7 @@ const COMMAND_TIMEOUT_MS = 2000;
 const STARTUP_GRACE_MS = 10_000;
 
 function redisClient(url: string, log: Logger) {
-  const client = createClient({
+  const client = loadRedis().createClient({
     url,
     // Until the first connection (or STARTUP_GRACE_MS), commands wait for it, so a replica just
     // started shares the cache at once; after, they fail at once while Redis is away (a miss: the
