@@ -323,7 +323,7 @@ export function loadServiceDefinitions(estateDir: string, now = new Date()): Ser
     badFiles.add(file);
     problems.push(`${file}: ${problem}`);
   };
-  const loaded: { file: string; data: ServiceFile; childPaths: string[] }[] = [];
+  const loaded: { file: string; data: ServiceFile }[] = [];
   const nodeRules: CiNodeRule[] = [];
 
   if (files.length === 0) report('services', `no service definitions in ${join(estateDir, 'services')}`);
@@ -342,7 +342,7 @@ export function loadServiceDefinitions(estateDir: string, now = new Date()): Ser
       for (const issue of parsed.error.issues) report(file, `${formatPath(issue.path)}: ${issue.message}`);
       continue;
     }
-    loaded.push({ file, data: parsed.data, childPaths: parsed.data.children.map((_, i) => `children[${i}].service`) });
+    loaded.push({ file, data: parsed.data });
   }
 
   const byId = new Map<string, ServiceDefinition>();
