@@ -88,7 +88,8 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       audit,
       log,
       readiness: async () => {
-        const checks: Record<string, string> = {};
+        // The shared stores, where this process uses them (local mode); remote subgraphs check their own.
+        const checks: Record<string, string> = config.subgraphs.mode === 'local' ? await root.shared().checks() : {};
         await Promise.all(
           root.builtConnectors().map(async (c) => {
             checks[`connector:${c.name}`] = await c.healthCheck().then(
