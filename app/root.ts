@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
@@ -79,12 +78,6 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     };
   }
 
-  /** Writable state lives here; created only once something needs it (never on a failed start). */
-  const data = part(() => {
-    mkdirSync(dataDir, { recursive: true });
-    return dataDir;
-  });
-
   const createKind = <K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[] => {
     const instances: ConnectorInstance<ApiByKind[K]>[] = [];
     for (const entry of loaded.connectorConfigs) {
@@ -94,7 +87,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
         log: log.child({ connector: entry.name }),
         cache: createCache(entry.name, log),
         estateDir,
-        dataDir: data(),
+        // Whatever keeps state there creates the directory when it first writes (never on a failed start).
+        dataDir,
       }) as ConnectorInstance<ApiByKind[K]>;
       instances.push(instance);
       built.push(instance);
@@ -131,7 +125,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
   const history = part(
-    (): HistoryStore => createSqliteHistory(data()),
+    (): HistoryStore => createSqliteHistory(dataDir),
     (store) => store.close(),
   );
   const model = part(() =>
