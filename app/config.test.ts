@@ -75,7 +75,7 @@ connectors:
 const problemsOf = (file: string, env: NodeJS.ProcessEnv = {}) => inspectConfig(file, env).problems;
 
 describe('secrets, numbers and the environment', () => {
-  it('reads ${file:…} secrets, trimmed, relative to the config file; a missing one is a problem that shows no content', () => {
+  it('reads file: secrets, trimmed, relative to the config file; a missing one is a problem that shows no content', () => {
     const { dir, file } = write(`
 auth: { issuer: i, audience: a, secret: "\${file:secrets/jwt}" }
 internalAuth: { secret: "\${file:/nonexistent/servicegraph/internal}" }
@@ -93,7 +93,7 @@ connectors: [{ name: cmdb, type: builtin-cmdb }]
     expect(config.internalAuth.secret).toBe('i'.repeat(40));
   });
 
-  it('fills numbers and booleans from ${VAR}, and PORT and SERVICEGRAPH_SUBGRAPH_BASE_PORT override the file', () => {
+  it('fills numbers and booleans from variables, and PORT and SERVICEGRAPH_SUBGRAPH_BASE_PORT override the file', () => {
     const { file } = write(`
 server: { port: "\${GATEWAY_PORT}", explorer: "\${EXPLORER}" }
 subgraphs: { basePort: 4001, listen: "\${LISTEN}" }

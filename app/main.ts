@@ -1,6 +1,5 @@
 import { type CommandSpec, loggerFromEnv, runCommand } from './cli.js';
 import { closeOnSignals } from './signals.js';
-import { startServicegraph } from './start-gateway.js';
 
 // Apollo's anonymous telemetry is off unless the operator turns it on.
 process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
@@ -22,6 +21,8 @@ const MAIN_COMMAND: CommandSpec = {
 
 await runCommand('servicegraph', MAIN_COMMAND, async ({ values }) => {
   const log = loggerFromEnv(process.env);
+  // Loaded after the arguments are read, so --help and a wrong flag answer at once.
+  const { startServicegraph } = await import('./start-gateway.js');
   const running = await startServicegraph({
     configFile: (values['config'] as string | undefined) ?? process.env['SERVICEGRAPH_CONFIG'] ?? 'config/demo.yaml',
     ...(values['estate'] ? { estateDir: values['estate'] as string } : {}),

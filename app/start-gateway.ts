@@ -132,7 +132,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       config: loaded,
       async close(graceMs = config.server.shutdownGraceMs) {
         // The gateway drains first: the subgraphs and tools serve its last requests, then close.
-        const drained = await running.close(graceMs);
+        const draining = running.close(graceMs); // the listener is closed once this returns
+        log.info('draining: no new connections, requests in flight may finish', { graceMs });
+        const drained = await draining;
         await closeParts();
         return drained;
       },

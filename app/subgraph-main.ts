@@ -1,7 +1,6 @@
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
 import { type CommandSpec, loggerFromEnv, parsePort, runCommand, UsageError } from './cli.js';
 import { closeOnSignals } from './signals.js';
-import { startSubgraph } from './start-subgraph.js';
 
 /**
  * Runs one subgraph alone, as production deploys them:
@@ -41,6 +40,8 @@ await runCommand('subgraph', SUBGRAPH_COMMAND, async ({ values, positionals }) =
   const port =
     portText === undefined || portText === '' ? undefined : parsePort(portText, values['port'] !== undefined ? '--port' : 'PORT');
   const log = loggerFromEnv(process.env);
+  // Loaded after the arguments are read, so --help and a wrong flag answer at once.
+  const { startSubgraph } = await import('./start-subgraph.js');
   const running = await startSubgraph({
     configFile: (values['config'] as string | undefined) ?? process.env['SERVICEGRAPH_CONFIG'] ?? 'config/demo.yaml',
     name,

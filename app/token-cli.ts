@@ -1,7 +1,4 @@
-import { loadPolicy } from '../authz/policy.js';
-import { signUserToken } from '../gateway/identity.js';
 import { type CommandSpec, runCommand, UsageError } from './cli.js';
-import { loadConfig } from './config.js';
 
 /**
  * Prints a JWT the given config accepts (demo key or HS256 secret), for trying the gateway:
@@ -24,6 +21,12 @@ const TOKEN_COMMAND: CommandSpec = {
 await runCommand('token', TOKEN_COMMAND, async ({ values }) => {
   const roles = ((values['role'] as string[] | undefined) ?? []).flatMap((r) => r.split(',')).filter(Boolean);
   if (roles.length === 0) throw new UsageError('--role is required (executive, end-user, service-owner, helpdesk, operator, admin)');
+  // Loaded after the arguments are read, so --help and a wrong flag answer at once.
+  const [{ loadConfig }, { loadPolicy }, { signUserToken }] = await Promise.all([
+    import('./config.js'),
+    import('../authz/policy.js'),
+    import('../gateway/identity.js'),
+  ]);
   const { config } = loadConfig((values['config'] as string | undefined) ?? process.env['SERVICEGRAPH_CONFIG'] ?? 'config/demo.yaml');
   const policy = loadPolicy(config.policy);
   const unknown = roles.filter((r) => !(r in policy.roles));
