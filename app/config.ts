@@ -285,11 +285,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
  * suggestion), and so is the complaint about a value whose variable or file was missing (reported
  * already). A setting an environment variable overrode says so.
  */
-function issuesOf(
-  issues: z.core.$ZodIssue[],
-  prefix: string,
-  context: { from?: Map<string, string>; unfilled: Set<string> },
-): string[] {
+function issuesOf(issues: z.core.$ZodIssue[], prefix: string, context: { from?: Map<string, string>; unfilled: Set<string> }): string[] {
   return issues.flatMap((issue) => {
     const at = issuePath(prefix, issue.path) || '(root)';
     if (issue.code === 'unrecognized_keys' || context.unfilled.has(at)) return [];

@@ -75,3 +75,25 @@ export function createdDirectoryGuard(dir: string): { removeIfCreated(): void } 
     },
   };
 }
+
+/**
+ * A port that cannot be had (in use, or privileged) is a setting to change, not a bug: said in one
+ * line naming the setting, like any other configuration problem.
+ */
+export async function listenOrExplain<T>(
+  source: string,
+  setting: string,
+  port: number,
+  host: string,
+  listen: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(source, [`${setting}: ${host}:${port} is already in use`]);
+    if (code === 'EACCES') throw new ConfigError(source, [`${setting}: ${host}:${port} needs privileges this process lacks`]);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError(source, [`${setting}: ${host} is not an address of this machine`]);
+    throw error;
+  }
+}

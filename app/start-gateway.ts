@@ -9,7 +9,7 @@ import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/subgraphs.js';
 import type { SubgraphServer } from '../subgraphs/common/server.js';
 import { inspectConfig, type LoadedConfig } from './config.js';
-import { createdDirectoryGuard, Preflight } from './preflight.js';
+import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
 
 /** The gateway, and in local mode the five subgraphs in its process, from a config file. */
@@ -97,7 +97,12 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       const basePort = options.subgraphBasePort ?? config.subgraphs.basePort;
       for (const [i, name] of SUBGRAPH_NAMES.entries()) {
         const server = await root.subgraphServer(name, key);
-        if (listen) subgraphUrls[name] = await server.listen(basePort === 0 ? 0 : basePort + i, config.server.host);
+        const port = basePort === 0 ? 0 : basePort + i;
+        if (listen) {
+          subgraphUrls[name] = await listenOrExplain(loaded.file, 'subgraphs.basePort', port, config.server.host, () =>
+            server.listen(port, config.server.host),
+          );
+        }
         if (config.subgraphs.transport === 'in-process') inProcess[name] = server;
       }
     } else {
@@ -125,7 +130,10 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       cors: config.server.cors,
       explorer: config.server.explorer,
     });
-    const running = await gateway.listen(options.port ?? config.server.port, config.server.host);
+    const port = options.port ?? config.server.port;
+    const running = await listenOrExplain(loaded.file, 'server.port (or PORT)', port, config.server.host, () =>
+      gateway.listen(port, config.server.host),
+    );
     return {
       url: running.url,
       subgraphUrls,

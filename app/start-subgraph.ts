@@ -3,7 +3,7 @@ import { internalKey } from '../kernel/identity-token.js';
 import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
 import { inspectConfig } from './config.js';
-import { createdDirectoryGuard, Preflight } from './preflight.js';
+import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
 
 /** One subgraph alone, as production deploys them: it builds only what that subgraph serves. */
@@ -41,7 +41,10 @@ export async function startSubgraph(options: StartSubgraphOptions): Promise<{ ur
     preflight.throwIfFailed();
     if (!server) throw new Error(`subgraph ${options.name} was not built`);
     const port = options.port ?? config.subgraphs.basePort + SUBGRAPH_NAMES.indexOf(options.name);
-    const url = await server.listen(port, options.host ?? config.server.host);
+    const host = options.host ?? config.server.host;
+    const url = await listenOrExplain(loaded.file, 'the port (--port, PORT or subgraphs.basePort)', port, host, () =>
+      server.listen(port, host),
+    );
     return { url, close: () => root.close() };
   } catch (error) {
     await root.close();

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -170,6 +170,26 @@ export async function createGateway(options: GatewayOptions) {
   const explorer = options.explorer ? createExplorer('/graphql') : null;
   let draining = false;
 
+  async function answerReadiness(res: ServerResponse): Promise<void> {
+    if (draining) return sendJson(res, 503, { status: 'shutting down' });
+    const checks = await readiness();
+    // A shutdown that began while the checks ran wins: the load balancer must stop sending.
+    if (draining) return sendJson(res, 503, { status: 'shutting down' });
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  }
+
+  /** What /graphql answers a browser itself, before GraphQL: CORS preflights and the explorer. True when answered. */
+  function answerBrowser(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (corsFor?.(req, res)) return true;
+    if (req.method === 'OPTIONS') throw new HttpProblem(403, ERRORS.FORBIDDEN.code, 'cross-origin calls are not allowed from this origin');
+    if (!wantsExplorer(req, url)) return false;
+    if (!explorer)
+      throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'no explorer here (server.explorer in the config); POST GraphQL to /graphql');
+    explorer(req, res);
+    return true;
+  }
+
   const http: Server = createServer((req, res) => {
     void (async () => {
       const requestId =
@@ -179,22 +199,9 @@ export async function createGateway(options: GatewayOptions) {
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-        if (url.pathname === '/readyz') {
-          if (draining) return sendJson(res, 503, { status: 'shutting down' });
-          const checks = await readiness();
-          // A shutdown that began while the checks ran wins: the load balancer must stop sending.
-          if (draining) return sendJson(res, 503, { status: 'shutting down' });
-          const ready = Object.values(checks).every((v) => v === 'ok');
-          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-        }
+        if (url.pathname === '/readyz') return await answerReadiness(res);
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
-        if (corsFor?.(req, res)) return;
-        if (req.method === 'OPTIONS')
-          throw new HttpProblem(403, ERRORS.FORBIDDEN.code, 'cross-origin calls are not allowed from this origin');
-        if (wantsExplorer(req, url)) {
-          if (explorer) return explorer(req, res);
-          throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'no explorer here (server.explorer in the config); POST GraphQL to /graphql');
-        }
+        if (answerBrowser(req, res, url)) return;
         const context = await authenticate(req.headers.authorization, requestId);
         const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
         res.setHeader('x-request-id', requestId);

@@ -1,4 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +70,35 @@ describe('a start that fails', () => {
       ]),
     );
     expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
+});
+
+describe('a port that cannot be had', () => {
+  it('is a one-line problem naming the setting, and what the start created is gone', async ({ onTestFinished }) => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const port = (taken.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-port-'));
+    const configFile = writeTestConfig(dir);
+    const error = await startError(() => startServicegraph({ configFile, env: { ...testEnv, PORT: String(port) }, log: silentLogger }));
+    expect(error.problems).toEqual([`server.port (or PORT): 127.0.0.1:${port} is already in use`]);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
+});
+
+describe('local mode', () => {
+  it('opens no port for the subgraphs unless subgraphs.listen asks for them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-ports-'));
+    const configFile = writeTestConfig(dir);
+    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace('listen: true, ', ''));
+    const running = await startServicegraph({ configFile, env: testEnv, log: silentLogger });
+    try {
+      expect(running.subgraphUrls).toEqual({});
+      const answer = await fetch(running.url.replace(/\/graphql$/, '/readyz'));
+      expect(answer.status).toBe(200);
+    } finally {
+      await running.close();
+    }
   });
 });
