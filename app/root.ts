@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
@@ -81,12 +80,6 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     };
   }
 
-  /** Writable state lives here; created only once something needs it (never on a failed start). */
-  const data = part(() => {
-    mkdirSync(dataDir, { recursive: true });
-    return dataDir;
-  });
-
   // Closed after everything that uses it: it is built first, by whatever needs it first.
   const shared = part(
     () => createSharedState(config, log.child({ part: 'shared-state' })),
@@ -103,7 +96,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
         cache: shared().cacheFor(entry.name),
         postgres: shared().postgres,
         estateDir,
-        dataDir: data(),
+        // Whatever keeps state there creates the directory when it first writes (never on a failed start).
+        dataDir,
       }) as ConnectorInstance<ApiByKind[K]>;
       instances.push(instance);
       built.push(instance);
@@ -140,7 +134,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
   const history = part(
-    (): HistoryStore => createHistoryStore({ dataDir: data(), postgres: shared().postgres }),
+    (): HistoryStore => createHistoryStore({ dataDir, postgres: shared().postgres }),
     (store) => store.close(),
   );
   const model = part(() =>
