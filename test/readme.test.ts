@@ -63,7 +63,10 @@ describe('README', () => {
     const yaml = block!.replace(/^connectors:[\s\S]*$/m, 'connectors: [{ name: cmdb, type: builtin-cmdb }]\n');
     const file = join(mkdtempSync(join(tmpdir(), 'servicegraph-readme-')), 'config.yaml');
     writeFileSync(file, yaml);
-    const env = Object.fromEntries([...yaml.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1], 'x'.repeat(40)]));
+    // A value of the shape each variable stands for: a URL where it names one, else a long secret.
+    const sample = (name: string) =>
+      /REDIS/.test(name) ? 'redis://cache.example:6379' : /DATABASE|POSTGRES/.test(name) ? 'postgres://db.example/sg' : 'x'.repeat(40);
+    const env = Object.fromEntries([...yaml.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1], sample(m[1] ?? '')]));
     expect(inspectConfig(file, env).problems).toEqual([]);
   });
 
