@@ -197,17 +197,20 @@ describe('bypass attempts', () => {
       expect(await incidentCount()).toBe(before);
     });
 
-    it('acknowledging an alert on a service outside the viewer’s scope is refused, the monitor untouched', async () => {
+    it('acknowledging an alert on a service outside the viewer’s scope answers as for no such alert, the monitor untouched', async () => {
       // An operator of email only tries to acknowledge server123's alert (payroll's): the gateway lets
-      // the action through (the role has it), the monitoring subgraph refuses this object.
+      // the action through (the role has it), the monitoring subgraph refuses this object, in the
+      // words it uses for an alert that does not exist (no existence oracle).
       const owner = await stack.token('email-operator');
       const { body } = await stack.gql('{ alerts { id acknowledged ci { id } } }', { token: await stack.token('admin') });
       const alert = (body.data as any).alerts.find((a: any) => a.ci?.id === 'server123' && !a.acknowledged);
-      const attempt = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, {
-        token: owner,
-        variables: { id: alert.id },
-      });
-      expect(attempt.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      const ack = (id: string) =>
+        stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, { token: owner, variables: { id } });
+      const attempt = await ack(alert.id);
+      const nonexistent = await ack('builtin:no-such-alert');
+      expect(attempt.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(attempt.body.errors?.[0]?.message).toBe(nonexistent.body.errors?.[0]?.message.replace('builtin:no-such-alert', alert.id));
+      expect(attempt.body.errors?.[0]?.extensions).toEqual(nonexistent.body.errors?.[0]?.extensions);
       const after = await stack.gql(`query($id: ID!) { alert(id: $id) { acknowledged } }`, {
         token: await stack.token('admin'),
         variables: { id: alert.id },
