@@ -138,7 +138,7 @@ async function explanation(ctx: ServicesContext, id: string) {
       id: e.childId,
       name: child?.name ?? e.childId,
       kind: child?.kind ?? 'ci',
-      status: effectiveStatus(e.map, snap.status(e.childId)),
+      status: mapStatus(e.map, snap.status(e.childId)),
     };
   });
   const visible = (child: { id: string }) => {
