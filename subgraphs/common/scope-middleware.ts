@@ -209,7 +209,9 @@ export function createScopeMiddleware<TContext extends BaseContext>(
       const args = type === schema.getMutationType() ? namedArguments(field, entities) : [];
       for (const { typeName } of args) {
         if ((typeName !== 'Service' && !options.find[typeName]) || !entities.subjectOf(typeName)) {
-          throw new Error(`scope: Mutation.${field.name} names a ${typeName} but the subgraph gives no way to find or place one`);
+          throw new Error(
+            `scope: Mutation.${field.name} argument names an object of type ${typeName}, which the subgraph gives no way to find or place`,
+          );
         }
       }
       if (!guardsOutput && args.length === 0) continue;
