@@ -90,6 +90,7 @@ export const builtinMonitorConnector = {
         acknowledgedAt: ack.at,
         acknowledgedUntil: ack.until,
         inMaintenance: def.inMaintenance,
+        maintenanceUntil: def.inMaintenance ? def.maintenanceUntil : null,
         labels: { ...def.labels },
         ci: toHint(def.ci),
         url: null,
@@ -115,6 +116,7 @@ export const builtinMonitorConnector = {
           alerts: [...defs.values()].map((def) => toAlert(def, rows.get(def.id), now)),
           watched: watched.map((hint) => ({ ...hint })),
           stale: false,
+          asOf: new Date(now).toISOString(),
         };
       },
       async alertById(id) {
