@@ -7,13 +7,25 @@ import type { Status } from '../kernel/model.js';
  * Status history of services and CIs, keyed by stable ids (service ids, CI ids; a VDI pool, never a
  * desktop's host name), so "status since", availability and trends survive restarts. The interface is
  * async so a PostgreSQL store can replace the embedded SQLite one where several replicas run.
+ *
+ * A node's recorded state is its status and whether it is in planned maintenance: maintenance is a
+ * state of its own in availability (as in Checkmk and ServiceNow), so entering or leaving it is a
+ * transition even when the status stays the same.
  */
+
+export interface NodeState {
+  status: Status;
+  /** In planned maintenance: the engine's maintenance rule says maintenance explains its status. */
+  inMaintenance: boolean;
+}
 
 export interface StatusChange {
   at: Date;
   /** Null for the first status ever recorded for the node. */
   from: Status | null;
   to: Status;
+  /** The node is in planned maintenance from `at`. */
+  inMaintenance: boolean;
 }
 
 export interface Transition extends StatusChange {
@@ -22,14 +34,14 @@ export interface Transition extends StatusChange {
 
 export interface HistoryStore {
   record(transitions: readonly Transition[]): Promise<void>;
-  /** The last recorded status of every node, to resume after a restart. */
-  latest(): Promise<Map<string, { status: Status; since: Date }>>;
-  /** When the node entered its last recorded status; null when never recorded. */
+  /** The last recorded state of every node, to resume after a restart. */
+  latest(): Promise<Map<string, NodeState & { since: Date }>>;
+  /** When the node entered its last recorded state; null when never recorded. */
   statusSince(id: string): Promise<Date | null>;
   /** Transitions with from ≤ at ≤ to, oldest first; at most `limit` when given. */
   history(id: string, from: Date, to: Date, limit?: number): Promise<StatusChange[]>;
-  /** The status in effect at an instant; null when nothing was recorded before it. */
-  statusAt(id: string, at: Date): Promise<Status | null>;
+  /** The state in effect at an instant; null when nothing was recorded before it. */
+  stateAt(id: string, at: Date): Promise<NodeState | null>;
   close(): Promise<void>;
 }
 
@@ -38,9 +50,15 @@ interface Row {
   at: number;
   from_status: Status | null;
   to_status: Status;
+  in_maintenance: 0 | 1;
 }
 
-const toChange = (row: Row): StatusChange => ({ at: new Date(row.at), from: row.from_status, to: row.to_status });
+const toChange = (row: Row): StatusChange => ({
+  at: new Date(row.at),
+  from: row.from_status,
+  to: row.to_status,
+  inMaintenance: row.in_maintenance === 1,
+});
 
 /**
  * SQLite in WAL mode: one file in the data directory, safe to read while the evaluator writes.
@@ -60,12 +78,17 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     );
     CREATE INDEX IF NOT EXISTS status_transition_node_at ON status_transition (node_id, at);
   `);
-  const insert = db.prepare('INSERT INTO status_transition (node_id, at, from_status, to_status) VALUES (?, ?, ?, ?)');
+  // Files written before maintenance was a state: every row they hold was outside maintenance.
+  const columns = db.prepare('PRAGMA table_info(status_transition)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'in_maintenance')) {
+    db.exec('ALTER TABLE status_transition ADD COLUMN in_maintenance INTEGER NOT NULL DEFAULT 0');
+  }
+  const insert = db.prepare('INSERT INTO status_transition (node_id, at, from_status, to_status, in_maintenance) VALUES (?, ?, ?, ?, ?)');
   const insertMany = db.transaction((rows: readonly Transition[]) => {
-    for (const t of rows) insert.run(t.id, t.at.getTime(), t.from, t.to);
+    for (const t of rows) insert.run(t.id, t.at.getTime(), t.from, t.to, t.inMaintenance ? 1 : 0);
   });
   const latestAll = db.prepare(`
-    SELECT t.node_id, t.at, t.from_status, t.to_status FROM status_transition t
+    SELECT t.node_id, t.at, t.from_status, t.to_status, t.in_maintenance FROM status_transition t
     JOIN (SELECT node_id, MAX(rowid) AS last FROM status_transition GROUP BY node_id) m
       ON t.node_id = m.node_id AND t.rowid = m.last`);
   const lastOne = db.prepare('SELECT * FROM status_transition WHERE node_id = ? ORDER BY at DESC, rowid DESC LIMIT 1');
@@ -78,8 +101,10 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
       if (transitions.length > 0) insertMany(transitions);
     },
     async latest() {
-      const out = new Map<string, { status: Status; since: Date }>();
-      for (const row of latestAll.all() as Row[]) out.set(row.node_id, { status: row.to_status, since: new Date(row.at) });
+      const out = new Map<string, NodeState & { since: Date }>();
+      for (const row of latestAll.all() as Row[]) {
+        out.set(row.node_id, { status: row.to_status, inMaintenance: row.in_maintenance === 1, since: new Date(row.at) });
+      }
       return out;
     },
     async statusSince(id) {
@@ -89,9 +114,9 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     async history(id, from, to, limit) {
       return (range.all(id, from.getTime(), to.getTime(), limit ?? -1) as Row[]).map(toChange);
     },
-    async statusAt(id, at) {
+    async stateAt(id, at) {
       const row = before.get(id, at.getTime()) as Row | undefined;
-      return row ? row.to_status : null;
+      return row ? { status: row.to_status, inMaintenance: row.in_maintenance === 1 } : null;
     },
     async close() {
       db.close();
@@ -100,35 +125,36 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
 }
 
 /**
- * Remembers the last recorded status of each node and writes only real transitions. A node seen for
- * the first time in a non-OK state is dated back to when its problem started (the alert's startsAt),
- * so "down since 09:12" is right even when servicegraph started at 09:20.
+ * Remembers the last recorded state of each node and writes only real transitions (of the status, or
+ * into or out of maintenance). A node seen for the first time in a non-OK state is dated back to when
+ * its problem started (the alert's startsAt), so "down since 09:12" is right even when servicegraph
+ * started at 09:20.
  */
 export interface TransitionRecorder {
-  observe(statuses: ReadonlyMap<string, Status>, at: Date, problemSince: (id: string) => Date | null): Promise<Transition[]>;
-  /** From memory: when the node entered its current recorded status. */
+  observe(states: ReadonlyMap<string, NodeState>, at: Date, problemSince: (id: string) => Date | null): Promise<Transition[]>;
+  /** From memory: when the node entered its current recorded state. */
   since(id: string): Date | null;
 }
 
 export function createTransitionRecorder(store: HistoryStore): TransitionRecorder {
-  const last = new Map<string, { status: Status; since: Date }>();
+  const last = new Map<string, NodeState & { since: Date }>();
   // Serialised, and the first step loads what was recorded before the restart.
   let chain: Promise<unknown> = store.latest().then((stored) => {
     for (const [id, entry] of stored) last.set(id, entry);
   });
   return {
-    observe(statuses, at, problemSince) {
+    observe(states, at, problemSince) {
       const step = chain.then(async () => {
         const changes: Transition[] = [];
-        for (const [id, status] of statuses) {
+        for (const [id, { status, inMaintenance }] of states) {
           const prev = last.get(id);
-          if (prev?.status === status) continue;
+          if (prev?.status === status && prev.inMaintenance === inMaintenance) continue;
           const started = !prev && status !== 'OK' && status !== 'UNKNOWN' ? problemSince(id) : null;
           const backdated = started && started < at ? started : at;
-          changes.push({ id, at: backdated, from: prev?.status ?? null, to: status });
+          changes.push({ id, at: backdated, from: prev?.status ?? null, to: status, inMaintenance });
         }
         await store.record(changes);
-        for (const c of changes) last.set(c.id, { status: c.to, since: c.at });
+        for (const c of changes) last.set(c.id, { status: c.to, inMaintenance: c.inMaintenance, since: c.at });
         return changes;
       });
       chain = step.catch(() => undefined);
