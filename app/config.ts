@@ -58,6 +58,13 @@ export const ConfigSchema = z.object({
   identification: IdentificationRules.prefault({}),
   /** @default 30000 */
   evaluatorIntervalMs: z.number().int().min(1000).default(30_000),
+  /**
+   * How long one request waits for the tools, retries included; then each tool's last good answer
+   * is served marked stale (or what it alone knew reads UNKNOWN) with an error naming it. @default 2500
+   */
+  requestDeadlineMs: z.number().int().positive().max(60_000).default(2500),
+  /** How long /readyz waits for each tool's health check. @default 1000 */
+  readinessTimeoutMs: z.number().int().positive().max(60_000).default(1000),
   maxPageSize: z.number().int().positive().max(10_000).default(500),
   limits: z
     .object({

@@ -11,6 +11,7 @@ import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
 import type { ConnectorKind } from '../kernel/model.js';
+import { beforeDeadline, currentDeadline, runWithDeadline } from '../kernel/request-context.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
 import type { BaseContext, SubgraphModule } from '../subgraphs/common/module.js';
@@ -27,6 +28,10 @@ import type { LoadedConfig } from './config.js';
  * what it serves: a standalone knowledge subgraph creates the knowledge connectors and the policy,
  * and opens no history database. Nothing is created on import; `close()` closes what was built, in
  * reverse order. The gateway is assembled in start-gateway.ts, so a subgraph never loads it.
+ *
+ * One clock (`now`) for everything that measures freshness or dates health: the connectors' caches,
+ * the merged CMDB, the model and the services subgraph. A test that drives it expires every cache at
+ * once, explicitly, instead of sleeping. Deadlines are another matter: they bound real waiting.
  */
 export interface Servicegraph {
   readonly loaded: LoadedConfig;
@@ -44,6 +49,11 @@ export interface Servicegraph {
   model(): ServiceModel;
   /** The subgraph's server (not listening yet); closed by close(). */
   subgraphServer(name: SubgraphName, internalKey: Uint8Array): Promise<SubgraphServer>;
+  /**
+   * /readyz's checks: each connector built so far, within `readinessTimeoutMs` ("ok" or why not), and
+   * each kind the config leaves out ("ok: none configured", which does not fail readiness).
+   */
+  readiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -54,9 +64,16 @@ export interface ServicegraphOptions {
   estateDir?: string;
   /** Overrides the config's data directory. */
   dataDir?: string;
-  /** The clock of the model and the shared reads (tests pin it). @default wall clock */
+  /** The clock of the caches, the model and the services subgraph (tests drive it). @default wall clock */
   now?: () => Date;
 }
+
+/** What a subgraph without its kind of tool answers, and why (NOT_CONFIGURED). */
+const UNCONFIGURED: Record<Exclude<ConnectorKind, 'cmdb'>, string> = {
+  monitor: 'no monitor is configured: alerts answer empty and every status is UNKNOWN',
+  helpdesk: 'no help desk is configured: incidents answer empty and none can be opened',
+  knowledge: 'no knowledge base is configured: articles answer empty',
+};
 
 export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   const { loaded, log } = options;
@@ -65,6 +82,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   const dataDir = options.dataDir ?? config.dataDir;
   const closers: (() => Promise<void> | void)[] = [];
   const built: ConnectorInstance<unknown>[] = [];
+  const clock = options.now ?? (() => new Date());
+  const epochMs = () => clock().getTime();
 
   /** A part built on first use; its closer runs in reverse order of building. */
   function part<T>(make: () => T, close?: (value: T) => Promise<void> | void): () => T {
@@ -92,7 +111,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       if (connector?.kind !== kind) continue; // loadConfig reported unknown types
       const instance = connector.create(entry.name, entry.settings, {
         log: log.child({ connector: entry.name }),
-        cache: createCache(entry.name, log),
+        cache: createCache(entry.name, log, epochMs),
         estateDir,
         dataDir: data(),
       }) as ConnectorInstance<ApiByKind[K]>;
@@ -126,7 +145,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     createMergedCmdbSource(connectors('cmdb'), {
       identification: config.identification,
       log: log.child({ part: 'cmdb' }),
-      ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
+      now: epochMs,
     }),
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
@@ -140,9 +159,13 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       monitors: connectors('monitor'),
       history: history(),
       log: log.child({ part: 'model' }),
-      ...(options.now ? { now: options.now } : {}),
+      deadlineMs: config.requestDeadlineMs,
+      now: clock,
     }),
   );
+  /** A subgraph over no tool of its kind answers empty and says why. */
+  const unless = <M extends object>(kind: keyof typeof UNCONFIGURED, module: M): M =>
+    connectors(kind).length > 0 ? module : { ...module, unconfigured: UNCONFIGURED[kind] };
 
   const maxPageSize = config.maxPageSize;
   /** Serves one subgraph module; generic so each module keeps its own context type. */
@@ -153,6 +176,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       internalKey,
       maxBodyBytes: config.limits.maxBodyBytes * 4,
       audit: audit(),
+      deadlineMs: config.requestDeadlineMs,
     });
     // Servers close before the model and connectors they use (closers run in reverse).
     closers.push(() => server.close());
@@ -168,25 +192,51 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
           maxPageSize,
           evaluatorIntervalMs: config.evaluatorIntervalMs,
           log: log.child({ subgraph: 'services' }),
+          now: clock,
         }),
         key,
       ),
     monitoring: (key) =>
-      serve(createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), directory: directory(), maxPageSize }), key),
+      serve(
+        unless('monitor', createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), directory: directory(), maxPageSize })),
+        key,
+      ),
     cmdb: (key) => serve(createCmdbSubgraph({ cmdb: cmdb(), maxPageSize }), key),
     helpdesk: (key) =>
       serve(
-        createHelpdeskSubgraph({
-          helpdesks: connectors('helpdesk'),
-          knowledgeBases: connectors('knowledge'),
-          cmdb: cmdb(),
-          directory: directory(),
-          maxPageSize,
-        }),
+        unless(
+          'helpdesk',
+          createHelpdeskSubgraph({
+            helpdesks: connectors('helpdesk'),
+            knowledgeBases: connectors('knowledge'),
+            cmdb: cmdb(),
+            directory: directory(),
+            maxPageSize,
+          }),
+        ),
         key,
       ),
-    knowledge: (key) => serve(createKnowledgeSubgraph({ knowledgeBases: connectors('knowledge'), maxPageSize }), key),
+    knowledge: (key) => serve(unless('knowledge', createKnowledgeSubgraph({ knowledgeBases: connectors('knowledge'), maxPageSize })), key),
   };
+
+  async function readiness(): Promise<Record<string, string>> {
+    const checks: Record<string, string> = {};
+    await Promise.all(
+      built.map((c) =>
+        runWithDeadline(config.readinessTimeoutMs, async () => {
+          const late = () => new Error(`no answer within ${config.readinessTimeoutMs} ms`);
+          checks[`connector:${c.name}`] = await beforeDeadline(currentDeadline(), c.healthCheck(), late).then(
+            () => 'ok',
+            (e: unknown) => (e instanceof Error ? e.message : 'unavailable'),
+          );
+        }),
+      ),
+    );
+    for (const kind of Object.keys(UNCONFIGURED) as (keyof typeof UNCONFIGURED)[]) {
+      if (connectors(kind).length === 0) checks[`kind:${kind}`] = `ok: none configured (${UNCONFIGURED[kind]})`;
+    }
+    return checks;
+  }
 
   return {
     loaded,
@@ -201,6 +251,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     directory,
     model,
     subgraphServer: (name, internalKey) => servers[name](internalKey),
+    readiness,
     async close() {
       for (const close of closers.splice(0).reverse()) {
         try {

@@ -51,7 +51,7 @@ export interface GatewayOptions {
   introspection: boolean;
   audit: AuditLog;
   log: Logger;
-  /** /readyz: subgraphs and required tools reachable. */
+  /** /readyz: subgraphs and required tools reachable. A check passes with "ok", or "ok: <a note>". */
   readiness: () => Promise<Record<string, 'ok' | string>>;
 }
 
@@ -157,7 +157,7 @@ export async function createGateway(options: GatewayOptions) {
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') {
           const checks = await options.readiness();
-          const ready = Object.values(checks).every((v) => v === 'ok');
+          const ready = Object.values(checks).every((v) => v === 'ok' || v.startsWith('ok: '));
           return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
         }
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');

@@ -21,14 +21,23 @@ export interface Cached<T> {
   fetchedAt: number;
 }
 
-export function createCache(namespace: string, log: Logger): Keyv {
+/**
+ * The clock a cache measures freshness with, kept beside the Keyv so that every connector's reader
+ * uses it from `createCachedReader(deps.cache)` alone: a test that drives the composition root's
+ * clock expires every connector's cache at once (stale-if-error windows included), without sleeping.
+ */
+const clocks = new WeakMap<Keyv, () => number>();
+
+/** `now`: the clock entries age by (epoch ms). @default Date.now */
+export function createCache(namespace: string, log: Logger, now?: () => number): Keyv {
   const cache = new Keyv({ namespace });
   // Keyv throws on an unhandled 'error' event; a broken cache store must degrade to "miss", not crash.
   cache.on('error', (error: unknown) => log.warn('cache error', { namespace, reason: String(error) }));
+  if (now) clocks.set(cache, now);
   return cache;
 }
 
-export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
+export function createCachedReader(cache: Keyv, now: () => number = clocks.get(cache) ?? Date.now) {
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
   async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = (await cache.get(key)) as Entry<T> | undefined;

@@ -19,6 +19,8 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   name: SubgraphName;
   resolvers: GraphQLResolverMap<TContext>;
   createContext(base: BaseContext): TContext | Promise<TContext>;
+  /** Set when the config has no tool of the kind this subgraph serves: why its fields answer empty (NOT_CONFIGURED). */
+  unconfigured?: string;
   /** Background work (the health evaluator); called once when the server starts. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -12,11 +12,12 @@ import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
 import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, readBody, sendProblem } from '../../kernel/http-server.js';
+import { notConfiguredPlugin } from './not-configured.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { IDENTITY_HEADER, verifyIdentity } from '../../kernel/identity-token.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
-import { newRequestContext, runInRequest, type RequestContext } from '../../kernel/request-context.js';
+import { newRequestContext, runInRequest, runWithDeadline, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
 
 /** One subgraph operation as the gateway sends it. */
@@ -47,6 +48,8 @@ export interface SubgraphServerOptions {
   internalKey: Uint8Array;
   maxBodyBytes: number;
   audit: AuditLog;
+  /** How long one request may wait for the tools (kernel/request-context.ts): then their last known state, marked stale. */
+  deadlineMs: number;
 }
 
 /**
@@ -74,7 +77,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // Tools that fail inside a merged list report through the context (see partial-errors.ts);
     // federated tracing is for Apollo's hosted studio, which servicegraph does not use.
-    plugins: [partialErrorsPlugin as never, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      partialErrorsPlugin as never,
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(module.unconfigured ? [notConfiguredPlugin(module.unconfigured)] : []),
+    ],
   });
   await apollo.start();
   await module.start?.();
@@ -105,7 +112,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           const body = await readBody(req, options.maxBodyBytes);
           // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
           log.debug('subgraph operation', { body: body.slice(0, 4000) });
-          await executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+          await runWithDeadline(options.deadlineMs, () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth)));
         });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
@@ -132,14 +139,13 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       }),
     async executeInProcess(request, auth) {
       log.debug('subgraph operation', { body: JSON.stringify(request).slice(0, 4000) });
-      const response = await apollo.executeOperation(
-        {
-          query: request.query,
-          ...(request.variables ? { variables: request.variables } : {}),
-          ...(request.operationName ? { operationName: request.operationName } : {}),
-        },
-        { contextValue: await contextFor(auth) },
-      );
+      const contextValue = await contextFor(auth);
+      const operation = {
+        query: request.query,
+        ...(request.variables ? { variables: request.variables } : {}),
+        ...(request.operationName ? { operationName: request.operationName } : {}),
+      };
+      const response = await runWithDeadline(options.deadlineMs, () => apollo.executeOperation(operation, { contextValue }));
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not used between gateway and subgraphs');
       return response.body.singleResult;
     },
