@@ -70,4 +70,36 @@ connectors:
     expect(withEnv.some((p) => p.includes('environment variable'))).toBe(false);
     expect(withEnv).toHaveLength(3);
   });
+
+  it('reads the shared stores of N replicas, with their secrets from the environment, and refuses a postgres audit sink without a database', () => {
+    const { file } = write(`
+auth: { issuer: i, audience: a, secret: "\${JWT_SECRET}" }
+cache: { redis: { url: "\${REDIS_URL}" } }
+storage: { postgres: { url: "\${DATABASE_URL}" } }
+audit: { sink: postgres }
+connectors:
+  - { name: cmdb, type: builtin-cmdb }
+`);
+    const env = { JWT_SECRET: 'x'.repeat(40), REDIS_URL: 'redis://:pw@redis:6379/0', DATABASE_URL: 'postgres://sg:pw@db:5432/sg' };
+    const { config } = loadConfig(file, env);
+    expect(config.cache.redis).toEqual({ url: 'redis://:pw@redis:6379/0', lockMs: 10_000 });
+    expect(config.storage.postgres).toEqual({ url: 'postgres://sg:pw@db:5432/sg', poolSize: 10, leaseRenewMs: 2000 });
+    expect(config.audit.sink).toBe('postgres');
+
+    const bare = write(`
+auth: { issuer: i, audience: a, secret: "${'x'.repeat(40)}" }
+audit: { sink: postgres }
+cache: { redis: { url: "http://not-redis" } }
+connectors:
+  - { name: cmdb, type: builtin-cmdb }
+`);
+    expect(() => loadConfig(bare.file, {})).toThrow(ConfigError);
+    try {
+      loadConfig(bare.file, {});
+    } catch (e) {
+      expect((e as ConfigError).problems).toEqual(
+        expect.arrayContaining(['cache.redis.url: a redis:// or rediss:// URL', 'audit.sink: needs storage.postgres']),
+      );
+    }
+  });
 });

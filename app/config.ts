@@ -24,65 +24,105 @@ const ConnectorEntry = z.looseObject({
   type: z.string(),
 });
 
-export const ConfigSchema = z.object({
-  server: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4000) }).prefault({}),
-  subgraphs: z
-    .object({
-      /** local: the gateway process also runs the five subgraphs (on basePort..basePort+4, 0 = any free port). */
-      mode: z.enum(['local', 'remote']).default('local'),
-      /**
-       * local mode: how the gateway calls its own subgraphs. in-process skips the HTTP hop (same schema,
-       * rules and context); http goes through their ports like a remote deployment. @default in-process
-       */
-      transport: z.enum(['in-process', 'http']).default('in-process'),
-      basePort: z.number().int().min(0).max(65530).default(4001),
-      /** remote: where each subgraph runs. */
-      urls: SubgraphUrls.optional(),
-    })
-    .prefault({})
-    .refine((s) => s.mode === 'local' || s.urls, { message: 'remote mode needs urls for every subgraph' }),
-  /** Service definitions and the builtin tools' data. */
-  estate: z.string().default('estate/demo'),
-  /** Writable state: SQLite files, the demo key. */
-  dataDir: z.string().default('.data'),
-  policy: z.string().default('policy/demo.yaml'),
-  auth: AuthConfig,
-  internalAuth: z
-    .object({
-      /** Shared by gateway and subgraphs to sign identity; required when subgraphs run in other processes. */
-      secret: z.string().min(32, 'must be at least 32 characters').optional(),
-      /** @default 60 */
-      ttlSeconds: z.number().int().positive().max(600).default(60),
-    })
-    .prefault({}),
-  identification: IdentificationRules.prefault({}),
-  /** @default 30000 */
-  evaluatorIntervalMs: z.number().int().min(1000).default(30_000),
-  /**
-   * How long one request waits for the tools, retries included; then each tool's last good answer
-   * is served marked stale (or what it alone knew reads UNKNOWN) with an error naming it. @default 2500
-   */
-  requestDeadlineMs: z.number().int().positive().max(60_000).default(2500),
-  /** How long /readyz waits for each tool's health check. @default 1000 */
-  readinessTimeoutMs: z.number().int().positive().max(60_000).default(1000),
-  maxPageSize: z.number().int().positive().max(10_000).default(500),
-  limits: z
-    .object({
-      /** Largest request body. @default 65536 */
-      maxBodyBytes: z.number().int().positive().default(65_536),
-      /** Deepest selection nesting. @default 15 */
-      maxDepth: z.number().int().positive().default(15),
-      /** Most tokens the parser reads. @default 10000 */
-      maxTokens: z.number().int().positive().default(10_000),
-      /** Most aliases in one operation. @default 50 */
-      maxAliases: z.number().int().positive().default(50),
-    })
-    .prefault({}),
-  audit: z.object({ sink: z.union([z.enum(['stderr', 'stdout']), z.object({ file: z.string() })]).default('stderr') }).prefault({}),
-  /** Introspection and the query plan view; off by default in production configs. @default false */
-  introspection: z.boolean().default(false),
-  connectors: z.array(ConnectorEntry).min(1),
-});
+export const ConfigSchema = z
+  .object({
+    server: z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4000) }).prefault({}),
+    subgraphs: z
+      .object({
+        /** local: the gateway process also runs the five subgraphs (on basePort..basePort+4, 0 = any free port). */
+        mode: z.enum(['local', 'remote']).default('local'),
+        /**
+         * local mode: how the gateway calls its own subgraphs. in-process skips the HTTP hop (same schema,
+         * rules and context); http goes through their ports like a remote deployment. @default in-process
+         */
+        transport: z.enum(['in-process', 'http']).default('in-process'),
+        basePort: z.number().int().min(0).max(65530).default(4001),
+        /** remote: where each subgraph runs. */
+        urls: SubgraphUrls.optional(),
+      })
+      .prefault({})
+      .refine((s) => s.mode === 'local' || s.urls, { message: 'remote mode needs urls for every subgraph' }),
+    /** Service definitions and the builtin tools' data. */
+    estate: z.string().default('estate/demo'),
+    /** Writable state: SQLite files, the demo key. */
+    dataDir: z.string().default('.data'),
+    policy: z.string().default('policy/demo.yaml'),
+    auth: AuthConfig,
+    internalAuth: z
+      .object({
+        /** Shared by gateway and subgraphs to sign identity; required when subgraphs run in other processes. */
+        secret: z.string().min(32, 'must be at least 32 characters').optional(),
+        /** @default 60 */
+        ttlSeconds: z.number().int().positive().max(600).default(60),
+      })
+      .prefault({}),
+    identification: IdentificationRules.prefault({}),
+    /** @default 30000 */
+    evaluatorIntervalMs: z.number().int().min(1000).default(30_000),
+    /**
+     * How long one request waits for the tools, retries included; then each tool's last good answer
+     * is served marked stale (or what it alone knew reads UNKNOWN) with an error naming it. @default 2500
+     */
+    requestDeadlineMs: z.number().int().positive().max(60_000).default(2500),
+    /** How long /readyz waits for each tool's health check. @default 1000 */
+    readinessTimeoutMs: z.number().int().positive().max(60_000).default(1000),
+    maxPageSize: z.number().int().positive().max(10_000).default(500),
+    limits: z
+      .object({
+        /** Largest request body. @default 65536 */
+        maxBodyBytes: z.number().int().positive().default(65_536),
+        /** Deepest selection nesting. @default 15 */
+        maxDepth: z.number().int().positive().default(15),
+        /** Most tokens the parser reads. @default 10000 */
+        maxTokens: z.number().int().positive().default(10_000),
+        /** Most aliases in one operation. @default 50 */
+        maxAliases: z.number().int().positive().default(50),
+      })
+      .prefault({}),
+    /** postgres: the append-only table in `storage.postgres`, one log for every replica. */
+    audit: z
+      .object({ sink: z.union([z.enum(['stderr', 'stdout', 'postgres']), z.object({ file: z.string() })]).default('stderr') })
+      .prefault({}),
+    /** Where the connectors' caches live. Without Redis each process keeps its own, in memory. */
+    cache: z
+      .object({
+        redis: z
+          .object({
+            /** redis://[:password@]host:port[/db] or rediss://; with a password, from the environment: "${REDIS_URL}". */
+            url: z.string().regex(/^rediss?:\/\/./, 'a redis:// or rediss:// URL'),
+            /** How long a replica that misses keeps the others waiting for its read of a tool. @default 10000 */
+            lockMs: z.number().int().positive().default(10_000),
+          })
+          .optional(),
+      })
+      .prefault({}),
+    /**
+     * Where state shared by replicas lives: status history, the builtin tools' tickets and
+     * acknowledgements, the audit log when its sink is postgres, and the evaluator's lease. Without
+     * PostgreSQL: SQLite files in dataDir, and this process is the evaluator.
+     */
+    storage: z
+      .object({
+        postgres: z
+          .object({
+            /** postgres://user:password@host:port/database; from the environment: "${DATABASE_URL}". */
+            url: z.string().regex(/^postgres(ql)?:\/\/./, 'a postgres:// URL'),
+            /** Connections per process. @default 10 */
+            poolSize: z.number().int().positive().max(100).default(10),
+            /** How often a replica tries to take the evaluator lease, and its holder confirms it. @default 2000 */
+            leaseRenewMs: z.number().int().min(100).max(60_000).default(2000),
+          })
+          .optional(),
+      })
+      .prefault({}),
+    /** Introspection and the query plan view; off by default in production configs. @default false */
+    introspection: z.boolean().default(false),
+    connectors: z.array(ConnectorEntry).min(1),
+  })
+  .refine((c) => c.audit.sink !== 'postgres' || c.storage.postgres, {
+    message: 'needs storage.postgres',
+    path: ['audit', 'sink'],
+  });
 export type Config = z.infer<typeof ConfigSchema>;
 
 export interface LoadedConfig {

@@ -3,10 +3,9 @@ import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
-import { createSqliteHistory, type HistoryStore } from '../bsm/history.js';
+import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
-import { createCache } from '../connectors/core/cache.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
@@ -21,6 +20,7 @@ import { createKnowledgeSubgraph } from '../subgraphs/knowledge/index.js';
 import { createMonitoringSubgraph } from '../subgraphs/monitoring/index.js';
 import { createServicesSubgraph } from '../subgraphs/services/index.js';
 import type { LoadedConfig } from './config.js';
+import { createSharedState, type SharedState } from './shared-state.js';
 
 /**
  * The composition root: config → policy → connectors → the one merged CMDB → the service directory
@@ -39,6 +39,8 @@ export interface Servicegraph {
   readonly dataDir: string;
   policy(): PolicyStore;
   audit(): AuditLog;
+  /** What the replicas share (cache, database, evaluator lease); the embedded defaults without config. */
+  shared(): SharedState;
   /** The configured connector instances of one kind, in config order. */
   connectors<K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[];
   /** Every connector instance built so far (what this process reads). */
@@ -104,6 +106,12 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     return dataDir;
   });
 
+  // Closed after everything that uses it: it is built first, by whatever needs it first.
+  const shared = part(
+    () => createSharedState(config, log.child({ part: 'shared-state' }), epochMs),
+    (state) => state.close(),
+  );
+
   const createKind = <K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[] => {
     const instances: ConnectorInstance<ApiByKind[K]>[] = [];
     for (const entry of loaded.connectorConfigs) {
@@ -111,7 +119,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       if (connector?.kind !== kind) continue; // loadConfig reported unknown types
       const instance = connector.create(entry.name, entry.settings, {
         log: log.child({ connector: entry.name }),
-        cache: createCache(entry.name, log, epochMs),
+        cache: shared().cacheFor(entry.name),
+        postgres: shared().postgres,
         estateDir,
         dataDir: data(),
       }) as ConnectorInstance<ApiByKind[K]>;
@@ -136,7 +145,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     (store) => store.close(),
   );
   const audit = part(
-    () => createAuditLog({ sink: config.audit.sink }),
+    () => createAuditLog({ sink: shared().auditSink }),
     (sink) => sink.close?.(),
   );
   // Validated when first asked for: a bad estate stops the start before anything is opened.
@@ -150,7 +159,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
   const history = part(
-    (): HistoryStore => createSqliteHistory(data()),
+    (): HistoryStore => createHistoryStore({ dataDir: data(), postgres: shared().postgres }),
     (store) => store.close(),
   );
   const model = part(() =>
@@ -158,6 +167,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       directory: directory(),
       monitors: connectors('monitor'),
       history: history(),
+      lease: shared().lease,
       log: log.child({ part: 'model' }),
       deadlineMs: config.requestDeadlineMs,
       now: clock,
@@ -183,8 +193,10 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     return server;
   };
   const servers: Record<SubgraphName, (internalKey: Uint8Array) => Promise<SubgraphServer>> = {
-    services: (key) =>
-      serve(
+    services: (key) => {
+      // The services subgraph runs the evaluator: its replicas contend for the lease, the holder records.
+      shared().lease.start();
+      return serve(
         createServicesSubgraph({
           model: model(),
           monitors: connectors('monitor'),
@@ -195,7 +207,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
           now: clock,
         }),
         key,
-      ),
+      );
+    },
     monitoring: (key) =>
       serve(
         unless('monitor', createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), directory: directory(), maxPageSize })),
@@ -220,17 +233,21 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   };
 
   async function readiness(): Promise<Record<string, string>> {
-    const checks: Record<string, string> = {};
+    const late = () => new Error(`no answer within ${config.readinessTimeoutMs} ms`);
+    const within = <T>(probe: () => Promise<T>) =>
+      runWithDeadline(config.readinessTimeoutMs, () => beforeDeadline(currentDeadline(), probe(), late));
+    // The shared stores, where this process uses them (local mode); remote subgraphs check their own.
+    const checks: Record<string, string> =
+      config.subgraphs.mode === 'local'
+        ? await within(() => shared().checks()).catch((e: unknown) => ({ 'shared-state': e instanceof Error ? e.message : 'unavailable' }))
+        : {};
     await Promise.all(
-      built.map((c) =>
-        runWithDeadline(config.readinessTimeoutMs, async () => {
-          const late = () => new Error(`no answer within ${config.readinessTimeoutMs} ms`);
-          checks[`connector:${c.name}`] = await beforeDeadline(currentDeadline(), c.healthCheck(), late).then(
-            () => 'ok',
-            (e: unknown) => (e instanceof Error ? e.message : 'unavailable'),
-          );
-        }),
-      ),
+      built.map(async (c) => {
+        checks[`connector:${c.name}`] = await within(() => c.healthCheck()).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof Error ? e.message : 'unavailable'),
+        );
+      }),
     );
     for (const kind of Object.keys(UNCONFIGURED) as (keyof typeof UNCONFIGURED)[]) {
       if (connectors(kind).length === 0) checks[`kind:${kind}`] = `ok: none configured (${UNCONFIGURED[kind]})`;
@@ -244,6 +261,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     dataDir,
     policy,
     audit,
+    shared,
     connectors,
     builtConnectors: () => [...built],
     definitions,

@@ -16,12 +16,13 @@ const tmp = () => {
   return dir;
 };
 const t = (hhmm: string) => new Date(`2026-11-27T${hhmm}:00Z`);
-const tr = (id: string, hhmm: string, from: Status | null, to: Status, inMaintenance = false): Transition => ({
+const tr = (id: string, hhmm: string, from: Status | null, to: Status, inMaintenance = false, fromMaintenance = false): Transition => ({
   id,
   at: t(hhmm),
   from,
   to,
   inMaintenance,
+  fromMaintenance,
 });
 /** Node states; a status with a trailing `*` is in maintenance. */
 const states = (entries: Record<string, string>) =>
@@ -85,7 +86,7 @@ describe('status history', () => {
     await recorder.observe(states({ reporting: 'CRITICAL*' }), t('08:53'), started);
     expect(await recorder.observe(states({ reporting: 'CRITICAL*' }), t('09:00'), started)).toEqual([]);
     expect(await recorder.observe(states({ reporting: 'CRITICAL' }), t('09:30'), started)).toEqual([
-      tr('reporting', '09:30', 'CRITICAL', 'CRITICAL'),
+      tr('reporting', '09:30', 'CRITICAL', 'CRITICAL', false, true),
     ]);
     expect(recorder.since('reporting')).toEqual(t('09:30'));
     expect((await store.history('reporting', t('08:00'), t('10:00'))).map((c) => [c.to, c.inMaintenance])).toEqual([

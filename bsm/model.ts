@@ -11,6 +11,7 @@ import type { ServiceDirectory } from './directory.js';
 import { evaluate } from './engine/evaluate.js';
 import type { Evaluation, LeafState } from './engine/types.js';
 import { createTransitionRecorder, type HistoryStore, type NodeState } from './history.js';
+import type { Lease } from '../kernel/lease.js';
 import type { ServiceTopology } from './service-topology.js';
 
 /**
@@ -79,6 +80,8 @@ export interface ServiceModelOptions {
   /** Where transitions are recorded; the caller opens and closes it. */
   history: HistoryStore;
   log: Logger;
+  /** With several replicas: only the holder records transitions, the others follow the store. */
+  lease?: Pick<Lease, 'held'>;
   /**
    * How long one evaluation waits for the tools (a request's own deadline counts when sooner): a
    * monitor slower than this is read from its connector's last good answer, marked stale, or counts
@@ -91,6 +94,8 @@ export interface ServiceModelOptions {
 
 /** What the connectors get of the deadline: the model keeps this much to take their last good answer. */
 const ANSWER_MARGIN_MS = 200;
+/** How often the recorder looks when nothing changed (a follower reloads what the lease holder wrote). */
+const FOLLOW_MS = 3000;
 
 const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
 
@@ -220,7 +225,8 @@ export function buildLeaves(topology: ServiceTopology, readings: MonitorReading[
 }
 
 /** What the engine reads of a leaf: an evaluation stays valid while this is the same for every CI. */
-const engineKey = (leaf: LeafState) => `${leaf.status}\u0000${leaf.acknowledged}\u0000${leaf.inMaintenance}\u0000${leaf.reason}`;
+const engineKey = (leaf: LeafState) =>
+  `${leaf.status}\u0000${leaf.acknowledged}\u0000${leaf.inMaintenance}\u0000${leaf.since?.getTime()}\u0000${leaf.reason}`;
 
 interface Evaluated {
   topology: ServiceTopology;
@@ -242,11 +248,12 @@ function evaluationFor(previous: Evaluated | null, topology: ServiceTopology, le
 
 export function createServiceModel(options: ServiceModelOptions): ServiceModel {
   const { directory, monitors, history, log } = options;
-  const recorder = createTransitionRecorder(history);
+  const recorder = createTransitionRecorder(history, options.lease ? { lease: options.lease } : {});
   const deadlineMs = options.deadlineMs ?? 2500;
   const clock = options.now ?? (() => new Date());
   const handles = monitors.map((instance) => ({ name: instance.name, api: instance.forRequest(SYSTEM_AUTH) }));
   let last: Evaluated | null = null;
+  let lastObserved: number | null = null;
 
   /**
    * Each monitor within the deadline: its connector gets all but a margin of it (so an aborted read
@@ -292,20 +299,15 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
     const inMaintenance = (id: string) => evaluation.result(id)?.inMaintenance ?? false;
     const state = (id: string): NodeState => ({ status: status(id), inMaintenance: inMaintenance(id) });
     const at = clock();
-    if (changed) {
+    // A change is recorded at once; without one the recorder still looks every few seconds, so a
+    // replica that does not hold the lease follows what the holder recorded.
+    if (changed || lastObserved === null || at.getTime() - lastObserved >= FOLLOW_MS) {
+      lastObserved = at.getTime();
       const states = new Map<string, NodeState>();
       for (const id of topo.graph.nodes.keys()) states.set(id, state(id));
-      const problemSince = (id: string): Date | null => {
-        const own = leaves.get(id)?.since ?? null;
-        if (own) return own;
-        const starts = evaluation
-          .rootCauses(id)
-          .map((c) => leaves.get(c.ciId)?.since?.getTime())
-          .filter((t): t is number => t !== undefined && Number.isFinite(t));
-        return starts.length > 0 ? new Date(Math.min(...starts)) : null;
-      };
       try {
-        await recorder.observe(states, at, problemSince);
+        // A node first seen failing is dated by its rule: worstIfAll failed with its last child, worst with its first.
+        await recorder.observe(states, at, (id) => evaluation.since(id));
       } catch (error) {
         // History is best effort: the current status is still worth answering with.
         log.error('recording status transitions failed', { error: String(error) });

@@ -89,7 +89,7 @@ describe('the request deadline in the HTTP client', () => {
     const fake = await serve((_req, res) => (slow ? setTimeout(() => res.end('{"n":2}'), 10_000).unref() : res.end('{"n":1}')));
     const http = client(fake.url);
     let now = 0;
-    const read = createCachedReader(new Keyv(), () => now);
+    const read = createCachedReader(new Keyv(), { now: () => now });
     const get = () => read('key', 1000, 60_000, () => http.call((g) => g.get('x').json<{ n: number }>()));
     await expect(runWithDeadline(1000, get)).resolves.toMatchObject({ value: { n: 1 }, stale: false });
     slow = true;

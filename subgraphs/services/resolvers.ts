@@ -2,9 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { DRILL_LEVELS, type ScopeRule } from '../../authz/viewer.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Status } from '../../kernel/model.js';
-import { decrease, increase } from '../../bsm/engine/status.js';
-import type { EdgeMap, NodeRule, ReduceRule } from '../../bsm/engine/types.js';
-import { describeMap, describeRule, ruleKinds } from '../../bsm/engine/rules.js';
+import type { NodeRule, ReduceRule } from '../../bsm/engine/types.js';
+import { describeMap, describeRule, mapStatus, ruleKinds } from '../../bsm/engine/rules.js';
 import { conditionOf } from '../../bsm/condition.js';
 import type { HealthSnapshot } from '../../bsm/model.js';
 import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
@@ -90,21 +89,6 @@ function nodeRuleObject(rule: NodeRule) {
   if (rule.options.unknownAs !== 'UNKNOWN') options.push(`unknown children count as ${rule.options.unknownAs}`);
   if (rule.options.acknowledgedAsOk) options.push('acknowledged problems count as OK');
   return { ...obj, text: options.length > 0 ? `${obj.text} (${options.join(', ')})` : obj.text };
-}
-
-function effectiveStatus(map: EdgeMap, status: Status): Status {
-  if (status === 'OK' || status === 'UNKNOWN') return status;
-  switch (map.kind) {
-    case 'identity':
-    case 'ignore':
-      return status;
-    case 'increase':
-      return increase(status, map.n);
-    case 'decrease':
-      return decrease(status, map.n);
-    case 'set':
-      return map.status;
-  }
 }
 
 function pathElements(snap: HealthSnapshot, path: readonly string[]): PathElement[] {
@@ -367,7 +351,7 @@ export const servicesResolvers = {
         relation: e.relation,
         map: describeMap(e.map),
         weight: e.weight,
-        effectiveStatus: effectiveStatus(e.map, snap.status(e.childId)),
+        effectiveStatus: mapStatus(e.map, snap.status(e.childId)),
       }));
     },
     async dependents(ref, _, ctx) {
