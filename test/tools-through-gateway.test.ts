@@ -79,7 +79,7 @@ describe('tools through the gateway', () => {
         ZABBIX_TOKEN: 'zbx-api-token',
       },
       connectors: `
-  - { name: prom, type: prometheus, prometheus: { baseUrl: "${prom.url}", ${fast} }, alertmanager: { baseUrl: "${prom.url}", ${fast} }, cacheTtlMs: ${PROM_TTL_MS} }
+  - { name: prom, type: prometheus, prometheus: { baseUrl: "${prom.url}", ${fast} }, alertmanager: { baseUrl: "${prom.url}", timeoutMs: 4000, retryLimit: 0, breakerThreshold: 50 }, cacheTtlMs: ${PROM_TTL_MS} }
   - { name: zbx, type: zabbix, baseUrl: "${zabbix.url}", token: "\${ZABBIX_TOKEN}", ${fast} }
   - { name: snow, type: servicenow-cmdb, baseUrl: "${snow.url}", username: admin, password: "\${SNOW_PASSWORD}", ${fast} }
   - { name: netbox, type: netbox, baseUrl: "${netbox.url}", token: "\${NETBOX_TOKEN}", ${fast} }
@@ -212,6 +212,24 @@ describe('tools through the gateway', () => {
     expect((ack.body.data as any).acknowledgeAlert).toMatchObject({ acknowledged: true, acknowledgedBy: 'olga' });
     const silence = [...prom.silences.values()][0]!;
     expect(silence).toMatchObject({ createdBy: 'olga', comment: 'rebooting' });
+    const un = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, {
+      token: operator,
+      variables: { id: alert.id },
+    });
+    expect((un.body.data as any).unacknowledgeAlert.acknowledged).toBe(false);
+  });
+
+  it('lets a write take longer than the deadline: cutting it short would not undo it', async () => {
+    const { body } = await stack.gql(`{ alerts { id ci { id } } }`, { token: operator });
+    const alert = (body.data as any).alerts.find((a: any) => a.id.startsWith('prom:'));
+    // Alertmanager confirms the silence after longer than a query may wait, within its own timeout.
+    prom.setFailures([{ delayMs: DEADLINE_MS + 800, method: 'POST', pathPrefix: '/api/v2/silences' }]);
+    const ack = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "slow tool") { acknowledged } }`, {
+      token: operator,
+      variables: { id: alert.id },
+    });
+    expect(ack.body.errors).toBeUndefined();
+    expect((ack.body.data as any).acknowledgeAlert.acknowledged).toBe(true);
     const un = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, {
       token: operator,
       variables: { id: alert.id },

@@ -48,9 +48,16 @@ export interface SubgraphServerOptions {
   internalKey: Uint8Array;
   maxBodyBytes: number;
   audit: AuditLog;
-  /** How long one request may wait for the tools (kernel/request-context.ts): then their last known state, marked stale. */
+  /**
+   * How long a query may wait for the tools (kernel/request-context.ts): then their last known
+   * state, marked stale. A mutation has none: cutting a write short would not undo it, so it waits
+   * for its tool's own timeout.
+   */
   deadlineMs: number;
 }
+
+/** Whether a document may hold a mutation: the keyword is the only way to write one (a false "yes" only waits longer). */
+const mayWrite = (query: string) => /\bmutation\b/.test(query);
 
 /**
  * Serves one subgraph over HTTP. Every request must carry the gateway-signed identity token for this
@@ -112,7 +119,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           const body = await readBody(req, options.maxBodyBytes);
           // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
           log.debug('subgraph operation', { body: body.slice(0, 4000) });
-          await runWithDeadline(options.deadlineMs, () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth)));
+          const execute = () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+          await (mayWrite(body) ? execute() : runWithDeadline(options.deadlineMs, execute));
         });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
@@ -145,7 +153,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         ...(request.variables ? { variables: request.variables } : {}),
         ...(request.operationName ? { operationName: request.operationName } : {}),
       };
-      const response = await runWithDeadline(options.deadlineMs, () => apollo.executeOperation(operation, { contextValue }));
+      const execute = () => apollo.executeOperation(operation, { contextValue });
+      const response = await (mayWrite(request.query) ? execute() : runWithDeadline(options.deadlineMs, execute));
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not used between gateway and subgraphs');
       return response.body.singleResult;
     },
