@@ -167,6 +167,8 @@ describe('service model', () => {
     });
     expect(snap.leaves.get('web')).toMatchObject({ status: 'UNKNOWN', reason: 'monitor m1 unavailable' });
     expect(snap.freshness('node1')).toEqual({ asOf: new Date('2026-11-27T09:25:00.000Z'), stale: true });
+    // A CI whose status comes from its members stands on theirs.
+    expect(snap.freshness('cluster')).toEqual({ asOf: new Date('2026-11-27T09:25:00.000Z'), stale: true });
     expect(snap.monitorErrors.map((e) => e.extensions['connector'])).toEqual(['m1']);
     expect(snap.monitorErrors[0]?.message).toContain('last known state (as of 2026-11-27T09:25:00.000Z)');
   });

@@ -313,11 +313,8 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
         log.error('recording status transitions failed', { error: String(error) });
       }
     }
-    const below = (id: string): CiLeaf[] => {
-      const own = leaves.get(id);
-      if (topo.graph.nodes.get(id)?.kind === 'ci') return own ? [own] : [];
-      return topo.components(id).flatMap((ci) => leaves.get(ci) ?? []);
-    };
+    // A node's own leaf and every CI below it: what its status stands on.
+    const below = (id: string): CiLeaf[] => [id, ...topo.components(id)].flatMap((ci) => leaves.get(ci) ?? []);
     const freshness = (id: string): Freshness => {
       const all = below(id);
       return {
