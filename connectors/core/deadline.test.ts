@@ -61,7 +61,8 @@ describe('the request deadline in the HTTP client', () => {
   it('retries within the deadline when the wait fits', async () => {
     let calls = 0;
     const fake = await serve((_req, res) => (++calls === 1 ? res.writeHead(503, { 'retry-after': '0' }).end() : res.end('{"ok":true}')));
-    await expect(runWithDeadline(2000, () => client(fake.url).call((g) => g.get('flaky').json()))).resolves.toEqual({ ok: true });
+    // got waits about 1 s before its first retry: well inside 4 s.
+    await expect(runWithDeadline(4000, () => client(fake.url).call((g) => g.get('flaky').json()))).resolves.toEqual({ ok: true });
     expect(fake.requests).toHaveLength(2);
   });
 
