@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../kernel/errors.js';
-import { loadConfig } from './config.js';
+import { inspectConfig, loadConfig } from './config.js';
 
 const write = (yaml: string) => {
   const dir = mkdtempSync(join(tmpdir(), 'servicegraph-config-'));
@@ -101,5 +101,70 @@ connectors:
         expect.arrayContaining(['cache.redis.url: a redis:// or rediss:// URL', 'audit.sink: needs storage.postgres']),
       );
     }
+  });
+});
+
+const problemsOf = (file: string, env: NodeJS.ProcessEnv = {}) => inspectConfig(file, env).problems;
+
+describe('secrets, numbers and the environment', () => {
+  it('reads file: secrets, trimmed, relative to the config file; a missing one is a problem that shows no content', () => {
+    const { dir, file } = write(`
+auth: { issuer: i, audience: a, secret: "\${file:secrets/jwt}" }
+internalAuth: { secret: "\${file:/nonexistent/servicegraph/internal}" }
+connectors: [{ name: cmdb, type: builtin-cmdb }]
+`);
+    mkdirSync(join(dir, 'secrets'));
+    writeFileSync(join(dir, 'secrets/jwt'), `${'s'.repeat(40)}\n`);
+    const problems = problemsOf(file);
+    // The missing file is the one problem: the empty value it left is not reported again.
+    expect(problems).toEqual(['internalAuth.secret: secret file /nonexistent/servicegraph/internal cannot be read (ENOENT)']);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('/nonexistent/servicegraph/internal', 'internal'));
+    writeFileSync(join(dir, 'internal'), 'i'.repeat(40));
+    const { config } = loadConfig(file, {});
+    expect(config.auth.secret).toBe('s'.repeat(40));
+    expect(config.internalAuth.secret).toBe('i'.repeat(40));
+  });
+
+  it('fills numbers and booleans from variables, and PORT and SERVICEGRAPH_SUBGRAPH_BASE_PORT override the file', () => {
+    const { file } = write(`
+server: { port: "\${GATEWAY_PORT}", explorer: "\${EXPLORER}" }
+subgraphs: { basePort: 4001, listen: "\${LISTEN}" }
+auth: { issuer: i, audience: a, demoKeyFile: ./k }
+limits: { maxDepth: "\${DEPTH}" }
+connectors: [{ name: cmdb, type: builtin-cmdb }]
+`);
+    const env = { GATEWAY_PORT: '4100', EXPLORER: 'true', LISTEN: 'false', DEPTH: '7' };
+    const { config } = loadConfig(file, env);
+    expect(config.server).toMatchObject({ port: 4100, explorer: true });
+    expect(config.subgraphs).toMatchObject({ basePort: 4001, listen: false });
+    expect(config.limits.maxDepth).toBe(7);
+    const overridden = loadConfig(file, { ...env, PORT: '8080', SERVICEGRAPH_SUBGRAPH_BASE_PORT: '5001' }).config;
+    expect(overridden.server.port).toBe(8080);
+    expect(overridden.subgraphs.basePort).toBe(5001);
+    expect(problemsOf(file, { ...env, PORT: 'eighty', SERVICEGRAPH_SUBGRAPH_BASE_PORT: '70000' })).toEqual([
+      'server.port: Invalid input: expected number, received string (from PORT)',
+      expect.stringMatching(/^subgraphs\.basePort: .* \(from SERVICEGRAPH_SUBGRAPH_BASE_PORT\)$/),
+    ]);
+  });
+
+  it('refuses unknown keys anywhere, in our schema and in every connector, with a suggestion', () => {
+    const { file } = write(`
+introspecton: true
+server: { prot: 4000, cors: { origin: ["https://portal.example.com"] } }
+auth: { issuer: i, audience: a, demoKeyFile: ./k }
+connectors:
+  - { name: cmdb, type: builtin-cmdb, estat: ./x }
+  - { name: prom, type: prometheus, prometheus: { baseUrl: "http://p.invalid", timeoutMS: 3 }, alertmanager: { baseUrl: "http://a.invalid" }, auth: { kind: basic, username: u, pasword: p } }
+`);
+    expect(problemsOf(file)).toEqual(
+      expect.arrayContaining([
+        'introspecton: unknown key, did you mean introspection?',
+        'server.prot: unknown key, did you mean port?',
+        'server.cors.origin: unknown key, did you mean origins?',
+        'connectors[0].estat: unknown key, did you mean estateDir?',
+        'connectors[1].prometheus.timeoutMS: unknown key, did you mean timeoutMs?',
+        'connectors[1].auth.pasword: unknown key, did you mean password?',
+      ]),
+    );
   });
 });

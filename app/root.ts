@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
@@ -10,7 +9,7 @@ import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
 import type { ConnectorKind } from '../kernel/model.js';
-import { beforeDeadline, currentDeadline, runWithDeadline } from '../kernel/request-context.js';
+import { runWithDeadline } from '../kernel/request-context.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
 import type { BaseContext, SubgraphModule } from '../subgraphs/common/module.js';
@@ -52,10 +51,11 @@ export interface Servicegraph {
   /** The subgraph's server (not listening yet); closed by close(). */
   subgraphServer(name: SubgraphName, internalKey: Uint8Array): Promise<SubgraphServer>;
   /**
-   * /readyz's checks: each connector built so far, within `readinessTimeoutMs` ("ok" or why not), and
-   * each kind the config leaves out ("ok: none configured", which does not fail readiness).
+   * /readyz's checks of what this process serves from: the shared stores, each connector built so
+   * far (its tool calls cut at `timeoutMs`), and each kind the config leaves out, which passes with a
+   * note ("none configured: …").
    */
-  readiness(): Promise<Record<string, string>>;
+  readinessChecks(timeoutMs: number): Record<string, () => Promise<unknown>>;
   close(): Promise<void>;
 }
 
@@ -100,12 +100,6 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     };
   }
 
-  /** Writable state lives here; created only once something needs it (never on a failed start). */
-  const data = part(() => {
-    mkdirSync(dataDir, { recursive: true });
-    return dataDir;
-  });
-
   // Closed after everything that uses it: it is built first, by whatever needs it first.
   const shared = part(
     () => createSharedState(config, log.child({ part: 'shared-state' }), epochMs),
@@ -122,7 +116,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
         cache: shared().cacheFor(entry.name),
         postgres: shared().postgres,
         estateDir,
-        dataDir: data(),
+        // Whatever keeps state there creates the directory when it first writes (never on a failed start).
+        dataDir,
       }) as ConnectorInstance<ApiByKind[K]>;
       instances.push(instance);
       built.push(instance);
@@ -159,7 +154,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
   const history = part(
-    (): HistoryStore => createHistoryStore({ dataDir: data(), postgres: shared().postgres }),
+    (): HistoryStore => createHistoryStore({ dataDir, postgres: shared().postgres }),
     (store) => store.close(),
   );
   const model = part(() =>
@@ -232,25 +227,12 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     knowledge: (key) => serve(unless('knowledge', createKnowledgeSubgraph({ knowledgeBases: connectors('knowledge'), maxPageSize })), key),
   };
 
-  async function readiness(): Promise<Record<string, string>> {
-    const late = () => new Error(`no answer within ${config.readinessTimeoutMs} ms`);
-    const within = <T>(probe: () => Promise<T>) =>
-      runWithDeadline(config.readinessTimeoutMs, () => beforeDeadline(currentDeadline(), probe(), late));
-    // The shared stores, where this process uses them (local mode); remote subgraphs check their own.
-    const checks: Record<string, string> =
-      config.subgraphs.mode === 'local'
-        ? await within(() => shared().checks()).catch((e: unknown) => ({ 'shared-state': e instanceof Error ? e.message : 'unavailable' }))
-        : {};
-    await Promise.all(
-      built.map(async (c) => {
-        checks[`connector:${c.name}`] = await within(() => c.healthCheck()).then(
-          () => 'ok',
-          (e: unknown) => (e instanceof Error ? e.message : 'unavailable'),
-        );
-      }),
-    );
+  function readinessChecks(timeoutMs: number): Record<string, () => Promise<unknown>> {
+    const checks: Record<string, () => Promise<unknown>> = { ...shared().checks() };
+    // The tool calls of a check end with it, rather than outliving the probe by their own timeouts.
+    for (const c of built) checks[`connector:${c.name}`] = () => runWithDeadline(timeoutMs, () => c.healthCheck());
     for (const kind of Object.keys(UNCONFIGURED) as (keyof typeof UNCONFIGURED)[]) {
-      if (connectors(kind).length === 0) checks[`kind:${kind}`] = `ok: none configured (${UNCONFIGURED[kind]})`;
+      if (connectors(kind).length === 0) checks[`kind:${kind}`] = async () => `none configured (${UNCONFIGURED[kind]})`;
     }
     return checks;
   }
@@ -269,7 +251,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     directory,
     model,
     subgraphServer: (name, internalKey) => servers[name](internalKey),
-    readiness,
+    readinessChecks,
     async close() {
       for (const close of closers.splice(0).reverse()) {
         try {

@@ -27,8 +27,8 @@ export interface SharedState {
   readonly lease: Lease;
   /** Settles once Redis answered or failed to (at once without Redis). */
   ready(): Promise<void>;
-  /** Readiness checks of the shared stores (none for the embedded defaults): name → 'ok' or why not. */
-  checks(): Promise<Record<string, string>>;
+  /** Readiness probes of the shared stores (none for the embedded defaults), by name. */
+  checks(): Record<string, () => Promise<unknown>>;
   /** Closes everything opened here: after the connectors, stores and audit log that use it. */
   close(): Promise<void>;
 }
@@ -47,20 +47,10 @@ export function createSharedState(config: Config, log: Logger, now?: () => numbe
     auditSink: sink === 'postgres' ? { postgres: postgres as PostgresPool } : sink,
     lease,
     ready: () => caches.ready(),
-    async checks() {
-      const checks: Record<string, string> = {};
-      const check = async (name: string, probe: () => Promise<unknown>) => {
-        checks[name] = await probe().then(
-          () => 'ok',
-          (e: unknown) => (e instanceof Error ? e.message : 'unavailable'),
-        );
-      };
-      await Promise.all([
-        config.cache.redis ? check('cache:redis', () => caches.healthCheck()) : undefined,
-        postgres ? check('storage:postgres', () => postgres.query('SELECT 1')) : undefined,
-      ]);
-      return checks;
-    },
+    checks: () => ({
+      ...(config.cache.redis ? { 'cache:redis': () => caches.healthCheck() } : {}),
+      ...(postgres ? { 'storage:postgres': () => postgres.query('SELECT 1') } : {}),
+    }),
     async close() {
       await lease.close();
       await caches.close();

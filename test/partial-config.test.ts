@@ -20,7 +20,9 @@ describe('a config without some kinds of tool', () => {
   - { name: builtin, type: builtin-monitor }
   - { name: cmdb, type: builtin-cmdb }`,
     });
-    onTestFinished(() => stack.close());
+    onTestFinished(async () => {
+      await stack.close();
+    });
     const ready = await fetch(stack.url.replace(/\/graphql$/, '/readyz'));
     expect(ready.status).toBe(200);
     const { checks } = (await ready.json()) as { checks: Record<string, string> };
@@ -52,7 +54,9 @@ describe('a config without some kinds of tool', () => {
 
   it('without any monitor: every status is UNKNOWN saying why, and alerts answer empty with NOT_CONFIGURED', async ({ onTestFinished }) => {
     const stack = await startStack({ connectors: '\n  - { name: cmdb, type: builtin-cmdb }' });
-    onTestFinished(() => stack.close());
+    onTestFinished(async () => {
+      await stack.close();
+    });
     const ready = await fetch(stack.url.replace(/\/graphql$/, '/readyz'));
     expect(ready.status).toBe(200);
     const operator = await stack.token('operator');

@@ -168,7 +168,9 @@ connectors:
         env,
         log: silentLogger,
       });
-      closers.push(() => gateway.close());
+      closers.push(async () => {
+        await gateway.close();
+      });
       gateways.push(gateway);
     }
   }, 120_000);
