@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { privateDir } from '../kernel/private-files.js';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
@@ -80,10 +80,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   }
 
   /** Writable state lives here; created only once something needs it (never on a failed start). */
-  const data = part(() => {
-    mkdirSync(dataDir, { recursive: true });
-    return dataDir;
-  });
+  const data = part(() => privateDir(dataDir));
 
   const createKind = <K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[] => {
     const instances: ConnectorInstance<ApiByKind[K]>[] = [];

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
 import { ERRORS } from '../../kernel/errors.js';
+import { privateDir, privateFile } from '../../kernel/private-files.js';
 
 /**
  * The builtin tools' state (acknowledgements, created tickets) lives in SQLite files in the data
@@ -12,8 +12,8 @@ import { ERRORS } from '../../kernel/errors.js';
 export type Store = Database.Database;
 
 export function openStore(file: string, migrations: readonly string[]): Store {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  privateDir(dirname(file));
+  const db = new Database(privateFile(file));
   // WAL lets a second process (a subgraph started alone) read while another writes.
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
