@@ -127,6 +127,7 @@ export async function startStack(
               { requestId: 'test' },
               name,
               60,
+              { query, variables: opts.variables },
             )
           : opts.token;
       return post(running.subgraphUrls[name], { query, variables: opts.variables }, token ? { 'x-servicegraph-identity': token } : {});
