@@ -41,8 +41,9 @@ import type { Viewer } from './viewer.js';
  * resolvers, so graphql-shield cannot act here). It owns the front of the pipeline:
  *
  * - requestDidStart: parses the query once (with the server's token limit), runs the document checks
- *   the gateway passes in (operation limits), validates it, removes what the viewer's drill level
- *   does not allow, then runs the per-request checks (cost) on what is left. It hands Apollo Server the validated,
+ *   the gateway passes in (operation limits), removes what the viewer's drill level does not allow,
+ *   runs the per-request checks (cost) on what is left, and validates last (the dearest step, so a
+ *   bomb is refused before it). It hands Apollo Server the validated,
  *   filtered document (built from the client's own nodes, so error locations point into the client's
  *   text) and writes the filtered text into `request.query` before Apollo hashes it, so the gateway
  *   plans (and caches plans) per permission set and never asks a subgraph for a denied field.
@@ -100,8 +101,14 @@ export interface OperationChecks<TContext> {
   authorized?(args: { viewer: Viewer; mutations: number; context: TContext }): Promise<GraphQLError | undefined>;
 }
 
-/** A query text, once looked at: refused outright, left to Apollo Server (invalid), or valid. */
-type Analysis = { kind: 'refused'; error: GraphQLError } | { kind: 'invalid' } | { kind: 'valid'; document: DocumentNode };
+/**
+ * A query text, once looked at: refused outright, left to Apollo Server (a syntax error), or parsed;
+ * validation runs last, once the cheaper refusals (cost) are passed, and its answer is kept too.
+ */
+type Analysis =
+  | { kind: 'refused'; error: GraphQLError }
+  | { kind: 'unparsed' }
+  | { kind: 'parsed'; document: DocumentNode; valid?: boolean };
 
 interface Filtered {
   result: FilterResult;
@@ -118,7 +125,8 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 const REFUSED_TEXT = '{ __typename }';
 const REFUSED_DOCUMENT = parse(REFUSED_TEXT);
 
-const TOKEN_LIMIT = /contains more than \d+ tokens/;
+/** graphql-js's message for `maxTokens` (spelt "more that" in graphql 16). */
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
 
 /** A Map used as a bounded LRU: a Map iterates in insertion order, so the first key is the least recent. */
 function lru<V>(size: number) {
@@ -183,16 +191,17 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
     try {
       const document = parse(query, options.parseOptions);
       const refused = checks?.document?.(document, schema);
-      if (refused) analysis = { kind: 'refused', error: refused };
-      else analysis = validate(schema, document).length > 0 ? { kind: 'invalid' } : { kind: 'valid', document };
+      analysis = refused ? { kind: 'refused', error: refused } : { kind: 'parsed', document };
     } catch (error) {
       analysis =
         error instanceof GraphQLError && TOKEN_LIMIT.test(error.message)
           ? {
               kind: 'refused',
-              error: ERRORS.LIMIT_EXCEEDED.err(error.message.replace(/^Syntax Error: /, ''), { extensions: { http: { status: 400 } } }),
+              error: ERRORS.LIMIT_EXCEEDED.err(`operation has more than ${options.parseOptions?.maxTokens} tokens`, {
+                extensions: { http: { status: 400 } },
+              }),
             }
-          : { kind: 'invalid' }; // Apollo Server reports the syntax error itself
+          : { kind: 'unparsed' }; // Apollo Server reports the syntax error itself
     }
     analyses.set(query, analysis);
     return analysis;
@@ -265,7 +274,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
         const query = request.query;
         const analysis = analyse(query, apiSchema);
         if (analysis.kind === 'refused') refused = analysis.error;
-        else if (analysis.kind === 'valid') {
+        else if (analysis.kind === 'parsed') {
           const operation = selectOperation(analysis.document, request.operationName);
           const entry = operation instanceof GraphQLError ? operation : filterFor(query, analysis.document, viewer, apiSchema, index);
           if (entry instanceof GraphQLError) refused = entry;
@@ -280,7 +289,8 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
               variables: request.variables,
               viewer,
             });
-            if (!refused) {
+            // Last, as the dearest: an invalid document is left as it came, for Apollo Server to report.
+            if (!refused && (analysis.valid ??= validate(apiSchema, analysis.document).length === 0)) {
               filtered = entry.result;
               clientOperation = operation as OperationDefinitionNode;
               (requestContext as { document?: DocumentNode }).document = document;

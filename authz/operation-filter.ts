@@ -29,8 +29,8 @@ import { DRILL_LEVELS, drillRank, type DrillLevel, type Viewer } from './viewer.
  * The output stays small (no fragment inlining) and valid: emptied selection sets are pruned with
  * their parent field, now-unused fragments and variables are dropped, and an operation left with no
  * field at all gets a placeholder `_authzEmpty: __typename` that the plugin removes from the answer.
- * It expects a valid document (the plugin validates first): a fragment no operation reaches any more
- * is dropped, wherever it was spread.
+ * A fragment no operation reaches any more is dropped, wherever it was spread (the plugin runs a
+ * filtered document only when the client's was valid, so every fragment was used before).
  *
  * A selection that can never run (`@skip(if: true)`, `@include(if: false)`) is removed without a
  * word; one that runs depending on a variable is removed too, and its denials carry the condition so

@@ -1,5 +1,5 @@
 import type { BaseContext } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { OperationChecks } from '../authz/gateway-plugin.js';
 import { costBudget, type PolicyStore } from '../authz/policy.js';
 import { ERRORS } from '../kernel/errors.js';
@@ -37,6 +37,7 @@ export function createOperationChecks<TContext extends BaseContext>(options: {
       } catch (error) {
         // Variables that do not fit their types: the gateway would refuse them too, a little later.
         return ERRORS.BAD_USER_INPUT.err(error instanceof Error ? error.message : 'invalid variables', {
+          ...(error instanceof GraphQLError && error.nodes ? { nodes: error.nodes } : {}),
           extensions: { http: { status: 400 } },
         });
       }
