@@ -55,6 +55,3 @@ export function canAct(viewer: Viewer, action: string, serviceIds: readonly stri
 export function mayRead(viewer: Pick<Viewer, 'drillLevel' | 'grants'>, level: DrillLevel): boolean {
   return viewer.grants.length > 0 && drillRank(viewer.drillLevel) >= drillRank(level);
 }
-
-/** Does any of the viewer's roles grant the action (on some object)? */
-export const hasAction = (viewer: Pick<Viewer, 'actions'>, action: string): boolean => viewer.actions.includes(action);

@@ -24,7 +24,7 @@ export function createShield(
   subgraphSdl: string,
   policy: PolicyStore,
   options: { log?: Logger; audit?: AuditLog; subgraph?: string } = {},
-): IMiddlewareGenerator<any, any, any> {
+): IMiddlewareGenerator<unknown, unknown, unknown> {
   const doc = parse(subgraphSdl);
   const index = buildAnnotationIndex(doc);
   const at = options.subgraph ?? 'subgraph';

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../kernel/errors.js';
+import fc from 'fast-check';
 import { loadServiceDefinitions } from './definitions.js';
+import { RULE_KIND_NAMES, ruleProblems } from './engine/rules.js';
+import type { ReduceRule } from './engine/types.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -109,6 +112,96 @@ sla: { objective: 120, schedule: { timezone: Mars/Olympus } }
         expect.stringMatching(/^services\/email\.yaml: .*critcality/),
         expect.stringMatching(/^services\/email\.yaml: selectors\[0\]\.namePattern: not a valid regular expression/),
       ]),
+    );
+  });
+
+  it('stops on a rule the engine would reject, with the file and the path (health issue, item 2)', () => {
+    const dir = estate({
+      'payroll.yaml': service(
+        'payroll',
+        'rule: { kind: quorum, min: 2, degraded: CRITICAL, then: MAJOR }\nchildren: [{ ci: a }, { ci: b }]\n',
+      ),
+      'email.yaml': service(
+        'email',
+        'rule: { kind: threshold, atLeast: OK, count: 1, then: MAJOR }\nextraRules: [{ kind: exclusive, several: BAD }]\n',
+      ),
+    });
+    let error: unknown;
+    try {
+      loadServiceDefinitions(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'services/email.yaml: rule.atLeast: OK counts every child, healthy or not (for "fewer than n OK" use lessThan: true)',
+      'services/email.yaml: extraRules[0].several: unknown status BAD',
+      'services/payroll.yaml: rule.degraded: CRITICAL is worse than then (MAJOR)',
+    ]);
+    expect((error as ConfigError).message).toContain(join(dir, 'services'));
+  });
+
+  it('stops on a rule its listed members can never satisfy; with selectors the engine checks it at run time (item 3)', () => {
+    const listed = estate({
+      'a.yaml': service('a', 'rule: { kind: quorum, min: 5 }\nchildren: [{ ci: x }, { ci: y }, { ci: z }, { ci: t, map: ignore }]\n'),
+    });
+    expect(problemsOf(listed)).toEqual(['services/a.yaml: rule.min: 5 but only 3 members count, so it can never be OK']);
+    const lessThan = estate({
+      'a.yaml': service(
+        'a',
+        'extraRules: [{ kind: threshold, atLeast: OK, lessThan: true, weight: 4, then: MAJOR }]\nchildren: [{ ci: x, weight: 2 }, { ci: y }]\n',
+      ),
+    });
+    expect(problemsOf(lessThan)).toEqual([
+      'services/a.yaml: extraRules[0].weight: 4 but the children weigh 3 in all, so it can never be OK',
+    ]);
+    const dynamic = estate({
+      'a.yaml': service('a', 'rule: { kind: quorum, min: 5 }\nchildren: [{ ci: x }]\nselectors: [{ class: vdi }]\n'),
+    });
+    expect(loadServiceDefinitions(dynamic).byId.get('a')?.rule.main).toEqual({ kind: 'quorum', min: 5 });
+  });
+
+  it('accepts exactly the rules the engine accepts (property, random parameters for every kind)', () => {
+    const value = fc.oneof(
+      fc.constantFrom<unknown>('OK', 'MAJOR', 'CRITICAL', 'BAD', true, 0, 1, 2, 5, 50, 150, -1, 2.5),
+      fc.constant(undefined),
+    );
+    const rule = fc.record({
+      kind: fc.constantFrom(...RULE_KIND_NAMES, 'nope'),
+      params: fc.dictionary(
+        fc.constantFrom(
+          'min',
+          'then',
+          'degraded',
+          'worstOfBest',
+          'several',
+          'atLeast',
+          'count',
+          'percent',
+          'weight',
+          'weightPercent',
+          'lessThan',
+          'typo',
+        ),
+        value,
+        {
+          maxKeys: 4,
+        },
+      ),
+    });
+    fc.assert(
+      fc.property(rule, ({ kind, params }) => {
+        const written = Object.fromEntries(Object.entries({ kind, ...params }).filter(([, v]) => v !== undefined));
+        const dir = estate({ 'a.yaml': service('a', `rule: ${JSON.stringify(written)}\n`) });
+        let loaded = true;
+        try {
+          loadServiceDefinitions(dir);
+        } catch {
+          loaded = false;
+        }
+        expect(loaded).toBe(ruleProblems(written as unknown as ReduceRule).length === 0);
+      }),
+      { numRuns: 150 },
     );
   });
 

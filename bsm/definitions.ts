@@ -2,9 +2,9 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../kernel/errors.js';
 import { formatPath, listEstateFiles, loadEstateYaml } from '../kernel/estate.js';
-import { SEVERITY_ORDER } from '../kernel/model.js';
-import type { EdgeMap, GraphNode, HealthGraph, NodeOptions, NodeRule, ReduceRule } from './engine/types.js';
+import type { EdgeMap, GraphNode, HealthGraph, NodeOptions, NodeRule } from './engine/types.js';
 import { findCycle } from './engine/evaluate.js';
+import { EdgeMapSchema as MapSchema, RuleSchema, mapCounts, memberProblems } from './engine/rules.js';
 import type { CalendarEntry } from './calendar.js';
 import type { SlaSchedule, SlaSpec } from './sla.js';
 import { WEEKDAYS, isTimeZone, parseHours } from '../kernel/time.js';
@@ -15,7 +15,6 @@ import { WEEKDAYS, isTimeZone, parseHours } from '../kernel/time.js';
  * naming the file and the path inside it: `services/payroll.yaml: rule.kind: unknown rule "wrost"`.
  */
 
-const Severity = z.enum(SEVERITY_ORDER);
 const Id = z.string().trim().min(1);
 export const CRITICALITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
@@ -23,76 +22,16 @@ export const VALUE_CLASSES = ['COMMODITY', 'DIFFERENTIATOR', 'VALUE_ADD'] as con
 export type ValueClass = (typeof VALUE_CLASSES)[number];
 
 const Percent = z.number().gt(0).max(100);
-const Count = z.number().int().min(1);
-
-/** Parameters of each reduce rule kind; the zod shapes mirror ReduceRule in engine/types.ts. */
-const RULE_SCHEMAS = {
-  worst: z.strictObject({ kind: z.literal('worst') }),
-  best: z.strictObject({ kind: z.literal('best') }),
-  worstIfAll: z.strictObject({ kind: z.literal('worstIfAll') }),
-  threshold: z
-    .strictObject({
-      kind: z.literal('threshold'),
-      atLeast: Severity,
-      count: Count.optional(),
-      percent: Percent.optional(),
-      weight: z.number().positive().optional(),
-      weightPercent: Percent.optional(),
-      lessThan: z.boolean().optional(),
-      then: Severity,
-    })
-    .refine(
-      (r) => [r.count, r.percent, r.weight, r.weightPercent].filter((v) => v !== undefined).length === 1,
-      'give exactly one of count, percent, weight, weightPercent',
-    ),
-  quorum: z.strictObject({ kind: z.literal('quorum'), min: Count, then: Severity.optional(), degraded: Severity.optional() }),
-  exclusive: z.strictObject({ kind: z.literal('exclusive'), then: Severity.optional() }),
-} as const;
-export const RULE_KIND_NAMES = Object.keys(RULE_SCHEMAS) as (keyof typeof RULE_SCHEMAS)[];
 
 /** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-const Rule = z.looseObject({ kind: z.string() }).transform((value, ctx): ReduceRule => {
-  const schema = (RULE_SCHEMAS as Record<string, z.ZodType>)[value.kind];
-  if (!schema) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['kind'],
-      message: `unknown rule "${value.kind}" (known: ${RULE_KIND_NAMES.join(', ')})`,
-      input: value,
-    });
-    return z.NEVER;
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message, input: value });
-    return z.NEVER;
-  }
-  return compact(parsed.data as ReduceRule);
-});
-
-const MAP_HELP = 'expected identity, ignore, {increase: n}, {decrease: n} or {set: STATUS}';
-const EdgeMapSchema = z.unknown().transform((value, ctx): EdgeMap => {
-  if (value === 'identity' || value === 'ignore') return { kind: value };
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value);
-    if (entries.length === 1) {
-      const [key, arg] = entries[0] as [string, unknown];
-      if ((key === 'increase' || key === 'decrease') && Number.isInteger(arg) && (arg as number) >= 1 && (arg as number) <= 4) {
-        return { kind: key, n: arg as number };
-      }
-      if (key === 'set' && typeof arg === 'string' && (SEVERITY_ORDER as readonly string[]).includes(arg)) {
-        return { kind: 'set', status: arg as (typeof SEVERITY_ORDER)[number] };
-      }
-    }
-  }
-  ctx.addIssue({ code: 'custom', message: `bad map ${JSON.stringify(value)}: ${MAP_HELP} (n from 1 to 4)`, input: value });
-  return z.NEVER;
-});
+// Rules and maps are validated by the schemas of their kinds (bsm/engine/kinds, maps): the very
+// checks the engine applies, so a rule that loads is a rule the engine evaluates.
+const Rule = RuleSchema;
+const EdgeMapSchema = MapSchema;
 
 const Options = z.strictObject({
   unknownAs: z.enum(['UNKNOWN', 'OK', 'WORST']).default('UNKNOWN'),
@@ -323,7 +262,7 @@ export function loadServiceDefinitions(estateDir: string, now = new Date()): Ser
     badFiles.add(file);
     problems.push(`${file}: ${problem}`);
   };
-  const loaded: { file: string; data: ServiceFile; childPaths: string[] }[] = [];
+  const loaded: { file: string; data: ServiceFile }[] = [];
   const nodeRules: CiNodeRule[] = [];
 
   if (files.length === 0) report('services', `no service definitions in ${join(estateDir, 'services')}`);
@@ -342,7 +281,7 @@ export function loadServiceDefinitions(estateDir: string, now = new Date()): Ser
       for (const issue of parsed.error.issues) report(file, `${formatPath(issue.path)}: ${issue.message}`);
       continue;
     }
-    loaded.push({ file, data: parsed.data, childPaths: parsed.data.children.map((_, i) => `children[${i}].service`) });
+    loaded.push({ file, data: parsed.data });
   }
 
   const byId = new Map<string, ServiceDefinition>();
@@ -357,6 +296,18 @@ export function loadServiceDefinitions(estateDir: string, now = new Date()): Ser
 
   const ciRuleAt = new Map<string, string>();
   for (const { file, data } of loaded) {
+    // A service that lists all its members (no selectors) is checked against them now; the others,
+    // and CI rules over CMDB members, by the engine whenever the topology changes.
+    if (data.selectors.length === 0) {
+      const counted = data.children.filter((c) => mapCounts(c.map ?? { kind: 'identity' }));
+      const weight = counted.reduce((sum, c) => sum + c.weight, 0);
+      if (counted.length > 0) {
+        for (const p of memberProblems(data.rule, counted.length, weight, 'rule')) report(file, p);
+        data.extraRules.forEach((rule, i) => {
+          for (const p of memberProblems(rule, counted.length, weight, `extraRules[${i}]`)) report(file, p);
+        });
+      }
+    }
     data.children.forEach((child, i) => {
       if (child.service !== undefined && !byId.has(child.service)) {
         report(file, `children[${i}].service: unknown service "${child.service}"`);

@@ -196,17 +196,9 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
     const at = clock();
     const statuses = new Map<string, Status>();
     for (const id of topo.graph.nodes.keys()) statuses.set(id, status(id));
-    const problemSince = (id: string): Date | null => {
-      const own = leaves.get(id)?.since ?? null;
-      if (own) return own;
-      const starts = evaluation
-        .rootCauses(id)
-        .map((c) => leaves.get(c.ciId)?.since?.getTime())
-        .filter((t): t is number => t !== undefined && Number.isFinite(t));
-      return starts.length > 0 ? new Date(Math.min(...starts)) : null;
-    };
     try {
-      await recorder.observe(statuses, at, problemSince);
+      // A node first seen failing is dated by its rule: worstIfAll failed with its last child, worst with its first.
+      await recorder.observe(statuses, at, (id) => evaluation.since(id));
     } catch (error) {
       // History is best effort: the current status is still worth answering with.
       log.error('recording status transitions failed', { error: String(error) });

@@ -212,8 +212,3 @@ export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, c
     breached,
   };
 }
-
-/** True when the service's SLA breaks within the horizon if its current outage goes on. */
-export function atRisk(report: SlaReport, horizonSeconds: number): boolean {
-  return report.timeToBreachSeconds !== null && report.timeToBreachSeconds <= horizonSeconds;
-}

@@ -7,7 +7,7 @@ import { createSqliteHistory, type HistoryStore } from './history.js';
 import { createMergedCmdbSource } from './merged-cmdb.js';
 import { createServiceModel, type ServiceModel } from './model.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../kernel/correlate.js';
-import type { Alert, CiHint, ConfigurationItem, Incident, MetricSample, Relation, Severity } from '../kernel/model.js';
+import type { Alert, CiHint, ConfigurationItem, MetricSample, Relation, Severity } from '../kernel/model.js';
 
 /**
  * In-memory connector instances for the service model's tests: the data is plain objects the test
@@ -102,21 +102,6 @@ export function fakeCmdb(name: string, data: { cis: ConfigurationItem[]; relatio
     },
   };
   return { state, instance: instance(name, 'cmdb', api) };
-}
-
-export function fakeHelpdesk(name: string, incidents: Incident[] = []) {
-  const state = { incidents, calls: 0 };
-  const api: ApiByKind['helpdesk'] = {
-    async listIncidents() {
-      state.calls++;
-      return state.incidents;
-    },
-    incidentById: async (id) => state.incidents.find((i) => i.id === id) ?? null,
-    createIncident: unsupported,
-    comment: unsupported,
-    linkArticle: unsupported,
-  };
-  return { state, instance: instance(name, 'helpdesk', api) };
 }
 
 export function connectorSet(parts: Partial<ConnectorSet>): ConnectorSet {

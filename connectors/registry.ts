@@ -1,4 +1,5 @@
-import type { Connector } from './core/connector.js';
+import type { ApiByKind, Connector } from './core/connector.js';
+import type { ConnectorKind } from '../kernel/model.js';
 import { builtinCmdbConnector, builtinHelpdeskConnector, builtinKnowledgeConnector, builtinMonitorConnector } from './builtin/index.js';
 import { confluenceConnector } from './confluence/index.js';
 import { icingaConnector } from './icinga/index.js';
@@ -10,9 +11,11 @@ import { rtConnector } from './rt/index.js';
 import { servicenowCmdbConnector, servicenowIncidentConnector, servicenowKnowledgeConnector } from './servicenow/index.js';
 import { zabbixConnector } from './zabbix/index.js';
 
+/** A connector of any type: its config is whatever its own schema parses; it serves its kind's API. */
+type AnyConnector = Connector<unknown, ApiByKind[ConnectorKind]>;
+
 /** Every connector type a config may name, by kind. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each connector has its own config and API types
-const CONNECTORS: Connector<any, any>[] = [
+const CONNECTORS: AnyConnector[] = [
   // monitor
   builtinMonitorConnector,
   prometheusConnector,
@@ -36,8 +39,7 @@ const CONNECTORS: Connector<any, any>[] = [
 
 const BY_TYPE = new Map(CONNECTORS.map((c) => [c.type, c]));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function findConnector(type: string): Connector<any, any> | undefined {
+export function findConnector(type: string): AnyConnector | undefined {
   return BY_TYPE.get(type);
 }
 

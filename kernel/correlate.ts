@@ -98,7 +98,7 @@ export function createCorrelator(cis: readonly ConfigurationItem[], rules: Ident
       for (const candidate of [hint.fqdn, hint.name]) {
         const host = normaliseHost(candidate);
         // An IP's first label is a number, not a host name.
-        if (!host || !host.includes('.') || normaliseIp(host)) continue;
+        if (!host?.includes('.') || normaliseIp(host)) continue;
         const found = lookup(byName, host.split('.')[0]);
         if (found) return found;
       }

@@ -32,8 +32,6 @@ export const ERRORS = {
   INTERNAL_SERVER_ERROR: define('INTERNAL_SERVER_ERROR', 'An unexpected error; details are in the server log under the request id.'),
 } as const;
 
-export type ErrorCode = keyof typeof ERRORS;
-
 /** Markdown table of the registry, for the README. */
 export function errorCodeTable(): string {
   const rows = Object.values(ERRORS).map((e) => `| \`${e.code}\` | ${e.description} |`);

@@ -92,14 +92,28 @@ export interface Alert {
 /** A CI a monitor watches, with where to look at it in the monitor's own UI. */
 export interface WatchedCi extends CiHint {
   link?: { tool: string; url: string };
+  /**
+   * Set when the monitor cannot vouch that this CI is OK, though it has no alert for it: its view is
+   * incomplete (the tool just restarted and may not know every alert yet, the CI's scrape target is
+   * down or not scraped yet, part of the tool did not answer). The text says why, in words for an
+   * explanation. Without alerts such a CI is UNKNOWN, never OK; its alerts still count. A tool is never
+   * trusted for "OK" on an empty answer.
+   */
+  doubt?: string;
 }
 
 /** Everything a monitor knows right now: its active problems and the CIs it watches. */
 export interface MonitorSnapshot {
   alerts: Alert[];
-  /** CIs this monitor watches: a watched CI without alerts is OK, an unwatched one is UNKNOWN. */
+  /**
+   * CIs this monitor watches: a watched CI without alerts is OK unless the entry carries a `doubt`
+   * (or the snapshot is stale); an unwatched one is UNKNOWN.
+   */
   watched: WatchedCi[];
-  /** True when served from cache because the tool failed. */
+  /**
+   * True when part of the answer could not be read now (the tool failed) and is the last known
+   * state from cache, or missing: it vouches for nothing being OK.
+   */
   stale: boolean;
 }
 

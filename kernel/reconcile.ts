@@ -69,12 +69,12 @@ export function sameCi(a: ConfigurationItem, b: ConfigurationItem, order: MatchR
 interface Group {
   /** Creation order: the earliest matching group wins. */
   order: number;
-  members: ConfigurationItem[];
+  /** In source priority order. */
+  members: { connector: string; ci: ConfigurationItem }[];
   connectors: Set<string>;
 }
 
-function merge(group: Group): ConfigurationItem {
-  const [first, ...rest] = group.members as [ConfigurationItem, ...ConfigurationItem[]];
+function merge(first: ConfigurationItem, rest: ConfigurationItem[]): ConfigurationItem {
   const merged: ConfigurationItem = {
     ...first,
     tags: [...first.tags],
@@ -96,57 +96,55 @@ function merge(group: Group): ConfigurationItem {
 
 export function reconcile(sources: ReconcileSource[], rules: ReconcileRules = DEFAULT_RULES): Reconciled {
   const groups: Group[] = [];
-  /** rule → normalised value → groups having a member with it (candidates only; sameCi decides). */
-  const index = new Map<MatchRule, Map<string, Group[]>>(rules.order.map((rule) => [rule, new Map()]));
-  const memberOf = new Map<ConfigurationItem, Group>();
+  /** Per rule: normalised value → groups having a member with it (candidates only; sameCi decides). */
+  const indexes = rules.order.map((rule) => ({ rule, byValue: new Map<string, Group[]>() }));
 
   for (const source of sources) {
     for (const ci of source.cis) {
-      const keys = rules.order.map((rule) => key(ci, rule));
+      const keyed = indexes.flatMap(({ rule, byValue }) => {
+        const k = key(ci, rule);
+        return k === null ? [] : [{ k, byValue }];
+      });
       let target: Group | undefined;
-      rules.order.forEach((rule, i) => {
-        const k = keys[i];
-        if (k === null || k === undefined) return;
-        for (const g of index.get(rule)!.get(k) ?? []) {
+      for (const { k, byValue } of keyed) {
+        for (const g of byValue.get(k) ?? []) {
           // The earliest-created matching group wins, so the outcome does not depend on index order.
           if (target && target.order <= g.order) continue;
-          if (!g.connectors.has(source.connector) && g.members.some((m) => sameCi(m, ci, rules.order))) target = g;
+          if (!g.connectors.has(source.connector) && g.members.some((m) => sameCi(m.ci, ci, rules.order))) target = g;
         }
-      });
+      }
       const group = target ?? { order: groups.length, members: [], connectors: new Set<string>() };
       if (!target) groups.push(group);
-      group.members.push(ci);
+      group.members.push({ connector: source.connector, ci });
       group.connectors.add(source.connector);
-      memberOf.set(ci, group);
-      rules.order.forEach((rule, i) => {
-        const k = keys[i];
-        if (k === null || k === undefined) return;
-        const byValue = index.get(rule)!;
+      for (const { k, byValue } of keyed) {
         const list = byValue.get(k);
         if (!list) byValue.set(k, [group]);
         else if (!list.includes(group)) list.push(group);
-      });
+      }
     }
   }
 
-  const mergedOf = new Map<Group, ConfigurationItem>();
+  /** connector → that source's CI id → merged CI id. */
+  const localIds = new Map<string, Map<string, string>>();
   const usedIds = new Set<string>();
   const cis: ConfigurationItem[] = [];
-  for (const group of groups) {
-    const ci = merge(group);
-    if (usedIds.has(ci.id)) ci.id = `${[...group.connectors][0]}/${ci.id}`;
+  for (const { members, connectors } of groups) {
+    const [first, ...rest] = members.map((m) => m.ci);
+    if (!first) continue;
+    const ci = merge(first, rest);
+    if (usedIds.has(ci.id)) ci.id = `${[...connectors][0]}/${ci.id}`;
     usedIds.add(ci.id);
-    mergedOf.set(group, ci);
     cis.push(ci);
+    for (const member of members) localIds.set(member.connector, (localIds.get(member.connector) ?? new Map()).set(member.ci.id, ci.id));
   }
 
   const ids: Record<string, Record<string, string>> = {};
   const relations: Relation[] = [];
   const seen = new Set<string>();
   for (const source of sources) {
-    const local = new Map<string, string>();
-    for (const ci of source.cis) local.set(ci.id, mergedOf.get(memberOf.get(ci)!)!.id);
-    ids[source.connector] = { ...ids[source.connector], ...Object.fromEntries(local) };
+    const local = localIds.get(source.connector) ?? new Map<string, string>();
+    ids[source.connector] = Object.fromEntries(local);
     for (const r of source.relations) {
       const parentId = local.get(r.parentId);
       const childId = local.get(r.childId);

@@ -5,6 +5,7 @@
 #   bash scripts/real-tools.sh install   # apt packages, only those missing (needs root)
 #   bash scripts/real-tools.sh start     # write configs, start, wait until ready
 #   bash scripts/real-tools.sh stop      # kill the pids it recorded (never by name)
+#   bash scripts/real-tools.sh restart   # stop, then start again (state on disk kept: a real restart)
 #   bash scripts/real-tools.sh env       # print the endpoints as env vars for the tests
 #   bash scripts/real-tools.sh running   # print the selected services that are running
 #
@@ -111,6 +112,8 @@ scrape_configs:
   - { job_name: prometheus,   static_configs: [ { targets: ['127.0.0.1:19090'] } ] }
   - { job_name: alertmanager, static_configs: [ { targets: ['127.0.0.1:19093'] } ] }
   - { job_name: dead-host,    static_configs: [ { targets: ['127.0.0.1:19999'], labels: { ci_id: 'CI0009' } } ] }   # nothing listens: up==0
+  # A host whose exporter answers (Prometheus's own metrics stand in) while its service fails (PaymentsFailing).
+  - { job_name: payments,     static_configs: [ { targets: ['127.0.0.1:19090'], labels: { instance: 'pay01', ci_id: 'CI0010' } } ] }
 EOF
   cat > "$D/rules.yml" <<'EOF'
 groups:
@@ -125,6 +128,10 @@ groups:
         expr: vector(1)
         labels: { severity: warning, ci: web01 }
         annotations: { summary: "Synthetic always-firing alert" }
+      - alert: PaymentsFailing
+        expr: up{job="payments"} == 1
+        labels: { severity: critical }
+        annotations: { summary: "Payments on {{ $labels.instance }} are failing (synthetic: its target is up)" }
       - record: job:up:sum
         expr: sum by (job) (up)
 EOF
@@ -348,7 +355,8 @@ case "${1:-}" in
   install) do_install ;;
   start) do_start ;;
   stop) do_stop ;;
+  restart) do_stop; do_start ;;
   env) do_env ;;
   running) do_running ;;
-  *) echo "usage: $0 install|start|stop|env|running   (REAL_TOOLS=\"$SERVICES\")" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|restart|env|running   (REAL_TOOLS=\"$SERVICES\")" >&2; exit 2 ;;
 esac

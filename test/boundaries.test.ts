@@ -19,7 +19,7 @@ const PRODUCTION_DIRS = ['app', 'gateway', 'subgraphs', 'bsm', 'authz', 'connect
 const TEST_ONLY = /(\.test\.ts|\.selftest\.ts|\/test-[\w-]+\.ts|\/fake-[\w-]+\.ts|\/arbitraries\.ts)$/;
 
 /** Where a file sits: `kernel`, `connectors/core`, `connectors/<tool>`, `subgraphs/<name>`, … */
-export function unitOf(file: string): string {
+function unitOf(file: string): string {
   const [top, second] = file.split('/');
   if (top === 'connectors' || top === 'subgraphs')
     return second?.endsWith('.ts') ? `${top}/${second.replace(/\.ts$/, '')}` : `${top}/${second}`;
@@ -37,7 +37,7 @@ const below: Record<string, string[]> = {
 };
 
 /** Why an import from `from` to `to` (files relative to the root) is forbidden, or null when it is allowed. */
-export function forbidden(from: string, to: string): string | null {
+function forbidden(from: string, to: string): string | null {
   const a = unitOf(from);
   const b = unitOf(to);
   if (a === b) return null;

@@ -35,13 +35,21 @@
  *
  * Checks for every kind (the read is monitor `snapshot()`, cmdb `snapshot()`, helpdesk
  * `listIncidents({openOnly})`, knowledge `search({text: searchText})`): 8 concurrent reads cost no more
- * upstream calls than one; 401 → UPSTREAM_AUTH_FAILED with `extensions.connector`; 503 then 200 (and
- * 429 with Retry-After then 200) on a read succeeds; timeout, invalid JSON and 500 →
- * UPSTREAM_UNAVAILABLE; no secret or URL in any error; stale-if-error after a good read; a missing
- * object → null (monitor, helpdesk, knowledge). Monitor and helpdesk also: a write (acknowledge the first alert / create an
- * incident) whose first `writeMethod` request (default POST) answers 503 is reported and that request
- * is sent once only. Plus the kind's own checks (well-formed CIs/relations, helpdesk create →
- * incidentById and idempotent create, scored knowledge articles with a source, well-formed alerts).
+ * upstream calls than one; a tool answering 401 → UPSTREAM_AUTH_FAILED with `extensions.connector`;
+ * 503 then 200 (and 429 with Retry-After then 200) on a read succeeds; a tool that times out, answers
+ * invalid JSON or 500 → UPSTREAM_UNAVAILABLE; no secret or URL in any error; stale-if-error after a
+ * good read; a missing object → null (monitor, helpdesk, knowledge). Monitor and helpdesk also: a write (acknowledge the first alert /
+ * create an incident) answered 503 is reported and never carried out by a retry. Plus the kind's own
+ * checks (well-formed CIs/relations, helpdesk create → incidentById and idempotent create, scored
+ * knowledge articles with a source, well-formed alerts).
+ *
+ * Monitors also promise what operators act on (start() returns `acks`, a MonitorAckProbe):
+ * acknowledging twice, or twice at once, records one acknowledgement in the tool and answers the
+ * first one; the same for taking it back; a write whose answer is lost (connection reset, or slower
+ * than the timeout) is answered as done and its retry records nothing; after an acknowledgement a
+ * tool failure serves the cached snapshot with it (stale), not an error; one failing request never
+ * yields a fresh snapshot (an error, or a stale one that vouches for nothing); `healthCheck()` fails
+ * on well-formed JSON of the wrong shape.
  * `skip` names checks a tool cannot support (say why at the call site).
  *
  * test/connector-contract.test.ts proves the suite fails deliberately broken connectors
@@ -74,11 +82,24 @@ export interface ContractStartOptions {
   cacheTtlMs: number;
 }
 
+/** Which requests a fault applies to (see Fault): the one that carries out a given write. */
+export type RequestMatch = Pick<Fault, 'method' | 'pathPrefix' | 'bodyIncludes'>;
+
+/** How the monitor contract sees acknowledgements in the fake tool. */
+export interface MonitorAckProbe {
+  /** The request that records an acknowledgement, and the one that takes it back. */
+  acknowledgeRequest: RequestMatch;
+  unacknowledgeRequest: RequestMatch;
+  /** How many acknowledgements, and removals of one, the tool has carried out for this alert (by its id). */
+  recorded(alertId: string): { acknowledgements: number; removals: number };
+}
+
 export type ContractStarted<K extends ConnectorKind> = {
   fake: ContractFake;
   secrets?: string[];
   searchText?: string;
-} & ({ instance: ConnectorInstance<ApiByKind[K]> } | { api: ApiByKind[K]; name?: string });
+} & ({ instance: ConnectorInstance<ApiByKind[K]> } | { api: ApiByKind[K]; name?: string }) &
+  (K extends 'monitor' ? { acks: MonitorAckProbe } : unknown);
 
 export type ContractCheck =
   | 'concurrentReads'
@@ -91,14 +112,19 @@ export type ContractCheck =
   | 'serverError'
   | 'staleIfError'
   | 'missing'
-  | 'kind';
+  | 'kind'
+  | 'repeatedWrite'
+  | 'lostAnswer'
+  | 'cacheAfterWrite'
+  | 'partialFailure'
+  | 'healthShape';
 
 export interface ContractOptions<K extends ConnectorKind> {
   label: string;
   kind: K;
   start: (options: ContractStartOptions) => Promise<ContractStarted<K>>;
   skip?: ContractCheck[];
-  /** Method of the request a write sends (acknowledge, create). @default 'POST' */
+  /** Method of the request a help desk write sends (create). @default 'POST' */
   writeMethod?: string;
 }
 
@@ -109,6 +135,8 @@ export const contractDeps = testDeps;
 
 const FAST: ContractStartOptions = { retryLimit: 0, timeoutMs: 2000, cacheTtlMs: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The tool failing as a whole: every request of the read suffers the fault, however many it makes. */
+const everyRequest = (fault: Fault): Fault[] => Array.from({ length: 30 }, () => fault);
 
 export function defineConnectorContract<K extends ConnectorKind>(options: ContractOptions<K>): void {
   const { kind } = options;
@@ -179,16 +207,19 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     for (const secret of h.started.secrets ?? []) expect(visible).not.toContain(secret);
   }
 
-  /** Prepares a write that reaches the tool (acknowledge the first alert, or create an incident). */
+  /** Prepares a help desk write that reaches the tool (create an incident). */
   async function prepareWrite(h: Harness, correlationId: string): Promise<() => Promise<unknown>> {
-    if (kind === 'monitor') {
-      const api = h.api as ApiByKind['monitor'];
-      const alert = (await api.snapshot()).alerts[0];
-      if (!alert) throw new Error(`${options.label}: the fake needs at least one active alert`);
-      return () => api.acknowledge(alert.id, { author: 'contract-tester', comment: 'contract' });
-    }
     const api = h.api as ApiByKind['helpdesk'];
     return () => api.createIncident(newIncident(correlationId));
+  }
+
+  /** A monitor under test, its acknowledgement probe, and an alert nobody has acknowledged yet. */
+  async function monitorWrite(h: Harness) {
+    const api = h.api as ApiByKind['monitor'];
+    const acks = (h.started as ContractStarted<'monitor'>).acks;
+    const alert = (await api.snapshot()).alerts.find((a) => !a.acknowledged);
+    if (!alert) throw new Error(`${options.label}: the fake needs an active alert nobody has acknowledged`);
+    return { api, another: () => h.another() as ApiByKind['monitor'], acks, alert };
   }
 
   describe(`${options.label} (${kind}) connector contract`, () => {
@@ -205,7 +236,7 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
 
     check('authFailure', '401 → UPSTREAM_AUTH_FAILED naming the connector', async ({ onTestFinished }) => {
       const h = await start(onTestFinished);
-      h.fake.setFailures([{ status: 401 }]);
+      h.fake.setFailures(everyRequest({ status: 401 }));
       expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_AUTH_FAILED', h);
     });
 
@@ -221,7 +252,7 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
       await expect(read(h)).resolves.toBeDefined();
     });
 
-    if (kind === 'monitor' || kind === 'helpdesk') {
+    if (kind === 'helpdesk') {
       check('writeNotRetried', 'a failing write is reported and never retried', async ({ onTestFinished }) => {
         const h = await start(onTestFinished, { retryLimit: 2 });
         const op = await prepareWrite(h, 'contract-write-failure');
@@ -233,22 +264,35 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
         expect(writes).toHaveLength(1);
       });
     }
+    if (kind === 'monitor') {
+      check('writeNotRetried', 'a failing write is reported and never carried out by a retry', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished, { retryLimit: 2 });
+        const { api, acks, alert } = await monitorWrite(h);
+        h.fake.setFailures([{ status: 503, ...acks.acknowledgeRequest }]);
+        expectSafeError(
+          await rejectionOf(api.acknowledge(alert.id, { author: 'contract-tester', comment: 'contract' })),
+          'UPSTREAM_UNAVAILABLE',
+          h,
+        );
+        expect(acks.recorded(alert.id).acknowledgements).toBe(0);
+      });
+    }
 
     check('timeout', 'timeout → UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
       const h = await start(onTestFinished, { timeoutMs: 200 });
-      h.fake.setFailures([{ delayMs: 1500 }]);
+      h.fake.setFailures(everyRequest({ delayMs: 1500 }));
       expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_UNAVAILABLE', h);
     });
 
     check('invalidJson', 'invalid JSON → UPSTREAM_UNAVAILABLE', async ({ onTestFinished }) => {
       const h = await start(onTestFinished);
-      h.fake.setFailures([{ invalidJson: true }]);
+      h.fake.setFailures(everyRequest({ invalidJson: true }));
       expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_UNAVAILABLE', h);
     });
 
     check('serverError', '500 → UPSTREAM_UNAVAILABLE without the body, URL or secrets', async ({ onTestFinished }) => {
       const h = await start(onTestFinished);
-      h.fake.setFailures([{ status: 500, body: JSON.stringify({ error: { message: `boom at ${h.fake.url}` } }) }]);
+      h.fake.setFailures(everyRequest({ status: 500, body: JSON.stringify({ error: { message: `boom at ${h.fake.url}` } }) }));
       expectSafeError(await rejectionOf(read(h)), 'UPSTREAM_UNAVAILABLE', h);
     });
 
@@ -373,6 +417,85 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
     }
 
     if (kind === 'monitor') {
+      const ack = (author: string) => ({ author, comment: `contract: ${author} is on it` });
+
+      check(
+        'repeatedWrite',
+        'monitor: acknowledging twice, or twice at once, records one acknowledgement; so does taking it back',
+        async ({ onTestFinished }) => {
+          const h = await start(onTestFinished);
+          const { api, another, acks, alert } = await monitorWrite(h);
+          const [first, second] = await Promise.all([
+            api.acknowledge(alert.id, ack('first')),
+            another().acknowledge(alert.id, ack('second')),
+          ]);
+          const third = await api.acknowledge(alert.id, ack('third'));
+          for (const answer of [first, second, third])
+            expect(answer).toMatchObject({ id: alert.id, acknowledged: true, acknowledgedBy: 'first' });
+          expect(acks.recorded(alert.id)).toEqual({ acknowledgements: 1, removals: 0 });
+
+          const back = await Promise.all([api.unacknowledge(alert.id, 'first'), another().unacknowledge(alert.id, 'second')]);
+          const again = await api.unacknowledge(alert.id, 'third');
+          for (const answer of [...back, again]) expect(answer).toMatchObject({ id: alert.id, acknowledged: false, acknowledgedBy: null });
+          expect(acks.recorded(alert.id)).toEqual({ acknowledgements: 1, removals: 1 });
+        },
+      );
+
+      check(
+        'lostAnswer',
+        'monitor: a write whose answer is lost is answered as done, and its retry records nothing',
+        async ({ onTestFinished }) => {
+          const h = await start(onTestFinished, { timeoutMs: 400 });
+          const { api, another, acks, alert } = await monitorWrite(h);
+          // The tool acknowledges, then the connection drops before the answer.
+          h.fake.setFailures([{ ...acks.acknowledgeRequest, dropAnswer: true }]);
+          expect(await api.acknowledge(alert.id, ack('first'))).toMatchObject({ acknowledged: true, acknowledgedBy: 'first' });
+          expect(await another().acknowledge(alert.id, ack('retry'))).toMatchObject({ acknowledged: true, acknowledgedBy: 'first' });
+          expect(acks.recorded(alert.id)).toEqual({ acknowledgements: 1, removals: 0 });
+          // The tool takes it back, then answers slower than the timeout.
+          h.fake.setFailures([{ ...acks.unacknowledgeRequest, dropAnswer: true, delayMs: 1500 }]);
+          expect(await api.unacknowledge(alert.id, 'first')).toMatchObject({ acknowledged: false });
+          expect(await another().unacknowledge(alert.id, 'retry')).toMatchObject({ acknowledged: false });
+          expect(acks.recorded(alert.id)).toEqual({ acknowledgements: 1, removals: 1 });
+          expect((await another().snapshot()).alerts.find((a) => a.id === alert.id)?.acknowledged).toBe(false);
+        },
+      );
+
+      check(
+        'cacheAfterWrite',
+        'monitor: after an acknowledgement, a failing tool serves the cached snapshot with it, stale',
+        async ({ onTestFinished }) => {
+          const h = await start(onTestFinished, { cacheTtlMs: 0 });
+          const { api, another, alert } = await monitorWrite(h);
+          await api.acknowledge(alert.id, ack('first'));
+          h.fake.setFailures(everyRequest({ status: 503 }));
+          const snapshot = await another().snapshot();
+          expect(snapshot.stale).toBe(true);
+          expect(snapshot.alerts.find((a) => a.id === alert.id)).toMatchObject({ acknowledged: true, acknowledgedBy: 'first' });
+        },
+      );
+
+      check('partialFailure', 'monitor: one failing request never yields a fresh snapshot', async ({ onTestFinished }) => {
+        for (const fault of [{ status: 503 }, { invalidJson: true }, { status: 500 }] satisfies Fault[]) {
+          const h = await start(onTestFinished);
+          h.fake.setFailures([fault]);
+          try {
+            expect((await (h.api as ApiByKind['monitor']).snapshot()).stale, JSON.stringify(fault)).toBe(true);
+          } catch (error) {
+            expectSafeError(error, 'UPSTREAM_UNAVAILABLE', h);
+          }
+        }
+      });
+
+      check('healthShape', 'monitor: healthCheck fails on well-formed JSON of the wrong shape', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished);
+        if (!('instance' in h.started)) throw new Error(`${options.label}: healthShape needs start() to return an instance`);
+        await read(h); // versions and sessions are known: the check itself must judge the answer
+        await h.started.instance.healthCheck();
+        h.fake.setFailures(everyRequest({ status: 200, body: JSON.stringify({ jsonrpc: '2.0', result: { unexpected: true }, id: 1 }) }));
+        expectSafeError(await rejectionOf(h.started.instance.healthCheck()), 'UPSTREAM_UNAVAILABLE', h);
+      });
+
       check('kind', 'monitor: the snapshot holds well-formed alerts', async ({ onTestFinished }) => {
         const h = await start(onTestFinished);
         const snapshot = await (h.api as ApiByKind['monitor']).snapshot();

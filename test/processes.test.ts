@@ -19,6 +19,8 @@ afterAll(() => {
   for (const child of children) child.kill('SIGTERM');
 });
 
+const START_DEADLINE_MS = 120_000;
+
 /** Starts a tsx entry point and resolves with the first line matching `ready`. */
 function startProcess(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [entry.startsWith('/') ? entry : join(ROOT, entry), ...args], {
@@ -28,7 +30,8 @@ function startProcess(entry: string, args: string[], env: NodeJS.ProcessEnv, rea
   });
   children.push(child);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not start`)), 30_000);
+    // A deadline, not a wait: a start under tsx on a loaded 2-core machine can take tens of seconds.
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start`)), START_DEADLINE_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (ready.test(line)) {
         clearTimeout(timer);
@@ -43,40 +46,46 @@ describe('each subgraph runs alone as its own process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'servicegraph-alone-'));
   const config = writeTestConfig(dir);
   for (const name of SUBGRAPH_NAMES) {
-    it(name, async () => {
-      const line = await startProcess('app/subgraph-main.ts', [name, '--config', config, '--port', '0'], testEnv, /ready at/);
-      const url = line.split(' ').pop()!;
-      const token = await signIdentity(
-        internalKey(TEST_INTERNAL_SECRET),
-        { sub: 'alone', roles: ['admin'], groups: [] },
-        { requestId: 'r' },
-        name,
-        60,
-        { query: '{ _service { sdl } }' },
-      );
-      const ask = (headers: Record<string, string>) =>
-        fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query: '{ _service { sdl } }' }),
-        });
-      const answer = await ask({ 'x-servicegraph-identity': token });
-      expect(answer.status).toBe(200);
-      expect(((await answer.json()) as any).data._service.sdl).toContain('@key');
-      expect((await ask({})).status).toBe(401);
-    }, 40_000);
+    it(
+      name,
+      async () => {
+        const line = await startProcess('app/subgraph-main.ts', [name, '--config', config, '--port', '0'], testEnv, /ready at/);
+        const url = line.split(' ').pop()!;
+        const token = await signIdentity(
+          internalKey(TEST_INTERNAL_SECRET),
+          { sub: 'alone', roles: ['admin'], groups: [] },
+          { requestId: 'r' },
+          name,
+          60,
+          { query: '{ _service { sdl } }' },
+        );
+        const ask = (headers: Record<string, string>) =>
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ query: '{ _service { sdl } }' }),
+          });
+        const answer = await ask({ 'x-servicegraph-identity': token });
+        expect(answer.status).toBe(200);
+        expect(((await answer.json()) as any).data._service.sdl).toContain('@key');
+        expect((await ask({})).status).toBe(401);
+      },
+      START_DEADLINE_MS + 30_000,
+    );
   }
 });
 
 describe('a subgraph alone builds only what it serves', () => {
-  it('knowledge: opens no history database, no other tool, and never loads @apollo/gateway', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-lean-'));
-    const config = writeTestConfig(dir);
-    // A fresh process: this test file itself loads the gateway.
-    const probe = join(dir, 'probe.mts');
-    writeFileSync(
-      probe,
-      `import { createRequire } from 'node:module';
+  it(
+    'knowledge: opens no history database, no other tool, and never loads @apollo/gateway',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'servicegraph-lean-'));
+      const config = writeTestConfig(dir);
+      // A fresh process: this test file itself loads the gateway.
+      const probe = join(dir, 'probe.mts');
+      writeFileSync(
+        probe,
+        `import { createRequire } from 'node:module';
 import { startSubgraph } from ${JSON.stringify(join(ROOT, 'app/start-subgraph.ts'))};
 import { silentLogger } from ${JSON.stringify(join(ROOT, 'kernel/log.ts'))};
 const running = await startSubgraph({ configFile: ${JSON.stringify(config)}, name: 'knowledge', port: 0, host: '127.0.0.1', log: silentLogger });
@@ -84,24 +93,28 @@ const loaded = Object.keys(createRequire(import.meta.url).cache);
 console.log('probe ' + JSON.stringify({ gateway: loaded.filter((m) => m.includes('/@apollo/gateway/')).length, composition: loaded.filter((m) => m.includes('/@apollo/composition/')).length }));
 await running.close();
 `,
-    );
-    const line = await startProcess(probe, [], testEnv, /^probe /);
-    expect(JSON.parse(line.slice('probe '.length))).toEqual({ gateway: 0, composition: 0 });
-    // The builtin monitor, help desk and the history keep SQLite files here: none was opened.
-    expect(existsSync(join(dir, 'data', 'history.sqlite'))).toBe(false);
-    expect(existsSync(join(dir, 'data', 'builtin-helpdesk.sqlite'))).toBe(false);
-    expect(existsSync(join(dir, 'data', 'builtin-monitor.sqlite'))).toBe(false);
-  }, 40_000);
+      );
+      const line = await startProcess(probe, [], testEnv, /^probe /);
+      expect(JSON.parse(line.slice('probe '.length))).toEqual({ gateway: 0, composition: 0 });
+      // The builtin monitor, help desk and the history keep SQLite files here: none was opened.
+      expect(existsSync(join(dir, 'data', 'history.sqlite'))).toBe(false);
+      expect(existsSync(join(dir, 'data', 'builtin-helpdesk.sqlite'))).toBe(false);
+      expect(existsSync(join(dir, 'data', 'builtin-monitor.sqlite'))).toBe(false);
+    },
+    START_DEADLINE_MS + 30_000,
+  );
 });
 
 describe('npm start -- --estate <dir>', () => {
-  it('serves the services of the given estate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-estate-'));
-    const estate = join(dir, 'estate');
-    cpSync(join(ROOT, 'estate/demo'), estate, { recursive: true });
-    writeFileSync(
-      join(estate, 'services/intranet.yaml'),
-      `id: intranet
+  it(
+    'serves the services of the given estate',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'servicegraph-estate-'));
+      const estate = join(dir, 'estate');
+      cpSync(join(ROOT, 'estate/demo'), estate, { recursive: true });
+      writeFileSync(
+        join(estate, 'services/intranet.yaml'),
+        `id: intranet
 name: Intranet
 description: The staff portal
 criticality: LOW
@@ -120,28 +133,30 @@ children:
 selectors: []
 nodeRules: []
 `,
-    );
-    const line = await startProcess(
-      'app/main.ts',
-      ['--config', writeTestConfig(dir), '--estate', estate],
-      { ...testEnv, PORT: '0' },
-      /gateway ready at/,
-    );
-    const url = line.split(' ').pop()!;
-    const token = await new SignJWT({ roles: ['executive'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('erin')
-      .setIssuer('servicegraph-demo')
-      .setAudience('servicegraph')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(testEnv.SG_TEST_JWT_SECRET));
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ service(id: "intranet") { name status } }' }),
-    });
-    expect(((await res.json()) as any).data.service).toEqual({ name: 'Intranet', status: 'OK' });
-  }, 40_000);
+      );
+      const line = await startProcess(
+        'app/main.ts',
+        ['--config', writeTestConfig(dir), '--estate', estate],
+        { ...testEnv, PORT: '0' },
+        /gateway ready at/,
+      );
+      const url = line.split(' ').pop()!;
+      const token = await new SignJWT({ roles: ['executive'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('erin')
+        .setIssuer('servicegraph-demo')
+        .setAudience('servicegraph')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(testEnv.SG_TEST_JWT_SECRET));
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ service(id: "intranet") { name status } }' }),
+      });
+      expect(((await res.json()) as any).data.service).toEqual({ name: 'Intranet', status: 'OK' });
+    },
+    START_DEADLINE_MS + 30_000,
+  );
 });
 
 describe('tokens from an identity provider (JWKS)', () => {

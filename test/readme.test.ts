@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../authz/policy.js';
 import { connectorTypes, findConnector } from '../connectors/registry.js';
 import { withErrorTable } from '../scripts/docs-errors.js';
+import { withRuleReference, withRuleTables } from '../scripts/docs-rules.js';
 import { ROOT } from './harness.js';
 
 /** The README stays true to the code: its commands, its config examples, its tables. */
@@ -24,6 +25,12 @@ describe('README', () => {
 
   it('has the current error code table (npm run docs:errors)', () => {
     expect(withErrorTable(readme)).toBe(readme);
+  });
+
+  it('has the current rule-kind tables, here and in docs/health.md (npm run docs:rules)', () => {
+    expect(withRuleTables(readme)).toBe(readme);
+    const health = readFileSync(join(ROOT, 'docs/health.md'), 'utf8');
+    expect(withRuleReference(health)).toBe(health);
   });
 
   it('gives a config example for every connector type, and each one is valid', () => {

@@ -1,7 +1,7 @@
-import { ConfigError } from '../../kernel/errors.js';
-import type { Edge, EdgeMap, GraphNode, HealthGraph, LeafState, ReduceRule } from './types.js';
+import type { GraphNode, HealthGraph, LeafState, ReduceRule } from './types.js';
+import type { Reducer } from './kinds/kind.js';
 import { CRITICAL, OK, UNKNOWN, code } from './status.js';
-import { reduceCodes, validateMap, validateRule } from './rules.js';
+import { type RuleInfo, mapInfo, mapTables, problemAt, ruleInfo } from './rules.js';
 
 /**
  * The evaluator's machinery: the graph compiled into flat arrays in topological order (children
@@ -12,6 +12,11 @@ import { reduceCodes, validateMap, validateRule } from './rules.js';
  * A node's computed state is packed into one byte: status code (0-5) | acknowledged << 3 |
  * inMaintenance << 4. Packed bytes compare equal exactly when the result a parent sees is equal,
  * which is the stop condition of incremental propagation.
+ *
+ * A node the engine cannot evaluate (a rule or map its kind rejects, a rule its members can never
+ * satisfy, a child missing from the graph, an edge that closes a cycle) is isolated rather than
+ * failing the evaluation: it is UNKNOWN (or its own leaf's problem) with the reason in its
+ * explanation, and every other node is evaluated as usual.
  */
 
 export const ACK = 8;
@@ -26,12 +31,20 @@ export interface Index {
   start: Int32Array;
   child: Int32Array;
   weight: Float64Array;
-  /** Edge maps as numbers, so the hot loop reads typed arrays: see mapEdge. */
-  mapKind: Uint8Array;
-  mapArg: Uint8Array;
+  /** Each edge's map as a table over codes (mapTables[edgeMap[e] * 8 + code]): see mapEdge. */
+  edgeMap: Uint16Array;
+  mapTables: Uint8Array;
   parentStart: Int32Array;
   parent: Int32Array;
-  hasExclusive: Uint8Array;
+  /** The node's compiled rules (main first, then the extra rules) are ruleFns[ruleStart[i]..ruleStart[i+1]). */
+  ruleStart: Int32Array;
+  ruleFns: Reducer[];
+  /** Some rule of the node is not monotone (see decide). */
+  nonMonotone: Uint8Array;
+  /** Why a node cannot be evaluated; set only for such nodes. */
+  problems: (readonly string[] | undefined)[];
+  /** Every problem of the graph, as validateGraph lists them. */
+  allProblems: string[];
   /** Every counted edge of the node is identity: its raw child codes are already the mapped values. */
   allIdentity: Uint8Array;
   /** Scratch space sized to the widest fan-out (the engine is synchronous, so one set suffices). */
@@ -46,37 +59,9 @@ export interface Index {
   epoch: { n: number };
 }
 
-const MAP_IDENTITY = 0;
-const MAP_INCREASE = 1;
-const MAP_DECREASE = 2;
-const MAP_SET = 3;
-
-/** mapCode of rules.ts over the compiled edge: maps apply to problems only and clamp to OK..CRITICAL. */
+/** The map of edge e applied to code c (maps apply to problems only and clamp to OK..CRITICAL). */
 export function mapEdge(ix: Index, e: number, c: number): number {
-  if (c === OK) return OK;
-  switch (ix.mapKind[e]) {
-    case MAP_INCREASE:
-      return Math.min(CRITICAL, c + (ix.mapArg[e] as number));
-    case MAP_DECREASE:
-      return Math.max(OK, c - (ix.mapArg[e] as number));
-    case MAP_SET:
-      return ix.mapArg[e] as number;
-    default:
-      return c;
-  }
-}
-
-function compileMap(map: EdgeMap): [number, number] {
-  switch (map.kind) {
-    case 'increase':
-      return [MAP_INCREASE, map.n];
-    case 'decrease':
-      return [MAP_DECREASE, map.n];
-    case 'set':
-      return [MAP_SET, code(map.status)];
-    default:
-      return [MAP_IDENTITY, 0];
-  }
+  return ix.mapTables[((ix.edgeMap[e] as number) << 3) | c] as number;
 }
 
 export interface State {
@@ -116,53 +101,58 @@ export function findCycle(graph: HealthGraph): string[] | null {
   return null;
 }
 
-/** Every problem of a graph at once: dangling edges, cycles, bad rules, maps and weights. */
+/** Every problem of a graph at once: bad rules and maps, rules their members cannot satisfy, dangling edges, bad weights, cycles. */
 export function validateGraph(graph: HealthGraph): string[] {
-  const problems = localProblems(graph);
-  if (problems.length === 0) {
-    const cycle = findCycle(graph);
-    if (cycle) problems.push(cycleProblem(cycle));
-  }
-  return problems;
+  return indexGraph(graph).allProblems;
 }
 
 const cycleProblem = (cycle: string[]) => `cycle: ${cycle.join(' → ')}`;
-
-/** Problems visible node by node (everything but cycles); kept allocation-free on the happy path. */
-function localProblems(graph: HealthGraph): string[] {
-  const problems: string[] = [];
-  for (const node of graph.nodes.values()) nodeProblems(graph, node, problems);
-  return problems;
-}
-
-function nodeProblems(graph: HealthGraph, node: GraphNode, problems: string[]): void {
-  ruleProblems(graph, node, problems);
-  for (const edge of node.edges) edgeProblems(node.id, edge, graph.nodes.has(edge.childId), problems);
-}
-
-function ruleProblems(graph: HealthGraph, node: GraphNode, problems: string[]): void {
-  const id = node.id;
-  if (graph.nodes.get(id) !== node) problems.push(`${id}: not stored under its own id`);
-  for (const p of validateRule(node.rule.main)) problems.push(`${id}: ${p}`);
-  for (const rule of node.rule.extra) for (const p of validateRule(rule)) problems.push(`${id}: ${p}`);
-}
-
-function edgeProblems(id: string, edge: Edge, known: boolean, problems: string[]): void {
-  if (!known) problems.push(`${id}: child ${edge.childId} is not in the graph`);
-  if (edge.map.kind !== 'identity') for (const p of validateMap(edge.map)) problems.push(`${id} → ${edge.childId}: ${p}`);
-  if (!(edge.weight >= 0 && edge.weight < Infinity)) problems.push(`${id} → ${edge.childId}: weight must be a number ≥ 0`);
-}
 
 const indexes = new WeakMap<HealthGraph, Index>();
 
 /**
  * Compiles (once per graph object: graphs are immutable once evaluated, build a new one to change
- * the model) and validates. Throws ConfigError listing every problem, a cycle named by its path.
+ * the model) and validates. Never throws for a bad node: the node is isolated (see the top of the
+ * file) and its problems are kept for the explanation and validateGraph. Three passes, each its own
+ * function so that each is optimised on its own: read, order, compile.
  */
 export function indexGraph(graph: HealthGraph): Index {
   const cached = indexes.get(graph);
   if (cached) return cached;
+  const read = readGraph(graph);
+  const cycles = orderGraph(read);
+  const ix = compileGraph(read, cycles);
+  indexes.set(graph, ix);
+  return ix;
+}
 
+/** The graph in its given (Map) order, with what each rule and edge is, and the problems found node by node. */
+interface ReadGraph {
+  given: GraphNode[];
+  /** Edges of given node t are tChild[tStart[t]..tStart[t+1]): the child, -1 where the edge is dropped (dangling, closes a cycle). */
+  tStart: Int32Array;
+  tChild: Int32Array;
+  /** The edge counts for its parent (a valid map that is not `ignore`). */
+  tCounts: Uint8Array;
+  tTable: Uint16Array;
+  tUnchanged: Uint8Array;
+  /** Each node's main rule, and its extra rules at extraInfo[extraAt[t]..extraAt[t+1]). */
+  mainInfo: RuleInfo[];
+  extraInfo: RuleInfo[];
+  extraAt: Int32Array;
+  /** Problems by given node. */
+  found: Map<number, string[]>;
+  /** Topological order (children first) of the given nodes, filled by orderGraph. */
+  order: Int32Array;
+}
+
+function report(found: Map<number, string[]>, t: number, problem: string): void {
+  const list = found.get(t);
+  if (list) list.push(problem);
+  else found.set(t, [problem]);
+}
+
+function readGraph(graph: HealthGraph): ReadGraph {
   // Provisional numbering in Map order, one id lookup per edge (which also finds dangling edges).
   const byId = new Map<string, number>();
   const given: GraphNode[] = [];
@@ -173,26 +163,61 @@ export function indexGraph(graph: HealthGraph): Index {
   const n = given.length;
   let allEdges = 0;
   for (const node of given) allEdges += node.edges.length;
-  const tStart = new Int32Array(n + 1);
-  const tChild = new Int32Array(allEdges);
-  const problems: string[] = [];
+  const r: ReadGraph = {
+    given,
+    tStart: new Int32Array(n + 1),
+    tChild: new Int32Array(allEdges),
+    tCounts: new Uint8Array(allEdges),
+    tTable: new Uint16Array(allEdges),
+    tUnchanged: new Uint8Array(allEdges),
+    mainInfo: new Array<RuleInfo>(n),
+    extraInfo: [],
+    extraAt: new Int32Array(n + 1),
+    found: new Map(),
+    order: new Int32Array(n),
+  };
+  const { tStart, tChild, tCounts, tTable, tUnchanged, mainInfo, extraInfo, extraAt, found } = r;
   let e = 0;
   for (let t = 0; t < n; t++) {
     tStart[t] = e;
+    extraAt[t] = extraInfo.length;
     const node = given[t] as GraphNode;
-    ruleProblems(graph, node, problems);
+    if (graph.nodes.get(node.id) !== node) report(found, t, 'not stored under its own id');
+    const main = ruleInfo(node.rule.main);
+    mainInfo[t] = main;
+    if (main.problems.length > 0) for (const p of main.problems) report(found, t, p);
+    for (const rule of node.rule.extra) {
+      const extra = ruleInfo(rule);
+      extraInfo.push(extra);
+      if (extra.problems.length > 0) for (const p of extra.problems) report(found, t, p);
+    }
     for (const edge of node.edges) {
       const c = byId.get(edge.childId);
-      tChild[e++] = c ?? -1;
-      edgeProblems(node.id, edge, c !== undefined, problems);
+      const map = mapInfo(edge.map);
+      if (map.problems.length > 0) for (const p of map.problems) report(found, t, `edge to ${edge.childId}: ${p}`);
+      if (c === undefined) report(found, t, `child ${edge.childId} is not in the graph`);
+      if (!(edge.weight >= 0 && edge.weight < Infinity)) report(found, t, `edge to ${edge.childId}: weight must be a number ≥ 0`);
+      tChild[e] = c ?? -1;
+      tCounts[e] = c !== undefined && map.counts ? 1 : 0;
+      tTable[e] = map.table;
+      tUnchanged[e] = map.unchanged ? 1 : 0;
+      e++;
     }
   }
   tStart[n] = e;
-  if (problems.length > 0) throw new ConfigError('health graph', problems);
+  extraAt[n] = extraInfo.length;
+  return r;
+}
 
-  // Post-order DFS over children (ignored edges too: a loop is a loop) gives children before
-  // parents; meeting a node still on the stack is a cycle.
-  const order = new Int32Array(n);
+/**
+ * Post-order DFS over children (ignored edges too: a loop is a loop) gives children before parents
+ * (into r.order); meeting a node still on the stack is a cycle: that edge is dropped and its parent
+ * isolated. Returns the cycles, named by their paths.
+ */
+function orderGraph(r: ReadGraph): string[] {
+  const { given, tStart, tChild, tCounts, order } = r;
+  const n = given.length;
+  const cycles: string[] = [];
   const color = new Uint8Array(n);
   const stackNode = new Int32Array(n);
   const stackNext = new Int32Array(n);
@@ -209,6 +234,7 @@ export function indexGraph(graph: HealthGraph): Index {
       if (next < (tStart[t + 1] as number)) {
         stackNext[depth] = next + 1;
         const c = tChild[next] as number;
+        if (c < 0) continue;
         if (color[c] === 0) {
           color[c] = 1;
           depth++;
@@ -218,7 +244,11 @@ export function indexGraph(graph: HealthGraph): Index {
           let from = depth;
           while (stackNode[from] !== c) from--;
           const path = Array.from(stackNode.subarray(from, depth + 1), (x) => (given[x] as GraphNode).id);
-          throw new ConfigError('health graph', [cycleProblem([...path, (given[c] as GraphNode).id])]);
+          const problem = cycleProblem([...path, (given[c] as GraphNode).id]);
+          cycles.push(problem);
+          report(r.found, t, problem);
+          tChild[next] = -1;
+          tCounts[next] = 0;
         }
       } else {
         color[t] = 2;
@@ -227,6 +257,13 @@ export function indexGraph(graph: HealthGraph): Index {
       }
     }
   }
+  return cycles;
+}
+
+/** The index: typed arrays in topological order, the compiled rules, and the nodes that cannot be evaluated. */
+function compileGraph(r: ReadGraph, cycles: string[]): Index {
+  const { given, order, tStart, tChild, tCounts, tTable, tUnchanged, mainInfo, extraInfo, extraAt, found } = r;
+  const n = given.length;
   const posOf = new Int32Array(n);
   for (let i = 0; i < n; i++) posOf[order[i] as number] = i;
   const nodes = Array.from(order, (t) => given[t] as GraphNode);
@@ -235,42 +272,73 @@ export function indexGraph(graph: HealthGraph): Index {
   for (let i = 0; i < n; i++) pos.set(ids[i] as string, i);
 
   let edgeCount = 0;
+  let ruleCount = 0;
   let widest = 1;
-  for (const node of nodes) {
+  for (let t = 0; t < n; t++) {
     let k = 0;
-    for (const edge of node.edges) if (edge.map.kind !== 'ignore') k++;
+    for (let te = tStart[t] as number; te < (tStart[t + 1] as number); te++) k += tCounts[te] as number;
     edgeCount += k;
     widest = Math.max(widest, k);
+    ruleCount += 1 + (extraAt[t + 1] as number) - (extraAt[t] as number);
   }
   const start = new Int32Array(n + 1);
   const child = new Int32Array(edgeCount);
   const weight = new Float64Array(edgeCount);
-  const mapKind = new Uint8Array(edgeCount);
-  const mapArg = new Uint8Array(edgeCount);
+  const edgeMap = new Uint16Array(edgeCount);
   const parentCount = new Int32Array(n + 1);
-  const hasExclusive = new Uint8Array(n);
+  const ruleStart = new Int32Array(n + 1);
+  const ruleFns: Reducer[] = new Array<Reducer>(ruleCount);
+  const nonMonotone = new Uint8Array(n);
   const allIdentity = new Uint8Array(n).fill(1);
-  e = 0;
+  const problems = new Array<readonly string[] | undefined>(n);
+  let e = 0;
+  let rf = 0;
   for (let i = 0; i < n; i++) {
     start[i] = e;
+    ruleStart[i] = rf;
     const t = order[i] as number;
     const node = nodes[i] as GraphNode;
     let te = tStart[t] as number;
+    let totalWeight = 0;
     for (const edge of node.edges) {
-      const c = posOf[tChild[te++] as number] as number;
-      if (edge.map.kind === 'ignore') continue;
+      const at = te++;
+      if (tCounts[at] !== 1) continue;
+      const c = posOf[tChild[at] as number] as number;
       child[e] = c;
       weight[e] = edge.weight;
-      const [kind, arg] = compileMap(edge.map);
-      mapKind[e] = kind;
-      mapArg[e] = arg;
-      if (kind !== MAP_IDENTITY) allIdentity[i] = 0;
+      totalWeight += edge.weight;
+      edgeMap[e] = tTable[at] as number;
+      if (!tUnchanged[at]) allIdentity[i] = 0;
       parentCount[c + 1] = (parentCount[c + 1] as number) + 1;
       e++;
     }
-    if (node.rule.main.kind === 'exclusive' || node.rule.extra.some((r) => r.kind === 'exclusive')) hasExclusive[i] = 1;
+    const main = mainInfo[t] as RuleInfo;
+    const x0 = extraAt[t] as number;
+    const x1 = extraAt[t + 1] as number;
+    // A rule is only checked against its members where it applies: without counted children the node is its own leaf.
+    if (!found.has(t) && e > (start[i] as number)) {
+      const count = e - (start[i] as number);
+      for (const p of main.members(count, totalWeight)) report(found, t, problemAt(node.rule.main.kind, p));
+      for (let x = x0; x < x1; x++) {
+        const rule = node.rule.extra[x - x0] as ReduceRule;
+        for (const p of (extraInfo[x] as RuleInfo).members(count, totalWeight)) report(found, t, problemAt(rule.kind, p));
+      }
+    }
+    const bad = found.get(t);
+    if (bad) problems[i] = bad;
+    else {
+      ruleFns[rf++] = main.reducer as Reducer;
+      if (!main.monotone) nonMonotone[i] = 1;
+      for (let x = x0; x < x1; x++) {
+        const extra = extraInfo[x] as RuleInfo;
+        ruleFns[rf++] = extra.reducer as Reducer;
+        if (!extra.monotone) nonMonotone[i] = 1;
+      }
+    }
   }
   start[n] = e;
+  ruleStart[n] = rf;
+  ruleFns.length = rf;
   const parentStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) parentStart[i + 1] = (parentStart[i] as number) + (parentCount[i + 1] as number);
   const fill = parentStart.slice(0, n);
@@ -284,6 +352,12 @@ export function indexGraph(graph: HealthGraph): Index {
       fill[c] = at + 1;
     }
   }
+  const allProblems: string[] = [];
+  for (const [t, list] of found) {
+    const id = (given[t] as GraphNode).id;
+    for (const p of list) if (!cycles.includes(p)) allProblems.push(`${id}: ${p}`);
+  }
+  allProblems.push(...cycles);
   const ix: Index = {
     ids,
     nodes,
@@ -291,11 +365,15 @@ export function indexGraph(graph: HealthGraph): Index {
     start,
     child,
     weight,
-    mapKind,
-    mapArg,
+    edgeMap,
+    mapTables: mapTables(),
     parentStart,
     parent,
-    hasExclusive,
+    ruleStart,
+    ruleFns,
+    nonMonotone,
+    problems,
+    allProblems,
     allIdentity,
     raw: new Uint8Array(widest),
     tmp: new Uint8Array(widest),
@@ -306,7 +384,6 @@ export function indexGraph(graph: HealthGraph): Index {
     queued: new Uint32Array(n),
     epoch: { n: 0 },
   };
-  indexes.set(graph, ix);
   return ix;
 }
 
@@ -319,18 +396,26 @@ export function combinedValue(ix: Index, i: number, raw: Uint8Array, own: number
     vals = ix.vals;
     for (let k = 0; k < n; k++) vals[k] = mapEdge(ix, s + k, raw[k] as number);
   }
-  const rule = (ix.nodes[i] as GraphNode).rule;
-  let v = Math.max(own, reduceCodes(rule.main, vals, ix.weight, n, s));
-  for (const extra of rule.extra) if (v < CRITICAL) v = Math.max(v, reduceCodes(extra, vals, ix.weight, n, s));
+  const r0 = ix.ruleStart[i] as number;
+  const r1 = ix.ruleStart[i + 1] as number;
+  let v = own;
+  for (let r = r0; r < r1 && v < CRITICAL; r++) v = Math.max(v, (ix.ruleFns[r] as Reducer)(vals, ix.weight, n, s));
   return v;
 }
 
-/** Same over already-mapped values (root cause and explanations work on mapped values). */
-export function valueOfMapped(rules: ReduceRule[], vals: ArrayLike<number>, weights: ArrayLike<number>, n: number, own: number): number {
+/** Same over already-mapped values with their own weights (root cause, explanations and "since" work on mapped values). */
+export function valueOfMapped(ix: Index, i: number, vals: ArrayLike<number>, weights: ArrayLike<number>, n: number, own: number): number {
   let v = own;
-  for (const r of rules) v = Math.max(v, reduceCodes(r, vals, weights, n));
+  for (let r = ix.ruleStart[i] as number; r < (ix.ruleStart[i + 1] as number); r++)
+    v = Math.max(v, (ix.ruleFns[r] as Reducer)(vals, weights, n, 0));
   return v;
 }
+
+/** The node's rules, main first, in the order of its compiled reducers. */
+export const rulesOf = (ix: Index, i: number): ReduceRule[] => {
+  const rule = (ix.nodes[i] as GraphNode).rule;
+  return [rule.main, ...rule.extra];
+};
 
 /**
  * The node's status where some inputs are UNKNOWN (code 5 in raw, own may be 5), per unknownAs:
@@ -341,9 +426,9 @@ export function valueOfMapped(rules: ReduceRule[], vals: ArrayLike<number>, weig
  *   make the node at least that bad, and hiding a known failure behind UNKNOWN would help nobody
  *   (the explanation says it could be worse). If lo is OK but hi is not, report UNKNOWN: OK is never
  *   reported when unknown inputs could change it.
- *   Every rule but `exclusive` is monotone, so lo and hi are reached with every unknown input OK or
- *   every one CRITICAL; for `exclusive` only the number of OK children matters and "exactly one
- *   unknown OK" covers the remaining outcome.
+ *   For monotone rules lo and hi are reached with every unknown input OK or every one CRITICAL; a
+ *   rule that is not monotone depends only on the number of OK children (kinds/kind.ts), and
+ *   "exactly one unknown OK" covers the remaining outcome.
  */
 function decide(ix: Index, i: number, raw: Uint8Array, n: number, own: number, mode: string): number {
   let unknownKids = 0;
@@ -355,7 +440,7 @@ function decide(ix: Index, i: number, raw: Uint8Array, n: number, own: number, m
   const allCritical = assume(ix, i, raw, n, own, CRITICAL, CRITICAL);
   let lo = Math.min(allOk, allCritical);
   let hi = Math.max(allOk, allCritical);
-  if (ix.hasExclusive[i] && unknownKids > 0) {
+  if (ix.nonMonotone[i] && unknownKids > 0) {
     const one = assume(ix, i, raw, n, own, CRITICAL, OK);
     lo = Math.min(lo, one);
     hi = Math.max(hi, one);
@@ -386,9 +471,11 @@ export function computeNode(ix: Index, i: number, packed: Uint8Array, overlaid: 
   const leaf = leaves[i];
   const s = ix.start[i] as number;
   const n = (ix.start[i + 1] as number) - s;
-  if (n === 0) {
+  if (n === 0 || ix.problems[i]) {
     if (!leaf) return UNKNOWN;
     const c = code(leaf.status);
+    // A node that cannot be evaluated keeps what its own leaf knows of a problem, else it cannot know.
+    if (ix.problems[i] && (c === OK || c === UNKNOWN)) return UNKNOWN;
     return c | (leaf.acknowledged && c > OK && c < UNKNOWN ? ACK : 0) | (leaf.inMaintenance ? MAINT : 0);
   }
   const options = (ix.nodes[i] as GraphNode).rule.options;

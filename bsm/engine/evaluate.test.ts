@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../kernel/errors.js';
 import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
-import type { EdgeMap, Evaluation, HealthGraph, NodeOptions, ReduceRule } from './types.js';
+import type { Evaluation, GraphNode, HealthGraph, NodeOptions, ReduceRule } from './types.js';
 import { dag, edgeMap, leafState, reduceRule, status } from './arbitraries.js';
 import { evaluate, findCycle, validateGraph } from './evaluate.js';
 import { rank } from './status.js';
-import { ci, graphOf, leaf, leavesOf, node } from './test-graph.js';
+import { ci, graphOf, leaf, leavesOf, node, serviceOverKids } from './test-graph.js';
 
 function serviceOver(main: ReduceRule, ids: string[], options: Partial<NodeOptions> = {}, extra: ReduceRule[] = []): HealthGraph {
   return graphOf(node('svc', 'service', main, ids, { options, extra }), ...ids.map((id) => ci(id)));
@@ -63,8 +62,54 @@ describe('evaluate', () => {
     const te = evaluate(t, leavesOf({ a: 'MINOR', b: 'MAJOR', c: 'OK' }));
     expect(te.result('svc')?.explanation).toEqual({
       rule: 'threshold',
-      text: 'threshold: 2 of 3 children (67%) at MINOR or worse, rule needs at least 2 → CRITICAL (a MINOR, b MAJOR)',
+      text: 'threshold: 2 of 3 children (67%) at MINOR or worse, rule needs at least 2 → CRITICAL: a MINOR, b MAJOR',
       causeIds: ['a', 'b'],
+    });
+  });
+
+  describe('explanations name the fact that decides (health issue, item 7)', () => {
+    it('names an acknowledged problem counted as OK', () => {
+      const g = serviceOver({ kind: 'worst' }, ['payment-gw'], { acknowledgedAsOk: true });
+      const ev = evaluate(g, new Map([['payment-gw', leaf('CRITICAL', { ack: true })]]));
+      expect(ev.result('svc')?.explanation.text).toBe(
+        'worst: the only child counts as OK; acknowledged, so counted as OK: payment-gw CRITICAL; acknowledged',
+      );
+    });
+
+    it('shows a child as its parent sees it: the status and what the edge map made of it', () => {
+      const g = graphOf(
+        node('shop', 'service', { kind: 'worst' }, [{ id: 'shop-web', map: { kind: 'decrease', n: 1 } }, 'cdn']),
+        ci('shop-web'),
+        ci('cdn'),
+      );
+      const ev = evaluate(g, leavesOf({ 'shop-web': 'MAJOR', cdn: 'WARNING' }));
+      expect(ev.result('shop')?.explanation).toEqual({
+        rule: 'worst',
+        text: 'worst: shop-web MAJOR lowered by decrease 1 to MINOR',
+        causeIds: ['shop-web'],
+      });
+    });
+
+    it('names every child that is as necessary as the worst one', () => {
+      const g = serviceOver({ kind: 'worstIfAll' }, ['mx3', 'mx4']);
+      const ev = evaluate(g, leavesOf({ mx3: 'CRITICAL', mx4: 'MAJOR' }));
+      expect(ev.result('svc')?.explanation).toEqual({
+        rule: 'worstIfAll',
+        text: 'worstIfAll: every child has a problem: mx3 CRITICAL, mx4 MAJOR',
+        causeIds: ['mx3', 'mx4'],
+      });
+      const ok = ev.update(leavesOf({ mx4: 'OK' }));
+      expect(ok.result('svc')?.explanation.text).toBe('worstIfAll: mx4 OK; mx3 CRITICAL does not matter');
+    });
+
+    it('exclusive: several OK gives `several` (default WARNING, Icinga XOR: CRITICAL), naming them', () => {
+      const pair = (rule: ReduceRule) => evaluate(serviceOver(rule, ['a', 'b']), leavesOf({ a: 'OK', b: 'OK' })).result('svc');
+      expect(pair({ kind: 'exclusive' })).toMatchObject({ status: 'WARNING' });
+      expect(pair({ kind: 'exclusive', several: 'CRITICAL' })?.explanation).toEqual({
+        rule: 'exclusive',
+        text: 'exclusive: 2 of 2 OK (a, b), expected exactly one → CRITICAL: a OK, b OK',
+        causeIds: ['a', 'b'],
+      });
     });
   });
 
@@ -92,7 +137,7 @@ describe('evaluate', () => {
     it("mode 'UNKNOWN': a known problem is reported as a lower bound, and the explanation says so", () => {
       const ev = run({ kind: 'worst' }, ['MAJOR', 'UNKNOWN']);
       expect(statusOf(ev)).toBe('MAJOR');
-      expect(ev.result('svc')?.explanation.text).toBe('worst: c0 MAJOR; 1 UNKNOWN input(s) could make it worse: at least MAJOR');
+      expect(ev.result('svc')?.explanation.text).toBe('worst: c0 MAJOR; c1 UNKNOWN could make it worse: at least MAJOR');
       const u = run({ kind: 'worst' }, ['OK', 'UNKNOWN']);
       expect(u.result('svc')?.explanation).toEqual({
         rule: 'worst',
@@ -119,17 +164,13 @@ describe('evaluate', () => {
           fc.array(fc.tuple(status, edgeMap, fc.integer({ min: 0, max: 4 })), { minLength: 1, maxLength: 6 }),
           ([main, extra], kids) => {
             fc.pre(kids.filter(([s]) => s === 'UNKNOWN').length <= 3);
-            const ids = kids.map((_, k) => `c${k}`);
-            const g = graphOf(
-              node(
-                'svc',
-                'service',
-                main,
-                ids.map((id, k) => ({ id, map: kids[k]?.[1] as EdgeMap, weight: kids[k]?.[2] as number })),
-                { extra },
-              ),
-              ...ids.map((id) => ci(id)),
+            const { graph: g, ids } = serviceOverKids(
+              main,
+              kids.map(([, map, weight]) => ({ map, weight })),
+              { extra },
             );
+            // A node the engine cannot evaluate is UNKNOWN whatever its children say (tested on its own).
+            fc.pre(validateGraph(g).length === 0);
             const known = (assignment: Status[]) => {
               let u = 0;
               const leaves = leavesOf(
@@ -199,7 +240,7 @@ describe('evaluate', () => {
         ]),
       );
       expect(partly.result('svc')).toMatchObject({ status: 'MAJOR', acknowledged: false });
-      expect(partly.result('svc')?.explanation.text).toBe('worst: b MAJOR; 1 acknowledged input(s) counted as OK');
+      expect(partly.result('svc')?.explanation.text).toBe('worst: b MAJOR; acknowledged, so counted as OK: a CRITICAL');
     });
 
     it('is not acknowledged while an unacknowledged problem matters, and propagates up', () => {
@@ -318,36 +359,109 @@ describe('evaluate', () => {
     });
   });
 
-  describe('graph validation', () => {
-    it('rejects cycles, naming the path', () => {
+  describe('graph validation and isolation', () => {
+    it('finds cycles, naming the path', () => {
       const g = graphOf(
         node('a', 'service', { kind: 'worst' }, ['b']),
         node('b', 'service', { kind: 'worst' }, ['c']),
         node('c', 'ci', { kind: 'worst' }, ['a']),
       );
       expect(findCycle(g)).toEqual(['a', 'b', 'c', 'a']);
-      expect(() => evaluate(g, new Map())).toThrow(ConfigError);
-      expect(() => evaluate(g, new Map())).toThrow('cycle: a → b → c → a');
       expect(validateGraph(g)).toEqual(['cycle: a → b → c → a']);
       const self = graphOf(node('a', 'ci', { kind: 'worst' }, ['a']));
       expect(findCycle(self)).toEqual(['a', 'a']);
       expect(findCycle(serviceOver({ kind: 'worst' }, ['x', 'y']))).toBeNull();
     });
 
-    it('lists every problem at once: missing children, bad rules, bad weights', () => {
-      const g = graphOf(node('svc', 'service', { kind: 'quorum', min: 0 }, ['ghost', { id: 'db', weight: -1 }]), ci('db'));
-      let error: unknown;
-      try {
-        evaluate(g, new Map());
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toEqual([
+    it('lists every problem at once: missing children, bad rules, bad maps, bad weights, unsatisfiable rules', () => {
+      const g = graphOf(
+        node('svc', 'service', { kind: 'quorum', min: 0 }, [
+          'ghost',
+          { id: 'db', weight: -1 },
+          { id: 'db2', map: { kind: 'increase', n: 7 } },
+        ]),
+        node('pool', 'service', { kind: 'quorum', min: 5 }, ['db', 'db2']),
+        ci('db'),
+        ci('db2'),
+      );
+      expect(validateGraph(g)).toEqual([
         'svc: quorum.min: an integer ≥ 1',
         'svc: child ghost is not in the graph',
-        'svc → db: weight must be a number ≥ 0',
+        'svc: edge to db: weight must be a number ≥ 0',
+        'svc: edge to db2: increase.n: an integer from 1 to 4',
+        'pool: quorum.min: 5 but only 2 members count, so it can never be OK',
       ]);
+    });
+
+    it('isolates a node it cannot evaluate: UNKNOWN with the reason, everything else evaluated', () => {
+      // The issue's case: a quorum whose degraded is worse than then used to fail every evaluation.
+      const g = graphOf(
+        node('top', 'service', { kind: 'worst' }, ['bad', 'good']),
+        node('bad', 'service', { kind: 'quorum', min: 2, degraded: 'CRITICAL', then: 'MAJOR' }, ['a', 'b']),
+        node('good', 'service', { kind: 'worst' }, ['a', 'b']),
+        ci('a'),
+        ci('b'),
+      );
+      const ev = evaluate(g, leavesOf({ a: 'OK', b: 'MINOR' }));
+      expect(ev.result('bad')).toMatchObject({
+        status: 'UNKNOWN',
+        explanation: {
+          rule: 'invalid',
+          text: 'UNKNOWN: its rule cannot be evaluated (quorum.degraded: CRITICAL is worse than then (MAJOR))',
+          causeIds: [],
+        },
+      });
+      expect(statusOf(ev, 'good')).toBe('MINOR');
+      expect(statusOf(ev, 'top')).toBe('MINOR'); // worst: the known MINOR, at least (the UNKNOWN could be worse)
+      expect(ev.rootCauses('top').map((c) => c.ciId)).toEqual(['b']);
+      expect(ev.rootCauses('bad')).toEqual([]);
+      // A CI that cannot be evaluated keeps its own alerts' problem, and is its own root cause.
+      const ci2 = graphOf(node('app', 'ci', { kind: 'quorum', min: 3 }, ['x']), ci('x'));
+      const own = evaluate(
+        ci2,
+        new Map([
+          ['app', leaf('MAJOR', { reason: 'MAJOR alert "Heap" from icinga' })],
+          ['x', leaf('OK')],
+        ]),
+      );
+      expect(own.result('app')).toMatchObject({ status: 'MAJOR', explanation: { rule: 'invalid' } });
+      expect(own.result('app')?.explanation.text).toBe(
+        'MAJOR alert "Heap" from icinga: its rule cannot be evaluated (quorum.min: 3 but only 1 members count, so it can never be OK)',
+      );
+      expect(own.rootCauses('app')).toEqual([{ ciId: 'app', status: 'MAJOR', path: ['app'] }]);
+    });
+
+    it('isolates an edge that closes a cycle: its parent is UNKNOWN, the rest is evaluated', () => {
+      const g = graphOf(
+        node('svc', 'service', { kind: 'worst' }, ['a', 'db']),
+        node('a', 'ci', { kind: 'worst' }, ['b']),
+        node('b', 'ci', { kind: 'worst' }, ['a']),
+        ci('db'),
+      );
+      const ev = evaluate(g, leavesOf({ db: 'CRITICAL' }));
+      expect(ev.result('b')?.explanation.text).toBe('UNKNOWN: its rule cannot be evaluated (cycle: a → b → a)');
+      expect(statusOf(ev, 'svc')).toBe('CRITICAL');
+      expect(ev.rootCauses('svc').map((c) => c.ciId)).toEqual(['db']);
+    });
+
+    it('isolation: every node that can be evaluated gets what it would get with the bad node UNKNOWN (property)', () => {
+      fc.assert(
+        fc.property(dag(10), fc.nat(), ({ graph, leaves }, pick) => {
+          const ids = [...graph.nodes.keys()];
+          const badId = ids[pick % ids.length] as string;
+          const bad = graph.nodes.get(badId) as GraphNode;
+          // The same node twice: once with a rule the engine rejects, once as a plain UNKNOWN leaf.
+          const broken: HealthGraph = {
+            nodes: new Map(graph.nodes).set(badId, { ...bad, rule: { ...bad.rule, main: { kind: 'quorum', min: 0 } } }),
+          };
+          const asLeaf: HealthGraph = { nodes: new Map(graph.nodes).set(badId, { ...bad, edges: [] }) };
+          const unknownLeaves = new Map(leaves).set(badId, leaf('UNKNOWN'));
+          const a = evaluate(broken, new Map(leaves).set(badId, leaf('OK')));
+          const b = evaluate(asLeaf, unknownLeaves);
+          for (const id of ids) expect([id, a.result(id)?.status]).toEqual([id, b.result(id)?.status]);
+        }),
+        { numRuns: 200 },
+      );
     });
   });
 

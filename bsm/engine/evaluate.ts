@@ -2,7 +2,8 @@ import type { Evaluation, HealthGraph, LeafState, NodeResult, RootCause } from '
 import { type State, ACK, MAINT, evaluateAll, indexGraph, propagate } from './core.js';
 import { explainNode } from './explain.js';
 import { impactOf } from './impact.js';
-import { minimalRecovery, rootCausesOf } from './root-cause.js';
+import { decisiveRecovery, minimalRecovery, type Recovery, rootCausesOf } from './root-cause.js';
+import { sinceOf } from './since.js';
 import { statusName } from './status.js';
 
 export { findCycle, validateGraph } from './core.js';
@@ -11,7 +12,10 @@ export { findCycle, validateGraph } from './core.js';
  * Health rollup over a HealthGraph: every node's status from its leaf state and its children
  * through the edge maps and the node's rules, in topological order.
  *
- * - Throws ConfigError (every problem at once, a cycle named by its path) for an invalid graph.
+ * - Never throws for a bad node: a rule or map its kind rejects, a rule its members cannot satisfy,
+ *   a missing child or an edge that closes a cycle makes that node UNKNOWN (or its own leaf's
+ *   problem) with the reason in its explanation; every other node is evaluated. validateGraph lists
+ *   every such problem, for checks that must stop a start.
  * - The graph is compiled once per object: treat it as immutable and build a new one to change it.
  * - Leaf states for ids that are not in the graph are ignored.
  * - A node without leaf and without counted children is UNKNOWN.
@@ -33,6 +37,7 @@ function snapshot(st: State): Evaluation {
   const { ix, packed } = st;
   const results = new Map<number, NodeResult>();
   const causes = new Map<number, RootCause[]>();
+  const sinces = new Map<number, number | null>();
   const evaluation: Evaluation = {
     result(id) {
       const i = ix.pos.get(id);
@@ -50,6 +55,11 @@ function snapshot(st: State): Evaluation {
       return i === undefined ? [] : rootCausesOf(st, i, causes);
     },
     impact: (ciId) => impactOf(st, ciId),
+    since(id) {
+      const i = ix.pos.get(id);
+      const t = i === undefined ? null : sinceOf(st, i, sinces);
+      return t === null ? null : new Date(t);
+    },
     update(changes) {
       const leaves = st.leaves.slice();
       const seeds: number[] = [];
@@ -69,16 +79,24 @@ function snapshot(st: State): Evaluation {
   return evaluation;
 }
 
+/** Node ids of a recovery: the node itself first when its own leaf must recover. */
+function idsOf(st: State, id: string, r: Recovery | null): string[] | null {
+  return r ? [...(r.self ? [id] : []), ...r.children.map((j) => st.ix.ids[j] as string)] : null;
+}
+
 /**
  * The children (and the node itself, for its own alerts) whose recovery is the minimum that lowers
- * the node's status; null when no recovery lowers it. One level of rootCauses, for tests and
- * explanations.
+ * the node's status; null when no recovery lowers it. One level of rootCauses, for tests.
  */
 export function recoverySet(evaluation: Evaluation, id: string): string[] | null {
   const st = states.get(evaluation);
   const i = st?.ix.pos.get(id);
-  if (!st || i === undefined) return null;
-  const r = minimalRecovery(st, i);
-  if (!r) return null;
-  return [...(r.self ? [id] : []), ...r.children.map((j) => st.ix.ids[j] as string)];
+  return st && i !== undefined ? idsOf(st, id, minimalRecovery(st, i)) : null;
+}
+
+/** Every input in some minimum recovery set: the decisive ones that rootCauses and explanations name. For tests. */
+export function decisiveSet(evaluation: Evaluation, id: string): string[] | null {
+  const st = states.get(evaluation);
+  const i = st?.ix.pos.get(id);
+  return st && i !== undefined ? idsOf(st, id, decisiveRecovery(st, i)) : null;
 }

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Severity, Status } from '../../kernel/model.js';
-import type { EdgeMap, LeafState, NodeOptions } from './types.js';
+import type { LeafState, NodeOptions } from './types.js';
 import { edgeMap, leafState, options, reduceRule } from './arbitraries.js';
-import { evaluate, recoverySet } from './evaluate.js';
+import { decisiveSet, evaluate, recoverySet } from './evaluate.js';
 import { rank } from './status.js';
-import { ci, graphOf, leaf, leavesOf, node } from './test-graph.js';
+import { ci, graphOf, leaf, leavesOf, node, serviceOverKids } from './test-graph.js';
 
 const payroll = () =>
   graphOf(
@@ -45,15 +45,18 @@ describe('root cause', () => {
     expect(both.rootCauses('payroll').map((c) => c.ciId)).toEqual(['server123']);
   });
 
-  it('a broken quorum needs only as many recoveries as restore it', () => {
+  it('a broken quorum needs only as many recoveries as restore it, and each equally decisive member is a root cause', () => {
     const ev = evaluate(
       payroll(),
       leavesOf({ server123: 'OK', server124: 'OK', 'mail-node1': 'OK', 'mail-node2': 'CRITICAL', 'mail-node3': 'MAJOR' }),
     );
     expect(ev.result('payroll')?.status).toBe('CRITICAL');
     expect(recoverySet(ev, 'mail-cluster')).toEqual(['mail-node2']);
+    // Either recovery restores the quorum: neither is more the cause than the other (list order decides nothing).
+    expect(decisiveSet(ev, 'mail-cluster')).toEqual(['mail-node2', 'mail-node3']);
     expect(ev.rootCauses('payroll')).toEqual([
       { ciId: 'mail-node2', status: 'CRITICAL', path: ['payroll', 'mail', 'mail-cluster', 'mail-node2'] },
+      { ciId: 'mail-node3', status: 'MAJOR', path: ['payroll', 'mail', 'mail-cluster', 'mail-node3'] },
     ]);
     const allDown = ev.update(leavesOf({ 'mail-node1': 'CRITICAL' }));
     expect(recoverySet(allDown, 'mail-cluster')).toHaveLength(2);
@@ -104,7 +107,45 @@ describe('root cause', () => {
       ]),
     );
     expect(ev.result('svc')?.status).toBe('MAJOR');
-    expect(ev.rootCauses('svc')).toEqual([{ ciId: 'a', status: 'CRITICAL', path: ['svc', 'a'] }]);
+    expect(recoverySet(ev, 'svc')).toEqual(['a']);
+    // Recovering b would do as well as recovering a: both are decisive.
+    expect(ev.rootCauses('svc')).toEqual([
+      { ciId: 'a', status: 'CRITICAL', path: ['svc', 'a'] },
+      { ciId: 'b', status: 'MAJOR', path: ['svc', 'b'] },
+    ]);
+  });
+
+  it('of two equally decisive failures neither is dropped for its place in the list (issue: only the first reached outages)', () => {
+    // Three databases, two must be OK: db1 and db3 failed; either recovery restores the quorum.
+    const g = graphOf(node('svc', 'service', { kind: 'quorum', min: 2 }, ['db1', 'db2', 'db3']), ci('db1'), ci('db2'), ci('db3'));
+    const ev = evaluate(g, leavesOf({ db1: 'CRITICAL', db2: 'OK', db3: 'CRITICAL' }));
+    expect(ev.rootCauses('svc').map((c) => c.ciId)).toEqual(['db1', 'db3']);
+    expect(ev.result('svc')?.explanation.causeIds).toEqual(['db1', 'db3']);
+    // Weights break the tie: the heavier database alone is the smallest recovery under a weight rule.
+    const { graph: w } = serviceOverKids({ kind: 'threshold', atLeast: 'CRITICAL', weightPercent: 50, then: 'CRITICAL' }, [
+      { weight: 1 },
+      { weight: 1 },
+      { weight: 3 },
+    ]);
+    const heavy = evaluate(w, leavesOf({ c0: 'CRITICAL', c1: 'OK', c2: 'CRITICAL' }));
+    expect(heavy.rootCauses('svc').map((c) => c.ciId)).toEqual(['c2']);
+  });
+
+  it('quorum worstOfBest (Icinga MIN n): the worst of the best n, and its root causes', () => {
+    const g = graphOf(
+      node('mx', 'service', { kind: 'quorum', min: 2, worstOfBest: true }, ['mx1', 'mx2', 'mx3']),
+      ci('mx1'),
+      ci('mx2'),
+      ci('mx3'),
+    );
+    const ev = evaluate(g, leavesOf({ mx1: 'WARNING', mx2: 'WARNING', mx3: 'OK' }));
+    expect(ev.result('mx')?.status).toBe('WARNING'); // the count form would say CRITICAL
+    expect(ev.rootCauses('mx').map((c) => c.ciId)).toEqual(['mx1', 'mx2']);
+    const worse = ev.update(leavesOf({ mx2: 'CRITICAL', mx3: 'MAJOR' }));
+    expect(worse.result('mx')?.status).toBe('MAJOR'); // best two: mx1 WARNING, mx3 MAJOR
+    expect(worse.result('mx')?.explanation.text).toBe(
+      'quorum: 0 of 3 members OK (min 2) → the worst of the best 2: MAJOR: mx2 CRITICAL, mx3 MAJOR',
+    );
   });
 
   it('an UNKNOWN node points at what nobody can see', () => {
@@ -191,17 +232,7 @@ describe('root cause', () => {
         fc.array(kid, { minLength: 1, maxLength: 8 }),
         fc.option(leafState(), { nil: undefined }),
         (main, extra, opts: NodeOptions, kids, own) => {
-          const ids = kids.map((_, k) => `c${k}`);
-          const g = graphOf(
-            node(
-              'svc',
-              'service',
-              main,
-              ids.map((id, k) => ({ id, map: kids[k]?.map as EdgeMap, weight: kids[k]?.weight as number })),
-              { extra, options: opts },
-            ),
-            ...ids.map((id) => ci(id)),
-          );
+          const { graph: g, ids } = serviceOverKids(main, kids, { extra, options: opts });
           const base = new Map<string, LeafState>(ids.map((id, k) => [id, kids[k]?.state as LeafState]));
           if (own) base.set('svc', own);
           // Recovery is only comparable where the status is on the scale: with unknownAs UNKNOWN an
@@ -216,17 +247,27 @@ describe('root cause', () => {
             const t = ev.update(new Map(set.map((id) => [id, leaf('OK')]))).result('svc')?.status as Status;
             return t !== 'UNKNOWN' && rank(t) < rank(s as Severity);
           };
+          // Every set no larger than the smallest found so far; the union of the smallest is what decides.
           let best: number | null = null;
+          const minimal: string[][] = [];
           for (let mask = 0; mask < 1 << inputs.length; mask++) {
             const set = inputs.filter((_, b) => mask & (1 << b));
-            if ((best === null || set.length < best) && lowered(set)) best = set.length;
+            if ((best === null || set.length <= best) && lowered(set)) {
+              if (best !== null && set.length < best) minimal.length = 0;
+              best = set.length;
+              minimal.push(set);
+            }
           }
           const mine = recoverySet(ev, 'svc');
-          if (best === null) expect(mine).toBeNull();
-          else {
+          if (best === null) {
+            expect(mine).toBeNull();
+            expect(decisiveSet(ev, 'svc')).toBeNull();
+          } else {
             expect(mine).not.toBeNull();
             expect(mine?.length).toBe(best);
             expect(lowered(mine ?? [])).toBe(true);
+            // The decisive inputs are the union of every minimum set.
+            expect(new Set(decisiveSet(ev, 'svc'))).toEqual(new Set(minimal.flat()));
           }
         },
       ),

@@ -1,23 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../kernel/model.js';
 import type { EdgeMap, ReduceRule } from './types.js';
 import { evaluate } from './evaluate.js';
-import { describeMap, describeRule, mapCode, mapStatus, ruleKinds, validateMap, validateRule } from './rules.js';
-import { code, decrease, increase, rank, statusName, worst, best } from './status.js';
-import { ci, graphOf, leavesOf, node } from './test-graph.js';
+import { edgeMap, reduceRule } from './arbitraries.js';
+import { RULE_KINDS } from './kinds/index.js';
+import { MAP_KINDS } from './maps/index.js';
+import {
+  EdgeMapSchema,
+  RULE_KIND_NAMES,
+  RuleSchema,
+  describeMap,
+  describeRule,
+  mapCode,
+  mapProblems,
+  mapStatus,
+  ruleKinds,
+  ruleProblems,
+} from './rules.js';
+import { code, rank, statusName } from './status.js';
+import { leavesOf, serviceOverKids } from './test-graph.js';
 
 /** Status of a service with the given rules over leaf CIs with the given statuses and weights. */
 function rollup(main: ReduceRule, kids: [Status, number?][], extra: ReduceRule[] = [], maps: EdgeMap[] = []): Status {
-  const ids = kids.map((_, k) => `c${k}`);
-  const g = graphOf(
-    node(
-      'svc',
-      'service',
-      main,
-      ids.map((id, k) => ({ id, weight: kids[k]?.[1] ?? 1, ...(maps[k] ? { map: maps[k] } : {}) })),
-      { extra },
-    ),
-    ...ids.map((id) => ci(id)),
+  const { graph: g, ids } = serviceOverKids(
+    main,
+    kids.map(([, weight], k) => ({ weight: weight ?? 1, ...(maps[k] ? { map: maps[k] } : {}) })),
+    { extra },
   );
   const ev = evaluate(g, leavesOf(Object.fromEntries(ids.map((id, k) => [id, kids[k]?.[0] ?? 'OK']))));
   return ev.result('svc')?.status ?? 'UNKNOWN';
@@ -27,11 +39,8 @@ describe('status arithmetic', () => {
   it('orders, combines and clamps severities', () => {
     expect(rank('OK')).toBe(0);
     expect(rank('CRITICAL')).toBe(4);
-    expect(worst('MINOR', 'MAJOR')).toBe('MAJOR');
-    expect(best('MINOR', 'MAJOR')).toBe('MINOR');
-    expect(increase('MAJOR', 3)).toBe('CRITICAL');
-    expect(increase('OK', 2)).toBe('OK');
-    expect(decrease('MINOR', 5)).toBe('OK');
+    expect(mapCode({ kind: 'increase', n: 3 }, code('MAJOR'))).toBe(code('CRITICAL'));
+    expect(mapCode({ kind: 'decrease', n: 4 }, code('MINOR'))).toBe(code('OK'));
     expect(statusName(code('UNKNOWN'))).toBe('UNKNOWN');
   });
 });
@@ -214,19 +223,102 @@ describe('rule descriptions and catalogue', () => {
   });
 
   it('rejects bad rules and maps with a reason', () => {
-    expect(validateRule({ kind: 'threshold', atLeast: 'MAJOR', then: 'CRITICAL' })).toEqual([
+    expect(ruleProblems({ kind: 'threshold', atLeast: 'MAJOR', then: 'CRITICAL' })).toEqual([
       'threshold: give exactly one of count, percent, weight, weightPercent',
     ]);
-    expect(validateRule({ kind: 'threshold', atLeast: 'MAJOR', percent: 120, then: 'CRITICAL' })).toEqual([
+    expect(ruleProblems({ kind: 'threshold', atLeast: 'MAJOR', percent: 120, then: 'CRITICAL' })).toEqual([
       'threshold.percent: a percentage in (0, 100]',
     ]);
-    expect(validateRule({ kind: 'quorum', min: 0 })).toEqual(['quorum.min: an integer ≥ 1']);
-    expect(validateRule({ kind: 'quorum', min: 2, then: 'MAJOR', degraded: 'CRITICAL' })).toEqual([
+    expect(ruleProblems({ kind: 'quorum', min: 0 })).toEqual(['quorum.min: an integer ≥ 1']);
+    expect(ruleProblems({ kind: 'quorum', min: 2, then: 'MAJOR', degraded: 'CRITICAL' })).toEqual([
       'quorum.degraded: CRITICAL is worse than then (MAJOR)',
     ]);
-    expect(validateRule({ kind: 'exclusive', then: 'BAD' as 'OK' })).toEqual(['exclusive.then: unknown status BAD']);
-    expect(validateRule({ kind: 'nope' } as unknown as ReduceRule)).toEqual(['unknown rule kind "nope"']);
-    expect(validateMap({ kind: 'increase', n: 7 })).toEqual(['increase.n: an integer from 1 to 4']);
-    expect(validateMap({ kind: 'identity' })).toEqual([]);
+    expect(ruleProblems({ kind: 'exclusive', then: 'BAD' as 'OK' })).toEqual(['exclusive.then: unknown status BAD']);
+    expect(ruleProblems({ kind: 'nope' } as unknown as ReduceRule)).toEqual(['unknown rule kind "nope"']);
+    expect(mapProblems({ kind: 'increase', n: 7 })).toEqual(['increase.n: an integer from 1 to 4']);
+    expect(mapProblems({ kind: 'identity' })).toEqual([]);
+    // Checked by value, not by object: a valid map seen before does not let a misspelt one through.
+    expect(mapProblems({ kind: 'increase', n: 2 })).toEqual([]);
+    expect(mapProblems({ kind: 'increase', typo: 2 } as unknown as EdgeMap)).toEqual([
+      'increase.n: an integer from 1 to 4',
+      'increase: Unrecognized key: "typo"',
+    ]);
+  });
+
+  it('rejects the forms that cannot be right: atLeast OK counting every child, worstOfBest with then', () => {
+    expect(ruleProblems({ kind: 'threshold', atLeast: 'OK', count: 2, then: 'MAJOR' })).toEqual([
+      'threshold.atLeast: OK counts every child, healthy or not (for "fewer than n OK" use lessThan: true)',
+    ]);
+    expect(ruleProblems({ kind: 'quorum', min: 2, worstOfBest: true, then: 'MAJOR' })).toEqual([
+      'quorum.worstOfBest: takes the status from the members: leave out then and degraded',
+    ]);
+    expect(ruleProblems({ kind: 'quorum', min: 2, typo: 1 } as unknown as ReduceRule)).toEqual(['quorum: Unrecognized key: "typo"']);
+  });
+
+  it('describes the new forms', () => {
+    expect(describeRule({ kind: 'quorum', min: 2, worstOfBest: true })).toBe(
+      'the worst status among the best 2 children (OK while at least 2 are OK)',
+    );
+    expect(describeRule({ kind: 'exclusive' })).toBe('OK when exactly one child is OK, CRITICAL when none is, WARNING when several are');
+    expect(describeRule({ kind: 'exclusive', several: 'CRITICAL' })).toBe(
+      'OK when exactly one child is OK, CRITICAL when none is, CRITICAL when several are',
+    );
+    expect(rollup({ kind: 'quorum', min: 2, worstOfBest: true }, [['WARNING'], ['WARNING'], ['OK']])).toBe('WARNING');
+    expect(rollup({ kind: 'quorum', min: 2 }, [['WARNING'], ['WARNING'], ['OK']])).toBe('CRITICAL');
+    expect(rollup({ kind: 'exclusive', several: 'CRITICAL' }, [['OK'], ['OK']])).toBe('CRITICAL');
+  });
+});
+
+describe('one definition per kind', () => {
+  const here = import.meta.dirname;
+  /** Every object a folder's files export that looks like a definition (has `test` members). */
+  async function definitionsIn(folder: string, has: string): Promise<unknown[]> {
+    const found: unknown[] = [];
+    for (const file of readdirSync(join(here, folder)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+      const module = (await import(join(here, folder, file))) as Record<string, unknown>;
+      for (const value of Object.values(module))
+        if (value && typeof value === 'object' && has in value && 'kind' in value) found.push(value);
+    }
+    return found;
+  }
+
+  it('registers every kind and map defined in kinds/ and maps/ (a new file cannot be forgotten)', async () => {
+    expect(new Set(await definitionsIn('kinds', 'compile'))).toEqual(new Set(RULE_KINDS));
+    expect(new Set(await definitionsIn('maps', 'apply'))).toEqual(new Set(MAP_KINDS));
+  });
+
+  it('generates every kind and map in the property tests', () => {
+    expect(new Set(fc.sample(reduceRule, 3000).map((r) => r.kind))).toEqual(new Set(RULE_KIND_NAMES));
+    expect(new Set(fc.sample(edgeMap, 500).map((m) => m.kind))).toEqual(new Set(MAP_KINDS.map((m) => m.kind)));
+  });
+
+  it("every kind's example is valid as written in an estate file", () => {
+    for (const k of ruleKinds) {
+      const example = parseYaml(k.example) as { rule?: unknown; extraRules?: unknown[]; children?: { map?: unknown }[] };
+      if (k.target === 'NODE') {
+        const rules = [example.rule, ...(example.extraRules ?? [])].filter((r) => r !== undefined);
+        expect(
+          rules.map((r) => (r as { kind: string }).kind),
+          k.name,
+        ).toContain(k.name);
+        for (const r of rules) expect(RuleSchema.safeParse(r).success, `${k.name}: ${JSON.stringify(r)}`).toBe(true);
+      } else {
+        const map = example.children?.[0]?.map;
+        expect(EdgeMapSchema.safeParse(map).data, k.name).toMatchObject({ kind: k.name });
+      }
+    }
+  });
+
+  it('reads every map form of an estate file, and names what is wrong with a bad one', () => {
+    expect(EdgeMapSchema.parse('ignore')).toEqual({ kind: 'ignore' });
+    expect(EdgeMapSchema.parse({ decrease: 2 })).toEqual({ kind: 'decrease', n: 2 });
+    expect(EdgeMapSchema.parse({ set: 'MINOR' })).toEqual({ kind: 'set', status: 'MINOR' });
+    expect(EdgeMapSchema.safeParse({ increase: 9 }).error?.issues[0]?.message).toBe(
+      'bad map {"increase":9}: increase.n: an integer from 1 to 4',
+    );
+    expect(EdgeMapSchema.safeParse('sideways').error?.issues[0]?.message).toBe(
+      'bad map "sideways": expected identity, {increase: n}, {decrease: n}, {set: status}, ignore',
+    );
+    expect(EdgeMapSchema.safeParse({ ignore: 1 }).success).toBe(false);
   });
 });

@@ -1,318 +1,293 @@
-import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.js';
-import type { EdgeMap, ReduceRule, Threshold } from './types.js';
-import { CRITICAL, OK, WARNING, code, statusName } from './status.js';
+import { z } from 'zod';
+import type { Severity, Status } from '../../kernel/model.js';
+import { RULE_KINDS, type ReduceRule } from './kinds/index.js';
+import type { EdgeMapDefinition, Explained, Inputs, Parameter, Problem, Reducer, RuleKindDefinition } from './kinds/kind.js';
+import { MAP_KINDS, type EdgeMap } from './maps/index.js';
+import { CRITICAL, OK, code, statusName } from './status.js';
 
 /**
- * Edge maps and reduce rules over status codes (see status.ts). The reducers read plain arrays of
- * known codes so the evaluator can run them without allocating; the explainers are the slow, wordy
- * twins used only when someone asks why.
- *
- * Every reducer except `exclusive` is monotone: making any child worse never makes the result
- * better. evaluate.ts relies on that to bound UNKNOWN children by two assignments, and
- * root-cause.ts to search recovery sets by severity class.
+ * Everything the rest of the product asks about rule kinds and edge maps, read from their one
+ * definition each (kinds/, maps/): the zod schemas the estate is validated with at start (the same
+ * ones the engine checks every graph with), the compiled reducers, descriptions, explanations, the
+ * root-cause strategies, and the catalogue behind Query.ruleKinds and the docs tables.
  */
 
+export type { EdgeMap, ReduceRule };
+
+// Each definition is only ever called with a rule of its own kind (looked up by `kind`); the types
+// cannot follow that lookup, so the registry holds them under the widest type.
+type AnyRuleKind = RuleKindDefinition<ReduceRule>;
+type AnyMapKind = EdgeMapDefinition<EdgeMap>;
+const ruleKindByName = new Map<string, AnyRuleKind>(RULE_KINDS.map((k) => [k.kind, k as unknown as AnyRuleKind]));
+const mapKindByName = new Map<string, AnyMapKind>(MAP_KINDS.map((k) => [k.kind, k as unknown as AnyMapKind]));
+const ruleKindOf = (rule: ReduceRule) => ruleKindByName.get(rule.kind) as AnyRuleKind;
+const mapKindOf = (map: EdgeMap) => mapKindByName.get(map.kind) as AnyMapKind;
+
+export const RULE_KIND_NAMES: readonly string[] = RULE_KINDS.map((k) => k.kind);
+
+const NONE: readonly string[] = [];
+
+function shape(kind: string, parameters: Record<string, Parameter<unknown>>) {
+  return z.strictObject({ kind: z.literal(kind), ...Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.schema])) });
+}
+
+/** Per kind: its parameters' schemas and its cross-parameter checks. */
+const ruleSchemas = new Map(
+  [...ruleKindByName].map(([name, def]) => [
+    name,
+    shape(name, def.parameters).superRefine((rule, ctx) => {
+      for (const p of def.check?.(rule as ReduceRule) ?? [])
+        ctx.addIssue({ code: 'custom', path: p.path ? [p.path] : [], message: p.message });
+    }),
+  ]),
+);
+const mapSchemas = new Map([...mapKindByName].map(([name, def]) => [name, shape(name, def.parameters)]));
+
+const at = (kind: string, path: readonly PropertyKey[]) => (path.length > 0 ? `${kind}.${path.map(String).join('.')}` : kind);
+
+function problemsWith(schemas: Map<string, z.ZodType>, what: string, value: unknown): readonly string[] {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  const schema = typeof kind === 'string' ? schemas.get(kind) : undefined;
+  if (!schema) return [`unknown ${what} kind ${JSON.stringify(kind)}`];
+  const parsed = schema.safeParse(value);
+  return parsed.success ? NONE : parsed.error.issues.map((i) => `${at(kind as string, i.path)}: ${i.message}`);
+}
+
 /**
- * A child's status seen through its edge. Maps apply to problems only (OpenNMS applies them above
- * Normal), so an OK child stays OK whatever the map: "set WARNING" means "a failure here counts as
- * WARNING", not "always WARNING". `ignore` edges never reach this function (the index drops them).
+ * What the engine needs of a rule or a map is worked out once per distinct value (zod is too slow
+ * for every node of every compile, and graphs are rebuilt with fresh objects): by object first,
+ * then rules by a key made of their fields, and maps, one per edge (each CMDB edge gets a fresh
+ * `{ kind: 'identity' }`), by kind and parameter value, without building a string.
  */
-export function mapCode(map: EdgeMap, c: number): number {
-  if (c === OK) return OK;
-  switch (map.kind) {
-    case 'identity':
-    case 'ignore':
-      return c;
-    case 'increase':
-      return Math.min(CRITICAL, c + map.n);
-    case 'decrease':
-      return Math.max(OK, c - map.n);
-    case 'set':
-      return code(map.status);
+function valueKey(value: object): string {
+  let key = '';
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    key += `${k}:${typeof v === 'object' && v !== null ? JSON.stringify(v) : `${(typeof v)[0]}${String(v)}`}|`;
   }
+  return key;
 }
 
-/** A child's status after its edge map, for display (Dependency.effectiveStatus); UNKNOWN stays UNKNOWN. */
-export function mapStatus(map: EdgeMap, status: Status): Status {
-  return status === 'UNKNOWN' ? status : statusName(mapCode(map, code(status)));
+export interface RuleInfo {
+  readonly problems: readonly string[];
+  /** Only for a valid rule. */
+  readonly reducer: Reducer | null;
+  readonly monotone: boolean;
+  /** Problems of a valid rule over `count` counted members weighing `totalWeight` (kinds/kind.ts, members). */
+  members(count: number, totalWeight: number): readonly Problem[];
+  /** What root-cause search may assume about it (kinds/kind.ts, recovery). */
+  readonly recovery: Recovery;
 }
 
-const thenCode = (s: Severity | undefined) => (s === undefined ? CRITICAL : code(s));
-
-/** Whether a child counts for a threshold: at ≥ atLeast, or for the "less than" forms at ≤ atLeast. */
-function counts(t: Threshold, c: number): boolean {
-  return t.lessThan ? c <= code(t.atLeast) : c >= code(t.atLeast);
+export interface Recovery {
+  forced(status: number, value: number): boolean;
+  readonly weighted: boolean;
+  helps(value: number): boolean;
 }
+
+const NO_RECOVERY: Recovery = { forced: () => false, weighted: false, helps: (value) => value > OK };
+const rules = new Map<string, RuleInfo>();
+// Rules are shared by the nodes they govern (a definition's, a class's): most lookups stop here.
+const ruleObjects = new WeakMap<object, RuleInfo>();
+/** What the evaluator needs of a reduce rule, worked out once per distinct rule. */
+export function ruleInfo(rule: ReduceRule): RuleInfo {
+  if (typeof rule !== 'object' || rule === null)
+    return { problems: ['a rule must be an object'], reducer: null, monotone: true, members: () => [], recovery: NO_RECOVERY };
+  const seen = ruleObjects.get(rule);
+  if (seen) return seen;
+  const key = valueKey(rule);
+  let info = rules.get(key);
+  if (!info) {
+    const problems = problemsWith(ruleSchemas, 'rule', rule);
+    const def = problems.length === 0 ? ruleKindOf(rule) : null;
+    const check = def?.members;
+    const r = def?.recovery;
+    info = {
+      problems,
+      reducer: def ? def.compile(rule) : null,
+      monotone: def?.monotone ?? true,
+      members: (count, totalWeight) => (check ? check(rule, count, totalWeight) : []),
+      recovery: r
+        ? {
+            forced: r.forced ? (status, value) => (r.forced as NonNullable<typeof r.forced>)(rule, status, value) : NO_RECOVERY.forced,
+            weighted: r.weighted?.(rule) ?? false,
+            helps: r.helps ? (value) => (r.helps as NonNullable<typeof r.helps>)(rule, value) : NO_RECOVERY.helps,
+          }
+        : NO_RECOVERY,
+    };
+    rules.set(key, info);
+  }
+  ruleObjects.set(rule, info);
+  return info;
+}
+
+export interface MapInfo {
+  readonly problems: readonly string[];
+  /** A valid map whose child counts for the parent (`ignore` does not). */
+  readonly counts: boolean;
+  /** Its table's number in mapTables() (only for a valid map). */
+  readonly table: number;
+  /** It changes no status (identity): the evaluator can skip mapping. */
+  readonly unchanged: boolean;
+}
+/** Per map kind: the info of the map without parameter, or per value of its one parameter. */
+const maps = new Map<unknown, Map<unknown, MapInfo>>();
+const mapParameter = new Map(MAP_KINDS.map((m) => [m.kind as string, Object.keys(m.parameters)[0]]));
+// Shared map objects (a definition's children) skip even that.
+const mapObjects = new WeakMap<object, MapInfo>();
+/** Every distinct valid map's table over codes 0..7, 8 bytes each: the evaluator maps a child with one array read. */
+let tables = new Uint8Array(0);
+/** What the evaluator needs of an edge map, worked out once per distinct map. */
+export function mapInfo(map: EdgeMap): MapInfo {
+  if (typeof map !== 'object' || map === null) return { problems: ['a map must be an object'], counts: false, table: 0, unchanged: true };
+  const seen = mapObjects.get(map);
+  if (seen) return seen;
+  // A map has at most one parameter (EdgeMapDefinition): with exactly the keys its kind names, the
+  // parameter's value is the cache key. Anything else goes to zod, every time.
+  const param = mapParameter.get(map.kind);
+  let keys = 0;
+  for (const k in map)
+    if (k === 'kind' || k === param) keys++;
+    else keys = -Infinity;
+  const value = param === undefined ? undefined : (map as unknown as Record<string, unknown>)[param];
+  const cacheable = keys === (param === undefined ? 1 : 2) && (typeof value !== 'object' || value === null);
+  let byValue = maps.get(map.kind);
+  let info = cacheable ? byValue?.get(value) : undefined;
+  if (!info) {
+    const problems = problemsWith(mapSchemas, 'map', map);
+    let table = 0;
+    let unchanged = true;
+    if (problems.length === 0) {
+      const all = new Uint8Array(tables.length + 8);
+      all.set(tables);
+      for (let c = 0; c < 8; c++) {
+        all[tables.length + c] = mapCode(map, c);
+        if (all[tables.length + c] !== c) unchanged = false;
+      }
+      table = tables.length / 8;
+      tables = all;
+    }
+    info = { problems, counts: problems.length === 0 && mapKindOf(map).counts, table, unchanged };
+    if (cacheable) {
+      if (!byValue) maps.set(map.kind, (byValue = new Map()));
+      byValue.set(value, info);
+    }
+  }
+  mapObjects.set(map, info);
+  return info;
+}
+
+/** The tables of every map seen so far (MapInfo.table); a table once given keeps its place. */
+export const mapTables = (): Uint8Array => tables;
+
+/** Problems with one reduce rule (empty when fine): `quorum.degraded: CRITICAL is worse than then (MAJOR)`. */
+export const ruleProblems = (rule: ReduceRule): readonly string[] => ruleInfo(rule).problems;
+
+/** Problems with one edge map (empty when fine): `increase.n: an integer from 1 to 4`. */
+export const mapProblems = (map: EdgeMap): readonly string[] => mapInfo(map).problems;
 
 /**
- * Threshold test without division (exact for integer percents). Weight rules over children whose
- * weights are all 0 never fire: there is nothing to weigh (Zabbix skips weight-0 children too).
+ * Problems of a valid rule over `count` counted members weighing `totalWeight`, each under `where`
+ * (`quorum` in the engine, `rule` or `extraRules[0]` in an estate file): `rule.min: 5 but only 3 members count, …`.
  */
-function thresholdFires(t: Threshold, hits: number, n: number, hitWeight: number, totalWeight: number): boolean {
-  let reached: boolean;
-  if (t.count !== undefined) reached = hits >= t.count;
-  else if (t.percent !== undefined) reached = hits * 100 >= t.percent * n;
-  else if (totalWeight <= 0) return false;
-  else if (t.weight !== undefined) reached = hitWeight >= t.weight;
-  else reached = hitWeight * 100 >= (t.weightPercent ?? 100) * totalWeight;
-  return t.lessThan ? !reached : reached;
+export const memberProblems = (rule: ReduceRule, count: number, totalWeight: number, where: string = rule.kind): string[] =>
+  ruleInfo(rule)
+    .members(count, totalWeight)
+    .map((p) => problemAt(where, p));
+
+/** `quorum.min: …` for a problem of parameter min of a quorum. */
+export const problemAt = (where: string, p: Problem): string => `${at(where, p.path ? [p.path] : [])}: ${p.message}`;
+
+/** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/**
- * Reduces n known, mapped child codes. n ≥ 1 (a node without children never gets here). Child k's
- * weight is weights[w0 + k], so the evaluator can pass the estate's weight array without a view.
- */
+/** A reduce rule as written in an estate file (`{ kind: quorum, min: 2 }`); issues carry the parameter's path. */
+export const RuleSchema = z.looseObject({ kind: z.string() }).transform((value, ctx): ReduceRule => {
+  const schema = ruleSchemas.get(value.kind);
+  if (!schema) {
+    const message = `unknown rule "${value.kind}" (known: ${RULE_KIND_NAMES.join(', ')})`;
+    ctx.addIssue({ code: 'custom', path: ['kind'], message, input: value });
+    return z.NEVER;
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: value });
+    return z.NEVER;
+  }
+  return compact(parsed.data) as ReduceRule;
+});
+
+/** YAML forms: a map without parameter by name (`ignore`), one with a parameter as `{ increase: 2 }`. */
+const MAP_FORMS = MAP_KINDS.map((m) => {
+  const [param] = Object.keys(m.parameters);
+  return param === undefined ? m.kind : `{${m.kind}: ${param}}`;
+});
+
+/** An edge map as written in an estate file. */
+export const EdgeMapSchema = z.unknown().transform((value, ctx): EdgeMap => {
+  const bad = (why: string) => {
+    ctx.addIssue({ code: 'custom', message: `bad map ${JSON.stringify(value)}: ${why}`, input: value });
+    return z.NEVER;
+  };
+  const help = `expected ${MAP_FORMS.join(', ')}`;
+  let kind: string;
+  let arg: [unknown] | [] = [];
+  if (typeof value === 'string') kind = value;
+  else if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1) {
+    const [entry] = Object.entries(value) as [string, unknown][];
+    kind = (entry as [string, unknown])[0];
+    arg = [(entry as [string, unknown])[1]];
+  } else return bad(help);
+  const def = mapKindByName.get(kind);
+  if (!def) return bad(help);
+  const [param] = Object.keys(def.parameters);
+  if ((param === undefined) !== (arg.length === 0)) return bad(help);
+  const map = (param === undefined ? { kind } : { kind, [param]: arg[0] }) as EdgeMap;
+  const problems = mapProblems(map);
+  return problems.length > 0 ? bad(problems.join('; ')) : map;
+});
+
+/** The rule's reducer over known, mapped child codes (see kinds/kind.ts, Reducer). The rule must be valid. */
+function reducerOf(rule: ReduceRule): Reducer {
+  const { reducer } = ruleInfo(rule);
+  if (!reducer) throw new Error(`invalid rule: ${ruleProblems(rule).join('; ')}`);
+  return reducer;
+}
+
+/** Reduces n known, mapped child codes (n ≥ 1); child k's weight is weights[w0 + k]. */
 export function reduceCodes(rule: ReduceRule, vals: ArrayLike<number>, weights: ArrayLike<number>, n: number, w0 = 0): number {
-  switch (rule.kind) {
-    case 'worst': {
-      let m = OK;
-      for (let k = 0; k < n; k++) if ((vals[k] as number) > m) m = vals[k] as number;
-      return m;
-    }
-    case 'best': {
-      let m = CRITICAL;
-      for (let k = 0; k < n; k++) if ((vals[k] as number) < m) m = vals[k] as number;
-      return m;
-    }
-    case 'worstIfAll': {
-      let m = OK;
-      for (let k = 0; k < n; k++) {
-        const v = vals[k] as number;
-        if (v === OK) return OK;
-        if (v > m) m = v;
-      }
-      return m;
-    }
-    case 'threshold': {
-      let hits = 0;
-      let hitWeight = 0;
-      let totalWeight = 0;
-      for (let k = 0; k < n; k++) {
-        const w = weights[w0 + k] as number;
-        totalWeight += w;
-        if (counts(rule, vals[k] as number)) {
-          hits++;
-          hitWeight += w;
-        }
-      }
-      return thresholdFires(rule, hits, n, hitWeight, totalWeight) ? code(rule.then) : OK;
-    }
-    case 'quorum': {
-      let ok = 0;
-      for (let k = 0; k < n; k++) if (vals[k] === OK) ok++;
-      return quorumCode(rule, ok);
-    }
-    case 'exclusive': {
-      let ok = 0;
-      for (let k = 0; k < n; k++) if (vals[k] === OK) ok++;
-      return exclusiveCode(rule, ok);
-    }
-  }
-}
-
-export function quorumCode(rule: { min: number; then?: Severity; degraded?: Severity }, ok: number): number {
-  if (ok >= rule.min) return OK;
-  if (ok > 0 && rule.degraded !== undefined) return code(rule.degraded);
-  return thenCode(rule.then);
-}
-
-export function exclusiveCode(rule: { then?: Severity }, ok: number): number {
-  return ok === 1 ? OK : ok === 0 ? thenCode(rule.then) : WARNING;
-}
-
-export interface RuleVerdict {
-  value: number;
-  text: string;
-  /** Positions (into the vals array) of the children that made it so. */
-  causes: number[];
-}
-
-const listed = (names: string[], max = 3) =>
-  names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-const pct = (x: number) => `${Math.round(x)}%`;
-const num = (x: number) => String(Math.round(x * 100) / 100);
-
-/** Why a rule gives what it gives, in words, naming the children that decided. */
-export function explainRule(
-  rule: ReduceRule,
-  vals: ArrayLike<number>,
-  weights: ArrayLike<number>,
-  n: number,
-  name: (k: number) => string,
-): RuleVerdict {
-  const value = reduceCodes(rule, vals, weights, n);
-  const positions = Array.from({ length: n }, (_, k) => k);
-  const at = (pred: (v: number) => boolean) => positions.filter((k) => pred(vals[k] as number));
-  const named = (ks: number[]) => listed(ks.map((k) => `${name(k)} ${statusName(vals[k] as number)}`));
-  const s = statusName(value);
-  switch (rule.kind) {
-    case 'worst': {
-      if (value === OK) return { value, text: `worst: all ${n} children OK`, causes: [] };
-      const causes = at((v) => v === value);
-      return { value, text: `worst: ${named(causes)}`, causes };
-    }
-    case 'best': {
-      if (value === OK) {
-        const oks = at((v) => v === OK);
-        return { value, text: `best: ${listed(oks.map(name))} OK`, causes: [] };
-      }
-      return { value, text: `best: every child is at least ${s} (${named(positions)})`, causes: positions };
-    }
-    case 'worstIfAll': {
-      const bad = at((v) => v > OK);
-      if (value === OK) {
-        if (bad.length === 0) return { value, text: `worstIfAll: all ${n} children OK`, causes: [] };
-        const oks = at((v) => v === OK);
-        return { value, text: `worstIfAll: ${listed(oks.map(name))} OK, so ${named(bad)} does not matter`, causes: [] };
-      }
-      const causes = at((v) => v === value);
-      return { value, text: `worstIfAll: all ${n} children have problems; worst ${named(causes)}`, causes };
-    }
-    case 'threshold': {
-      const hits = at((v) => counts(rule, v));
-      let totalWeight = 0;
-      for (let k = 0; k < n; k++) totalWeight += weights[k] as number;
-      const hitWeight = hits.reduce((sum, k) => sum + (weights[k] as number), 0);
-      const where = rule.lessThan ? `at ${rule.atLeast} or better` : `at ${rule.atLeast} or worse`;
-      const limit =
-        rule.count !== undefined
-          ? `${rule.lessThan ? 'fewer than' : 'at least'} ${rule.count}`
-          : rule.percent !== undefined
-            ? `${rule.lessThan ? 'below' : 'at least'} ${rule.percent}%`
-            : rule.weight !== undefined
-              ? `${rule.lessThan ? 'below' : 'at least'} weight ${num(rule.weight)}`
-              : `${rule.lessThan ? 'below' : 'at least'} ${rule.weightPercent}% of the weight`;
-      const measure =
-        rule.count !== undefined || rule.percent !== undefined
-          ? `${hits.length} of ${n} children (${pct((hits.length * 100) / n)})`
-          : `weight ${num(hitWeight)} of ${num(totalWeight)} (${pct(totalWeight > 0 ? (hitWeight * 100) / totalWeight : 0)})`;
-      const fired = value !== OK || (code(rule.then) === OK && thresholdFires(rule, hits.length, n, hitWeight, totalWeight));
-      const verdict = fired ? `→ ${rule.then}` : '→ not met, OK';
-      // The "less than" forms fire for lack of healthy children: the unhealthy ones are the cause.
-      const causes = fired ? (rule.lessThan ? at((v) => !counts(rule, v)) : hits) : [];
-      const who = causes.length > 0 ? ` (${named(causes)})` : '';
-      return { value, text: `threshold: ${measure} ${where}, rule needs ${limit} ${verdict}${who}`, causes };
-    }
-    case 'quorum': {
-      const oks = at((v) => v === OK);
-      const bad = at((v) => v > OK);
-      const head = `quorum: ${oks.length} of ${n} members OK (min ${rule.min}) → ${s}`;
-      if (value === OK) {
-        return { value, text: bad.length > 0 ? `${head}; ${named(bad)} does not matter` : head, causes: [] };
-      }
-      const degraded = oks.length > 0 && rule.degraded !== undefined ? ' (degraded)' : '';
-      return { value, text: `${head}${degraded}: ${named(bad)}`, causes: bad };
-    }
-    case 'exclusive': {
-      const oks = at((v) => v === OK);
-      if (oks.length === 1) return { value, text: `exclusive: exactly one of ${n} OK (${name(oks[0] as number)}) → OK`, causes: [] };
-      if (oks.length === 0) return { value, text: `exclusive: none of ${n} OK → ${s}: ${named(positions)}`, causes: positions };
-      return { value, text: `exclusive: ${oks.length} of ${n} OK (${listed(oks.map(name))}), expected exactly one → ${s}`, causes: oks };
-    }
-  }
-}
-
-/** The edge map in words, e.g. 'identity' or 'decrease 1'. */
-export function describeMap(map: EdgeMap): string {
-  switch (map.kind) {
-    case 'identity':
-    case 'ignore':
-      return map.kind;
-    case 'increase':
-    case 'decrease':
-      return `${map.kind} ${map.n}`;
-    case 'set':
-      return `set ${map.status}`;
-  }
+  return reducerOf(rule)(vals, weights, n, w0);
 }
 
 /** A reduce rule in words, for Rule.text. */
-export function describeRule(rule: ReduceRule): string {
-  switch (rule.kind) {
-    case 'worst':
-      return 'the worst child status';
-    case 'best':
-      return 'the best child status';
-    case 'worstIfAll':
-      return 'the worst child status, but only when every child has a problem';
-    case 'threshold': {
-      const where = rule.lessThan ? `at ${rule.atLeast} or better` : `at ${rule.atLeast} or worse`;
-      const op = rule.lessThan ? 'fewer than' : 'at least';
-      const amount =
-        rule.count !== undefined
-          ? `${rule.count} children`
-          : rule.percent !== undefined
-            ? `${rule.percent}% of the children`
-            : rule.weight !== undefined
-              ? `weight ${rule.weight} of the children`
-              : `${rule.weightPercent}% of the children's weight`;
-      return `${rule.then} when ${op} ${amount} are ${where}, else OK`;
-    }
-    case 'quorum': {
-      const degraded = rule.degraded ? `, ${rule.degraded} while at least one is OK` : '';
-      return `OK when at least ${rule.min} children are OK, else ${rule.then ?? 'CRITICAL'}${degraded}`;
-    }
-    case 'exclusive':
-      return `OK when exactly one child is OK, ${rule.then ?? 'CRITICAL'} when none is, WARNING when several are`;
-  }
+export const describeRule = (rule: ReduceRule): string => ruleKindOf(rule).describe(rule);
+
+/** Why a rule gives what it gives: its measure in words (the engine names the deciding children). */
+export const explainRule = (rule: ReduceRule, inputs: Inputs): Explained => ruleKindOf(rule).explain(rule, inputs);
+
+/** The edge map in words, e.g. 'identity' or 'decrease 1'. */
+export const describeMap = (map: EdgeMap): string => mapKindOf(map).describe(map);
+
+/** Whether the child counts for its parent at all (`ignore` does not). */
+export const mapCounts = (map: EdgeMap): boolean => mapInfo(map).counts;
+
+/**
+ * A child's code seen through its edge. Maps apply to problems only (OpenNMS applies them above
+ * Normal), so an OK child stays OK whatever the map: "set WARNING" means "a failure here counts as
+ * WARNING", not "always WARNING". UNKNOWN stays UNKNOWN.
+ */
+export function mapCode(map: EdgeMap, c: number): number {
+  return c === OK || c > CRITICAL ? c : mapKindOf(map).apply(map, c);
 }
 
-/** Problems with one reduce rule, for validation at start (empty when fine). */
-export function validateRule(rule: ReduceRule): string[] {
-  const problems: string[] = [];
-  const severity = (field: string, s: unknown) => {
-    if (s !== undefined && !(SEVERITY_ORDER as readonly unknown[]).includes(s))
-      problems.push(`${rule.kind}.${field}: unknown status ${String(s)}`);
-  };
-  switch (rule.kind) {
-    case 'worst':
-    case 'best':
-    case 'worstIfAll':
-      break;
-    case 'threshold': {
-      severity('atLeast', rule.atLeast);
-      severity('then', rule.then);
-      const given = (['count', 'percent', 'weight', 'weightPercent'] as const).filter((k) => rule[k] !== undefined);
-      if (given.length !== 1) problems.push('threshold: give exactly one of count, percent, weight, weightPercent');
-      if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 1)) problems.push('threshold.count: an integer ≥ 1');
-      for (const k of ['percent', 'weightPercent'] as const) {
-        const v = rule[k];
-        if (v !== undefined && !(v > 0 && v <= 100)) problems.push(`threshold.${k}: a percentage in (0, 100]`);
-      }
-      if (rule.weight !== undefined && !(rule.weight > 0)) problems.push('threshold.weight: > 0');
-      break;
-    }
-    case 'quorum':
-      if (!(Number.isInteger(rule.min) && rule.min >= 1)) problems.push('quorum.min: an integer ≥ 1');
-      severity('then', rule.then);
-      severity('degraded', rule.degraded);
-      // Losing more members must never look better: the search for root causes relies on it.
-      if (rule.degraded !== undefined && code(rule.degraded) > thenCode(rule.then)) {
-        problems.push(`quorum.degraded: ${rule.degraded} is worse than then (${rule.then ?? 'CRITICAL'})`);
-      }
-      break;
-    case 'exclusive':
-      severity('then', rule.then);
-      break;
-    default:
-      problems.push(`unknown rule kind ${JSON.stringify((rule as { kind: unknown }).kind)}`);
-  }
-  return problems;
-}
+/** A child's status after its edge map, for display (Dependency.effectiveStatus). */
+export const mapStatus = (map: EdgeMap, status: Status): Status => statusName(mapCode(map, code(status)));
 
-export function validateMap(map: EdgeMap): string[] {
-  switch (map.kind) {
-    case 'identity':
-    case 'ignore':
-      return [];
-    case 'increase':
-    case 'decrease':
-      return Number.isInteger(map.n) && map.n >= 1 && map.n <= 4 ? [] : [`${map.kind}.n: an integer from 1 to 4`];
-    case 'set':
-      return (SEVERITY_ORDER as readonly string[]).includes(map.status) ? [] : [`set.status: unknown status ${String(map.status)}`];
-    default:
-      return [`unknown map kind ${JSON.stringify((map as { kind: unknown }).kind)}`];
-  }
+/** How the map changed a status, in words: `MAJOR lowered by decrease 1 to MINOR`; just the status when it did not. */
+export function mapChanged(map: EdgeMap, from: Status, to: Status): string {
+  return from === to || from === 'OK' || from === 'UNKNOWN' ? from : mapKindOf(map).changed(map, from, to as Severity);
 }
 
 export interface RuleKindInfo {
@@ -321,123 +296,34 @@ export interface RuleKindInfo {
   description: string;
   parameters: { name: string; type: string; required: boolean; description: string }[];
   example: string;
+  /** Reduce rules: when a node under it entered its status, in words. */
+  since: string | null;
 }
 
-const STATUS_PARAM = 'status';
+const parameterInfo = (parameters: Record<string, Parameter<unknown>>) =>
+  Object.entries(parameters).map(([name, p]) => ({
+    name,
+    type: p.type,
+    required: !p.schema.safeParse(undefined).success,
+    description: p.description,
+  }));
 
-/** The catalogue behind Query.ruleKinds: enough for a portal to render a rule editor. */
+/** The catalogue behind Query.ruleKinds and the docs tables: enough for a portal to render a rule editor. */
 export const ruleKinds: RuleKindInfo[] = [
-  {
-    name: 'identity',
-    target: 'EDGE',
-    description: "The child's status passes unchanged (OpenNMS Identity, Zabbix 'As is').",
-    parameters: [],
-    example: 'children:\n  - ci: db1\n    map: identity',
-  },
-  {
-    name: 'increase',
-    target: 'EDGE',
-    description: 'A failing child counts n severities worse, at most CRITICAL; OK stays OK.',
-    parameters: [{ name: 'n', type: 'int', required: true, description: 'Steps, 1 to 4.' }],
-    example: 'children:\n  - ci: payroll-db\n    map: { increase: 1 }',
-  },
-  {
-    name: 'decrease',
-    target: 'EDGE',
-    description: 'A failing child counts n severities better, at least OK.',
-    parameters: [{ name: 'n', type: 'int', required: true, description: 'Steps, 1 to 4.' }],
-    example: 'children:\n  - ci: reporting-app\n    map: { decrease: 2 }',
-  },
-  {
-    name: 'set',
-    target: 'EDGE',
-    description: 'A failing child counts as the given status whatever its own severity; OK stays OK.',
-    parameters: [{ name: STATUS_PARAM, type: 'status', required: true, description: 'OK, WARNING, MINOR, MAJOR or CRITICAL.' }],
-    example: 'children:\n  - service: intranet\n    map: { set: WARNING }',
-  },
-  {
-    name: 'ignore',
-    target: 'EDGE',
-    description: 'The child is shown but does not count: not in totals, percentages, root cause or impact.',
-    parameters: [],
-    example: 'children:\n  - ci: test-vm\n    map: ignore',
-  },
-  {
-    name: 'worst',
-    target: 'NODE',
-    description: 'The most severe child status (OpenNMS Highest Severity, Zabbix most critical of child services, Icinga AND).',
-    parameters: [],
-    example: 'rule: { kind: worst }',
-  },
-  {
-    name: 'best',
-    target: 'NODE',
-    description: 'The least severe child status: OK while any child is OK (Icinga OR).',
-    parameters: [],
-    example: 'rule: { kind: best }',
-  },
-  {
-    name: 'worstIfAll',
-    target: 'NODE',
-    description:
-      'The most severe child status, but only when every child has a problem; one OK child makes it OK (Zabbix "most critical if all children have problems": one cluster node down is not an outage).',
-    parameters: [],
-    example: 'rule: { kind: worstIfAll }',
-  },
-  {
-    name: 'threshold',
-    target: 'NODE',
-    description:
-      'Fires `then` when enough children are at `atLeast` or worse, by count, percent of children, weight, or percent of weight (Zabbix additional rules; OpenNMS Threshold with weights). With lessThan it fires when fewer than the limit are at `atLeast` or better (Zabbix "less than N children have Status or below"). Otherwise OK.',
-    parameters: [
-      {
-        name: 'atLeast',
-        type: 'status',
-        required: true,
-        description: 'The severity a child must reach to count (for lessThan: the severity it must not exceed).',
-      },
-      {
-        name: 'count',
-        type: 'int',
-        required: false,
-        description: 'Number of children. Give exactly one of count, percent, weight, weightPercent.',
-      },
-      { name: 'percent', type: 'percent', required: false, description: 'Percent (0-100] of the children that count.' },
-      { name: 'weight', type: 'float', required: false, description: 'Sum of the edge weights of the children that count.' },
-      { name: 'weightPercent', type: 'percent', required: false, description: 'Percent (0-100] of the total edge weight.' },
-      {
-        name: 'lessThan',
-        type: 'boolean',
-        required: false,
-        description: 'Fire when below the limit instead of at or above it. Default false.',
-      },
-      { name: 'then', type: 'status', required: true, description: 'The status when the rule fires.' },
-    ],
-    example: 'rule: { kind: worst }\nextraRules:\n  - { kind: threshold, atLeast: MAJOR, weightPercent: 50, then: CRITICAL }',
-  },
-  {
-    name: 'quorum',
-    target: 'NODE',
-    description:
-      'OK while at least `min` children are OK; below that `degraded` while some child is still OK (when given), else `then` (Icinga MIN n, Checkmk count_ok, BMC quorum).',
-    parameters: [
-      { name: 'min', type: 'int', required: true, description: 'Children that must be OK.' },
-      { name: 'then', type: 'status', required: false, description: 'Status below the quorum. Default CRITICAL.' },
-      {
-        name: 'degraded',
-        type: 'status',
-        required: false,
-        description: 'Status below the quorum while at least one child is OK; not worse than then.',
-      },
-    ],
-    example: 'rule: { kind: quorum, min: 2, degraded: MAJOR }',
-  },
-  {
-    name: 'exclusive',
-    target: 'NODE',
-    description:
-      'Exactly one child must be OK (active/passive pair, Icinga XOR): one OK gives OK, none gives `then`, several give WARNING.',
-    parameters: [{ name: 'then', type: 'status', required: false, description: 'Status when no child is OK. Default CRITICAL.' }],
-    example: 'rule: { kind: exclusive }',
-  },
+  ...[...mapKindByName.values()].map((m) => ({
+    name: m.kind,
+    target: 'EDGE' as const,
+    description: m.description,
+    parameters: parameterInfo(m.parameters),
+    example: m.example,
+    since: null,
+  })),
+  ...[...ruleKindByName.values()].map((k) => ({
+    name: k.kind,
+    target: 'NODE' as const,
+    description: k.description,
+    parameters: parameterInfo(k.parameters),
+    example: k.example,
+    since: k.since,
+  })),
 ];

@@ -7,7 +7,6 @@ import { SEVERITY_ORDER, type Severity, type Status } from '../../kernel/model.j
  */
 
 export const OK = 0;
-export const WARNING = 1;
 export const CRITICAL = 4;
 export const UNKNOWN = 5;
 
@@ -38,29 +37,4 @@ export function statusName(c: number): Status {
 /** Position on the OK..CRITICAL scale. */
 export function rank(severity: Severity): number {
   return code(severity);
-}
-
-export function worst(a: Severity, b: Severity): Severity {
-  return rank(a) >= rank(b) ? a : b;
-}
-
-export function best(a: Severity, b: Severity): Severity {
-  return rank(a) <= rank(b) ? a : b;
-}
-
-function clamp(c: number): number {
-  return Math.max(OK, Math.min(CRITICAL, c));
-}
-
-/**
- * Raise a problem by n steps, at most to CRITICAL. OK stays OK: as in OpenNMS, maps apply only to
- * statuses above Normal, so "increase" makes a failure count more without inventing one.
- */
-export function increase(status: Severity, n: number): Severity {
-  return status === 'OK' ? 'OK' : (statusName(clamp(rank(status) + n)) as Severity);
-}
-
-/** Lower a problem by n steps, at least to OK. */
-export function decrease(status: Severity, n: number): Severity {
-  return statusName(clamp(rank(status) - n)) as Severity;
 }

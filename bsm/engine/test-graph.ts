@@ -37,6 +37,17 @@ export function graphOf(...nodes: GraphNode[]): HealthGraph {
   return { nodes: new Map(nodes.map((n) => [n.id, n])) };
 }
 
+/** A service `svc` over leaf CIs c0, c1, … each with its map and weight: the shape of the one-node tests. */
+export function serviceOverKids(
+  main: ReduceRule,
+  kids: { map?: EdgeMap; weight?: number }[],
+  more: { extra?: ReduceRule[]; options?: Partial<NodeOptions> } = {},
+): { graph: HealthGraph; ids: string[] } {
+  const ids = kids.map((_, k) => `c${k}`);
+  const children = ids.map((id, k) => ({ id, ...kids[k] }));
+  return { graph: graphOf(node('svc', 'service', main, children, more), ...ids.map((id) => ci(id))), ids };
+}
+
 export function leaf(status: Status, flags: { ack?: boolean; maint?: boolean; reason?: string } = {}): LeafState {
   return {
     status,

@@ -1,4 +1,6 @@
-import type { Severity, Status } from '../../kernel/model.js';
+import type { Status } from '../../kernel/model.js';
+import type { ReduceRule } from './kinds/index.js';
+import type { EdgeMap } from './maps/index.js';
 
 /**
  * The health engine's contract: a directed acyclic graph of services and CIs, leaf states from the
@@ -6,43 +8,9 @@ import type { Severity, Status } from '../../kernel/model.js';
  * unit-tested, property-tested and benchmarked on synthetic estates.
  */
 
-/** How one edge transforms the child's status before the parent's reduce rule sees it. */
-export type EdgeMap =
-  | { kind: 'identity' }
-  | { kind: 'increase'; n: number }
-  | { kind: 'decrease'; n: number }
-  | { kind: 'set'; status: Severity }
-  | { kind: 'ignore' };
-
-/** Comparison used by threshold rules: children at ≥ status S (or the "less than" form). */
-export interface Threshold {
-  /** Count a child when its (mapped) status is at least this severity. */
-  atLeast: Severity;
-  /** Exactly one of: */
-  count?: number;
-  percent?: number;
-  weight?: number;
-  weightPercent?: number;
-  /**
-   * "less than" form (Zabbix N_L, NP_L, W_L, WP_L): fire when FEWER than the threshold are at ≤ atLeast,
-   * e.g. `{ atLeast: OK, count: 2, lessThan: true, then: CRITICAL }` = "fewer than 2 children OK → CRITICAL". @default false
-   */
-  lessThan?: boolean;
-  /** The status the node takes when the rule fires. */
-  then: Severity;
-}
-
-/** How a node reduces its children's (mapped) statuses. */
-export type ReduceRule =
-  | { kind: 'worst' }
-  | { kind: 'best' }
-  /** Worst status only if every child is at least that bad; one failed cluster node is not an outage. */
-  | { kind: 'worstIfAll' }
-  | ({ kind: 'threshold' } & Threshold)
-  /** MIN n of m children OK; else `then` (default CRITICAL). Below n but above 0 OK: `degraded` (default MAJOR) when given. */
-  | { kind: 'quorum'; min: number; then?: Severity; degraded?: Severity }
-  /** Exactly one child OK (active/passive pair); none OK → `then` (default CRITICAL), more than one → WARNING. */
-  | { kind: 'exclusive'; then?: Severity };
+/** Edge maps (maps/) and reduce rules (kinds/): one definition per kind, these types come from them. */
+export type { EdgeMap } from './maps/index.js';
+export type { ReduceRule } from './kinds/index.js';
 
 export type UnknownMode = 'UNKNOWN' | 'OK' | 'WORST';
 
@@ -89,6 +57,8 @@ export interface LeafState {
   inMaintenance: boolean;
   /** In words: 'CRITICAL alert "Host down" from icinga', 'no monitor watches it', 'monitor zbx unavailable'. */
   reason: string;
+  /** When the leaf entered its status (its worst current alert's start); absent or null when unknown. */
+  since?: Date | null;
 }
 
 export interface Explanation {
@@ -128,6 +98,12 @@ export interface Evaluation {
   rootCauses(id: string): RootCause[];
   /** Every service whose status this CI's state changes, transitively. */
   impact(ciId: string): Impact[];
+  /**
+   * When the node entered its current problem status: its children's failures (each at its own
+   * since) replayed in time order through the node's rules; the moment the replay reached the status.
+   * Null when OK or UNKNOWN, or when the deciding input's start is unknown.
+   */
+  since(id: string): Date | null;
   /** Re-evaluates only the ancestors of the changed nodes. */
   update(changes: Map<string, LeafState>): Evaluation;
 }

@@ -265,6 +265,25 @@ describe('builtin monitor', () => {
     expect(back).toMatchObject({ acknowledged: false, acknowledgedBy: null, acknowledgedAt: null });
   });
 
+  it('acknowledging twice, or twice at once, keeps the first acknowledgement; so does taking it back twice', async () => {
+    const instance = monitor(deps());
+    const [api, other] = [instance.forRequest(auth), instance.forRequest(auth)];
+    const [first, second] = await Promise.all([
+      api.acknowledge('builtin:a1', { author: 'oscar', comment: 'rebooting' }),
+      other.acknowledge('builtin:a1', { author: 'olga', comment: 'me too' }),
+    ]);
+    const third = await api.acknowledge('builtin:a1', { author: 'otto', comment: 'and me' });
+    for (const answer of [first, second, third]) expect(answer).toMatchObject({ acknowledged: true, acknowledgedBy: 'oscar' });
+    expect(third.acknowledgedAt).toBe(first.acknowledgedAt);
+    const back = await Promise.all([api.unacknowledge('builtin:a1', 'oscar'), other.unacknowledge('builtin:a1', 'olga')]);
+    for (const answer of back) expect(answer).toMatchObject({ acknowledged: false, acknowledgedBy: null });
+    // The estate ships a4 acknowledged: acknowledging it again writes nothing, its author stays.
+    expect(await api.acknowledge('builtin:a4', { author: 'otto', comment: 'x' })).toMatchObject({
+      acknowledged: true,
+      acknowledgedBy: 'alice',
+    });
+  });
+
   it('persists taking back an acknowledgement the estate ships', async () => {
     const d = deps();
     const first = builtinMonitorConnector.create('builtin', {}, d);

@@ -8,16 +8,3 @@ export { builtinHelpdeskConnector } from './helpdesk.js';
 export { builtinKnowledgeConnector } from './knowledge.js';
 export { builtinMonitorConnector } from './monitor.js';
 export { BuiltinConfig } from './config.js';
-
-import { builtinCmdbConnector } from './cmdb.js';
-import { builtinHelpdeskConnector } from './helpdesk.js';
-import { builtinKnowledgeConnector } from './knowledge.js';
-import { builtinMonitorConnector } from './monitor.js';
-
-/** All four, for a connector registry. */
-export const builtinConnectors = [
-  builtinMonitorConnector,
-  builtinCmdbConnector,
-  builtinHelpdeskConnector,
-  builtinKnowledgeConnector,
-] as const;

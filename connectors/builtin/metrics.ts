@@ -62,7 +62,7 @@ function kpiPoints(kpi: KpiSample, nowSeconds: number): Point[] {
   const points: Point[] = [];
   if (history) {
     const n = history.values.length;
-    history.values.forEach((value, i) => points.push({ at: nowSeconds - (n - i) * history.stepMinutes * 60, value }));
+    for (const [i, value] of history.values.entries()) points.push({ at: nowSeconds - (n - i) * history.stepMinutes * 60, value });
   }
   points.push({ at: nowSeconds, value: kpi.value });
   return points;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Connector, MonitorApi } from '../core/connector.js';
+import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
 import { BuiltinConfig, estateDirOf } from './config.js';
@@ -15,7 +16,7 @@ import { splitQualifiedId } from '../../kernel/model.js';
  *
  * An acknowledgement row overrides what the estate says, in both directions: acknowledging stores
  * the author, and unacknowledging an alert the estate ships as acknowledged stores "not
- * acknowledged". Rows are keyed by the alert's native id because the estate's start times are
+ * acknowledged". Acknowledging what is acknowledged (or the reverse) writes nothing. Rows are keyed by the alert's native id because the estate's start times are
  * relative (`{{now-15m}}`) and change at every start.
  *
  * No keyv cache in front: the data is in memory and one indexed SQLite read, and an acknowledgement
@@ -95,6 +96,10 @@ export const builtinMonitorConnector = {
       };
     }
 
+    /** As every monitor (connectors/core/idempotent-write.ts): a repeat, or a second click, writes nothing. */
+    const writes = createIdempotentWrites(name, deps.log);
+    const current = (def: AlertDef) => toAlert(def, selectAck.get(def.id), Date.now());
+
     function defOf(alertId: string): AlertDef {
       const parts = splitQualifiedId(alertId);
       const def = parts?.connector === name ? defs.get(parts.nativeId) : undefined;
@@ -127,13 +132,32 @@ export const builtinMonitorConnector = {
           if (at <= Date.now()) throw ERRORS.BAD_USER_INPUT.err('until must be in the future', errorOptions);
           until = new Date(at).toISOString();
         }
-        upsertAck.run({ alert_id: def.id, acknowledged: 1, author: ack.author, comment: ack.comment, at: new Date().toISOString(), until });
-        return toAlert(def, selectAck.get(def.id), Date.now());
+        return writes.ensure(alertId, 'acknowledgement', {
+          read: async () => current(def),
+          holds: (alert) => alert.acknowledged,
+          async write() {
+            upsertAck.run({
+              alert_id: def.id,
+              acknowledged: 1,
+              author: ack.author,
+              comment: ack.comment,
+              at: new Date().toISOString(),
+              until,
+            });
+            return current(def);
+          },
+        });
       },
       async unacknowledge(alertId, author) {
         const def = defOf(alertId);
-        upsertAck.run({ alert_id: def.id, acknowledged: 0, author, comment: '', at: new Date().toISOString(), until: null });
-        return toAlert(def, selectAck.get(def.id), Date.now());
+        return writes.ensure(alertId, 'removal of the acknowledgement', {
+          read: async () => current(def),
+          holds: (alert) => !alert.acknowledged,
+          async write() {
+            upsertAck.run({ alert_id: def.id, acknowledged: 0, author, comment: '', at: new Date().toISOString(), until: null });
+            return current(def);
+          },
+        });
       },
       async metricsFor(ci) {
         // The estate's per-CI metrics are labelled with the CI id.

@@ -24,7 +24,7 @@ export function openStore(file: string, migrations: readonly string[]): Store {
     throw new Error(`${file} was written by a newer servicegraph (schema ${current} > ${migrations.length})`);
   }
   db.transaction(() => {
-    migrations.slice(current).forEach((sql) => db.exec(sql));
+    for (const sql of migrations.slice(current)) db.exec(sql);
     db.pragma(`user_version = ${migrations.length}`);
   })();
   return db;

@@ -92,4 +92,3 @@ export function createConfluenceClient(name: string, config: ConfluenceConfig, l
     },
   };
 }
-export type ConfluenceClient = ReturnType<typeof createConfluenceClient>;

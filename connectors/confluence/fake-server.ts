@@ -203,7 +203,6 @@ export async function startFakeConfluence(options: FakeConfluenceOptions = {}) {
     pages,
   };
 }
-export type FakeConfluence = Awaited<ReturnType<typeof startFakeConfluence>>;
 
 // ---- CQL subset ---------------------------------------------------------------------------------
 
@@ -251,7 +250,10 @@ export function parseCql(cql: string): { predicate: (p: FakePage) => boolean; wo
       p++;
       if (toks[p++]?.v !== '(') throw new Error("expecting '('");
       const list = [value()];
-      while (toks[p]?.v === ',') p++, list.push(value());
+      while (toks[p]?.v === ',') {
+        p++;
+        list.push(value());
+      }
       if (toks[p++]?.v !== ')') throw new Error("expecting ')'");
       return (x) => get(x, name).some((v) => list.includes(v));
     }

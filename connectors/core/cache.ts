@@ -30,7 +30,7 @@ export function createCache(namespace: string, log: Logger): Keyv {
 
 export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
-  return async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
+  async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = (await cache.get(key)) as Entry<T> | undefined;
     if (entry && now() - entry.fetchedAt < ttlMs) return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
     const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
@@ -50,7 +50,21 @@ export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
     })();
     inFlight.set(key, load);
     return load;
-  };
+  }
+  /**
+   * Rewrites a cached value in place, keeping its age: after a write whose effect is known, the
+   * cached copy shows it, and a tool failure right after serves that copy (stale) rather than an
+   * error. No entry: nothing to do. A read in flight may carry data from before the write, so the
+   * change waits for it and applies on top: `change` must be idempotent.
+   */
+  async function update<T>(key: string, change: (value: T) => T): Promise<void> {
+    await inFlight.get(key)?.catch(() => undefined);
+    const raw = await cache.getRaw<Entry<T>>(key);
+    if (!raw?.value) return;
+    // keyv keeps the expiry on its own clock: the rewritten entry expires when the old one would have.
+    const left = raw.expires ? raw.expires - Date.now() : undefined;
+    if (left !== undefined && left <= 0) return;
+    await cache.set(key, { value: change(raw.value.value), fetchedAt: raw.value.fetchedAt } satisfies Entry<T>, left);
+  }
+  return Object.assign(cachedRead, { update });
 }
-
-export type CachedReader = ReturnType<typeof createCachedReader>;

@@ -60,10 +60,20 @@ export interface ConnectorInstance<TApi> {
 }
 
 export interface MonitorApi {
-  /** Active alerts and watched CIs (cached for seconds, stale-if-error). */
+  /**
+   * Active alerts and watched CIs (cached for seconds, stale-if-error). A watched CI the tool cannot
+   * vouch for carries a `doubt` (see WatchedCi).
+   */
   snapshot(): Promise<MonitorSnapshot>;
   alertById(id: string): Promise<Alert | null>;
+  /**
+   * Makes the alert acknowledged in the tool and answers it as the tool now has it. Idempotent (see
+   * connectors/core/idempotent-write.ts): an alert already acknowledged, by anyone, is answered as it
+   * is and nothing is written; a write whose answer was lost is looked up before it is reported as
+   * failed. The cached snapshot is updated, not dropped.
+   */
   acknowledge(alertId: string, ack: AckRequest): Promise<Alert>;
+  /** Makes the alert unacknowledged, idempotently, as `acknowledge`. */
   unacknowledge(alertId: string, author: string): Promise<Alert>;
   /**
    * What the monitor measures of the CI (CPU, memory, up, …), found the tool's own way (labels,

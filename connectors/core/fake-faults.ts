@@ -20,6 +20,13 @@ export interface Fault {
   method?: string;
   /** With status: the body to answer instead of `{}` (e.g. the tool's own error shape). */
   body?: string;
+  /** Only requests whose body contains this text are affected, e.g. `"event.acknowledge"` for one JSON-RPC method. */
+  bodyIncludes?: string;
+  /**
+   * Carry the request out (a write happens), then lose the answer: the connection is closed without
+   * one, after `delayMs` if set (an answer slower than the client's timeout).
+   */
+  dropAnswer?: boolean;
 }
 
 export interface FaultScript {
@@ -32,6 +39,18 @@ export interface FaultScript {
   apply(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
+/** Bodies read before the fake answers (to match `bodyIncludes`), so the fake can still read them. */
+const bodies = new WeakMap<IncomingMessage, Promise<string>>();
+
+/** Lets the fake answer as usual, then closes the connection instead of sending what it wrote. */
+function loseAnswer(req: IncomingMessage, res: ServerResponse, delayMs: number): void {
+  const drop = () => {
+    setTimeout(() => req.socket.destroy(), delayMs);
+    return res;
+  };
+  Object.assign(res, { writeHead: () => res, setHeader: () => res, write: () => true, end: drop });
+}
+
 export function createFaultScript(): FaultScript {
   const queue: Fault[] = [];
   return {
@@ -40,10 +59,20 @@ export function createFaultScript(): FaultScript {
     },
     async apply(req, res) {
       const path = req.url ?? '/';
-      const at = queue.findIndex((f) => (!f.pathPrefix || path.startsWith(f.pathPrefix)) && (!f.method || f.method === req.method));
+      const body = queue.some((f) => f.bodyIncludes !== undefined) ? await readBody(req) : '';
+      const at = queue.findIndex(
+        (f) =>
+          (!f.pathPrefix || path.startsWith(f.pathPrefix)) &&
+          (!f.method || f.method === req.method) &&
+          (f.bodyIncludes === undefined || body.includes(f.bodyIncludes)),
+      );
       if (at < 0) return false;
       const [fault] = queue.splice(at, 1);
       if (!fault) return false;
+      if (fault.dropAnswer) {
+        loseAnswer(req, res, fault.delayMs ?? 0);
+        return false;
+      }
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       // The client may have given up during the delay; answering a destroyed socket is harmless.
       if (fault.invalidJson) {
@@ -63,10 +92,15 @@ export function createFaultScript(): FaultScript {
 
 /** Reads a request body as text (the fakes parse JSON themselves to answer malformed bodies faithfully). */
 export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  let body = bodies.get(req);
+  if (!body) {
+    body = new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+    bodies.set(req, body);
+  }
+  return body;
 }

@@ -68,5 +68,11 @@ export interface ServedFake extends LoopbackListener {
 export async function serveFake(handling: FakeRequestHandling): Promise<ServedFake> {
   const listener = await listenOnLoopback(createServer(fakeRequestListener(handling)));
   const { requests, faults } = handling;
-  return { ...listener, requests, setFailures: (list) => list.forEach((f) => faults.fail(f)) };
+  return {
+    ...listener,
+    requests,
+    setFailures: (list) => {
+      for (const fault of list) faults.fail(fault);
+    },
+  };
 }

@@ -17,24 +17,27 @@ export interface QuerySyntax {
   unexpected: (char: string) => string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Splits a query into tokens: quoted strings lose their quotes and backslash escapes. */
 export function createQueryLexer(syntax: QuerySyntax): (query: string) => Tok[] {
-  const operator = new RegExp(`^(${syntax.operators.map(escape).join('|')})`);
+  const operator = new RegExp(`^(${syntax.operators.map(escapeRegExp).join('|')})`);
   return (query) => {
     const out: Tok[] = [];
     let i = 0;
+    const token = (tok: Tok, length: number) => {
+      out.push(tok);
+      i += length;
+    };
     while (i < query.length) {
       const rest = query.slice(i);
       let m: RegExpExecArray | null;
       if ((m = /^\s+/.exec(rest))) i += m[0].length;
-      else if ((m = /^"((?:\\.|[^"\\])*)"/.exec(rest))) out.push({ t: 'str', v: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length);
-      else if ((m = operator.exec(rest))) out.push({ t: 'op', v: m[1]! }), (i += m[0].length);
-      else if ((m = /^[(),]/.exec(rest))) out.push({ t: 'punct', v: m[0] }), (i += 1);
-      else if (syntax.special && (m = syntax.special.pattern.exec(rest)))
-        out.push({ t: 'word', v: syntax.special.spell(m[0]) }), (i += m[0].length);
-      else if ((m = syntax.word.exec(rest))) out.push({ t: 'word', v: m[0] }), (i += m[0].length);
+      else if ((m = /^"((?:\\.|[^"\\])*)"/.exec(rest))) token({ t: 'str', v: m[1]!.replace(/\\(.)/g, '$1') }, m[0].length);
+      else if ((m = operator.exec(rest))) token({ t: 'op', v: m[1]! }, m[0].length);
+      else if ((m = /^[(),]/.exec(rest))) token({ t: 'punct', v: m[0] }, 1);
+      else if (syntax.special && (m = syntax.special.pattern.exec(rest))) token({ t: 'word', v: syntax.special.spell(m[0]) }, m[0].length);
+      else if ((m = syntax.word.exec(rest))) token({ t: 'word', v: m[0] }, m[0].length);
       else throw new Error(syntax.unexpected(rest[0]!));
     }
     return out;

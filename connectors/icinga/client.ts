@@ -90,6 +90,19 @@ export const CommentDto = z
 export type CommentDto = z.infer<typeof CommentDto>;
 
 const Results = <T extends z.ZodType>(item: T) => z.object({ results: z.array(item) }).loose();
+/** `GET /v1/status/IcingaApplication`: the application's own status (its version proves it is Icinga answering). */
+const ApplicationStatus = z
+  .object({
+    results: z
+      .array(
+        z
+          .object({ status: z.object({ icingaapplication: z.object({ app: z.object({ version: z.string() }).loose() }).loose() }).loose() })
+          .loose(),
+      )
+      .min(1),
+  })
+  .loose();
+
 /** Icinga 2.13 sends `"code":200`; its docs print `200.0`: both are numbers. */
 const ActionResult = z.object({ code: z.number(), status: z.string().default('') }).loose();
 
@@ -202,7 +215,7 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
     ) => action('actions/acknowledge-problem', { type, ...filter, ...ack }),
     removeAcknowledgement: (type: ObjectType, filter: Filter, author: string) =>
       action('actions/remove-acknowledgement', { type, ...filter, author }),
-    status: () => http.call(async (got) => got.get('status/IcingaApplication').json()),
+    status: () => http.call(async (got) => parse(ApplicationStatus, await got.get('status/IcingaApplication').json(), 'status')),
   };
 }
 

@@ -85,6 +85,13 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
   const hosts = new Map((options.hosts ?? seed.hosts).map((h) => [h.name, h]));
   const services = new Map((options.services ?? seed.services).map((s) => [s.name, s]));
   const comments = new Map<string, FakeObject>();
+  /** Acknowledgements and removals carried out, per object name (`host` or `host!service`). */
+  const carriedOut = new Map<string, { acknowledgements: number; removals: number }>();
+  const count = (object: string, what: 'acknowledgements' | 'removals') => {
+    const entry = carriedOut.get(object) ?? { acknowledgements: 0, removals: 0 };
+    entry[what] += 1;
+    carriedOut.set(object, entry);
+  };
   const requests: string[] = [];
   const faults = createFaultScript();
 
@@ -165,6 +172,7 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
     }
     object.attrs['acknowledgement'] = body['sticky'] ? 2 : 1;
     object.attrs['acknowledgement_expiry'] = expiry;
+    count(object.name, 'acknowledgements');
     const [hostName, serviceName] = type === 'Host' ? [object.name, ''] : [String(object.attrs['host_name']), String(object.attrs['name'])];
     const id = `${object.name}!${randomUUID()}`;
     comments.set(id, {
@@ -183,6 +191,7 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
   }
 
   function removeAcknowledgement(type: string, object: FakeObject): { code: number; status: string } {
+    count(object.name, 'removals');
     object.attrs['acknowledgement'] = 0;
     object.attrs['acknowledgement_expiry'] = 0;
     const [hostName, serviceName] = type === 'Host' ? [object.name, ''] : [String(object.attrs['host_name']), String(object.attrs['name'])];
@@ -253,6 +262,8 @@ export async function startFakeIcinga(options: FakeIcingaOptions = {}) {
     comments,
     fail: faults.fail,
     count: (prefix: string) => requests.filter((r) => r.startsWith(prefix)).length,
+    /** What Icinga carried out for an object (`host` or `host!service`): acknowledgements, and removals of one. */
+    recorded: (object: string) => ({ ...(carriedOut.get(object) ?? { acknowledgements: 0, removals: 0 }) }),
     /** Changes an object's state as a check result would. */
     setState(name: string, state: number) {
       const object = hosts.get(name) ?? services.get(name);

@@ -15,6 +15,15 @@ defineConnectorContract({
       timeoutMs,
       cacheTtlMs,
     });
-    return { instance: icingaConnector.create('icinga-test', config, contractDeps('icinga-test')), fake, secrets: ['icinga-secret-pw'] };
+    return {
+      instance: icingaConnector.create('icinga-test', config, contractDeps('icinga-test')),
+      fake,
+      secrets: ['icinga-secret-pw'],
+      acks: {
+        acknowledgeRequest: { method: 'POST', pathPrefix: '/v1/actions/acknowledge-problem' },
+        unacknowledgeRequest: { method: 'POST', pathPrefix: '/v1/actions/remove-acknowledgement' },
+        recorded: (alertId) => fake.recorded(alertId.slice(alertId.indexOf(':') + 1)),
+      },
+    };
   },
 });

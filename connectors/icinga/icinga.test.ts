@@ -123,6 +123,15 @@ describe('icinga mapping (recorded fixtures)', () => {
     ]);
   });
 
+  it('a host Icinga has never checked (state 0, no check result) is watched but not vouched for', () => {
+    const [db01] = hosts;
+    const pending = HostDto.parse({ ...db01, name: 'new01', attrs: { ...db01!.attrs, state: 0, last_check_result: null } });
+    const [watched] = watchedHosts([pending], ctx);
+    expect(watched).toMatchObject({ name: 'new01', doubt: 'icinga has not checked host new01 yet' });
+    expect(toAlerts({ hosts: [pending], services: [], comments: [] }, ctx)).toEqual([]);
+    expect(watchedHosts(hosts, ctx).every((w) => w.doubt === undefined)).toBe(true);
+  });
+
   it('an address that is a DNS name becomes the FQDN', () => {
     expect(ciHint('web01', 'web01.example.com', {}, ctx)).toEqual({ name: 'web01', fqdn: 'web01.example.com' });
     expect(ciHint('web01.example.com', '', { ci_id: 42 }, ctx)).toEqual({
@@ -169,18 +178,26 @@ describe('icinga connector against the fake', () => {
     expect(fake.hosts.get('db01')?.attrs['acknowledgement']).toBe(1);
   });
 
-  it('409 (the object recovered, or is already acknowledged) → UPSTREAM_REJECTED, never done', async ({ onTestFinished }) => {
+  it('a problem that recovered before the click → NOT_FOUND, and nothing is sent', async ({ onTestFinished }) => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake, { retryLimit: 2 });
     await api.snapshot(); // the alert is known (cached) ...
     fake.setState('web01!http', 0); // ... but the service recovered before the click
     const error = await failure(api.acknowledge('icinga-test:web01!http', { author: 'alice', comment: 'x' }));
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED', connector: 'icinga-test' });
-    expect(fake.count('POST /v1/actions/acknowledge-problem')).toBe(1);
+    expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', connector: 'icinga-test' });
+    expect(fake.count('POST /v1/actions')).toBe(0);
+  });
 
+  it('acknowledging what someone else acknowledged answers their acknowledgement, without the 409 Icinga gives a repeat', async ({
+    onTestFinished,
+  }) => {
+    const fake = await started(onTestFinished);
+    const { api } = setup(fake);
     await api.acknowledge('icinga-test:web01!disk', { author: 'alice', comment: 'first' });
-    const again = await failure(api.acknowledge('icinga-test:web01!disk', { author: 'bob', comment: 'second' }));
-    expect(again.extensions['code']).toBe('UPSTREAM_REJECTED');
+    const again = await api.acknowledge('icinga-test:web01!disk', { author: 'bob', comment: 'second' });
+    expect(again).toMatchObject({ acknowledged: true, acknowledgedBy: 'alice' });
+    expect(fake.count('POST /v1/actions/acknowledge-problem')).toBe(1);
+    expect(fake.recorded('web01!disk')).toEqual({ acknowledgements: 1, removals: 0 });
   });
 
   it('an empty comment is refused before Icinga half-applies it (BAD_USER_INPUT)', async ({ onTestFinished }) => {

@@ -1,15 +1,18 @@
 import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
+import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
 import { createIcingaClient, type IcingaClient } from './client.js';
 import { IcingaConfig } from './config.js';
 import {
+  afterAcknowledgement,
   commentFilter,
   objectFilter,
   parseNativeId,
   toAlerts,
   watchedHosts,
+  withObject,
   type IcingaObjects,
   type MappingContext,
   type ObjectRef,
@@ -49,6 +52,7 @@ export const icingaConnector = {
     const log = deps.log.child({ connector: name });
     const client = createIcingaClient(name, config, log);
     const cachedRead = createCachedReader(deps.cache);
+    const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = {
       connector: name,
       uiUrl: (config.uiUrl ?? defaultUiUrl(config.baseUrl)).replace(/\/+$/, ''),
@@ -67,31 +71,27 @@ export const icingaConnector = {
       const { value } = await read();
       return alerts(value).find((a) => a.id === id) ?? null;
     }
-    async function requireAlert(id: string): Promise<{ alert: Alert; ref: ObjectRef }> {
+    function requireRef(id: string): ObjectRef {
       const ref = refOf(id);
-      const alert = ref ? await findAlert(id) : null;
-      if (!ref || !alert) throw ERRORS.NOT_FOUND.err(`${name}: no active problem ${id}`, { extensions });
-      return { alert, ref };
+      if (!ref) throw ERRORS.NOT_FOUND.err(`${name}: no active problem ${id}`, { extensions });
+      return ref;
     }
 
-    /**
-     * After a write: drop the cached snapshot and read the one object back. The write has happened
-     * either way, so when the read fails the caller gets the alert as the write left it rather than
-     * an error inviting a repeat (which Icinga would refuse as "already acknowledged").
-     */
-    async function readBack(id: string, ref: ObjectRef, fallback: Alert): Promise<Alert> {
-      await deps.cache.delete(SNAPSHOT);
-      let objects: IcingaObjects;
-      try {
-        objects = await readOne(client, ref);
-      } catch {
-        log.warn('read-back after write failed; answering from the write', { connector: name });
-        return fallback;
-      }
-      const found = alerts(objects).find((a) => a.id === id);
-      if (!found) throw ERRORS.NOT_FOUND.err(`${name}: ${id} recovered meanwhile`, { extensions });
-      return found;
+    /** The one object's problem as Icinga has it now; NOT_FOUND once it is no longer a problem. */
+    async function current(id: string, ref: ObjectRef): Promise<{ objects: IcingaObjects; alert: Alert }> {
+      const objects = await readOne(client, ref);
+      const alert = alerts(objects).find((a) => a.id === id);
+      if (!alert) throw ERRORS.NOT_FOUND.err(`${name}: ${id} is no longer a problem`, { extensions });
+      return { objects, alert };
     }
+    /** A write the read-back could not confirm: the object as the write leaves it. */
+    function assumed(ref: ObjectRef, before: { objects: IcingaObjects; alert: Alert }, ack: Parameters<typeof afterAcknowledgement>[2]) {
+      const objects = afterAcknowledgement(before.objects, ref, ack);
+      return { objects, alert: alerts(objects).find((a) => a.id === before.alert.id) ?? before.alert };
+    }
+    /** The cached snapshot gets the object as the write left it: a failure right after serves that (stale), not an error. */
+    const remember = (ref: ObjectRef, objects: IcingaObjects) =>
+      cachedRead.update<IcingaObjects>(SNAPSHOT, (all) => withObject(all, ref, objects));
 
     const api: MonitorApi = {
       async snapshot() {
@@ -103,41 +103,41 @@ export const icingaConnector = {
       async acknowledge(alertId, ack) {
         // Icinga sets the acknowledgement and then fails (500) on an empty comment: refuse it first.
         if (!ack.comment.trim()) throw ERRORS.BAD_USER_INPUT.err('an Icinga acknowledgement needs a comment', { extensions });
-        const { alert, ref } = await requireAlert(alertId);
+        const ref = requireRef(alertId);
         let expiry: number | undefined;
         if (ack.until) {
           const until = Date.parse(ack.until);
           if (Number.isNaN(until)) throw ERRORS.BAD_USER_INPUT.err('until is not a date', { extensions });
           expiry = Math.floor(until / 1000);
         }
-        await client.acknowledge(ref.type, objectFilter(ref), {
-          author: ack.author,
-          comment: ack.comment,
-          sticky: config.ackSticky,
-          notify: config.ackNotify,
-          ...(expiry !== undefined ? { expiry } : {}),
+        const request = { author: ack.author, comment: ack.comment, sticky: config.ackSticky, ...(expiry !== undefined ? { expiry } : {}) };
+        // Icinga refuses a repeat (409 "already acknowledged"): looking first makes it a no-op instead.
+        const done = await writes.ensure(alertId, 'acknowledgement', {
+          read: () => current(alertId, ref),
+          holds: (state) => state.alert.acknowledged,
+          async write(state) {
+            await client.acknowledge(ref.type, objectFilter(ref), { ...request, notify: config.ackNotify });
+            log.info('alert acknowledged', { connector: name, alert: alertId, author: ack.author });
+            return assumed(ref, state, request);
+          },
         });
-        log.info('alert acknowledged', { connector: name, alert: alertId, author: ack.author });
-        return readBack(alertId, ref, {
-          ...alert,
-          acknowledged: true,
-          acknowledgedBy: ack.author,
-          acknowledgedAt: new Date().toISOString(),
-          acknowledgedUntil: ack.until ?? null,
-        });
+        await remember(ref, done.objects);
+        return done.alert;
       },
 
       async unacknowledge(alertId, author) {
-        const { alert, ref } = await requireAlert(alertId);
-        await client.removeAcknowledgement(ref.type, objectFilter(ref), author);
-        log.info('alert unacknowledged', { connector: name, alert: alertId, author });
-        return readBack(alertId, ref, {
-          ...alert,
-          acknowledged: false,
-          acknowledgedBy: null,
-          acknowledgedAt: null,
-          acknowledgedUntil: null,
+        const ref = requireRef(alertId);
+        const done = await writes.ensure(alertId, 'removal of the acknowledgement', {
+          read: () => current(alertId, ref),
+          holds: (state) => !state.alert.acknowledged,
+          async write(state) {
+            await client.removeAcknowledgement(ref.type, objectFilter(ref), author);
+            log.info('alert unacknowledged', { connector: name, alert: alertId, author });
+            return assumed(ref, state, null);
+          },
         });
+        await remember(ref, done.objects);
+        return done.alert;
       },
 
       // Icinga has no query language over metrics (its perfdata goes to Graphite or InfluxDB).
@@ -153,6 +153,7 @@ export const icingaConnector = {
       kind: 'monitor',
       forRequest: () => api,
       async healthCheck() {
+        // Parsed, as every read: an answer of the wrong shape is not ready.
         await client.status();
       },
       async dispose() {},

@@ -216,10 +216,57 @@ export function toAlerts(objects: IcingaObjects, ctx: MappingContext, hardStates
   ];
 }
 
-/** Every host is watched; each links to its page in Icinga Web. */
+/**
+ * Every host is watched; each links to its page in Icinga Web. A host Icinga has never checked reads
+ * state 0 (UP) though nothing is known of it (Icinga Web shows it PENDING): it cannot vouch for it.
+ */
 export function watchedHosts(hosts: HostDto[], ctx: Pick<MappingContext, 'ciIdVar' | 'uiUrl'>): WatchedCi[] {
   return hosts.map((h) => ({
     ...ciHint(h.name, h.attrs.address || h.attrs.address6, h.attrs.vars, ctx),
     link: { tool: 'icinga', url: hostUrl(h.name, ctx) },
+    ...(h.attrs.last_check_result ? {} : { doubt: `icinga has not checked host ${h.name} yet` }),
   }));
+}
+
+const isOf = (ref: ObjectRef) => (c: CommentDto) => c.attrs.host_name === ref.host && (c.attrs.service_name || undefined) === ref.service;
+
+/** The cached objects with one object (and its acknowledgement comments) replaced by a newer reading of it. */
+export function withObject(all: IcingaObjects, ref: ObjectRef, one: IcingaObjects): IcingaObjects {
+  const replace = <T extends { name: string }>(list: T[], fresh: T[]) => [
+    ...list.filter((o) => !fresh.some((f) => f.name === o.name)),
+    ...fresh,
+  ];
+  return {
+    hosts: replace(all.hosts, one.hosts),
+    services: replace(all.services, one.services),
+    comments: [...all.comments.filter((c) => !isOf(ref)(c)), ...one.comments.filter(isOf(ref))],
+  };
+}
+
+/** One object as an acknowledgement (or its removal, `ack` null) leaves it, when it cannot be read back. */
+export function afterAcknowledgement(
+  one: IcingaObjects,
+  ref: ObjectRef,
+  ack: { author: string; comment: string; sticky: boolean; expiry?: number } | null,
+): IcingaObjects {
+  const set = <T extends HostDto | ServiceDto>(o: T): T =>
+    o.name !== nativeIdOf(ref)
+      ? o
+      : { ...o, attrs: { ...o.attrs, acknowledgement: ack ? (ack.sticky ? 2 : 1) : 0, acknowledgement_expiry: ack?.expiry ?? 0 } };
+  const comment: CommentDto = {
+    attrs: {
+      author: ack?.author ?? '',
+      text: ack?.comment ?? '',
+      entry_type: 4,
+      entry_time: Date.now() / 1000,
+      expire_time: ack?.expiry ?? 0,
+      host_name: ref.host,
+      service_name: ref.service ?? '',
+    },
+  };
+  return {
+    hosts: one.hosts.map(set),
+    services: one.services.map(set),
+    comments: [...one.comments.filter((c) => !isOf(ref)(c)), ...(ack ? [comment] : [])],
+  };
 }

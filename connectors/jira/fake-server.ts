@@ -324,7 +324,7 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     }
     if (req.method === 'GET' && (m = /^\/rest\/servicedeskapi\/request\/([^/]+)\/sla$/.exec(path))) {
       const issue = find(decodeURIComponent(m[1]!));
-      if (!issue || !issue.viaServiceDesk || !issue.sla)
+      if (!issue?.viaServiceDesk || !issue.sla)
         return fail(res, 404, ['The request does not exist or you do not have permission to see it.']);
       const values = issue.sla.map((s, i) => ({
         id: String(i + 1),
@@ -383,7 +383,6 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
     },
   };
 }
-export type FakeJira = Awaited<ReturnType<typeof startFakeJira>>;
 
 // ---- JQL subset ---------------------------------------------------------------------------------
 
@@ -459,12 +458,18 @@ export function parseJql(jql: string): { predicate: (i: FakeIssue) => boolean; o
     if (field?.t !== 'word') throw new Error('Expecting a field name.');
     values({ key: 'X-1', labels: [], components: [], custom: {}, comments: [], statusCategory: 'new' } as unknown as FakeIssue, field.v);
     let negate = false;
-    if (kw('NOT')) p++, (negate = true);
+    if (kw('NOT')) {
+      p++;
+      negate = true;
+    }
     if (kw('IN')) {
       p++;
       if (toks[p++]?.v !== '(') throw new Error("Expecting '('.");
       const list = [value()];
-      while (toks[p]?.v === ',') p++, list.push(value());
+      while (toks[p]?.v === ',') {
+        p++;
+        list.push(value());
+      }
       if (toks[p++]?.v !== ')') throw new Error("Expecting ')'.");
       const wanted = list.map((v) => v.toLowerCase());
       return (i) => values(i, field.v).some((v) => wanted.includes(v.toLowerCase())) !== negate;

@@ -76,12 +76,10 @@ export function buildJql(config: JiraConfig, filter: IncidentFilter): string {
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function pooled<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
-  let next = 0;
+  // The workers share one iterator: each takes the next item as it finishes the last.
+  const queue = items.entries();
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
+    for (const [i, item] of queue) out[i] = await fn(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Incident } from '../../kernel/model.js';
-import type { JiraClient, RemoteLinksDto, SlaDto } from './client.js';
+import type { IssueDto, JiraClient, RemoteLinksDto, SlaDto } from './client.js';
 import { toIncident, type MappingContext } from './mapping.js';
 
 /**
@@ -13,7 +13,7 @@ export function createJiraLoaders(client: JiraClient, ctx: MappingContext, field
       (keys) =>
         Promise.all(
           keys.map(async (key) => {
-            let issue;
+            let issue: IssueDto;
             try {
               issue = await client.getIssue(key, fields);
             } catch (error) {
@@ -32,4 +32,3 @@ export function createJiraLoaders(client: JiraClient, ctx: MappingContext, field
     ),
   };
 }
-export type JiraLoaders = ReturnType<typeof createJiraLoaders>;

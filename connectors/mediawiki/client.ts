@@ -184,4 +184,3 @@ export function createMediaWikiClient(name: string, config: MediaWikiConfig, log
     },
   };
 }
-export type MediaWikiClient = ReturnType<typeof createMediaWikiClient>;

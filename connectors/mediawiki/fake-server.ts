@@ -44,7 +44,7 @@ export function seedPages(): FakePage[] {
   ];
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#039;').replace(/"/g, '&quot;');
 const words = (s: string) =>
   s
@@ -87,7 +87,7 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
       pageid: p.pageid,
       size: p.wikitext.length,
       wordcount: words(p.wikitext).length,
-      snippet: escape(p.wikitext).replace(
+      snippet: escapeHtml(p.wikitext).replace(
         new RegExp(`\\b(${wanted.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'gi'),
         "<span class='searchmatch'>$1</span>",
       ),
@@ -132,7 +132,7 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
         title: page.title,
         pageid: page.pageid,
         revid: page.pageid,
-        text: `<div class="mw-parser-output"><p>${escape(page.wikitext)}</p>\n<!-- \nNewPP limit report\n-->\n</div>`,
+        text: `<div class="mw-parser-output"><p>${escapeHtml(page.wikitext)}</p>\n<!-- \nNewPP limit report\n-->\n</div>`,
         categories: page.categories.map((c) => ({ sortkey: '', category: c })),
       },
     });
@@ -198,4 +198,3 @@ export async function startFakeMediaWiki(options: FakeMediaWikiOptions = {}) {
     pages,
   };
 }
-export type FakeMediaWiki = Awaited<ReturnType<typeof startFakeMediaWiki>>;

@@ -151,5 +151,3 @@ export function createNetBoxClient(name: string, config: NetBoxConfig, log: Logg
     },
   };
 }
-
-export type NetBoxClient = ReturnType<typeof createNetBoxClient>;

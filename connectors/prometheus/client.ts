@@ -65,12 +65,39 @@ export interface NewSilence {
 
 const SilenceCreated = z.object({ silenceID: z.string() }).loose();
 
+/** `GET /api/v2/status`: `uptime` is when this Alertmanager process started (it keeps no alerts across a restart). */
+const AmStatusDto = z.object({ uptime: z.string(), versionInfo: z.object({ version: z.string() }).loose() }).loose();
+
 /** Prometheus wraps every answer in `{status, data}`. */
 const envelope = <T extends z.ZodType>(data: T) => z.object({ status: z.literal('success'), data }).loose();
 
-export const TargetDto = z.object({ labels: Labels, health: z.string().optional(), scrapeUrl: z.string().optional() }).loose();
+/** Go's zero time, what Prometheus reports for "never" (a target not scraped yet, a group not evaluated yet). */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export const TargetDto = z
+  .object({
+    labels: Labels,
+    /** up, down or unknown (not scraped yet). */
+    health: z.string().default('unknown'),
+    scrapeUrl: z.string().optional(),
+    lastScrape: z.string().default(ZERO_TIME),
+    lastScrapeDuration: z.number().default(0),
+    /** A duration such as "15s"; older Prometheus versions leave it out. */
+    scrapeInterval: z.string().optional(),
+  })
+  .loose();
 export type TargetDto = z.infer<typeof TargetDto>;
 const Targets = envelope(z.object({ activeTargets: z.array(TargetDto) }).loose());
+
+/** An alert as Prometheus's own rule evaluation holds it (`GET /api/v1/alerts`), before or without Alertmanager. */
+export const PromAlertDto = z
+  .object({ labels: Labels, annotations: Labels.default({}), state: z.string(), activeAt: z.string().optional() })
+  .loose();
+export type PromAlertDto = z.infer<typeof PromAlertDto>;
+const PromAlerts = envelope(z.object({ alerts: z.array(PromAlertDto) }).loose());
+
+const RuntimeInfo = envelope(z.object({ startTime: z.string() }).loose());
+const Flags = envelope(z.record(z.string(), z.string()));
 
 /** `[unix seconds, "value"]`: sample values are strings so NaN and ±Inf survive JSON. */
 const SamplePair = z.tuple([z.number(), z.string()]);
@@ -97,14 +124,30 @@ export const RuleDto = z
   })
   .loose();
 export type RuleDto = z.infer<typeof RuleDto>;
-const Rules = envelope(z.object({ groups: z.array(z.object({ name: z.string(), rules: z.array(RuleDto) }).loose()) }).loose());
+export const RuleGroupDto = z
+  .object({
+    name: z.string(),
+    rules: z.array(RuleDto),
+    /** Evaluation interval, in seconds. */
+    interval: z.number().default(60),
+    lastEvaluation: z.string().default(ZERO_TIME),
+  })
+  .loose();
+export type RuleGroupDto = z.infer<typeof RuleGroupDto>;
+const Rules = envelope(z.object({ groups: z.array(RuleGroupDto) }).loose());
+
+/** The server's own clock from the `Date` header, so ages are measured on one clock (no skew); ours without one. */
+const serverNow = (headers: Record<string, string | string[] | undefined>) => {
+  const date = Date.parse(String(headers['date'] ?? ''));
+  return Number.isNaN(date) ? Date.now() : date;
+};
 
 function toHttpAuth(auth: PromAuth): HttpAuth {
   return auth.kind === 'basic' ? { kind: 'basic', username: auth.username, password: auth.password } : auth;
 }
 
 /** got's prefixUrl must end with a slash for a base URL that has a path (a proxy's /alertmanager/). */
-const withSlash = (url: string) => url.replace(/\/+$/, '') + '/';
+const withSlash = (url: string) => `${url.replace(/\/+$/, '')}/`;
 
 export function createPrometheusClient(name: string, config: PrometheusConfig, log: Logger) {
   const make = (endpoint: PrometheusConfig['prometheus']): HttpClient =>
@@ -133,8 +176,6 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
         return parse(z.array(AmAlertDto), await http.get('api/v2/alerts', { searchParams }).json(), 'alert list');
       }),
     listSilences: () => am.call(async (http) => parse(z.array(SilenceDto), await http.get('api/v2/silences').json(), 'silence list')),
-    getSilence: (id: string) =>
-      am.call(async (http) => parse(SilenceDto, await http.get(`api/v2/silence/${encodeURIComponent(id)}`).json(), 'silence')),
     createSilence: (silence: NewSilence) =>
       am.call(async (http) => parse(SilenceCreated, await http.post('api/v2/silences', { json: silence }).json(), 'silence id').silenceID),
     /** Alertmanager keeps the silence, marked expired. */
@@ -142,8 +183,20 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
       am.call(async (http) => {
         await http.delete(`api/v2/silence/${encodeURIComponent(id)}`);
       }),
-    amStatus: () => am.call(async (http) => http.get('api/v2/status').json()),
+    /** When Alertmanager started, and its clock now. */
+    amStatus: () =>
+      am.call(async (http) => {
+        const response = await http.get('api/v2/status', { responseType: 'json' });
+        return { uptime: parse(AmStatusDto, response.body, 'status').uptime, now: serverNow(response.headers) };
+      }),
 
+    /** Prometheus's own firing and pending alerts: what its rules say now, whatever Alertmanager received. */
+    alerts: () => prom.call(async (http) => parse(PromAlerts, await http.get('api/v1/alerts').json(), 'alert list').data.alerts),
+    /** When this Prometheus process started. */
+    startTime: () =>
+      prom.call(async (http) => parse(RuntimeInfo, await http.get('api/v1/status/runtimeinfo').json(), 'runtime info').data.startTime),
+    /** Command-line flags (resend delay, discovery interval), as strings such as "1m". */
+    flags: () => prom.call(async (http) => parse(Flags, await http.get('api/v1/status/flags').json(), 'flag list').data),
     targets: () =>
       prom.call(
         async (http) =>
@@ -162,8 +215,5 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
       prom.call(
         async (http) => parse(Rules, await http.get('api/v1/rules', { searchParams: { type: 'alert' } }).json(), 'rule list').data.groups,
       ),
-    buildInfo: () => prom.call(async (http) => http.get('api/v1/status/buildinfo').json()),
   };
 }
-
-export type PrometheusClient = ReturnType<typeof createPrometheusClient>;

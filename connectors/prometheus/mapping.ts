@@ -1,5 +1,5 @@
 import type { Alert, AlertRule, CiHint, MetricSample, Severity, WatchedCi } from '../../kernel/model.js';
-import type { AmAlertDto, MatcherDto, QueryResultDto, RuleDto, SilenceDto, TargetDto } from './client.js';
+import type { AmAlertDto, MatcherDto, PromAlertDto, QueryResultDto, RuleDto, SilenceDto, TargetDto } from './client.js';
 
 /** Pure Alertmanager/Prometheus DTO → model functions. */
 
@@ -169,21 +169,98 @@ export function activeSilences(silences: SilenceDto[]): Map<string, SilenceDto> 
   return new Map(silences.filter((s) => s.status.state === 'active').map((s) => [s.id, s]));
 }
 
-/** Scrape targets are what Prometheus watches: one hint per distinct instance, linked to its `up` graph. */
+/** The active silences that mute this label set, as Alertmanager computes `silencedBy`. */
+export function silencedByOf(labels: Record<string, string>, silences: SilenceDto[]): string[] {
+  return silences.filter((s) => s.status.state === 'active' && silenceMatches(s, labels)).map((s) => s.id);
+}
+
+/** The active silences that acknowledge this label set (see isAckSilence). */
+export function ackSilencesOf(labels: Record<string, string>, silences: SilenceDto[]): SilenceDto[] {
+  return silences.filter((s) => s.status.state === 'active' && isAckSilence(s) && silenceMatches(s, labels));
+}
+
+/** The alert with `silencedBy` recomputed from a complete silence list (after a write, or for an alert Alertmanager lacks). */
+export function withSilences(dto: AmAlertDto, silences: SilenceDto[]): AmAlertDto {
+  const silencedBy = silencedByOf(dto.labels, silences);
+  const state = silencedBy.length || dto.status.inhibitedBy.length ? 'suppressed' : 'active';
+  return { ...dto, status: { ...dto.status, silencedBy, state } };
+}
+
+/**
+ * Alertmanager's fingerprint of a label set (prometheus/common `LabelSet.Fingerprint`: FNV-1a 64 over
+ * the sorted names and values, each followed by the byte 255), so an alert has the same id whether
+ * Alertmanager or only Prometheus knows it.
+ */
+export function alertFingerprint(labels: Record<string, string>): string {
+  const PRIME = 1099511628211n;
+  const MASK = (1n << 64n) - 1n;
+  let hash = 14695981039346656037n;
+  const add = (byte: number) => {
+    hash = ((hash ^ BigInt(byte)) * PRIME) & MASK;
+  };
+  for (const name of Object.keys(labels).sort()) {
+    for (const byte of Buffer.from(name, 'utf8')) add(byte);
+    add(255);
+    for (const byte of Buffer.from(labels[name] ?? '', 'utf8')) add(byte);
+    add(255);
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+/** Whether Alertmanager's alert is this Prometheus alert (Prometheus adds its external labels when sending). */
+const sameAlert = (am: AmAlertDto, prom: PromAlertDto) => Object.entries(prom.labels).every(([name, value]) => am.labels[name] === value);
+
+/**
+ * Alertmanager's alerts plus every alert Prometheus fires that Alertmanager does not have (yet): a
+ * restarted Alertmanager knows nothing until Prometheus resends, and a notification may have failed.
+ * Prometheus's alerts are muted by the same silences Alertmanager would apply; pending ones (their
+ * `for` has not passed) are not alerts yet.
+ */
+export function mergeAlerts(fromAm: AmAlertDto[], fromProm: PromAlertDto[], silences: SilenceDto[]): AmAlertDto[] {
+  const byName = new Map<string, AmAlertDto[]>();
+  for (const a of fromAm) byName.set(a.labels['alertname'] ?? '', [...(byName.get(a.labels['alertname'] ?? '') ?? []), a]);
+  const missing = fromProm
+    .filter((p) => p.state === 'firing' && !(byName.get(p.labels['alertname'] ?? '') ?? []).some((a) => sameAlert(a, p)))
+    .map((p) =>
+      withSilences(
+        {
+          fingerprint: alertFingerprint(p.labels),
+          labels: p.labels,
+          annotations: p.annotations,
+          startsAt: p.activeAt ?? new Date(0).toISOString(),
+          status: { state: 'active', silencedBy: [], inhibitedBy: [] },
+        },
+        silences,
+      ),
+    );
+  return [...fromAm, ...missing];
+}
+
+/**
+ * Scrape targets are what Prometheus watches: one hint per distinct instance, linked to its `up`
+ * graph. `doubtOf` says why a target cannot vouch for its CI; a CI is doubted when any of its targets is.
+ */
 export function watchedFromTargets(
   targets: TargetDto[],
   ctx: Pick<MappingContext, 'ciIdLabels' | 'hostLabels' | 'promUiUrl'>,
+  doubtOf: (target: TargetDto) => string | undefined = () => undefined,
 ): WatchedCi[] {
-  const seen = new Map<string, WatchedCi>();
+  const seen = new Map<string, { ci: WatchedCi; doubts: string[] }>();
   for (const target of targets) {
     const hint = ciHintFromLabels(target.labels, ctx);
+    if (Object.keys(hint).length === 0) continue;
     const key = JSON.stringify(hint);
-    if (Object.keys(hint).length === 0 || seen.has(key)) continue;
-    const instance = target.labels['instance'];
-    const expr = instance ? `up{instance="${instance.replace(/["\\]/g, '\\$&')}"}` : 'up';
-    seen.set(key, { ...hint, link: { tool: 'prometheus', url: graphUrl(expr, ctx) } });
+    let entry = seen.get(key);
+    if (!entry) {
+      const instance = target.labels['instance'];
+      const expr = instance ? `up{instance="${instance.replace(/["\\]/g, '\\$&')}"}` : 'up';
+      entry = { ci: { ...hint, link: { tool: 'prometheus', url: graphUrl(expr, ctx) } }, doubts: [] };
+      seen.set(key, entry);
+    }
+    const doubt = doubtOf(target);
+    if (doubt && !entry.doubts.includes(doubt)) entry.doubts.push(doubt);
   }
-  return [...seen.values()];
+  return [...seen.values()].map(({ ci, doubts }) => (doubts.length ? { ...ci, doubt: doubts.join('; ') } : ci));
 }
 
 /** Prometheus encodes sample values as strings; Go spells infinities `+Inf`/`-Inf`. */

@@ -15,6 +15,16 @@ defineConnectorContract({
       cacheTtlMs,
       targetsTtlMs: cacheTtlMs,
     });
-    return { instance: prometheusConnector.create('prom-test', config, contractDeps('prom-test')), fake, secrets: ['prom-secret-pw'] };
+    return {
+      instance: prometheusConnector.create('prom-test', config, contractDeps('prom-test')),
+      fake,
+      secrets: ['prom-secret-pw'],
+      // An acknowledgement is a silence; taking it back expires it.
+      acks: {
+        acknowledgeRequest: { method: 'POST', pathPrefix: '/api/v2/silences' },
+        unacknowledgeRequest: { method: 'DELETE', pathPrefix: '/api/v2/silence/' },
+        recorded: (alertId) => fake.recorded(alertId.slice(alertId.indexOf(':') + 1)),
+      },
+    };
   },
 });

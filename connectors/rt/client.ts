@@ -73,7 +73,7 @@ export function createRtClient(name: string, config: RtConfig, log: Logger) {
     run: (got: Got, opts: OptionsOfJSONResponseBody) => Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>,
   ): Promise<T> {
     return http.call(async (got) => {
-      let response;
+      let response: Awaited<ReturnType<typeof run>>;
       try {
         response = await run(got, { responseType: 'json', followRedirect: false });
       } catch (error) {

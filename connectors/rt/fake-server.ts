@@ -251,7 +251,6 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
     },
   };
 }
-export type FakeRt = Awaited<ReturnType<typeof startFakeRt>>;
 
 // ---- TicketSQL subset -------------------------------------------------------------------------
 
@@ -264,21 +263,23 @@ type Token =
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  const token = (t: Token, length: number) => {
+    tokens.push(t);
+    i += length;
+  };
   while (i < sql.length) {
     const rest = sql.slice(i);
     let m: RegExpExecArray | null;
     if ((m = /^\s+/.exec(rest))) i += m[0].length;
-    else if (rest[0] === '(') tokens.push({ kind: 'lparen' }), i++;
-    else if (rest[0] === ')') tokens.push({ kind: 'rparen' }), i++;
-    else if ((m = /^(AND|OR)\b/i.exec(rest))) tokens.push({ kind: m[1]!.toLowerCase() as 'and' | 'or' }), (i += m[0].length);
-    else if ((m = /^(NOT\s+LIKE|LIKE)\b/i.exec(rest)))
-      tokens.push({ kind: 'op', op: m[1]!.toUpperCase().replace(/\s+/, ' ') }), (i += m[0].length);
-    else if ((m = /^(!=|=)/.exec(rest))) tokens.push({ kind: 'op', op: m[1]! }), (i += m[0].length);
-    else if ((m = /^'((?:\\.|[^'\\])*)'/.exec(rest)))
-      tokens.push({ kind: 'value', value: m[1]!.replace(/\\(.)/g, '$1') }), (i += m[0].length);
-    else if ((m = /^CF\.\{([^}]+)\}/i.exec(rest))) tokens.push({ kind: 'field', name: `CF.${m[1]}` }), (i += m[0].length);
-    else if ((m = /^\d+\b/.exec(rest)) && tokens.at(-1)?.kind === 'op') tokens.push({ kind: 'value', value: m[0] }), (i += m[0].length);
-    else if ((m = /^[A-Za-z]+/.exec(rest))) tokens.push({ kind: 'field', name: m[0] }), (i += m[0].length);
+    else if (rest[0] === '(') token({ kind: 'lparen' }, 1);
+    else if (rest[0] === ')') token({ kind: 'rparen' }, 1);
+    else if ((m = /^(AND|OR)\b/i.exec(rest))) token({ kind: m[1]!.toLowerCase() as 'and' | 'or' }, m[0].length);
+    else if ((m = /^(NOT\s+LIKE|LIKE)\b/i.exec(rest))) token({ kind: 'op', op: m[1]!.toUpperCase().replace(/\s+/, ' ') }, m[0].length);
+    else if ((m = /^(!=|=)/.exec(rest))) token({ kind: 'op', op: m[1]! }, m[0].length);
+    else if ((m = /^'((?:\\.|[^'\\])*)'/.exec(rest))) token({ kind: 'value', value: m[1]!.replace(/\\(.)/g, '$1') }, m[0].length);
+    else if ((m = /^CF\.\{([^}]+)\}/i.exec(rest))) token({ kind: 'field', name: `CF.${m[1]}` }, m[0].length);
+    else if ((m = /^\d+\b/.exec(rest)) && tokens.at(-1)?.kind === 'op') token({ kind: 'value', value: m[0] }, m[0].length);
+    else if ((m = /^[A-Za-z]+/.exec(rest))) token({ kind: 'field', name: m[0] }, m[0].length);
     else throw new Error(`unexpected '${rest.slice(0, 10)}'`);
   }
   return tokens;

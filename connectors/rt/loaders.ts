@@ -18,4 +18,3 @@ export function createRtLoaders(client: RtClient, ctx: MappingContext) {
     ),
   };
 }
-export type RtLoaders = ReturnType<typeof createRtLoaders>;

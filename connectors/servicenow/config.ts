@@ -89,5 +89,3 @@ export const ServiceNowKnowledgeConfig = ServiceNowSettings.extend({
   cacheTtlMs: z.number().int().min(0).default(600_000),
 }).refine(hasAuth, authMessage);
 export type ServiceNowKnowledgeConfig = z.infer<typeof ServiceNowKnowledgeConfig>;
-
-export type ServiceNowConfig = ServiceNowCmdbConfig | ServiceNowIncidentConfig | ServiceNowKnowledgeConfig;

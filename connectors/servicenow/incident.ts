@@ -42,7 +42,13 @@ export function incidentQuery(filter: IncidentFilter, serviceMap: Record<string,
   return parts.join('^');
 }
 
-async function enrich(client: ServiceNowClient, rows: SnRow[], ctx: IncidentContext, kbConnector: string | undefined): Promise<Incident[]> {
+/** Reads the SLAs and article links of the rows' tickets (in chunks) and maps each row, with them, to an incident. */
+async function enricher(
+  client: ServiceNowClient,
+  rows: SnRow[],
+  ctx: IncidentContext,
+  kbConnector: string | undefined,
+): Promise<(row: SnRow) => Incident> {
   const sysIds = rows.map((row) => value(row, 'sys_id'));
   const slaRows: SnRow[] = [];
   const linkRows: SnRow[] = [];
@@ -62,10 +68,18 @@ async function enrich(client: ServiceNowClient, rows: SnRow[], ctx: IncidentCont
     const number = value(row, 'kb_knowledge.number');
     if (number) linked.set(task, [...(linked.get(task) ?? []), `${kbConnector}:${number}`]);
   }
-  return rows.map((row) => {
+  return (row) => {
     const sysId = value(row, 'sys_id');
     return toIncident(row, ctx, slas.get(sysId), linked.get(sysId) ?? []);
-  });
+  };
+}
+
+async function enrich(client: ServiceNowClient, rows: SnRow[], ctx: IncidentContext, kbConnector: string | undefined): Promise<Incident[]> {
+  return rows.map(await enricher(client, rows, ctx, kbConnector));
+}
+
+async function enrichOne(client: ServiceNowClient, row: SnRow, ctx: IncidentContext, kbConnector: string | undefined): Promise<Incident> {
+  return (await enricher(client, [row], ctx, kbConnector))(row);
 }
 
 export const servicenowIncidentConnector = {
@@ -110,7 +124,7 @@ export const servicenowIncidentConnector = {
       // instance did insert the row. correlation_id carries the caller's idempotency key, so the
       // retry finds that row here and returns it instead of opening a duplicate ticket.
       const [existing] = await client.list('incident', { query: `correlation_id=${key}`, fields: INCIDENT_FIELDS, max: 1 });
-      if (existing) return (await enrich(client, [existing], ctx, kb))[0]!;
+      if (existing) return enrichOne(client, existing, ctx, kb);
 
       const notes: string[] = [];
       const body: Record<string, string> = {
@@ -147,7 +161,7 @@ export const servicenowIncidentConnector = {
         INCIDENT_FIELDS,
       );
       await afterWrite();
-      return (await enrich(client, [updated], ctx, kb))[0]!;
+      return enrichOne(client, updated, ctx, kb);
     }
 
     async function linkArticle(incidentId: string, article: { id: string; title: string; url: string | null }): Promise<boolean> {

@@ -101,7 +101,7 @@ export const PROBLEM_OUTPUT = ['eventid', 'objectid', 'clock', 'name', 'acknowle
 export function createZabbixClient(name: string, config: ZabbixConfig, log: Logger) {
   const http = createHttpClient({
     connector: name,
-    settings: { ...config, baseUrl: config.baseUrl.replace(/\/+$/, '') + '/' },
+    settings: { ...config, baseUrl: `${config.baseUrl.replace(/\/+$/, '')}/` },
     // Credentials depend on the version: added per request below, never by the shared client.
     auth: { kind: 'none' },
     log,
@@ -195,9 +195,9 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
 
   return {
     apiVersion,
-    /** An authenticated call that costs Zabbix nothing: proves reachability and credentials. */
+    /** An authenticated call that costs Zabbix nothing: proves reachability, credentials, and an answer we can read. */
     ping: async () => {
-      await rpc('host.get', { output: ['hostid'], limit: 1 }, true);
+      parse(z.array(z.object({ hostid: Id }).loose()), await rpc('host.get', { output: ['hostid'], limit: 1 }, true), 'host list');
     },
     /** Unresolved trigger problems (recent: false leaves out the recently resolved). */
     problems: async (eventids?: string[]) =>
@@ -235,5 +235,3 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
       ).eventids,
   };
 }
-
-export type ZabbixClient = ReturnType<typeof createZabbixClient>;

@@ -111,6 +111,8 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
   /** Scripted JSON-RPC errors (HTTP 200) for the next calls of a method. */
   const rpcFaults: { method: string; error: RpcError }[] = [];
   let ackSeq = 100;
+  /** event.acknowledge calls carried out per event: how many asked to acknowledge, how many to unacknowledge. */
+  const carriedOut = new Map<string, { acknowledgements: number; removals: number }>();
 
   const send = (res: ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -168,6 +170,10 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
         const targets = eventids.map((id) => problems.get(id));
         if (eventids.length === 0 || targets.some((p) => !p)) throw appError('No permissions to referred object or it does not exist!');
         for (const p of targets as FakeProblem[]) {
+          const done = carriedOut.get(p.eventid) ?? { acknowledgements: 0, removals: 0 };
+          if (action & 2) done.acknowledgements += 1;
+          if (action & 16) done.removals += 1;
+          carriedOut.set(p.eventid, done);
           // Zabbix records a repeated acknowledge as a plain message, and an unacknowledge of an
           // unacknowledged problem as nothing.
           let recorded = action;
@@ -271,6 +277,8 @@ export async function startFakeZabbix(options: FakeZabbixOptions = {}) {
     /** Answers the next call of `method` with this JSON-RPC error (HTTP 200). */
     failRpc: (method: string, error: RpcError) => rpcFaults.push({ method, error }),
     fail: faults.fail,
+    /** event.acknowledge calls carried out for an event: those asking to acknowledge it, and to unacknowledge it. */
+    recorded: (eventId: string) => ({ ...(carriedOut.get(eventId) ?? { acknowledgements: 0, removals: 0 }) }),
     /** Calls of a JSON-RPC method so far. */
     count: (method: string) => calls.filter((c) => c.method === method).length,
   };

@@ -1,5 +1,6 @@
 import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
 import { createCachedReader } from '../core/cache.js';
+import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
 import { ACTION, createZabbixClient, type EventHostsDto, type ProblemDto } from './client.js';
@@ -22,6 +23,7 @@ export const zabbixConnector = {
     const log = deps.log.child({ connector: name });
     const client = createZabbixClient(name, config, log);
     const cachedRead = createCachedReader(deps.cache);
+    const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = { connector: name, uiUrl: (config.uiUrl ?? config.baseUrl).replace(/\/+$/, ''), ciIdTag: config.ciIdTag };
     const extensions = { connector: name };
 
@@ -44,11 +46,10 @@ export const zabbixConnector = {
       const problem = value.problems.find((p) => p.eventid === eventId);
       return problem ? (toAlerts([problem], value.events, hosts.value, ctx)[0] ?? null) : null;
     }
-    async function requireAlert(id: string): Promise<{ alert: Alert; eventId: string }> {
+    function requireEventId(id: string): string {
       const eventId = eventIdOf(id);
-      const alert = eventId ? await findAlert(id) : null;
-      if (!eventId || !alert) throw ERRORS.NOT_FOUND.err(`${name}: no active problem ${id}`, { extensions });
-      return { alert, eventId };
+      if (!eventId) throw ERRORS.NOT_FOUND.err(`${name}: no active problem ${id}`, { extensions });
+      return eventId;
     }
 
     /** Runs event.acknowledge and insists Zabbix names the event as updated. */
@@ -57,23 +58,35 @@ export const zabbixConnector = {
       if (!updated.includes(eventId)) throw ERRORS.UPSTREAM_REJECTED.err(`${name} did not update event ${eventId}`, { extensions });
     }
 
-    /**
-     * After a write: drop the cached problems and read this one back. The write has happened either
-     * way, so when the read fails the caller gets the alert as the write left it.
-     */
-    async function readBack(id: string, eventId: string, fallback: Alert): Promise<Alert> {
-      await deps.cache.delete(PROBLEMS);
-      let found: Alert | undefined;
-      try {
-        const [problems, events, hosts] = await Promise.all([client.problems([eventId]), client.eventHosts([eventId]), readHosts()]);
-        found = toAlerts(problems, events, hosts.value, ctx)[0];
-      } catch {
-        log.warn('read-back after write failed; answering from the write', { connector: name });
-        return fallback;
-      }
-      if (!found) throw ERRORS.NOT_FOUND.err(`${name}: ${id} was resolved meanwhile`, { extensions });
-      return found;
+    interface EventState {
+      problem: ProblemDto;
+      events: EventHostsDto[];
+      alert: Alert;
     }
+    /** The problem as Zabbix has it now; NOT_FOUND once it is resolved. */
+    async function current(id: string, eventId: string): Promise<EventState> {
+      const [problems, events, hosts] = await Promise.all([client.problems([eventId]), client.eventHosts([eventId]), readHosts()]);
+      const [problem] = problems;
+      const alert = toAlerts(problems, events, hosts.value, ctx)[0];
+      if (!problem || !alert) throw ERRORS.NOT_FOUND.err(`${name}: ${id} was resolved meanwhile`, { extensions });
+      return { problem, events, alert };
+    }
+    /** A write the read-back could not confirm: the problem as the update leaves it (one more entry in its history). */
+    async function assumed(state: EventState, action: number, message: string): Promise<EventState> {
+      const problem: ProblemDto = {
+        ...state.problem,
+        acknowledged: action & ACTION.unacknowledge ? '0' : '1',
+        acknowledges: [...state.problem.acknowledges, { clock: Math.floor(Date.now() / 1000), action, message }],
+      };
+      const hosts = await readHosts();
+      return { ...state, problem, alert: toAlerts([problem], state.events, hosts.value, ctx)[0] ?? state.alert };
+    }
+    /** The cached problems get this one as the write left it: a failure right after serves that (stale), not an error. */
+    const remember = ({ problem, events }: EventState) =>
+      cachedRead.update<Problems>(PROBLEMS, (cached) => ({
+        problems: cached.problems.map((p) => (p.eventid === problem.eventid ? problem : p)),
+        events: [...cached.events.filter((e) => !events.some((f) => f.eventid === e.eventid)), ...events],
+      }));
 
     const api: MonitorApi = {
       async snapshot() {
@@ -86,24 +99,40 @@ export const zabbixConnector = {
       },
       alertById: findAlert,
 
-      // Zabbix acknowledgements do not expire: `until` is not sent (see README).
+      // Zabbix acknowledgements do not expire: `until` is not sent (see README). Zabbix answers a
+      // repeat with success and one more entry in the problem's history: looking first avoids it.
       async acknowledge(alertId, ack) {
-        const { alert, eventId } = await requireAlert(alertId);
-        await update(eventId, ACTION.acknowledge | ACTION.message, ackMessage(ack.author, ack.comment));
-        log.info('alert acknowledged', { connector: name, alert: alertId, author: ack.author });
-        return readBack(alertId, eventId, {
-          ...alert,
-          acknowledged: true,
-          acknowledgedBy: ack.author,
-          acknowledgedAt: new Date().toISOString(),
+        const eventId = requireEventId(alertId);
+        const action = ACTION.acknowledge | ACTION.message;
+        const message = ackMessage(ack.author, ack.comment);
+        const done = await writes.ensure(alertId, 'acknowledgement', {
+          read: () => current(alertId, eventId),
+          holds: (state) => state.problem.acknowledged === '1',
+          async write(state) {
+            await update(eventId, action, message);
+            log.info('alert acknowledged', { connector: name, alert: alertId, author: ack.author });
+            return assumed(state, action, message);
+          },
         });
+        await remember(done);
+        return done.alert;
       },
 
       async unacknowledge(alertId, author) {
-        const { alert, eventId } = await requireAlert(alertId);
-        await update(eventId, ACTION.unacknowledge | ACTION.message, ackMessage(author, 'unacknowledged'));
-        log.info('alert unacknowledged', { connector: name, alert: alertId, author });
-        return readBack(alertId, eventId, { ...alert, acknowledged: false, acknowledgedBy: null, acknowledgedAt: null });
+        const eventId = requireEventId(alertId);
+        const action = ACTION.unacknowledge | ACTION.message;
+        const message = ackMessage(author, 'unacknowledged');
+        const done = await writes.ensure(alertId, 'removal of the acknowledgement', {
+          read: () => current(alertId, eventId),
+          holds: (state) => state.problem.acknowledged === '0',
+          async write(state) {
+            await update(eventId, action, message);
+            log.info('alert unacknowledged', { connector: name, alert: alertId, author });
+            return assumed(state, action, message);
+          },
+        });
+        await remember(done);
+        return done.alert;
       },
 
       // Zabbix has no query language over its history through this API.

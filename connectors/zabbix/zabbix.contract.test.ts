@@ -16,7 +16,18 @@ for (const mode of ['7.0', '6.0'] as const) {
         cacheTtlMs,
         hostsTtlMs: cacheTtlMs,
       });
-      return { instance: zabbixConnector.create('zbx-test', config, contractDeps('zbx-test')), fake, secrets: ['zbx-secret-token'] };
+      // Every call is POST /api_jsonrpc.php: the write is told apart by its method.
+      const write = { method: 'POST', bodyIncludes: '"method":"event.acknowledge"' };
+      return {
+        instance: zabbixConnector.create('zbx-test', config, contractDeps('zbx-test')),
+        fake,
+        secrets: ['zbx-secret-token'],
+        acks: {
+          acknowledgeRequest: write,
+          unacknowledgeRequest: write,
+          recorded: (alertId) => fake.recorded(alertId.slice(alertId.indexOf(':') + 1)),
+        },
+      };
     },
   });
 }

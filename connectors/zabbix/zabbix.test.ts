@@ -120,6 +120,15 @@ describe.each(['7.0', '6.0'] as const)('zabbix connector against the %s fake', (
     expect(problem.acknowledged).toBe('0');
     expect(problem.acknowledges.at(-1)).toMatchObject({ action: '20' });
   });
+
+  it('a repeat writes nothing: Zabbix would answer success and add one more message to the history', async ({ onTestFinished }) => {
+    const fake = await started(onTestFinished, mode);
+    const { api } = setup(fake);
+    await api.acknowledge('zbx-test:7', { author: 'alice', comment: 'first' });
+    expect(await api.acknowledge('zbx-test:7', { author: 'bob', comment: 'second' })).toMatchObject({ acknowledgedBy: 'alice' });
+    expect(fake.problems.get('7')!.acknowledges).toHaveLength(1);
+    expect(fake.count('event.acknowledge')).toBe(1);
+  });
 });
 
 describe('zabbix connector errors', () => {
@@ -183,9 +192,11 @@ describe('zabbix connector errors', () => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake, { retryLimit: 2 });
     await api.snapshot();
-    fake.fail({ status: 503 }, 3);
+    fake.fail({ status: 503, bodyIncludes: '"method":"event.acknowledge"' }, 3);
     expect((await failure(api.acknowledge('zbx-test:5', { author: 'a', comment: 'c' }))).extensions['code']).toBe('UPSTREAM_UNAVAILABLE');
+    // One HTTP request answered 503 (the write), never repeated; every other one reached Zabbix.
     expect(fake.requests).toHaveLength(fake.calls.length + 1);
+    expect(fake.recorded('5')).toEqual({ acknowledgements: 0, removals: 0 });
   });
 });
 

@@ -3,7 +3,7 @@ import { ERRORS } from '../../kernel/errors.js';
 
 /**
  * Validates a list's `first` against the configured cap. A value the client wrote is refused past
- * the cap; the SDL's default (`first: Int = 50`) is cut to the cap instead, since the client asked
+ * the cap; the SDL's default (`first: Int! = 50`) is cut to the cap instead, since the client asked
  * for no particular size and a deployment may configure a cap below the schema's defaults.
  */
 export function checkFirst(first: number, max: number, info: GraphQLResolveInfo): number {

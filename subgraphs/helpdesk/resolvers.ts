@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { ERRORS, connectorError } from '../../kernel/errors.js';
-import type { Article, Incident, IncidentPriority, ServiceInfo } from '../../kernel/model.js';
+import { type Article, type IncidentPriority, type ServiceInfo, splitQualifiedId } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
 import type { DeskHandle, HelpdeskContext, IncidentView } from './context.js';
-import { splitQualifiedId } from '../../kernel/model.js';
-
-interface IncidentFilter {
-  openOnly?: boolean | null;
-  ciIds?: string[] | null;
-  serviceIds?: string[] | null;
-  text?: string | null;
-}
-
-interface CreateIncidentInput {
-  title: string;
-  description: string;
-  priority?: IncidentPriority | null;
-  ciId?: string | null;
-  serviceId?: string | null;
-  connector?: string | null;
-  clientMutationId?: string | null;
-}
+import type {
+  MutationCommentIncidentArgs,
+  MutationCreateIncidentArgs,
+  MutationLinkArticleArgs,
+  MutationReportProblemArgs,
+  QueryIncidentsArgs,
+  Resolvers,
+} from './resolver-types.generated.js';
 
 const PRIORITY_ORDER: IncidentPriority[] = ['CRITICAL', 'HIGH', 'MODERATE', 'LOW', 'PLANNING'];
 
@@ -92,19 +81,14 @@ async function visibleIncident(ctx: HelpdeskContext, id: string): Promise<Incide
   return found && (await ctx.scope.visible(found.incident.serviceIds)) ? found.incident : null;
 }
 
-async function incidents(
-  _: unknown,
-  args: { filter?: IncidentFilter | null; first?: number | null },
-  ctx: HelpdeskContext,
-  info: GraphQLResolveInfo,
-): Promise<IncidentView[]> {
-  const first = checkFirst(args.first ?? 50, ctx.maxPageSize, info);
-  const filter = args.filter ?? {};
+async function incidents(_: unknown, args: QueryIncidentsArgs, ctx: HelpdeskContext, info: GraphQLResolveInfo): Promise<IncidentView[]> {
+  const first = checkFirst(args.first, ctx.maxPageSize, info);
+  const { filter } = args;
   const ciIds = filter.ciIds ? new Set(filter.ciIds) : null;
   const serviceIds = filter.serviceIds ? new Set(filter.serviceIds) : null;
   const components = serviceIds ? await componentsOf(ctx, [...serviceIds]) : new Set<string>();
   const text = filter.text?.trim().toLowerCase() ?? '';
-  const matching = (await collect(ctx, info, filter.openOnly ?? true)).filter(
+  const matching = (await collect(ctx, info, filter.openOnly)).filter(
     (incident) =>
       (!ciIds || (incident.ciId !== null && ciIds.has(incident.ciId))) &&
       (!serviceIds || onServices(incident, serviceIds, components)) &&
@@ -152,7 +136,7 @@ async function createIn(
   return ctx.enrich(created);
 }
 
-async function createIncident(_: unknown, { input }: { input: CreateIncidentInput }, ctx: HelpdeskContext): Promise<IncidentView> {
+async function createIncident(_: unknown, { input }: MutationCreateIncidentArgs, ctx: HelpdeskContext): Promise<IncidentView> {
   const title = input.title.trim();
   if (!title) throw ERRORS.BAD_USER_INPUT.err('title must not be empty');
   const desk = pickDesk(ctx, input.connector);
@@ -174,7 +158,7 @@ async function createIncident(_: unknown, { input }: { input: CreateIncidentInpu
   return createIn(ctx, desk, {
     title,
     description: input.description,
-    priority: input.priority ?? 'MODERATE',
+    priority: input.priority,
     ciId,
     serviceId,
     caller: ctx.viewer.id,
@@ -182,19 +166,13 @@ async function createIncident(_: unknown, { input }: { input: CreateIncidentInpu
   });
 }
 
-async function commentIncident(
-  _: unknown,
-  args: { id: string; text: string; internal?: boolean | null },
-  ctx: HelpdeskContext,
-): Promise<IncidentView> {
+async function commentIncident(_: unknown, args: MutationCommentIncidentArgs, ctx: HelpdeskContext): Promise<IncidentView> {
   const text = args.text.trim();
   if (!text) throw ERRORS.BAD_USER_INPUT.err('text must not be empty');
   const { desk } = await incidentToActOn(ctx, args.id, 'incident:comment');
-  const updated = await desk.api
-    .comment(args.id, { author: ctx.viewer.id, text, internal: args.internal ?? false })
-    .catch((error: unknown) => {
-      throw connectorError(desk.name, error, ctx.log);
-    });
+  const updated = await desk.api.comment(args.id, { author: ctx.viewer.id, text, internal: args.internal }).catch((error: unknown) => {
+    throw connectorError(desk.name, error, ctx.log);
+  });
   ctx.log.info('incident commented', { target: args.id, viewer: ctx.viewer.id, connector: desk.name });
   return ctx.enrich(updated);
 }
@@ -208,7 +186,7 @@ async function findArticle(ctx: HelpdeskContext, id: string): Promise<Article | 
   });
 }
 
-async function linkArticle(_: unknown, args: { incidentId: string; articleId: string }, ctx: HelpdeskContext): Promise<IncidentView> {
+async function linkArticle(_: unknown, args: MutationLinkArticleArgs, ctx: HelpdeskContext): Promise<IncidentView> {
   const { desk, incident } = await incidentToActOn(ctx, args.incidentId, 'article:link');
   const article = await findArticle(ctx, args.articleId);
   if (!article) throw ERRORS.NOT_FOUND.err(`No article ${args.articleId}`);
@@ -226,7 +204,7 @@ async function linkArticle(_: unknown, args: { incidentId: string; articleId: st
 
 async function reportProblem(
   _: unknown,
-  args: { serviceId: string; text: string },
+  args: MutationReportProblemArgs,
   ctx: HelpdeskContext,
 ): Promise<{ number: string; message: string }> {
   const text = args.text.trim();
@@ -251,10 +229,10 @@ async function reportProblem(
 async function incidentsOn(
   ctx: HelpdeskContext,
   info: GraphQLResolveInfo,
-  openOnly: boolean | null | undefined,
+  openOnly: boolean,
   match: (incident: IncidentView) => boolean,
 ): Promise<IncidentView[]> {
-  const found = (await collect(ctx, info, openOnly ?? true)).filter(match);
+  const found = (await collect(ctx, info, openOnly)).filter(match);
   return (await visibleOnly(ctx, found)).sort(mostUrgentFirst);
 }
 
@@ -267,23 +245,23 @@ function secondsUntil(iso: string | null): number | null {
   return Math.max(-INT_MAX, Math.min(INT_MAX, Math.round((at - Date.now()) / 1000)));
 }
 
-export const helpdeskResolvers: GraphQLResolverMap<HelpdeskContext> = {
+export const helpdeskResolvers = {
   Query: {
     incidents,
-    incident: (_: unknown, args: { id: string }, ctx: HelpdeskContext) => visibleIncident(ctx, args.id),
+    incident: (_, args, ctx) => visibleIncident(ctx, args.id),
   },
   Mutation: { createIncident, commentIncident, linkArticle, reportProblem },
   Incident: {
-    __resolveReference: (ref: { id: string }, ctx: HelpdeskContext) => visibleIncident(ctx, ref.id),
-    ci: (incident: IncidentView) => {
+    __resolveReference: (ref, ctx) => visibleIncident(ctx, ref.id),
+    ci: (incident) => {
       if (incident.ciId !== null) return { id: incident.ciId };
       if (incident.ciError) throw incident.ciError;
       return null;
     },
-    service: (incident: IncidentView) => (incident.serviceIds[0] ? { id: incident.serviceIds[0] } : null),
-    resolutionTimeLeftSeconds: (incident: IncidentView) => secondsUntil(incident.resolutionDue),
-    source: (incident: Incident) => incident.tool,
-    searchText: async (incident: IncidentView, _: unknown, ctx: HelpdeskContext) => {
+    service: (incident) => (incident.serviceIds[0] ? { id: incident.serviceIds[0] } : null),
+    resolutionTimeLeftSeconds: (incident) => secondsUntil(incident.resolutionDue),
+    source: (incident) => incident.tool,
+    searchText: async (incident, _, ctx) => {
       const topology = await ctx.topology.load();
       const ciName = (incident.ciId ? topology.byId.get(incident.ciId)?.name : undefined) ?? incident.ci?.name;
       const serviceId = incident.serviceIds[0];
@@ -292,20 +270,14 @@ export const helpdeskResolvers: GraphQLResolverMap<HelpdeskContext> = {
     },
   },
   ConfigurationItem: {
-    incidents: (ci: { id: string }, args: { openOnly?: boolean | null }, ctx: HelpdeskContext, info: GraphQLResolveInfo) =>
-      incidentsOn(ctx, info, args.openOnly, (incident) => incident.ciId === ci.id),
+    incidents: (ci, args, ctx, info) => incidentsOn(ctx, info, args.openOnly, (incident) => incident.ciId === ci.id),
   },
   Service: {
-    incidents: async (
-      service: { id: string; componentIds?: string[] },
-      args: { openOnly?: boolean | null },
-      ctx: HelpdeskContext,
-      info: GraphQLResolveInfo,
-    ) => {
+    incidents: async (service, args, ctx, info) => {
       // The gateway passes componentIds (@requires); the catalog answers when called without them.
       const components = new Set(service.componentIds ?? (await ctx.scope.componentIds(service.id)));
       const own = new Set([service.id]);
       return incidentsOn(ctx, info, args.openOnly, (incident) => onServices(incident, own, components));
     },
   },
-};
+} satisfies Resolvers;

@@ -26,7 +26,7 @@ export function mergeRanked(sources: readonly Article[][], first: number): Artic
       (k): k is string => k !== null,
     );
     if (keys.some((k) => seen.has(k))) continue;
-    keys.forEach((k) => seen.add(k));
+    for (const k of keys) seen.add(k);
     out.push({ ...article, score: Math.round(score * 1000) / 1000 });
     if (out.length >= first) break;
   }

@@ -1,11 +1,11 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { connectorError } from '../../kernel/errors.js';
 import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
 import type { KnowledgeContext } from './context.js';
 import { mergeRanked } from './merge.js';
-import { connectorError } from '../../kernel/errors.js';
+import type { Resolvers } from './resolver-types.generated.js';
 
 /** Every knowledge base searched at once; one that fails adds its error and the others still count. */
 async function searchAll(ctx: KnowledgeContext, info: GraphQLResolveInfo, query: ArticleQuery): Promise<Article[]> {
@@ -19,29 +19,20 @@ async function searchAll(ctx: KnowledgeContext, info: GraphQLResolveInfo, query:
   return mergeRanked(lists, query.limit);
 }
 
-export const knowledgeResolvers: GraphQLResolverMap<KnowledgeContext> = {
+export const knowledgeResolvers = {
   Query: {
-    searchArticles: (_: unknown, args: { text: string; first?: number | null }, ctx: KnowledgeContext, info: GraphQLResolveInfo) =>
-      searchAll(ctx, info, { text: args.text, limit: checkFirst(args.first ?? 10, ctx.maxPageSize, info) }),
-    article: (_: unknown, args: { id: string }, ctx: KnowledgeContext) => ctx.articleById.load(args.id),
+    searchArticles: (_, args, ctx, info) => searchAll(ctx, info, { text: args.text, limit: checkFirst(args.first, ctx.maxPageSize, info) }),
+    article: (_, args, ctx) => ctx.articleById.load(args.id),
   },
   Article: {
-    __resolveReference: (ref: { id: string }, ctx: KnowledgeContext) => ctx.articleById.load(ref.id),
-    source: (article: Article) => article.tool,
+    __resolveReference: (ref, ctx) => ctx.articleById.load(ref.id),
+    source: (article) => article.tool,
   },
+  // The gateway passes the @requires fields; a reference without them (a direct call) finds nothing.
   Incident: {
-    suggestedArticles: (
-      incident: { id: string; searchText?: string },
-      args: { first?: number | null },
-      ctx: KnowledgeContext,
-      info: GraphQLResolveInfo,
-    ) => searchAll(ctx, info, { text: incident.searchText ?? '', limit: checkFirst(args.first ?? 5, ctx.maxPageSize, info) }),
-    linkedArticles: async (
-      incident: { id: string; linkedArticleIds?: string[] },
-      _: unknown,
-      ctx: KnowledgeContext,
-      info: GraphQLResolveInfo,
-    ) => {
+    suggestedArticles: (incident, args, ctx, info) =>
+      searchAll(ctx, info, { text: incident.searchText ?? '', limit: checkFirst(args.first, ctx.maxPageSize, info) }),
+    linkedArticles: async (incident, _, ctx, info) => {
       const found = await ctx.articleById.loadMany(incident.linkedArticleIds ?? []);
       // A link to an article that was deleted is skipped; one in a failing knowledge base is reported.
       return found.filter((item): item is Article => {
@@ -51,18 +42,9 @@ export const knowledgeResolvers: GraphQLResolverMap<KnowledgeContext> = {
     },
   },
   Service: {
-    articles: (
-      service: { id: string; name?: string },
-      args: { first?: number | null },
-      ctx: KnowledgeContext,
-      info: GraphQLResolveInfo,
-    ) => {
+    articles: (service, args, ctx, info) => {
       const name = service.name ?? '';
-      return searchAll(ctx, info, {
-        text: name,
-        serviceNames: name ? [name] : [],
-        limit: checkFirst(args.first ?? 5, ctx.maxPageSize, info),
-      });
+      return searchAll(ctx, info, { text: name, serviceNames: name ? [name] : [], limit: checkFirst(args.first, ctx.maxPageSize, info) });
     },
   },
-};
+} satisfies Resolvers;

@@ -1,17 +1,17 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { ERRORS, connectorError } from '../../kernel/errors.js';
 import { type CiMetric, SEVERITY_ORDER, type Status, splitQualifiedId } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
 import { toAlertView, type AlertView, type MonitorHandle, type MonitoringContext } from './context.js';
-
-interface AlertFilter {
-  minSeverity?: Status | null;
-  acknowledged?: boolean | null;
-  connectors?: string[] | null;
-  ciIds?: string[] | null;
-}
+import type {
+  MutationAcknowledgeAlertArgs,
+  MutationUnacknowledgeAlertArgs,
+  QueryAlertRulesArgs,
+  QueryAlertsArgs,
+  QueryUnmappedAlertsArgs,
+  Resolvers,
+} from './resolver-types.generated.js';
 
 const rank = (status: Status) => SEVERITY_ORDER.indexOf(status as (typeof SEVERITY_ORDER)[number]);
 
@@ -69,13 +69,8 @@ async function visibleAlert(ctx: MonitoringContext, id: string): Promise<AlertVi
   return found.alert;
 }
 
-async function alerts(
-  _: unknown,
-  args: { filter?: AlertFilter | null; first?: number | null },
-  ctx: MonitoringContext,
-  info: GraphQLResolveInfo,
-): Promise<AlertView[]> {
-  const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
+async function alerts(_: unknown, args: QueryAlertsArgs, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<AlertView[]> {
+  const first = checkFirst(args.first, ctx.maxPageSize, info);
   const filter = args.filter ?? {};
   // UNKNOWN is not on the severity scale and no alert has it: as a minimum it filters nothing.
   const min = filter.minSeverity && filter.minSeverity !== 'UNKNOWN' ? rank(filter.minSeverity) : -1;
@@ -91,11 +86,11 @@ async function alerts(
 
 async function unmappedAlerts(
   _: unknown,
-  args: { first?: number | null },
+  args: QueryUnmappedAlertsArgs,
   ctx: MonitoringContext,
   info: GraphQLResolveInfo,
 ): Promise<AlertView[]> {
-  const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
+  const first = checkFirst(args.first, ctx.maxPageSize, info);
   const all = await collect(ctx, info);
   // With a CMDB down, "maps to no CI" is unproven for some alerts: say so rather than list them.
   const unproven = all.find((a) => a.ciError);
@@ -127,8 +122,8 @@ async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, i
 }
 
 /** Every monitor's alerting rules, firing first; a monitor that fails adds an error, the others still answer. */
-async function alertRules(_: unknown, args: { first?: number | null }, ctx: MonitoringContext, info: GraphQLResolveInfo) {
-  const first = checkFirst(args.first ?? 100, ctx.maxPageSize, info);
+async function alertRules(_: unknown, args: QueryAlertRulesArgs, ctx: MonitoringContext, info: GraphQLResolveInfo) {
+  const first = checkFirst(args.first, ctx.maxPageSize, info);
   const perMonitor = await Promise.all(
     ctx.monitors.map(async (monitor) => {
       try {
@@ -155,9 +150,9 @@ async function monitorLinks(ci: { id: string }, _: unknown, ctx: MonitoringConte
     ctx.monitors.map(async (monitor) => {
       try {
         const { watched } = await monitor.snapshot();
-        return watched
-          .filter((hint) => hint.link && topology.correlate(hint) === ci.id)
-          .map((hint) => ({ tool: hint.link!.tool, connector: monitor.name, url: hint.link!.url }));
+        return watched.flatMap(({ link, ...hint }) =>
+          link && topology.correlate(hint) === ci.id ? [{ tool: link.tool, connector: monitor.name, url: link.url }] : [],
+        );
       } catch (error) {
         recordPartialError(ctx, connectorError(monitor.name, error, ctx.log), info);
         return [];
@@ -167,9 +162,10 @@ async function monitorLinks(ci: { id: string }, _: unknown, ctx: MonitoringConte
   return perMonitor.flat();
 }
 
-function validateUntil(until: string | null | undefined): string | undefined {
+/** DateTime has no parser of its own: whatever JSON the client sent arrives here. */
+function validateUntil(until: unknown): string | undefined {
   if (until == null) return undefined;
-  const at = Date.parse(until);
+  const at = typeof until === 'string' ? Date.parse(until) : Number.NaN;
   if (Number.isNaN(at)) throw ERRORS.BAD_USER_INPUT.err('until must be an ISO 8601 date-time');
   if (at <= Date.now()) throw ERRORS.BAD_USER_INPUT.err('until must be in the future');
   return new Date(at).toISOString();
@@ -191,11 +187,7 @@ async function alertToActOn(ctx: MonitoringContext, id: string): Promise<{ monit
   return found;
 }
 
-async function acknowledgeAlert(
-  _: unknown,
-  args: { id: string; comment: string; until?: string | null },
-  ctx: MonitoringContext,
-): Promise<AlertView> {
+async function acknowledgeAlert(_: unknown, args: MutationAcknowledgeAlertArgs, ctx: MonitoringContext): Promise<AlertView> {
   const comment = args.comment.trim();
   if (!comment) throw ERRORS.BAD_USER_INPUT.err('comment must not be empty');
   const until = validateUntil(args.until);
@@ -209,7 +201,7 @@ async function acknowledgeAlert(
   return toAlertView(updated, false, await ctx.topology.load());
 }
 
-async function unacknowledgeAlert(_: unknown, args: { id: string }, ctx: MonitoringContext): Promise<AlertView> {
+async function unacknowledgeAlert(_: unknown, args: MutationUnacknowledgeAlertArgs, ctx: MonitoringContext): Promise<AlertView> {
   const { monitor } = await alertToActOn(ctx, args.id);
   const updated = await monitor.api.unacknowledge(args.id, ctx.viewer.id).catch((error: unknown) => {
     throw connectorError(monitor.name, error, ctx.log);
@@ -218,35 +210,35 @@ async function unacknowledgeAlert(_: unknown, args: { id: string }, ctx: Monitor
   return toAlertView(updated, false, await ctx.topology.load());
 }
 
-export const monitoringResolvers: GraphQLResolverMap<MonitoringContext> = {
+export const monitoringResolvers = {
   Query: {
     alerts,
-    alert: (_: unknown, args: { id: string }, ctx: MonitoringContext) => visibleAlert(ctx, args.id),
+    alert: (_, args, ctx) => visibleAlert(ctx, args.id),
     unmappedAlerts,
     alertRules,
   },
   Mutation: { acknowledgeAlert, unacknowledgeAlert },
   Alert: {
-    __resolveReference: (ref: { id: string }, ctx: MonitoringContext) => visibleAlert(ctx, ref.id),
-    source: (a: AlertView) => ({ tool: a.tool, connector: a.connector, url: a.url }),
-    labels: (a: AlertView) => Object.entries(a.labels).map(([name, value]) => ({ name, value })),
-    ci: (a: AlertView) => {
+    __resolveReference: (ref, ctx) => visibleAlert(ctx, ref.id),
+    source: (a) => ({ tool: a.tool, connector: a.connector, url: a.url }),
+    labels: (a) => Object.entries(a.labels).map(([name, value]) => ({ name, value })),
+    ci: (a) => {
       if (a.ciId !== null) return { id: a.ciId };
       if (a.ciError) throw a.ciError;
       return null;
     },
   },
   ConfigurationItem: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    alerts: (ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) => alertsOnCis(ctx, info, new Set([ci.id])),
+    __resolveReference: (ref) => ({ id: ref.id }),
+    alerts: (ci, _, ctx, info) => alertsOnCis(ctx, info, new Set([ci.id])),
     metrics,
     monitorLinks,
   },
   Service: {
-    alerts: async (service: { id: string; componentIds?: string[] }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo) => {
+    alerts: async (service, _, ctx, info) => {
       // The gateway passes componentIds (@requires); the catalog answers when called without them.
       const components = service.componentIds ?? (await ctx.scope.componentIds(service.id));
       return alertsOnCis(ctx, info, new Set(components));
     },
   },
-};
+} satisfies Resolvers;

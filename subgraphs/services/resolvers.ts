@@ -1,11 +1,9 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { GraphQLResolveInfo } from 'graphql';
-import { DRILL_LEVELS } from '../../authz/viewer.js';
+import { DRILL_LEVELS, type ScopeRule } from '../../authz/viewer.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Status } from '../../kernel/model.js';
-import { decrease, increase } from '../../bsm/engine/status.js';
-import type { EdgeMap, NodeRule, ReduceRule } from '../../bsm/engine/types.js';
-import { describeMap, describeRule, ruleKinds } from '../../bsm/engine/rules.js';
+import type { NodeRule, ReduceRule } from '../../bsm/engine/types.js';
+import { describeMap, describeRule, mapStatus, ruleKinds } from '../../bsm/engine/rules.js';
 import type { HealthSnapshot } from '../../bsm/model.js';
 import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
 import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js';
@@ -14,18 +12,14 @@ import { durationText } from '../../kernel/time.js';
 import { readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
+import { type NodeRef, ciRef, serviceRef } from './parents.js';
+import type { ConfigurationItemStatusHistoryArgs, PathElement, Resolvers, ScopeKind } from './resolver-types.generated.js';
 
 /**
  * Resolvers of schema/services.graphql. Parents are references (`{ __typename, id }`); every field
  * reads the request's one health snapshot. Scope: a service outside the viewer's scope is invisible:
  * left out of lists, null as a root or entity lookup, never an error that says it exists.
  */
-
-type Ref = { __typename: 'Service' | 'ConfigurationItem'; id: string };
-const serviceRef = (id: string): Ref => ({ __typename: 'Service', id });
-const ciRef = (id: string): Ref => ({ __typename: 'ConfigurationItem', id });
-
-const DEFAULT_PAGE = 50;
 
 /** Cursors are opaque: base64 of the offset of the last item returned. */
 const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64');
@@ -44,7 +38,7 @@ function parseInstant(value: unknown, name: string): Date {
 
 const duration = (seconds: number) => ({ seconds: Math.round(seconds), text: durationText(seconds) });
 
-function nodeRef(snap: HealthSnapshot, id: string): Ref {
+function nodeRef(snap: HealthSnapshot, id: string): NodeRef {
   return snap.topology.graph.nodes.get(id)?.kind === 'service' ? serviceRef(id) : ciRef(id);
 }
 
@@ -61,7 +55,7 @@ async function visibleCi(req: ServicesRequest, id: string): Promise<boolean> {
   return snap.topology.servicesAbove(id).some((s) => scope.has(s));
 }
 
-async function visibleRefs(req: ServicesRequest, snap: HealthSnapshot, ids: readonly string[]): Promise<Ref[]> {
+async function visibleRefs(req: ServicesRequest, snap: HealthSnapshot, ids: readonly string[]): Promise<NodeRef[]> {
   const scope = await req.scope();
   return ids.map((id) => nodeRef(snap, id)).filter((ref) => ref.__typename !== 'Service' || scope.has(ref.id));
 }
@@ -93,27 +87,15 @@ function nodeRuleObject(rule: NodeRule) {
   return { ...obj, text: options.length > 0 ? `${obj.text} (${options.join(', ')})` : obj.text };
 }
 
-function effectiveStatus(map: EdgeMap, status: Status): Status {
-  if (status === 'OK' || status === 'UNKNOWN') return status;
-  switch (map.kind) {
-    case 'identity':
-    case 'ignore':
-      return status;
-    case 'increase':
-      return increase(status, map.n);
-    case 'decrease':
-      return decrease(status, map.n);
-    case 'set':
-      return map.status;
-  }
-}
-
-function pathElements(snap: HealthSnapshot, path: readonly string[]) {
+function pathElements(snap: HealthSnapshot, path: readonly string[]): PathElement[] {
   return path.map((id) => {
     const node = snap.topology.graph.nodes.get(id);
     return { id, name: node?.name ?? id, kind: node?.kind === 'service' ? 'SERVICE' : 'CI' };
   });
 }
+
+/** How Viewer.scope.kinds names each kind of policy scope rule. */
+const SCOPE_KINDS: Record<ScopeRule['kind'], ScopeKind> = { all: 'ALL', owned: 'OWNED', consumed: 'CONSUMED', list: 'LIST', tag: 'TAG' };
 
 function slaObject(report: SlaReport) {
   return {
@@ -167,16 +149,12 @@ async function explanation(req: ServicesRequest, id: string) {
   };
 }
 
-async function statusHistory(
-  req: ServicesRequest,
-  id: string,
-  args: { from: unknown; to?: unknown; first?: number | null },
-  info: GraphQLResolveInfo,
-) {
+/** Service.statusHistory and ConfigurationItem.statusHistory take the same arguments. */
+async function statusHistory(req: ServicesRequest, id: string, args: ConfigurationItemStatusHistoryArgs, info: GraphQLResolveInfo) {
   const from = parseInstant(args.from, 'from');
   const to = args.to === null || args.to === undefined ? req.now : parseInstant(args.to, 'to');
   if (from > to) throw ERRORS.BAD_USER_INPUT.err('from must not be after to');
-  const first = checkFirst(args.first ?? DEFAULT_PAGE, req.maxPageSize, info);
+  const first = checkFirst(args.first, req.maxPageSize, info);
   const changes = await req.model.history.history(id, from, to, first);
   return changes.map((c) => ({ at: c.at.toISOString(), from: c.from, to: c.to }));
 }
@@ -186,15 +164,16 @@ async function statusSince(req: ServicesRequest, id: string): Promise<string | n
   return req.model.statusSince(id)?.toISOString() ?? null;
 }
 
+/** The HealthNode fields, the same for services and CIs. */
 const healthFields = {
-  status: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).status(ref.id),
-  statusSince: (ref: Ref, _: unknown, ctx: ServicesContext) => statusSince(ctx.services, ref.id),
-  acknowledged: async (ref: Ref, _: unknown, ctx: ServicesContext) =>
+  status: async (ref: NodeRef, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).status(ref.id),
+  statusSince: (ref: NodeRef, _: unknown, ctx: ServicesContext) => statusSince(ctx.services, ref.id),
+  acknowledged: async (ref: NodeRef, _: unknown, ctx: ServicesContext) =>
     (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
-  inMaintenance: async (ref: Ref, _: unknown, ctx: ServicesContext) =>
+  inMaintenance: async (ref: NodeRef, _: unknown, ctx: ServicesContext) =>
     (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
-  explanation: (ref: Ref, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
-  statusHistory: (ref: Ref, args: { from: unknown; to?: unknown; first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) =>
+  explanation: (ref: NodeRef, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
+  statusHistory: (ref: NodeRef, args: ConfigurationItemStatusHistoryArgs, ctx: ServicesContext, info: GraphQLResolveInfo) =>
     statusHistory(ctx.services, ref.id, args, info),
 };
 
@@ -205,23 +184,11 @@ function def(ctx: ServicesContext, id: string) {
   return found;
 }
 
-interface Filter {
-  status?: Status[] | null;
-  criticality?: string[] | null;
-  tag?: string | null;
-  text?: string | null;
-}
-
-export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
+export const servicesResolvers = {
   Query: {
-    async services(
-      _: unknown,
-      args: { filter?: Filter | null; first?: number | null; after?: string | null },
-      ctx: ServicesContext,
-      info: GraphQLResolveInfo,
-    ) {
+    async services(_, args, ctx, info) {
       const req = ctx.services;
-      const first = checkFirst(args.first ?? DEFAULT_PAGE, req.maxPageSize, info);
+      const first = checkFirst(args.first, req.maxPageSize, info);
       const offset = decodeCursor(args.after) + 1;
       const [scope, snap] = await Promise.all([req.scope(), req.snapshot()]);
       const f = args.filter ?? {};
@@ -243,9 +210,8 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         hasNextPage,
       };
     },
-    service: async (_: unknown, args: { id: string }, ctx: ServicesContext) =>
-      (await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null,
-    async myServices(_: unknown, __: unknown, ctx: ServicesContext) {
+    service: async (_, args, ctx) => ((await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null),
+    async myServices(_, __, ctx) {
       const req = ctx.services;
       const groups = new Set(ctx.viewer.groups);
       const [scope, snap, incidents] = await Promise.all([req.scope(), req.snapshot(), req.incidents()]);
@@ -264,9 +230,9 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
           };
         });
     },
-    async outages(_: unknown, args: { first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) {
+    async outages(_, args, ctx, info) {
       const req = ctx.services;
-      const first = checkFirst(args.first ?? 20, req.maxPageSize, info);
+      const first = checkFirst(args.first, req.maxPageSize, info);
       const [scope, snap, reporter] = await Promise.all([req.scope(), req.snapshot(), req.reporter()]);
       const ranked = await rankOutages(req.model, snap, { reporter, visible: (id) => scope.has(id) });
       return ranked.slice(0, first).map((o) => ({
@@ -283,13 +249,12 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         why: o.why,
       }));
     },
-    async businessImpact(_: unknown, __: unknown, ctx: ServicesContext) {
+    async businessImpact(_, __, ctx) {
       const req = ctx.services;
-      const [scope, snap, reporter] = await Promise.all([req.scope(), req.snapshot(), req.reporter()]);
-      const ids = req.model.definitions.services.map((d) => d.id).filter((id) => scope.has(id));
+      const [snap, reporter] = await Promise.all([req.snapshot(), req.reporter()]);
+      const ids = await servicesInScope(req);
       const statuses = ids.map((id) => snap.status(id));
       const impacts = await Promise.all(ids.map(async (id) => ({ id, impact: (await reporter.impact(id)) ?? emptyImpact })));
-      const risks = await reporter.slaAtRisk(ids, 240 * 60);
       return {
         servicesTotal: ids.length,
         servicesDown: statuses.filter((s) => s === 'MAJOR' || s === 'CRITICAL').length,
@@ -297,24 +262,16 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         servicesUnknown: statuses.filter((s) => s === 'UNKNOWN').length,
         revenuePerHourAtRisk: impacts.reduce((a, i) => a + i.impact.revenuePerHourAtRisk, 0),
         usersAffected: impacts.reduce((a, i) => a + i.impact.usersAffected, 0),
-        slasAtRisk: risks.map(slaRiskObject),
         ranked: impacts
           .filter((i) => i.impact.priorityScore > 0)
           .sort((a, b) => b.impact.priorityScore - a.impact.priorityScore || a.id.localeCompare(b.id)),
       };
     },
-    async slaAtRisk(_: unknown, args: { horizonMinutes?: number | null }, ctx: ServicesContext) {
-      const req = ctx.services;
-      const horizon = args.horizonMinutes ?? 240;
-      if (!Number.isInteger(horizon) || horizon < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must be a non-negative integer');
-      const [scope, reporter] = await Promise.all([req.scope(), req.reporter()]);
-      const ids = req.model.definitions.services.map((d) => d.id).filter((id) => scope.has(id));
-      return (await reporter.slaAtRisk(ids, horizon * 60)).map(slaRiskObject);
-    },
+    slaAtRisk: (_, args, ctx) => slaRisks(ctx.services, args.horizonMinutes),
     ruleKinds: () => ruleKinds,
-    async viewer(_: unknown, __: unknown, ctx: ServicesContext) {
+    async viewer(_, __, ctx) {
       const v = ctx.viewer;
-      const kinds = [...new Set(v.scope.map((rule) => rule.kind.toUpperCase()))];
+      const kinds = [...new Set(v.scope.map((rule) => SCOPE_KINDS[rule.kind]))];
       return {
         id: v.id,
         roles: v.roles,
@@ -327,50 +284,49 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
   },
 
   BusinessImpact: {
-    topServices: (parent: { ranked: { id: string }[] }, args: { first?: number | null }, ctx: ServicesContext, info: GraphQLResolveInfo) =>
-      parent.ranked.slice(0, checkFirst(args.first ?? 5, ctx.services.maxPageSize, info)).map((i) => serviceRef(i.id)),
+    slasAtRisk: (_, args, ctx) => slaRisks(ctx.services, args.horizonMinutes),
+    topServices: (parent, args, ctx, info) =>
+      parent.ranked.slice(0, checkFirst(args.first, ctx.services.maxPageSize, info)).map((i) => serviceRef(i.id)),
   },
 
   HealthNode: {
-    __resolveType: (ref: Ref) => ref.__typename,
+    __resolveType: (ref) => ref.__typename,
   },
 
   Service: {
-    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) =>
-      (await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null,
+    __resolveReference: async (ref, ctx) => ((await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null),
     ...healthFields,
-    name: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).name,
-    description: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).description,
-    criticality: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).criticality,
-    valueClass: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).valueClass,
-    owner: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).owner,
-    consumers: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).consumers,
-    tags: (ref: Ref, _: unknown, ctx: ServicesContext) => def(ctx, ref.id).tags,
-    async summary(ref: Ref, _: unknown, ctx: ServicesContext) {
+    name: (ref, _, ctx) => def(ctx, ref.id).name,
+    description: (ref, _, ctx) => def(ctx, ref.id).description,
+    criticality: (ref, _, ctx) => def(ctx, ref.id).criticality,
+    valueClass: (ref, _, ctx) => def(ctx, ref.id).valueClass,
+    owner: (ref, _, ctx) => def(ctx, ref.id).owner,
+    consumers: (ref, _, ctx) => def(ctx, ref.id).consumers,
+    tags: (ref, _, ctx) => def(ctx, ref.id).tags,
+    async summary(ref, _, ctx) {
       const req = ctx.services;
       const status = (await req.snapshot()).status(ref.id);
       const incident = isProblem(status) || status === 'UNKNOWN' ? ((await req.incidents()).get(ref.id)?.number ?? null) : null;
       return serviceSentence(def(ctx, ref.id).name, status, req.model.statusSince(ref.id), incident);
     },
-    impact: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await (await ctx.services.reporter()).impact(ref.id)) ?? emptyImpact,
-    async sla(ref: Ref, _: unknown, ctx: ServicesContext) {
+    impact: async (ref, _, ctx) => (await (await ctx.services.reporter()).impact(ref.id)) ?? emptyImpact,
+    async sla(ref, _, ctx) {
       const report = await (await ctx.services.reporter()).sla(ref.id);
       return report ? slaObject(report) : null;
     },
-    kpis: (ref: Ref, _: unknown, ctx: ServicesContext) =>
-      Promise.all(def(ctx, ref.id).kpis.map((k) => readKpi(k, ctx.services.monitors, ctx.services.now, ctx.log))),
-    rule: (ref: Ref, _: unknown, ctx: ServicesContext) => nodeRuleObject(def(ctx, ref.id).rule),
-    async dependencies(ref: Ref, _: unknown, ctx: ServicesContext) {
+    kpis: (ref, _, ctx) => Promise.all(def(ctx, ref.id).kpis.map((k) => readKpi(k, ctx.services.monitors, ctx.services.now, ctx.log))),
+    rule: (ref, _, ctx) => nodeRuleObject(def(ctx, ref.id).rule),
+    async dependencies(ref, _, ctx) {
       const snap = await ctx.services.snapshot();
       return (snap.topology.graph.nodes.get(ref.id)?.edges ?? []).map((e) => ({
         node: nodeRef(snap, e.childId),
         relation: e.relation,
         map: describeMap(e.map),
         weight: e.weight,
-        effectiveStatus: effectiveStatus(e.map, snap.status(e.childId)),
+        effectiveStatus: mapStatus(e.map, snap.status(e.childId)),
       }));
     },
-    async dependents(ref: Ref, _: unknown, ctx: ServicesContext) {
+    async dependents(ref, _, ctx) {
       const snap = await ctx.services.snapshot();
       const scope = await ctx.services.scope();
       return snap.topology
@@ -379,12 +335,11 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
         .sort()
         .map(serviceRef);
     },
-    async tree(ref: Ref, args: { depth?: number | null }, ctx: ServicesContext) {
-      const maxDepth = args.depth ?? 5;
-      if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 20)
-        throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
+    async tree(ref, args, ctx) {
+      const maxDepth = args.depth;
+      if (maxDepth < 0 || maxDepth > 20) throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
       const snap = await ctx.services.snapshot();
-      const out: { node: Ref; name: string; depth: number; parentId: string | null; status: Status }[] = [];
+      const out: { node: NodeRef; name: string; depth: number; parentId: string | null; status: Status }[] = [];
       const limit = ctx.services.maxPageSize * 20;
       const walk = (id: string, depth: number, parentId: string | null, trail: Set<string>) => {
         if (out.length >= limit) return;
@@ -396,25 +351,36 @@ export const servicesResolvers: GraphQLResolverMap<ServicesContext> = {
       walk(ref.id, 0, null, new Set([ref.id]));
       return out;
     },
-    async rootCauses(ref: Ref, _: unknown, ctx: ServicesContext) {
+    async rootCauses(ref, _, ctx) {
       const snap = await ctx.services.snapshot();
       return snap.evaluation.rootCauses(ref.id).map((c) => {
         const path = pathElements(snap, c.path);
         return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
       });
     },
-    components: async (ref: Ref, _: unknown, ctx: ServicesContext) =>
-      (await ctx.services.snapshot()).topology.components(ref.id).map(ciRef),
-    componentIds: async (ref: Ref, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).topology.components(ref.id),
+    components: async (ref, _, ctx) => (await ctx.services.snapshot()).topology.components(ref.id).map(ciRef),
+    componentIds: async (ref, _, ctx) => (await ctx.services.snapshot()).topology.components(ref.id),
   },
 
   ConfigurationItem: {
-    __resolveReference: async (ref: { id: string }, ctx: ServicesContext) =>
-      (await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null,
+    __resolveReference: async (ref, ctx) => ((await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null),
     ...healthFields,
-    impactedServices: (ref: Ref, _: unknown, ctx: ServicesContext) => impactedServices(ctx.services, ref.id),
+    impactedServices: (ref, _, ctx) => impactedServices(ctx.services, ref.id),
   },
-};
+} satisfies Resolvers;
+
+/** The services in the viewer's scope, in definition order. */
+async function servicesInScope(req: ServicesRequest): Promise<string[]> {
+  const scope = await req.scope();
+  return req.model.definitions.services.map((d) => d.id).filter((id) => scope.has(id));
+}
+
+/** Services whose SLA breaks within the horizon if their current outage goes on, soonest first. */
+async function slaRisks(req: ServicesRequest, horizonMinutes: number) {
+  if (horizonMinutes < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must not be negative');
+  const [ids, reporter] = await Promise.all([servicesInScope(req), req.reporter()]);
+  return (await reporter.slaAtRisk(ids, horizonMinutes * 60)).map(slaRiskObject);
+}
 
 function slaRiskObject(risk: { serviceId: string; report: SlaReport }) {
   return {
