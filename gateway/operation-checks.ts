@@ -1,5 +1,5 @@
 import type { BaseContext } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { OperationChecks } from '../authz/gateway-plugin.js';
 import { costBudget, type PolicyStore } from '../authz/policy.js';
 import { ERRORS } from '../kernel/errors.js';
@@ -34,12 +34,10 @@ export function createOperationChecks<TContext extends BaseContext>(options: {
       let cost: number;
       try {
         cost = estimatorFor(schema)(document, operationName, variables);
-      } catch (error) {
-        // Variables that do not fit their types: the gateway would refuse them too, a little later.
-        return ERRORS.BAD_USER_INPUT.err(error instanceof Error ? error.message : 'invalid variables', {
-          ...(error instanceof GraphQLError && error.nodes ? { nodes: error.nodes } : {}),
-          extensions: { http: { status: 400 } },
-        });
+      } catch {
+        // A literal or a variable that does not fit its type: validation (of the document) or the
+        // gateway (of the variables) refuses the operation before anything runs, with the right code.
+        return undefined;
       }
       return checkCost(cost, costBudget(policy.current(), viewer));
     },
