@@ -37,7 +37,7 @@ const plainGateway = new ApolloGateway({
   supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
   buildService: ({ name, url }) =>
     new RemoteGraphQLDataSource({
-      url: ours.subgraphUrls[name as keyof typeof ours.subgraphUrls] ?? url,
+      url: ours.subgraphUrls[name as keyof typeof ours.subgraphUrls] ?? url ?? '',
       // Subgraphs take only tokens bound to the request: one signature per fetch, as servicegraph does.
       willSendRequest: async ({ request }) => {
         const token = await signIdentity(

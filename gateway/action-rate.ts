@@ -39,7 +39,9 @@ export function createActionRateLimit(factory: RateLimiterFactory = memoryRateLi
       return ERRORS.LIMIT_EXCEEDED.err(`more than ${rate.limit} actions in ${rate.windowSeconds} s: retry in ${retryAfterSeconds} s`, {
         extensions: {
           retryAfterSeconds,
-          http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+          // Apollo Server iterates these headers, so a Map; graphql-yoga's typing of the same
+          // extension (pulled in by the explorer) says Record, which Apollo could not iterate.
+          http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) as unknown as Record<string, string> },
         },
       });
     }

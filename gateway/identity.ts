@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { privateDir } from '../kernel/private-files.js';
 
 /** The `auth` block of the config: how callers' tokens are verified. */
 export const AuthConfig = z
@@ -50,7 +51,7 @@ export interface ClaimNames {
 /** Demo key: generated once, kept outside git with owner-only permissions. */
 export function loadOrCreateDemoKey(file: string): Uint8Array {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    privateDir(dirname(file)); // the data directory: the demo key may be the first thing in it
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   }
   chmodSync(file, 0o600);
