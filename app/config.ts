@@ -92,8 +92,8 @@ export const ConfigSchema = z
       .object({
         /** Shared by gateway and subgraphs to sign identity; required when subgraphs run in other processes. */
         secret: z.string().min(32, 'must be at least 32 characters').optional(),
-        /** @default 60 */
-        ttlSeconds: z.number().int().positive().max(600).default(60),
+        /** Lifetime of an identity token (each is bound to one subgraph request): its transit time. @default 10 */
+        ttlSeconds: z.number().int().positive().max(600).default(10),
       })
       .prefault({}),
     identification: IdentificationRules.prefault({}),
@@ -115,6 +115,14 @@ export const ConfigSchema = z
         maxTokens: z.number().int().positive().default(10_000),
         /** Most aliases in one operation. @default 50 */
         maxAliases: z.number().int().positive().default(50),
+        /** Most directives in one operation. @default 50 */
+        maxDirectives: z.number().int().positive().default(50),
+        /** Most actions (mutation fields) in one operation. @default 10 */
+        maxMutations: z.number().int().positive().default(10),
+        /** Longest string argument or variable, in characters. @default 10000 */
+        maxTextLength: z.number().int().positive().default(10_000),
+        /** Elements the cost assumes for a list without a `first` argument. @default 10 */
+        assumedListSize: z.number().int().positive().default(10),
       })
       .prefault({}),
     /** postgres: the append-only table in `storage.postgres`, one log for every replica. */
