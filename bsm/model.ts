@@ -1,5 +1,6 @@
 import type { MonitorApi, ConnectorInstance } from '../connectors/core/connector.js';
 import type { Logger } from '../kernel/log.js';
+import { observe, secondsSince } from '../kernel/metrics.js';
 import { SEVERITY_ORDER, type Alert, type MonitorSnapshot, type Severity, type Status } from '../kernel/model.js';
 import { SYSTEM_AUTH } from '../kernel/request.js';
 import { createSingleFlight } from '../kernel/single-flight.js';
@@ -175,6 +176,7 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
   const singleFlight = <T>(build: () => Promise<T>) => createSingleFlight(build, cacheMs, () => clock().getTime());
 
   const snapshot = singleFlight(async (): Promise<HealthSnapshot> => {
+    const startedAt = performance.now();
     const topo = await directory.topology();
     const failedMonitors: string[] = [];
     const readings = await Promise.all(
@@ -203,6 +205,7 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
       // History is best effort: the current status is still worth answering with.
       log.error('recording status transitions failed', { error: String(error) });
     }
+    observe.healthEvaluation(secondsSince(startedAt));
     return { at, topology: topo, leaves, evaluation, status, failedMonitors };
   });
 

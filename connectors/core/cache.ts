@@ -1,5 +1,6 @@
 import { Keyv } from 'keyv';
 import type { Logger } from '../../kernel/log.js';
+import { observe } from '../../kernel/metrics.js';
 
 /**
  * Read-through cache with stale-if-error and single-flight, in front of a tool.
@@ -8,6 +9,7 @@ import type { Logger } from '../../kernel/log.js';
  *   served marked stale (a partial view beats none), else the error propagates.
  * - Concurrent misses for one key share one upstream call, so a dashboard hitting 50 services
  *   costs one call per tool, not 50.
+ * Each read is counted in /metrics under the cache's namespace (the connector instance's name).
  */
 interface Entry<T> {
   value: T;
@@ -30,19 +32,29 @@ export function createCache(namespace: string, log: Logger): Keyv {
 
 export function createCachedReader(cache: Keyv, now: () => number = Date.now) {
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
+  const connector = cache.namespace ?? 'default';
   async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = (await cache.get(key)) as Entry<T> | undefined;
-    if (entry && now() - entry.fetchedAt < ttlMs) return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
+    if (entry && now() - entry.fetchedAt < ttlMs) {
+      observe.cacheRead(connector, 'hit');
+      return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
+    }
     const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
-    if (pending) return pending;
+    if (pending) {
+      observe.cacheRead(connector, 'shared');
+      return pending;
+    }
     const load = (async (): Promise<Cached<T>> => {
       try {
         const value = await fetch();
         const fetchedAt = now();
         await cache.set(key, { value, fetchedAt } satisfies Entry<T>, ttlMs + staleMs);
+        observe.cacheRead(connector, 'miss');
         return { value, stale: false, fetchedAt };
       } catch (error) {
-        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
+        const usable = entry && now() - entry.fetchedAt < ttlMs + staleMs;
+        observe.cacheRead(connector, usable ? 'stale' : 'error');
+        if (usable) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
         throw error;
       } finally {
         inFlight.delete(key);
