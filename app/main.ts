@@ -28,6 +28,7 @@ try {
       `  subgraphs: ${Object.entries(running.subgraphUrls)
         .map(([n, u]) => `${n} ${u}`)
         .join(', ')}`,
+      ...(running.metricsUrl ? [`  metrics: ${running.metricsUrl}`] : []),
       '  get a token:  npm run --silent token -- --role operator',
       `  then:         curl -s ${running.url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ services { nodes { id name status summary } } }"}'`,
       '',

@@ -5,11 +5,13 @@ import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definiti
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
 import { createSqliteHistory, type HistoryStore } from '../bsm/history.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
+import { serviceReadings } from '../bsm/business-metrics.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
 import { createCache } from '../connectors/core/cache.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
+import { reportServices } from '../kernel/metrics.js';
 import type { ConnectorKind } from '../kernel/model.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
@@ -134,15 +136,20 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     (): HistoryStore => createSqliteHistory(data()),
     (store) => store.close(),
   );
-  const model = part(() =>
-    createServiceModel({
+  const model = part(() => {
+    const built = createServiceModel({
       directory: directory(),
       monitors: connectors('monitor'),
       history: history(),
       log: log.child({ part: 'model' }),
       ...(options.now ? { now: options.now } : {}),
-    }),
-  );
+    });
+    // The business series of /metrics come from the process that holds the model.
+    if (config.metrics.enabled && config.metrics.business) {
+      closers.push(reportServices(serviceReadings(built, options.now ?? (() => new Date()), log.child({ part: 'metrics' }))));
+    }
+    return built;
+  });
 
   const maxPageSize = config.maxPageSize;
   /** Serves one subgraph module; generic so each module keeps its own context type. */

@@ -8,6 +8,7 @@ import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/subgraphs.js';
 import type { SubgraphServer } from '../subgraphs/common/server.js';
 import { type LoadedConfig, loadConfig } from './config.js';
+import { startObservability } from './observability.js';
 import { createServicegraph } from './root.js';
 
 /** The gateway, and in local mode the five subgraphs in its process, from a config file. */
@@ -27,6 +28,8 @@ export interface StartOptions {
 
 export interface Running {
   url: string;
+  /** Where this process serves /metrics (`metrics.enabled`), else null. */
+  metricsUrl: string | null;
   subgraphUrls: Record<SubgraphName, string>;
   config: LoadedConfig;
   close(): Promise<void>;
@@ -56,6 +59,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     const policy = root.policy();
     if (config.subgraphs.mode === 'local') root.definitions();
     const audit = root.audit();
+    // Closed last: the servers' final spans are exported.
+    const observability = await startObservability(config, log, config.tracing.serviceName);
+    closers.unshift(() => observability.close());
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
 
@@ -103,7 +109,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     const port = options.port ?? config.server.port;
     const running = await gateway.listen(port, config.server.host);
     closers.push(() => running.close());
-    return { url: running.url, subgraphUrls, config: loaded, close };
+    return { url: running.url, metricsUrl: observability.metricsUrl, subgraphUrls, config: loaded, close };
   } catch (error) {
     await close();
     throw error;

@@ -6,12 +6,17 @@ import { startSubgraph } from './start-subgraph.js';
 
 /**
  * Runs one subgraph alone, as production deploys them:
- *   npm run subgraph -- services --config config/prod.yaml --port 4001
+ *   npm run subgraph -- services --config config/prod.yaml --port 4001 [--metrics-port 9465]
  * It needs `internalAuth.secret` (shared with the gateway) to verify the gateway's identity tokens.
  */
 process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
 const { values, positionals } = parseArgs({
-  options: { config: { type: 'string', default: 'config/demo.yaml' }, port: { type: 'string' }, host: { type: 'string' } },
+  options: {
+    config: { type: 'string', default: 'config/demo.yaml' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'metrics-port': { type: 'string' },
+  },
   allowPositionals: true,
 });
 const log = createLogger({ level: process.env['LOG_LEVEL'] });
@@ -23,9 +28,10 @@ try {
     name,
     port: Number(values.port ?? 0),
     host: values.host ?? '127.0.0.1',
+    ...(values['metrics-port'] !== undefined ? { metricsPort: Number(values['metrics-port']) } : {}),
     log,
   });
-  process.stdout.write(`subgraph ${name} ready at ${running.url}\n`);
+  process.stdout.write(`subgraph ${name} ready at ${running.url}${running.metricsUrl ? ` (metrics at ${running.metricsUrl})` : ''}\n`);
   const stop = async () => {
     await running.close();
     process.exit(0);

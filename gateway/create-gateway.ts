@@ -17,6 +17,8 @@ import { limitsPlugin } from './limits.js';
 import type { RequestAuth } from '../kernel/request.js';
 import { newRequestContext, runInRequest, type RequestContext } from '../kernel/request-context.js';
 import { maskErrors } from '../kernel/mask-errors.js';
+import { sendTraceContext } from '../kernel/tracing.js';
+import { createRequestObserver, measuredDataSource, type RequestObservation } from './request-observer.js';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -25,6 +27,8 @@ export interface GatewayContext {
   request: RequestContext;
   /** One identity token per subgraph per request, signed on first use. */
   identityTokens: Map<string, Promise<string>>;
+  /** What the request log line, metrics and trace report of it. */
+  observation: RequestObservation;
 }
 
 /**
@@ -67,11 +71,12 @@ export interface RunningGateway {
  */
 export async function createGateway(options: GatewayOptions) {
   const { log, policy } = options;
+  const observer = createRequestObserver(log);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const local = options.inProcess?.[name as SubgraphName];
-      return local ? inProcessDataSource(local) : remoteDataSource(name);
+      return measuredDataSource(name, local ? inProcessDataSource(local) : remoteDataSource(name));
     },
   });
 
@@ -104,6 +109,8 @@ export async function createGateway(options: GatewayOptions) {
         request.http?.headers.set(IDENTITY_HEADER, await token);
         // For proxies' access logs only: the subgraph takes the id from the signed token.
         request.http?.headers.set('x-request-id', context.request.requestId);
+        // The subgraph's spans join this fetch's (W3C traceparent; nothing when tracing is off).
+        sendTraceContext((header, value) => request.http?.headers.set(header, value));
       },
     });
   }
@@ -127,11 +134,13 @@ export async function createGateway(options: GatewayOptions) {
         viewerOf: (context: GatewayContext) => context.viewer,
       }),
       limitsPlugin(options.limits),
+      // Last: it reports the answer with every error the plugins before it added.
+      observer.plugin,
     ],
   });
   await apollo.start();
 
-  async function authenticate(header: string | undefined, request: RequestContext): Promise<GatewayContext> {
+  async function authenticate(header: string | undefined, request: RequestContext): Promise<Omit<GatewayContext, 'observation'>> {
     let auth: RequestAuth = { sub: 'anonymous', roles: [], groups: [] };
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -161,9 +170,13 @@ export async function createGateway(options: GatewayOptions) {
           return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
         }
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
-        const context = await authenticate(req.headers.authorization, request);
-        const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
-        await executeGraphQL(apollo, req, res, body, async () => context);
+        // Reported once answered: one log line, its metrics and the root span of its trace.
+        await observer.observed(res, request, async (observation) => {
+          const context: GatewayContext = { ...(await authenticate(req.headers.authorization, request)), observation };
+          observation.viewer(context.auth);
+          const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
+          await executeGraphQL(apollo, req, res, body, async () => context);
+        });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         log.error('gateway request failed', { reason: error instanceof Error ? error.message : String(error) });

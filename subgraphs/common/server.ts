@@ -18,6 +18,8 @@ import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
 import { newRequestContext, runInRequest, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
+import { callerTraceContext, inSpan } from '../../kernel/tracing.js';
+import { SpanKind } from '@opentelemetry/api';
 
 /** One subgraph operation as the gateway sends it. */
 export interface SubgraphRequest {
@@ -101,12 +103,20 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid gateway identity token');
         });
         request = verified.request;
-        await runInRequest(request, async () => {
-          const body = await readBody(req, options.maxBodyBytes);
-          // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
-          log.debug('subgraph operation', { body: body.slice(0, 4000) });
-          await executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
-        });
+        // A span of the gateway's trace (its traceparent, trusted once the identity token is): tool calls nest below.
+        const attributes = { 'servicegraph.request_id': request.requestId };
+        await inSpan(
+          `subgraph ${module.name}`,
+          { kind: SpanKind.SERVER, attributes },
+          () =>
+            runInRequest(verified.request, async () => {
+              const body = await readBody(req, options.maxBodyBytes);
+              // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
+              log.debug('subgraph operation', { body: body.slice(0, 4000) });
+              await executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+            }),
+          callerTraceContext(req.headers),
+        );
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         // The gateway's request once the token is read, else one of this subgraph's own.
