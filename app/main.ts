@@ -1,51 +1,49 @@
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../kernel/errors.js';
-import { createLogger } from '../kernel/log.js';
-import { startServicegraph } from './start-gateway.js';
+import { type CommandSpec, loggerFromEnv, runCommand } from './cli.js';
+import { closeOnSignals } from './signals.js';
 
 // Apollo's anonymous telemetry is off unless the operator turns it on.
 process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
 
-const { values } = parseArgs({
-  options: { config: { type: 'string', default: 'config/demo.yaml' }, estate: { type: 'string' } },
-  allowPositionals: false,
-});
+const MAIN_COMMAND: CommandSpec = {
+  usage: 'node dist/app/main.js [options]      (from the repository: npm start -- [options])',
+  summary: 'Runs the servicegraph gateway, and in local mode the five subgraphs in the same process.',
+  options: {
+    config: { type: 'string', value: 'file', description: 'the configuration file (default: config/demo.yaml)' },
+    estate: { type: 'string', value: 'dir', description: 'the estate directory, instead of the one the config names' },
+  },
+  environment: {
+    SERVICEGRAPH_CONFIG: 'the configuration file, when --config is not given',
+    PORT: "the gateway's port, instead of server.port",
+    SERVICEGRAPH_SUBGRAPH_BASE_PORT: "local mode: the subgraphs' first port, instead of subgraphs.basePort",
+    LOG_LEVEL: 'debug, info (the default), warn or error',
+  },
+};
 
-const log = createLogger({ level: process.env['LOG_LEVEL'] });
-const port = process.env['PORT'] ? Number(process.env['PORT']) : undefined;
-
-try {
+await runCommand('servicegraph', MAIN_COMMAND, async ({ values }) => {
+  const log = loggerFromEnv(process.env);
+  // Loaded after the arguments are read, so --help and a wrong flag answer at once.
+  const { startServicegraph } = await import('./start-gateway.js');
   const running = await startServicegraph({
-    configFile: values.config ?? 'config/demo.yaml',
-    ...(values.estate ? { estateDir: values.estate } : {}),
-    ...(port !== undefined ? { port } : {}),
+    configFile: (values['config'] as string | undefined) ?? process.env['SERVICEGRAPH_CONFIG'] ?? 'config/demo.yaml',
+    ...(values['estate'] ? { estateDir: values['estate'] as string } : {}),
     log,
   });
+  const subgraphs = Object.entries(running.subgraphUrls);
   process.stdout.write(
     [
       '',
       `servicegraph gateway ready at ${running.url}`,
-      `  subgraphs: ${Object.entries(running.subgraphUrls)
-        .map(([n, u]) => `${n} ${u}`)
-        .join(', ')}`,
-      ...(running.metricsUrl ? [`  metrics: ${running.metricsUrl}`] : []),
+      subgraphs.length > 0
+        ? `  subgraphs: ${subgraphs.map(([n, u]) => `${n} ${u}`).join(', ')}`
+        : `  subgraphs: ${running.config.config.subgraphs.mode === 'local' ? 'in this process (no ports)' : 'remote'}`,
+      ...(running.config.config.server.explorer ? [`  explorer:   open ${running.url} in a browser`] : []),
+      ...(running.metricsUrl ? [`  metrics:    ${running.metricsUrl}`] : []),
       '  get a token:  npm run --silent token -- --role operator',
       `  then:         curl -s ${running.url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ services { nodes { id name status summary } } }"}'`,
       '',
     ].join('\n'),
   );
-  const stop = async (signal: string) => {
-    log.info('shutting down', { signal });
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`servicegraph did not start: ${error.message}\n`);
-  } else {
-    process.stderr.write(`servicegraph did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-  process.exit(1);
-}
+  const { shutdownGraceMs } = running.config.config.server;
+  // Past the grace period, closing the tools and stores gets 10 s more before the process gives up on them.
+  closeOnSignals(log, () => running.close(), shutdownGraceMs + 10_000);
+});

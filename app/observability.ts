@@ -1,8 +1,8 @@
-import { ConfigError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
 import { serveMetrics } from '../kernel/metrics.js';
 import { startTracing } from '../kernel/tracing.js';
 import type { Config } from './config.js';
+import { listenOrExplain } from './preflight.js';
 
 /**
  * A process's metrics listener and trace exporter, from the config's `metrics` and `tracing`. Started
@@ -16,6 +16,8 @@ export interface Observability {
 }
 
 export async function startObservability(
+  /** The config file, for a port that cannot be had. */
+  source: string,
   config: Pick<Config, 'metrics' | 'tracing'>,
   log: Logger,
   serviceName: string,
@@ -26,7 +28,11 @@ export async function startObservability(
     ? await startTracing({ endpoint: tracing.endpoint, headers: tracing.headers, serviceName, sampleRatio: tracing.sampleRatio })
     : null;
   try {
-    const server = metrics.enabled ? await serveMetrics({ host: metrics.host, port: metricsPort, token: metrics.token, log }) : null;
+    const server = metrics.enabled
+      ? await listenOrExplain(source, 'metrics.port', metricsPort, metrics.host, () =>
+          serveMetrics({ host: metrics.host, port: metricsPort, token: metrics.token, log }),
+        )
+      : null;
     return {
       metricsUrl: server?.url ?? null,
       async close() {
@@ -36,10 +42,6 @@ export async function startObservability(
     };
   } catch (error) {
     await tracer?.shutdown();
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new ConfigError('metrics', [`metrics.port: cannot listen on ${metrics.host}:${metricsPort} (${code})`]);
-    }
     throw error;
   }
 }

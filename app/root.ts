@@ -1,13 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
-import { createSqliteHistory, type HistoryStore } from '../bsm/history.js';
+import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
 import { serviceReadings } from '../bsm/business-metrics.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
-import { createCache } from '../connectors/core/cache.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
@@ -22,6 +20,7 @@ import { createKnowledgeSubgraph } from '../subgraphs/knowledge/index.js';
 import { createMonitoringSubgraph } from '../subgraphs/monitoring/index.js';
 import { createServicesSubgraph } from '../subgraphs/services/index.js';
 import type { LoadedConfig } from './config.js';
+import { createSharedState, type SharedState } from './shared-state.js';
 
 /**
  * The composition root: config → policy → connectors → the one merged CMDB → the service directory
@@ -36,6 +35,8 @@ export interface Servicegraph {
   readonly dataDir: string;
   policy(): PolicyStore;
   audit(): AuditLog;
+  /** What the replicas share (cache, database, evaluator lease); the embedded defaults without config. */
+  shared(): SharedState;
   /** The configured connector instances of one kind, in config order. */
   connectors<K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[];
   /** Every connector instance built so far (what this process reads). */
@@ -81,11 +82,11 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     };
   }
 
-  /** Writable state lives here; created only once something needs it (never on a failed start). */
-  const data = part(() => {
-    mkdirSync(dataDir, { recursive: true });
-    return dataDir;
-  });
+  // Closed after everything that uses it: it is built first, by whatever needs it first.
+  const shared = part(
+    () => createSharedState(config, log.child({ part: 'shared-state' })),
+    (state) => state.close(),
+  );
 
   const createKind = <K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[] => {
     const instances: ConnectorInstance<ApiByKind[K]>[] = [];
@@ -94,9 +95,11 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       if (connector?.kind !== kind) continue; // loadConfig reported unknown types
       const instance = connector.create(entry.name, entry.settings, {
         log: log.child({ connector: entry.name }),
-        cache: createCache(entry.name, log),
+        cache: shared().cacheFor(entry.name),
+        postgres: shared().postgres,
         estateDir,
-        dataDir: data(),
+        // Whatever keeps state there creates the directory when it first writes (never on a failed start).
+        dataDir,
       }) as ConnectorInstance<ApiByKind[K]>;
       instances.push(instance);
       built.push(instance);
@@ -119,7 +122,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     (store) => store.close(),
   );
   const audit = part(
-    () => createAuditLog({ sink: config.audit.sink }),
+    () => createAuditLog({ sink: shared().auditSink }),
     (sink) => sink.close?.(),
   );
   // Validated when first asked for: a bad estate stops the start before anything is opened.
@@ -133,7 +136,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
   const history = part(
-    (): HistoryStore => createSqliteHistory(data()),
+    (): HistoryStore => createHistoryStore({ dataDir, postgres: shared().postgres }),
     (store) => store.close(),
   );
   const model = part(() => {
@@ -141,6 +144,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       directory: directory(),
       monitors: connectors('monitor'),
       history: history(),
+      lease: shared().lease,
       log: log.child({ part: 'model' }),
       ...(options.now ? { now: options.now } : {}),
     });
@@ -166,8 +170,10 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     return server;
   };
   const servers: Record<SubgraphName, (internalKey: Uint8Array) => Promise<SubgraphServer>> = {
-    services: (key) =>
-      serve(
+    services: (key) => {
+      // The services subgraph runs the evaluator: its replicas contend for the lease, the holder records.
+      shared().lease.start();
+      return serve(
         createServicesSubgraph({
           model: model(),
           monitors: connectors('monitor'),
@@ -177,7 +183,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
           log: log.child({ subgraph: 'services' }),
         }),
         key,
-      ),
+      );
+    },
     monitoring: (key) =>
       serve(createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), directory: directory(), maxPageSize }), key),
     cmdb: (key) => serve(createCmdbSubgraph({ cmdb: cmdb(), maxPageSize }), key),
@@ -201,6 +208,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     dataDir,
     policy,
     audit,
+    shared,
     connectors,
     builtConnectors: () => [...built],
     definitions,

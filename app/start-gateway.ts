@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadPolicy } from '../authz/policy.js';
+import { loadServiceDefinitions } from '../bsm/definitions.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createVerifier } from '../gateway/identity.js';
-import { ConfigError } from '../kernel/errors.js';
 import { internalKey } from '../kernel/identity-token.js';
 import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/subgraphs.js';
 import type { SubgraphServer } from '../subgraphs/common/server.js';
-import { type LoadedConfig, loadConfig } from './config.js';
+import { inspectConfig, type LoadedConfig } from './config.js';
 import { startObservability } from './observability.js';
+import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
 
 /** The gateway, and in local mode the five subgraphs in its process, from a config file. */
@@ -16,7 +18,7 @@ export interface StartOptions {
   configFile: string;
   /** Overrides the config's estate directory. */
   estateDir?: string;
-  /** Overrides the config's port (the PORT environment variable, or 0 in tests). */
+  /** Overrides the config's port (0 in tests; the PORT environment variable is read with the config). */
   port?: number;
   /** Overrides the subgraphs' base port (0 = any free port). */
   subgraphBasePort?: number;
@@ -30,61 +32,94 @@ export interface Running {
   url: string;
   /** Where this process serves /metrics (`metrics.enabled`), else null. */
   metricsUrl: string | null;
-  subgraphUrls: Record<SubgraphName, string>;
+  /** The subgraphs this process serves on their own ports (local mode with `listen`), or calls (remote). */
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: LoadedConfig;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: readiness 503 and no new connection at once, requests in flight finish within
+   * `server.shutdownGraceMs` (or `graceMs`), then the subgraphs, tools, stores and the policy watcher
+   * close. Resolves with how many requests had to be cut.
+   */
+  close(graceMs?: number): Promise<{ cut: number }>;
 }
 
 export async function startServicegraph(options: StartOptions): Promise<Running> {
   const { log } = options;
-  const loaded = loadConfig(options.configFile, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const preflight: Preflight = new Preflight(); // typed, so preflight.fail() narrows
+  const inspection = inspectConfig(options.configFile, env);
+  preflight.add(inspection.file, inspection.problems);
+  const loaded = inspection.loaded;
+  if (!loaded) {
+    // The policy and the estate the broken config names have their problems listed too.
+    if (inspection.names) {
+      const { policy, estate } = inspection.names;
+      await preflight.check(() => loadPolicy(policy));
+      await preflight.check(() => loadServiceDefinitions(options.estateDir ?? estate));
+    }
+    preflight.fail();
+  }
   const { config } = loaded;
-  if (config.subgraphs.mode === 'remote' && !config.internalAuth.secret) {
-    throw new ConfigError(loaded.file, [
+  const local = config.subgraphs.mode === 'local';
+  if (!local && !config.internalAuth.secret) {
+    preflight.add(loaded.file, [
       'internalAuth.secret: required when subgraphs run in other processes (set it from an environment variable)',
     ]);
   }
+  const dataDir = options.dataDir ?? config.dataDir;
+  const createdData = createdDirectoryGuard(dataDir);
   const root = createServicegraph({
     loaded,
     log,
+    dataDir,
     ...(options.estateDir ? { estateDir: options.estateDir } : {}),
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const closers: (() => Promise<void>)[] = [() => root.close()];
-  const close = async () => {
+  const closeParts = async () => {
     for (const fn of closers.splice(0).reverse()) await fn().catch((e: unknown) => log.warn('close failed', { reason: String(e) }));
   };
   try {
-    // What can be wrong in files is checked before anything is opened.
+    // Everything that can be wrong in files, checked before anything listens. In local mode that
+    // includes every connector (the builtin ones read their estate files when created).
+    await preflight.check(() => root.policy());
+    if (local) {
+      await preflight.check(() => root.definitions());
+      for (const kind of ['monitor', 'cmdb', 'helpdesk', 'knowledge'] as const) await preflight.check(() => root.connectors(kind));
+    }
+    preflight.throwIfFailed();
+
     const policy = root.policy();
-    if (config.subgraphs.mode === 'local') root.definitions();
     const audit = root.audit();
     // Closed last: the servers' final spans are exported.
-    const observability = await startObservability(config, log, config.tracing.serviceName);
+    const observability = await startObservability(loaded.file, config, log, config.tracing.serviceName);
     closers.unshift(() => observability.close());
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
 
-    let subgraphUrls: Record<SubgraphName, string>;
-    const local: Partial<Record<SubgraphName, SubgraphServer>> = {};
-    if (config.subgraphs.mode === 'local') {
+    const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
+    const inProcess: Partial<Record<SubgraphName, SubgraphServer>> = {};
+    if (local) {
+      const listen = config.subgraphs.listen || config.subgraphs.transport === 'http';
       const basePort = options.subgraphBasePort ?? config.subgraphs.basePort;
-      const urls: Partial<Record<SubgraphName, string>> = {};
       for (const [i, name] of SUBGRAPH_NAMES.entries()) {
         const server = await root.subgraphServer(name, key);
-        urls[name] = await server.listen(basePort === 0 ? 0 : basePort + i, config.server.host);
-        local[name] = server;
+        const port = basePort === 0 ? 0 : basePort + i;
+        if (listen) {
+          subgraphUrls[name] = await listenOrExplain(loaded.file, 'subgraphs.basePort', port, config.server.host, () =>
+            server.listen(port, config.server.host),
+          );
+        }
+        if (config.subgraphs.transport === 'in-process') inProcess[name] = server;
       }
-      subgraphUrls = urls as Record<SubgraphName, string>;
     } else {
-      subgraphUrls = config.subgraphs.urls as Record<SubgraphName, string>;
+      Object.assign(subgraphUrls, config.subgraphs.urls);
     }
 
     const verify = await createVerifier(config.auth, () => policy.current().claims);
     const gateway = await createGateway({
       supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
       subgraphUrls,
-      ...(config.subgraphs.transport === 'in-process' ? { inProcess: local } : {}),
+      inProcess,
       policy,
       verify,
       internalKey: key,
@@ -93,25 +128,38 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       introspection: config.introspection,
       audit,
       log,
-      readiness: async () => {
-        const checks: Record<string, string> = {};
-        await Promise.all(
-          root.builtConnectors().map(async (c) => {
-            checks[`connector:${c.name}`] = await c.healthCheck().then(
-              () => 'ok',
-              (e: unknown) => (e instanceof Error ? e.message : 'unavailable'),
-            );
-          }),
-        );
-        return checks;
+      readiness: {
+        // Remote subgraphs check their own tools and stores; here, only what this process uses.
+        checks: {
+          ...(config.subgraphs.mode === 'local' ? root.shared().checks() : {}),
+          ...Object.fromEntries(root.builtConnectors().map((c) => [`connector:${c.name}`, () => c.healthCheck()])),
+        },
+        timeoutMs: config.server.readinessTimeoutMs,
       },
+      cors: config.server.cors,
+      explorer: config.server.explorer,
     });
     const port = options.port ?? config.server.port;
-    const running = await gateway.listen(port, config.server.host);
-    closers.push(() => running.close());
-    return { url: running.url, metricsUrl: observability.metricsUrl, subgraphUrls, config: loaded, close };
+    const running = await listenOrExplain(loaded.file, 'server.port (or PORT)', port, config.server.host, () =>
+      gateway.listen(port, config.server.host),
+    );
+    return {
+      url: running.url,
+      metricsUrl: observability.metricsUrl,
+      subgraphUrls,
+      config: loaded,
+      async close(graceMs = config.server.shutdownGraceMs) {
+        // The gateway drains first: the subgraphs and tools serve its last requests, then close.
+        const draining = running.close(graceMs); // the listener is closed once this returns
+        log.info('draining: no new connections, requests in flight may finish', { graceMs });
+        const drained = await draining;
+        await closeParts();
+        return drained;
+      },
+    };
   } catch (error) {
-    await close();
+    await closeParts();
+    createdData.removeIfCreated();
     throw error;
   }
 }

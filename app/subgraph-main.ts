@@ -1,44 +1,60 @@
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../kernel/errors.js';
-import { createLogger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
-import { startSubgraph } from './start-subgraph.js';
+import { type CommandSpec, loggerFromEnv, parsePort, runCommand, UsageError } from './cli.js';
+import { closeOnSignals } from './signals.js';
 
 /**
  * Runs one subgraph alone, as production deploys them:
- *   npm run subgraph -- services --config config/prod.yaml --port 4001 [--metrics-port 9465]
+ *   node dist/app/subgraph-main.js services --config /etc/servicegraph/config.yaml
  * It needs `internalAuth.secret` (shared with the gateway) to verify the gateway's identity tokens.
  */
 process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
-const { values, positionals } = parseArgs({
+
+const SUBGRAPH_COMMAND: CommandSpec = {
+  usage: 'node dist/app/subgraph-main.js <name> [options]      (from the repository: npm run subgraph -- <name> [options])',
+  summary: 'Runs one subgraph alone, as production deploys them. Needs internalAuth.secret, shared with the gateway.',
+  positionals: [{ name: '<name>', description: SUBGRAPH_NAMES.join(', ') }],
   options: {
-    config: { type: 'string', default: 'config/demo.yaml' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'metrics-port': { type: 'string' },
+    config: { type: 'string', value: 'file', description: 'the configuration file (default: config/demo.yaml)' },
+    port: {
+      type: 'string',
+      value: 'n',
+      description: 'the port (default: PORT, else subgraphs.basePort + its place: services 4001 … knowledge 4005)',
+    },
+    host: { type: 'string', value: 'address', description: 'the address to listen on (default: server.host)' },
+    'metrics-port': {
+      type: 'string',
+      value: 'n',
+      description: "/metrics's port when metrics.enabled, instead of metrics.port (several subgraphs on one host)",
+    },
   },
-  allowPositionals: true,
-});
-const log = createLogger({ level: process.env['LOG_LEVEL'] });
-try {
+  environment: {
+    SERVICEGRAPH_CONFIG: 'the configuration file, when --config is not given',
+    PORT: 'the port, when --port is not given',
+    LOG_LEVEL: 'debug, info (the default), warn or error',
+  },
+};
+
+await runCommand('subgraph', SUBGRAPH_COMMAND, async ({ values, positionals }) => {
   const name = positionals[0] as SubgraphName | undefined;
-  if (!name || !SUBGRAPH_NAMES.includes(name)) throw new ConfigError('arguments', [`name one subgraph: ${SUBGRAPH_NAMES.join(', ')}`]);
+  if (!name || !SUBGRAPH_NAMES.includes(name)) {
+    throw new UsageError(
+      name ? `unknown subgraph "${name}" (one of ${SUBGRAPH_NAMES.join(', ')})` : `name one subgraph: ${SUBGRAPH_NAMES.join(', ')}`,
+    );
+  }
+  const portText = (values['port'] as string | undefined) ?? process.env['PORT'];
+  const port =
+    portText === undefined || portText === '' ? undefined : parsePort(portText, values['port'] !== undefined ? '--port' : 'PORT');
+  const log = loggerFromEnv(process.env);
+  // Loaded after the arguments are read, so --help and a wrong flag answer at once.
+  const { startSubgraph } = await import('./start-subgraph.js');
   const running = await startSubgraph({
-    configFile: values.config ?? 'config/demo.yaml',
+    configFile: (values['config'] as string | undefined) ?? process.env['SERVICEGRAPH_CONFIG'] ?? 'config/demo.yaml',
     name,
-    port: Number(values.port ?? 0),
-    host: values.host ?? '127.0.0.1',
-    ...(values['metrics-port'] !== undefined ? { metricsPort: Number(values['metrics-port']) } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(values['host'] ? { host: values['host'] as string } : {}),
+    ...(values['metrics-port'] !== undefined ? { metricsPort: parsePort(values['metrics-port'] as string, '--metrics-port') } : {}),
     log,
   });
   process.stdout.write(`subgraph ${name} ready at ${running.url}${running.metricsUrl ? ` (metrics at ${running.metricsUrl})` : ''}\n`);
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
-} catch (error) {
-  process.stderr.write(`subgraph did not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+  closeOnSignals(log, () => running.close(), 15_000);
+});

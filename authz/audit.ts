@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { migrate, type PostgresPool } from '../kernel/postgres.js';
 import { currentRequest, type RequestContext } from '../kernel/request-context.js';
 
 /**
@@ -33,7 +34,8 @@ export interface AuditLog {
   close?(): Promise<void>;
 }
 
-export type AuditSink = 'stderr' | 'stdout' | { file: string } | ((line: string) => void);
+/** `postgres`: the append-only table `audit_event` in the deployment's database, shared by every replica. */
+export type AuditSink = 'stderr' | 'stdout' | { file: string } | { postgres: PostgresPool } | ((line: string) => void);
 
 const MAX_STRING = 256;
 const MAX_LIST = 32;
@@ -71,6 +73,10 @@ export function createAuditLog(options: { sink: AuditSink }): AuditLog {
   const { sink } = options;
   let stream: WriteStream | undefined;
   let write: (line: string) => void;
+  if (typeof sink === 'object' && 'postgres' in sink) {
+    const table = postgresSink(sink.postgres);
+    return { record: (event) => table.write(auditLine(event)), close: () => table.flushed() };
+  }
   if (typeof sink === 'function') write = sink;
   else if (sink === 'stdout') write = (line) => process.stdout.write(`${line}\n`);
   else if (sink === 'stderr') write = (line) => process.stderr.write(`${line}\n`);
@@ -86,5 +92,58 @@ export function createAuditLog(options: { sink: AuditSink }): AuditLog {
   return {
     record: (event) => write(auditLine(event)),
     close: () => new Promise<void>((resolve) => (stream ? stream.end(() => resolve()) : resolve())),
+  };
+}
+
+const AUDIT_MIGRATIONS = [
+  `CREATE TABLE audit_event (
+     id   bigserial PRIMARY KEY,
+     time timestamptz NOT NULL,
+     line jsonb NOT NULL
+   );
+   CREATE INDEX audit_event_time ON audit_event (time);
+   CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$;
+   CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_event
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only();`,
+];
+
+/**
+ * Lines are buffered and inserted in batches, one insert in flight at a time, so recording never
+ * waits for the database. A batch that cannot be stored goes to stderr as it is (the lines are
+ * already whitelisted), rather than nowhere.
+ */
+function postgresSink(pool: PostgresPool) {
+  let ready: Promise<void> | null = null;
+  let buffer: string[] = [];
+  let flushing: Promise<void> | null = null;
+  const flush = async () => {
+    while (buffer.length > 0) {
+      const batch = buffer;
+      buffer = [];
+      try {
+        ready ??= migrate(pool, 'audit', AUDIT_MIGRATIONS);
+        await ready;
+        await pool.query(
+          "INSERT INTO audit_event (time, line) SELECT (l->>'time')::timestamptz, l FROM unnest($1::jsonb[]) WITH ORDINALITY AS u(l, n) ORDER BY n",
+          [batch],
+        );
+      } catch (error) {
+        ready = null;
+        const reason = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'audit log write failed', reason })}\n`);
+        for (const line of batch) process.stderr.write(`${line}\n`);
+      }
+    }
+    flushing = null;
+  };
+  return {
+    write(line: string) {
+      buffer.push(line);
+      flushing ??= flush();
+    },
+    async flushed() {
+      await flushing;
+    },
   };
 }

@@ -53,7 +53,7 @@ const plainGateway = new ApolloGateway({
       );
     }, 300_000).unref();
     return new RemoteGraphQLDataSource({
-      url: ours.subgraphUrls[name as keyof typeof ours.subgraphUrls] ?? url,
+      url: ours.subgraphUrls[name as keyof typeof ours.subgraphUrls] ?? url ?? '',
       willSendRequest: async ({ request }) => {
         request.http?.headers.set(IDENTITY_HEADER, await token);
       },

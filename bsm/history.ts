@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Lease } from '../kernel/lease.js';
 import type { Status } from '../kernel/model.js';
+import type { PostgresPool } from '../kernel/postgres.js';
+import { createPostgresHistory } from './history-postgres.js';
 
 /**
  * Status history of services and CIs, keyed by stable ids (service ids, CI ids; a VDI pool, never a
- * desktop's host name), so "status since", availability and trends survive restarts. The interface is
- * async so a PostgreSQL store can replace the embedded SQLite one where several replicas run.
+ * desktop's host name), so "status since", availability and trends survive restarts. SQLite in the
+ * data directory by default; PostgreSQL where several replicas run (`createHistoryStore`).
  */
 
 export interface StatusChange {
@@ -21,8 +24,14 @@ export interface Transition extends StatusChange {
 }
 
 export interface HistoryStore {
-  record(transitions: readonly Transition[]): Promise<void>;
-  /** The last recorded status of every node, to resume after a restart. */
+  /**
+   * Compare-and-set, per transition: it is written only when `from` is the node's last recorded
+   * status (no status at all for null), and dated no earlier than that status's start. Returns the
+   * transitions written, as written. A stale one (another recorder wrote first: a lease takeover, a
+   * replayed batch) is skipped, so no transition is ever written twice.
+   */
+  record(transitions: readonly Transition[]): Promise<Transition[]>;
+  /** The last recorded status of every node, to resume after a restart or a takeover. */
   latest(): Promise<Map<string, { status: Status; since: Date }>>;
   /** When the node entered its last recorded status; null when never recorded. */
   statusSince(id: string): Promise<Date | null>;
@@ -31,6 +40,11 @@ export interface HistoryStore {
   /** The status in effect at an instant; null when nothing was recorded before it. */
   statusAt(id: string, at: Date): Promise<Status | null>;
   close(): Promise<void>;
+}
+
+/** PostgreSQL when the deployment has one (shared by every replica), else SQLite in `dataDir`. */
+export function createHistoryStore(options: { dataDir: string; postgres?: PostgresPool | undefined }): HistoryStore {
+  return options.postgres ? createPostgresHistory(options.postgres) : createSqliteHistory(options.dataDir);
 }
 
 interface Row {
@@ -61,21 +75,31 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     CREATE INDEX IF NOT EXISTS status_transition_node_at ON status_transition (node_id, at);
   `);
   const insert = db.prepare('INSERT INTO status_transition (node_id, at, from_status, to_status) VALUES (?, ?, ?, ?)');
-  const insertMany = db.transaction((rows: readonly Transition[]) => {
-    for (const t of rows) insert.run(t.id, t.at.getTime(), t.from, t.to);
+  // "Last" is the last written: record() keeps the chain (each from = the previous to) in rowid order.
+  const lastOne = db.prepare('SELECT * FROM status_transition WHERE node_id = ? ORDER BY rowid DESC LIMIT 1');
+  const compareAndInsert = db.transaction((rows: readonly Transition[]): Transition[] => {
+    const written: Transition[] = [];
+    for (const t of rows) {
+      const prev = lastOne.get(t.id) as Row | undefined;
+      if ((prev?.to_status ?? null) !== t.from) continue;
+      const at = prev && prev.at > t.at.getTime() ? new Date(prev.at) : t.at;
+      insert.run(t.id, at.getTime(), t.from, t.to);
+      written.push({ ...t, at });
+    }
+    return written;
   });
   const latestAll = db.prepare(`
     SELECT t.node_id, t.at, t.from_status, t.to_status FROM status_transition t
     JOIN (SELECT node_id, MAX(rowid) AS last FROM status_transition GROUP BY node_id) m
       ON t.node_id = m.node_id AND t.rowid = m.last`);
-  const lastOne = db.prepare('SELECT * FROM status_transition WHERE node_id = ? ORDER BY at DESC, rowid DESC LIMIT 1');
   // LIMIT -1 is SQLite for "no limit".
   const range = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at >= ? AND at <= ? ORDER BY at, rowid LIMIT ?');
   const before = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at <= ? ORDER BY at DESC, rowid DESC LIMIT 1');
 
   return {
     async record(transitions) {
-      if (transitions.length > 0) insertMany(transitions);
+      // IMMEDIATE takes the write lock before reading, so another process sharing the file cannot interleave.
+      return transitions.length > 0 ? compareAndInsert.immediate(transitions) : [];
     },
     async latest() {
       const out = new Map<string, { status: Status; since: Date }>();
@@ -103,6 +127,12 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
  * Remembers the last recorded status of each node and writes only real transitions. A node seen for
  * the first time in a non-OK state is dated back to when its problem started (the alert's startsAt),
  * so "down since 09:12" is right even when servicegraph started at 09:20.
+ *
+ * With a lease, only its holder writes: every other replica follows what the holder recorded (its
+ * `since` reads the store), and a replica that takes the lease over first reloads the store, so it
+ * carries on from what the last holder wrote. A transition the old holder was writing when it died
+ * is either in the store (the new holder sees it and writes nothing) or not (the new holder records
+ * it, dated when it sees it); the store's compare-and-set makes a late write of the old holder a no-op.
  */
 export interface TransitionRecorder {
   observe(statuses: ReadonlyMap<string, Status>, at: Date, problemSince: (id: string) => Date | null): Promise<Transition[]>;
@@ -110,28 +140,57 @@ export interface TransitionRecorder {
   since(id: string): Date | null;
 }
 
-export function createTransitionRecorder(store: HistoryStore): TransitionRecorder {
+export function createTransitionRecorder(store: HistoryStore, options: { lease?: Pick<Lease, 'held'> } = {}): TransitionRecorder {
+  const { lease } = options;
   const last = new Map<string, { status: Status; since: Date }>();
-  // Serialised, and the first step loads what was recorded before the restart.
-  let chain: Promise<unknown> = store.latest().then((stored) => {
+  const reload = async () => {
+    const stored = await store.latest();
+    last.clear();
     for (const [id, entry] of stored) last.set(id, entry);
-  });
+  };
+  const changesFor = (statuses: ReadonlyMap<string, Status>, at: Date, problemSince: (id: string) => Date | null) => {
+    const changes: Transition[] = [];
+    for (const [id, status] of statuses) {
+      const prev = last.get(id);
+      if (prev?.status === status) continue;
+      const started = !prev && status !== 'OK' && status !== 'UNKNOWN' ? problemSince(id) : null;
+      const backdated = started && started < at ? started : at;
+      changes.push({ id, at: backdated, from: prev?.status ?? null, to: status });
+    }
+    return changes;
+  };
+  // Whether memory holds what this recorder wrote itself (false: read the store before writing).
+  let writing = false;
+  // Serialised, and the first step loads what was recorded before the restart.
+  let chain: Promise<unknown> = reload().then(
+    () => {
+      writing = !lease;
+    },
+    () => undefined,
+  );
   return {
     observe(statuses, at, problemSince) {
-      const step = chain.then(async () => {
-        const changes: Transition[] = [];
-        for (const [id, status] of statuses) {
-          const prev = last.get(id);
-          if (prev?.status === status) continue;
-          const started = !prev && status !== 'OK' && status !== 'UNKNOWN' ? problemSince(id) : null;
-          const backdated = started && started < at ? started : at;
-          changes.push({ id, at: backdated, from: prev?.status ?? null, to: status });
+      const step = chain.then(async (): Promise<Transition[]> => {
+        if (lease && !lease.held()) {
+          writing = false;
+          await reload();
+          return [];
         }
-        await store.record(changes);
-        for (const c of changes) last.set(c.id, { status: c.to, since: c.at });
-        return changes;
+        if (!writing) await reload();
+        writing = true;
+        const changes = changesFor(statuses, at, problemSince);
+        const written = await store.record(changes);
+        for (const c of written) last.set(c.id, { status: c.to, since: c.at });
+        if (written.length === changes.length) return written;
+        // Someone else wrote meanwhile (a holder that had not yet noticed it lost the lease): carry on from the store.
+        await reload();
+        const rest = await store.record(changesFor(statuses, at, problemSince));
+        for (const c of rest) last.set(c.id, { status: c.to, since: c.at });
+        return [...written, ...rest];
       });
-      chain = step.catch(() => undefined);
+      chain = step.catch(() => {
+        writing = false;
+      });
       return step;
     },
     since: (id) => last.get(id)?.since ?? null,

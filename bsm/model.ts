@@ -9,6 +9,7 @@ import type { ServiceDirectory } from './directory.js';
 import { evaluate } from './engine/evaluate.js';
 import type { Evaluation, LeafState } from './engine/types.js';
 import { createTransitionRecorder, type HistoryStore } from './history.js';
+import type { Lease } from '../kernel/lease.js';
 import type { ServiceTopology } from './service-topology.js';
 
 /**
@@ -51,6 +52,8 @@ export interface ServiceModelOptions {
   /** Where transitions are recorded; the caller opens and closes it. */
   history: HistoryStore;
   log: Logger;
+  /** With several replicas: only the holder records transitions, the others follow the store. */
+  lease?: Pick<Lease, 'held'>;
   /** How long one evaluation is shared. @default 3000 */
   cacheMs?: number;
   /** The clock the model records transitions and shares evaluations with. @default wall clock */
@@ -167,7 +170,7 @@ export function buildLeaves(topology: ServiceTopology, readings: MonitorReading[
 
 export function createServiceModel(options: ServiceModelOptions): ServiceModel {
   const { directory, monitors, history, log } = options;
-  const recorder = createTransitionRecorder(history);
+  const recorder = createTransitionRecorder(history, options.lease ? { lease: options.lease } : {});
   const cacheMs = options.cacheMs ?? 3000;
   const clock = options.now ?? (() => new Date());
   const lastGoodMonitor = new Map<string, MonitorSnapshot>();

@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createAuthzPlugin } from '../authz/gateway-plugin.js';
 import type { AuditLog } from '../authz/audit.js';
 import type { PolicyStore } from '../authz/policy.js';
@@ -9,7 +9,7 @@ import type { Viewer } from '../authz/viewer.js';
 import { ERRORS } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
-import { executeGraphQL, HttpProblem, readBody, sendJson, sendProblem } from '../kernel/http-server.js';
+import { executeGraphQL, HttpProblem, listenGracefully, readBody, sendJson, sendProblem } from '../kernel/http-server.js';
 import { IDENTITY_HEADER, signIdentity } from '../kernel/identity-token.js';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Identity } from './identity.js';
@@ -17,6 +17,9 @@ import { limitsPlugin } from './limits.js';
 import type { RequestAuth } from '../kernel/request.js';
 import { newRequestContext, runInRequest, type RequestContext } from '../kernel/request-context.js';
 import { maskErrors } from '../kernel/mask-errors.js';
+import { createCors, type CorsSettings } from './cors.js';
+import { createExplorer, wantsExplorer } from './explorer.js';
+import { type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
 import { sendTraceContext } from '../kernel/tracing.js';
 import { createRequestObserver, measuredDataSource, type RequestObservation } from './request-observer.js';
 
@@ -44,7 +47,8 @@ export interface InProcessSubgraph {
 
 export interface GatewayOptions {
   supergraphSdl: string;
-  subgraphUrls: Record<SubgraphName, string>;
+  /** Where the subgraphs not in `inProcess` answer over HTTP. */
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** Subgraphs running in this process, called without an HTTP hop (the rest over HTTP). */
   inProcess?: Partial<Record<SubgraphName, InProcessSubgraph>>;
   policy: PolicyStore;
@@ -55,13 +59,24 @@ export interface GatewayOptions {
   introspection: boolean;
   audit: AuditLog;
   log: Logger;
-  /** /readyz: subgraphs and required tools reachable. */
-  readiness: () => Promise<Record<string, 'ok' | string>>;
+  /**
+   * /readyz: every subgraph the gateway calls over HTTP (checked by the gateway itself), plus these
+   * checks (in local mode, every connector's tool); each one bounded by `timeoutMs`.
+   */
+  readiness: { checks: Record<string, ReadinessCheck>; timeoutMs: number };
+  /** Cross-origin access from browsers; off when no origin is listed. */
+  cors: CorsSettings;
+  /** GraphiQL for browsers at GET /graphql, served offline by the gateway. */
+  explorer: boolean;
 }
 
 export interface RunningGateway {
   url: string;
-  close(): Promise<void>;
+  /**
+   * Readiness answers 503 at once and no connection is accepted; requests in flight finish within
+   * `graceMs` (then their connections are cut); then Apollo stops. Resolves with how many were cut.
+   */
+  close(graceMs?: number): Promise<{ cut: number }>;
 }
 
 /**
@@ -96,8 +111,10 @@ export async function createGateway(options: GatewayOptions) {
   }
 
   function remoteDataSource(name: string): GraphQLDataSource<GatewayContext> {
+    const url = options.subgraphUrls[name as SubgraphName];
+    if (!url) throw new Error(`subgraph ${name} is neither in this process nor at a URL`);
     return new RemoteGraphQLDataSource<GatewayContext>({
-      url: options.subgraphUrls[name as SubgraphName],
+      url,
       willSendRequest: async ({ request, context }) => {
         // Health checks and schema loading run without a request context.
         if (!context.auth) return;
@@ -127,6 +144,8 @@ export async function createGateway(options: GatewayOptions) {
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: options.limits.maxTokens },
     plugins: [
+      // Apollo's default landing page loads Sandbox from a CDN; the explorer below needs no network.
+      ApolloServerPluginLandingPageDisabled(),
       createAuthzPlugin({
         policy,
         audit: options.audit,
@@ -155,6 +174,31 @@ export async function createGateway(options: GatewayOptions) {
     return { viewer, auth, request, identityTokens: new Map() };
   }
 
+  const readiness = readinessOf(options);
+  const corsFor = createCors(options.cors);
+  const explorer = options.explorer ? createExplorer('/graphql') : null;
+  let draining = false;
+
+  async function answerReadiness(res: ServerResponse): Promise<void> {
+    if (draining) return sendJson(res, 503, { status: 'shutting down' });
+    const checks = await readiness();
+    // A shutdown that began while the checks ran wins: the load balancer must stop sending.
+    if (draining) return sendJson(res, 503, { status: 'shutting down' });
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+  }
+
+  /** What /graphql answers a browser itself, before GraphQL: CORS preflights and the explorer. True when answered. */
+  function answerBrowser(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (corsFor?.(req, res)) return true;
+    if (req.method === 'OPTIONS') throw new HttpProblem(403, ERRORS.FORBIDDEN.code, 'cross-origin calls are not allowed from this origin');
+    if (!wantsExplorer(req, url)) return false;
+    if (!explorer)
+      throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'no explorer here (server.explorer in the config); POST GraphQL to /graphql');
+    explorer(req, res);
+    return true;
+  }
+
   // Every request gets an id of ours (the caller's x-request-id is kept beside it, never used as it),
   // answered in x-request-id and carried into every log and audit line the request causes.
   const http: Server = createServer((req, res) => {
@@ -164,12 +208,9 @@ export async function createGateway(options: GatewayOptions) {
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-        if (url.pathname === '/readyz') {
-          const checks = await options.readiness();
-          const ready = Object.values(checks).every((v) => v === 'ok');
-          return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-        }
+        if (url.pathname === '/readyz') return await answerReadiness(res);
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
+        if (answerBrowser(req, res, url)) return;
         // Reported once answered: one log line, its metrics and the root span of its trace.
         await observer.observed(res, request, async (observation) => {
           const context: GatewayContext = { ...(await authenticate(req.headers.authorization, request)), observation };
@@ -187,22 +228,26 @@ export async function createGateway(options: GatewayOptions) {
   http.keepAliveTimeout = 65_000;
 
   return {
-    listen: (port: number, host: string) =>
-      new Promise<RunningGateway>((resolveListen, reject) => {
-        http.once('error', reject);
-        http.listen(port, host, () => {
-          const { port: bound } = http.address() as AddressInfo;
-          resolveListen({
-            url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}/graphql`,
-            close: async () => {
-              await new Promise<void>((done) => {
-                http.close(() => done());
-                http.closeAllConnections();
-              });
-              await apollo.stop();
-            },
-          });
-        });
-      }),
+    async listen(port: number, host: string): Promise<RunningGateway> {
+      const listening = await listenGracefully(http, port, host);
+      return {
+        url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${listening.port}/graphql`,
+        async close(graceMs = 0) {
+          draining = true;
+          const drained = await listening.drain(graceMs);
+          await apollo.stop();
+          return drained;
+        },
+      };
+    },
   };
+}
+
+/** The gateway's own checks of the subgraphs it calls over HTTP, and the checks it was given. */
+function readinessOf(options: GatewayOptions): () => Promise<Record<string, string>> {
+  const checks: Record<string, ReadinessCheck> = { ...options.readiness.checks };
+  for (const [name, url] of Object.entries(options.subgraphUrls) as [SubgraphName, string][]) {
+    if (!options.inProcess?.[name]) checks[`subgraph:${name}`] = subgraphCheck(name, url, options.internalKey);
+  }
+  return () => runChecks(checks, options.readiness.timeoutMs);
 }

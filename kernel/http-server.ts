@@ -1,10 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext as ApolloContext } from '@apollo/server';
 import { ERRORS } from './errors.js';
 
 /**
  * A minimal node:http integration for Apollo Server 5 (executeHTTPGraphQLRequest), shared by the
- * gateway and the subgraphs: a body size cap, JSON errors with a code, and nothing else in the way.
+ * gateway and the subgraphs: a body size cap, JSON errors with a code, a listener that drains on
+ * shutdown, and nothing else in the way.
  */
 
 export class HttpProblem extends Error {
@@ -74,4 +76,57 @@ export async function executeGraphQL<TContext extends ApolloContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+export interface Listening {
+  /** The bound port (the one asked for, or the free one the system gave for 0). */
+  port: number;
+  /**
+   * Stops accepting connections at once, lets the requests in flight finish for up to `graceMs`
+   * (their connections close after the answer instead of staying alive), then cuts what is left.
+   * Resolves when every connection is gone, with how many requests were cut.
+   */
+  drain(graceMs: number): Promise<{ cut: number }>;
+}
+
+/**
+ * Listens and keeps count of the requests in flight, so a shutdown can wait for exactly those
+ * (node's `server.close()` alone waits for keep-alive connections too, and `closeAllConnections()`
+ * alone cuts answers half-written).
+ */
+export function listenGracefully(server: Server, port: number, host: string): Promise<Listening> {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  // Before the server's own handler, so the header is set before anything is written.
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight.delete(res);
+      // A keep-alive connection that finished its last answer during the drain is idle now: close it.
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen({
+        port: (server.address() as AddressInfo).port,
+        async drain(graceMs) {
+          draining = true;
+          for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+          let cut = 0;
+          const closed = new Promise<void>((done) => server.close(() => done())); // also closes idle connections (node ≥ 19)
+          const deadline = setTimeout(() => {
+            cut = inFlight.size;
+            server.closeAllConnections();
+          }, graceMs);
+          await closed;
+          clearTimeout(deadline);
+          return { cut };
+        },
+      });
+    });
+  });
 }

@@ -61,7 +61,7 @@ const toolErrors = new Counter({
 });
 const cacheReads = new Counter({
   name: 'servicegraph_cache_reads_total',
-  help: 'Cached reads per connector instance: hit (fresh, no call), shared (joined a call in flight), miss (called the tool), stale (the tool failed, the last good answer served), error (the tool failed, nothing to serve)',
+  help: 'Cached reads per connector instance: hit (fresh, no call), shared (joined a call in flight, here or in another replica), miss (called the tool), stale (the tool failed, the last good answer served), error (the tool failed, nothing to serve)',
   labelNames: ['connector', 'result'] as const,
   registers: [registry],
 });

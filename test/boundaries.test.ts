@@ -119,6 +119,19 @@ describe('dependency rules', () => {
     expect(violations).toEqual([]);
   });
 
+  it('every package production code loads is a dependency, so an install without devDependencies runs it', () => {
+    const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const missing: string[] = [];
+    for (const file of files) {
+      for (const { spec, line } of importsOf(file)) {
+        if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+        const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
+        if (!(pkg in dependencies)) missing.push(`${file}:${line} → ${pkg}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('the rules reject what they must (self-test)', () => {
     expect(forbidden('connectors/prometheus/index.ts', 'connectors/zabbix/client.ts')).toMatch(/another tool/);
     expect(forbidden('connectors/prometheus/index.ts', 'bsm/model.ts')).toMatch(/connectors\/core/);

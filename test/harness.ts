@@ -44,6 +44,8 @@ export const BUILTIN_CONNECTORS = `
 
 export interface TestConfigOptions {
   extra?: string;
+  /** More `server:` settings, as YAML flow entries (e.g. `shutdownGraceMs: 500`). */
+  server?: string;
   policyFile?: string;
   /** YAML list items for `connectors:`. @default the builtin ones */
   connectors?: string;
@@ -56,8 +58,8 @@ export function writeTestConfig(dir: string, options: TestConfigOptions = {}): s
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
-    `server: { host: 127.0.0.1, port: 0 }
-subgraphs: { mode: local, basePort: 0, transport: ${options.transport ?? 'in-process'} }
+    `server: { host: 127.0.0.1, port: 0${options.server ? `, ${options.server}` : ''} }
+subgraphs: { mode: local, basePort: 0, listen: true, transport: ${options.transport ?? 'in-process'} }
 estate: ${options.estateDir ?? join(ROOT, 'estate/demo')}
 dataDir: ${join(dir, 'data')}
 policy: ${options.policyFile ?? join(ROOT, 'policy/demo.yaml')}
@@ -107,9 +109,10 @@ export async function startStack(
     ...running,
     dataDir: join(dir, 'data'),
     auditFile: join(dir, 'audit.log'),
-    async close() {
-      await running.close();
+    async close(graceMs) {
+      const drained = await running.close(graceMs);
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      return drained;
     },
     token: (roles, opts = {}) => signTestToken(Array.isArray(roles) ? roles : [roles], opts),
     gql: (query, opts = {}) =>
@@ -129,7 +132,9 @@ export async function startStack(
               60,
             )
           : opts.token;
-      return post(running.subgraphUrls[name], { query, variables: opts.variables }, token ? { 'x-servicegraph-identity': token } : {});
+      const url = running.subgraphUrls[name];
+      if (!url) throw new Error(`subgraph ${name} has no port (subgraphs.listen)`);
+      return post(url, { query, variables: opts.variables }, token ? { 'x-servicegraph-identity': token } : {});
     },
   };
 }

@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { inspectConfig } from '../app/config.js';
+import { conformToSchema } from '../app/config-input.js';
 import { loadPolicy } from '../authz/policy.js';
 import { connectorTypes, findConnector } from '../connectors/registry.js';
 import { withErrorTable } from '../scripts/docs-errors.js';
@@ -47,12 +50,26 @@ describe('README', () => {
     for (const { name, type, ...settings } of entries) {
       const connector = findConnector(String(type));
       expect(connector, `connector type ${String(type)}`).toBeDefined();
-      const result = connector!.config.safeParse(settings);
+      // As the config loader reads it: no unknown key, then the connector's own schema.
+      const conformed = conformToSchema(connector!.config, settings, String(name));
+      expect(conformed.problems).toEqual([]);
+      const result = connector!.config.safeParse(conformed.value);
       expect(result.success, `${String(name)}: ${result.success ? '' : result.error.message}`).toBe(true);
       types.add(String(type));
     }
     // A connector added to the registry without a README example fails here.
     expect([...types].sort()).toEqual(connectorTypes().sort());
+  });
+
+  it('shows a configuration whose every key the config schema knows', () => {
+    const block = yamlBlocks.find((b) => b.startsWith('server:'));
+    expect(block).toBeDefined();
+    // Its connectors are the subject of the block above; any valid one stands in for them here.
+    const yaml = block!.replace(/^connectors:[\s\S]*$/m, 'connectors: [{ name: cmdb, type: builtin-cmdb }]\n');
+    const file = join(mkdtempSync(join(tmpdir(), 'servicegraph-readme-')), 'config.yaml');
+    writeFileSync(file, yaml);
+    const env = Object.fromEntries([...yaml.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1], 'x'.repeat(40)]));
+    expect(inspectConfig(file, env).problems).toEqual([]);
   });
 
   it('describes every demo role', () => {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Connector, MonitorApi } from '../core/connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
@@ -6,42 +5,23 @@ import type { Alert } from '../../kernel/model.js';
 import { BuiltinConfig, estateDirOf } from './config.js';
 import { loadMonitorEstate, toHint, type AlertDef } from './estate-files.js';
 import { createMetricQuery } from './metrics.js';
-import { openStore, withStoreErrors } from './store.js';
+import { openAckStore, type AckRow } from './ack-store.js';
+import { withStoreErrors } from './store.js';
 import { finiteOrNull, unitFromName, unixToIso } from '../core/metric-units.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
 /**
  * The builtin monitor: the active alerts of the estate's monitor.yaml, with acknowledgements kept in
- * SQLite (`builtin-monitor.sqlite` in the data directory) so they survive a restart.
+ * its store (SQLite in the data directory, or the deployment's PostgreSQL) so they survive a restart.
  *
  * An acknowledgement row overrides what the estate says, in both directions: acknowledging stores
  * the author, and unacknowledging an alert the estate ships as acknowledged stores "not
  * acknowledged". Acknowledging what is acknowledged (or the reverse) writes nothing. Rows are keyed by the alert's native id because the estate's start times are
  * relative (`{{now-15m}}`) and change at every start.
  *
- * No keyv cache in front: the data is in memory and one indexed SQLite read, and an acknowledgement
+ * No keyv cache in front: the data is in memory and one indexed read, and an acknowledgement
  * must show in the very next snapshot.
  */
-
-const MIGRATIONS = [
-  `CREATE TABLE ack (
-     alert_id     TEXT PRIMARY KEY,
-     acknowledged INTEGER NOT NULL CHECK (acknowledged IN (0, 1)),
-     author       TEXT NOT NULL,
-     comment      TEXT NOT NULL,
-     at           TEXT NOT NULL,
-     until        TEXT
-   )`,
-];
-
-interface AckRow {
-  alert_id: string;
-  acknowledged: 0 | 1;
-  author: string;
-  comment: string;
-  at: string;
-  until: string | null;
-}
 
 /** Prometheus refuses range queries with more points than this; so do we, instead of looping for ever. */
 const MAX_RANGE_POINTS = 11_000;
@@ -55,15 +35,7 @@ export const builtinMonitorConnector = {
     const defs = new Map(estate.file.alerts.map((def) => [def.id, def]));
     const watched = estate.watched.map((ciId) => ({ ciId }));
     const metrics = createMetricQuery(estate.file);
-    const db = openStore(join(deps.dataDir, 'builtin-monitor.sqlite'), MIGRATIONS);
-    const selectAck = db.prepare<[string], AckRow>('SELECT * FROM ack WHERE alert_id = ?');
-    const selectAcks = db.prepare<[], AckRow>('SELECT * FROM ack');
-    const upsertAck = db.prepare<[AckRow]>(
-      `INSERT INTO ack (alert_id, acknowledged, author, comment, at, until)
-       VALUES (@alert_id, @acknowledged, @author, @comment, @at, @until)
-       ON CONFLICT (alert_id) DO UPDATE SET acknowledged = excluded.acknowledged, author = excluded.author,
-         comment = excluded.comment, at = excluded.at, until = excluded.until`,
-    );
+    const acks = openAckStore(name, deps);
     const errorOptions = { extensions: { connector: name } };
 
     function toAlert(def: AlertDef, row: AckRow | undefined, now: number): Alert {
@@ -98,7 +70,7 @@ export const builtinMonitorConnector = {
 
     /** As every monitor (connectors/core/idempotent-write.ts): a repeat, or a second click, writes nothing. */
     const writes = createIdempotentWrites(name, deps.log);
-    const current = (def: AlertDef) => toAlert(def, selectAck.get(def.id), Date.now());
+    const current = async (def: AlertDef) => toAlert(def, await acks.get(def.id), Date.now());
 
     function defOf(alertId: string): AlertDef {
       const parts = splitQualifiedId(alertId);
@@ -109,7 +81,7 @@ export const builtinMonitorConnector = {
 
     const api: MonitorApi = {
       async snapshot() {
-        const rows = new Map(selectAcks.all().map((row) => [row.alert_id, row]));
+        const rows = new Map((await acks.all()).map((row) => [row.alert_id, row]));
         const now = Date.now();
         return {
           alerts: [...defs.values()].map((def) => toAlert(def, rows.get(def.id), now)),
@@ -120,7 +92,7 @@ export const builtinMonitorConnector = {
       async alertById(id) {
         const parts = splitQualifiedId(id);
         const def = parts?.connector === name ? defs.get(parts.nativeId) : undefined;
-        return def ? toAlert(def, selectAck.get(def.id), Date.now()) : null;
+        return def ? toAlert(def, await acks.get(def.id), Date.now()) : null;
       },
       async acknowledge(alertId, ack) {
         const def = defOf(alertId);
@@ -133,10 +105,10 @@ export const builtinMonitorConnector = {
           until = new Date(at).toISOString();
         }
         return writes.ensure(alertId, 'acknowledgement', {
-          read: async () => current(def),
+          read: () => current(def),
           holds: (alert) => alert.acknowledged,
           async write() {
-            upsertAck.run({
+            await acks.put({
               alert_id: def.id,
               acknowledged: 1,
               author: ack.author,
@@ -151,10 +123,10 @@ export const builtinMonitorConnector = {
       async unacknowledge(alertId, author) {
         const def = defOf(alertId);
         return writes.ensure(alertId, 'removal of the acknowledgement', {
-          read: async () => current(def),
+          read: () => current(def),
           holds: (alert) => !alert.acknowledged,
           async write() {
-            upsertAck.run({ alert_id: def.id, acknowledged: 0, author, comment: '', at: new Date().toISOString(), until: null });
+            await acks.put({ alert_id: def.id, acknowledged: 0, author, comment: '', at: new Date().toISOString(), until: null });
             return current(def);
           },
         });
@@ -195,12 +167,8 @@ export const builtinMonitorConnector = {
       kind: 'monitor',
       // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
       forRequest: (_auth) => guardedApi,
-      healthCheck: async () => {
-        db.prepare('SELECT 1').get();
-      },
-      dispose: async () => {
-        db.close();
-      },
+      healthCheck: () => acks.ping(),
+      dispose: () => acks.close(),
     };
   },
 } satisfies Connector<BuiltinConfig, MonitorApi>;

@@ -5,13 +5,16 @@ import { GraphQLError } from 'graphql';
 import { ERRORS } from '../../kernel/errors.js';
 
 /**
- * The builtin tools' state (acknowledgements, created tickets) lives in SQLite files in the data
- * directory, so actions survive a restart. Schema changes are numbered migrations tracked in
- * `user_version`; each runs in a transaction, so a failed upgrade leaves the file as it was.
+ * The builtin tools' state (acknowledgements, created tickets) survives a restart: in SQLite files
+ * in the data directory by default, in the deployment's PostgreSQL when it has one, so every replica
+ * sees the tickets and acknowledgements any of them wrote. Each tool's store has one interface and
+ * both implementations (`ack-store.ts`, `ticket-store.ts`). In PostgreSQL every instance's rows share
+ * one set of tables, keyed by the connector instance; each SQLite file serves one connector type.
+ *
+ * SQLite schema changes are numbered migrations tracked in `user_version`; each runs in a
+ * transaction, so a failed upgrade leaves the file as it was. PostgreSQL's are the kernel's `lazyMigration`.
  */
-export type Store = Database.Database;
-
-export function openStore(file: string, migrations: readonly string[]): Store {
+export function openStore(file: string, migrations: readonly string[]): Database.Database {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   // WAL lets a second process (a subgraph started alone) read while another writes.
@@ -31,7 +34,7 @@ export function openStore(file: string, migrations: readonly string[]): Store {
 }
 
 /**
- * Wraps every method of an API so a SQLite failure (disk full, locked too long, corrupt file) becomes
+ * Wraps every method of an API so a store failure (disk full, locked too long, corrupt file, database down) becomes
  * UPSTREAM_UNAVAILABLE for this connector, as a failing remote tool would, without the SQL in the
  * message. Deliberate GraphQL errors pass through.
  */

@@ -2,6 +2,7 @@ import type { Keyv } from 'keyv';
 import type { z } from 'zod';
 import type { RequestAuth } from '../../kernel/request.js';
 import type { Logger } from '../../kernel/log.js';
+import type { PostgresPool } from '../../kernel/postgres.js';
 import type {
   AckRequest,
   Alert,
@@ -28,6 +29,8 @@ export interface ConnectorDeps {
   estateDir: string;
   /** A writable directory for state (SQLite files). */
   dataDir: string;
+  /** The deployment's shared database, where state lives instead of dataDir when several replicas run. */
+  postgres?: PostgresPool | undefined;
 }
 
 /** A tool family (prometheus, servicenow-cmdb, …): validates its config and makes instances. */

@@ -118,7 +118,7 @@ describe('cached reads', () => {
     let now = 0;
     let calls = 0;
     let fail = false;
-    const read = createCachedReader(new Keyv(), () => now);
+    const read = createCachedReader(new Keyv(), { now: () => now });
     const fetch = async () => {
       calls += 1;
       if (fail) throw new Error('down');

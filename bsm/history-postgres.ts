@@ -1,0 +1,103 @@
+import type { Status } from '../kernel/model.js';
+import { inTransaction, lazyMigration, type PostgresPool } from '../kernel/postgres.js';
+import type { HistoryStore, StatusChange, Transition } from './history.js';
+
+/**
+ * The status history in PostgreSQL, shared by every replica: an append-only log of transitions and
+ * one row per node with its current status (what `latest` and the compare-and-set read). Writers are
+ * serialised by a transaction-scoped advisory lock: there is one writer (the lease holder) except
+ * for the moment of a takeover, when the compare-and-set decides which write counts.
+ */
+
+const MIGRATIONS = [
+  `CREATE TABLE status_transition (
+     seq         bigserial PRIMARY KEY,
+     node_id     text NOT NULL,
+     at          timestamptz NOT NULL,
+     from_status text,
+     to_status   text NOT NULL
+   );
+   CREATE INDEX status_transition_node_at ON status_transition (node_id, at, seq);
+   CREATE TABLE status_current (
+     node_id text PRIMARY KEY,
+     status  text NOT NULL,
+     since   timestamptz NOT NULL
+   );`,
+];
+
+interface Row {
+  at: Date;
+  from_status: Status | null;
+  to_status: Status;
+}
+
+const toChange = (row: Row): StatusChange => ({ at: row.at, from: row.from_status, to: row.to_status });
+
+export function createPostgresHistory(pool: PostgresPool): HistoryStore {
+  const db = lazyMigration(pool, 'history', MIGRATIONS);
+  return {
+    async record(transitions) {
+      if (transitions.length === 0) return [];
+      return inTransaction(await db(), async (client) => {
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('servicegraph:history'))");
+        const ids = [...new Set(transitions.map((t) => t.id))];
+        const current = new Map<string, { status: Status; since: Date }>();
+        const found = await client.query<{ node_id: string; status: Status; since: Date }>(
+          'SELECT node_id, status, since FROM status_current WHERE node_id = ANY($1)',
+          [ids],
+        );
+        for (const row of found.rows) current.set(row.node_id, { status: row.status, since: row.since });
+        const written: Transition[] = [];
+        for (const t of transitions) {
+          const prev = current.get(t.id);
+          if ((prev?.status ?? null) !== t.from) continue;
+          const at = prev && prev.since > t.at ? prev.since : t.at;
+          written.push({ ...t, at });
+          current.set(t.id, { status: t.to, since: at });
+        }
+        if (written.length === 0) return written;
+        await client.query(
+          `INSERT INTO status_transition (node_id, at, from_status, to_status)
+           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[])`,
+          [written.map((t) => t.id), written.map((t) => t.at), written.map((t) => t.from), written.map((t) => t.to)],
+        );
+        // One row per node: the last of the batch wins.
+        const heads = [...new Map(written.map((t) => [t.id, t])).values()];
+        await client.query(
+          `INSERT INTO status_current (node_id, status, since)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+           ON CONFLICT (node_id) DO UPDATE SET status = excluded.status, since = excluded.since`,
+          [heads.map((t) => t.id), heads.map((t) => t.to), heads.map((t) => t.at)],
+        );
+        return written;
+      });
+    },
+    async latest() {
+      const { rows } = await (await db()).query<{ node_id: string; status: Status; since: Date }>(
+        'SELECT node_id, status, since FROM status_current',
+      );
+      return new Map(rows.map((row) => [row.node_id, { status: row.status, since: row.since }]));
+    },
+    async statusSince(id) {
+      const { rows } = await (await db()).query<{ since: Date }>('SELECT since FROM status_current WHERE node_id = $1', [id]);
+      return rows[0]?.since ?? null;
+    },
+    async history(id, from, to, limit) {
+      const { rows } = await (await db()).query<Row>(
+        `SELECT at, from_status, to_status FROM status_transition
+         WHERE node_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, seq LIMIT $4`,
+        [id, from, to, limit ?? null],
+      );
+      return rows.map(toChange);
+    },
+    async statusAt(id, at) {
+      const { rows } = await (await db()).query<Row>(
+        'SELECT at, from_status, to_status FROM status_transition WHERE node_id = $1 AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1',
+        [id, at],
+      );
+      return rows[0]?.to_status ?? null;
+    },
+    // The pool belongs to the composition root, which closes it after every store.
+    async close() {},
+  };
+}
