@@ -59,6 +59,43 @@ const ConnectorEntry = z.looseObject({
   type: z.string(),
 });
 
+/**
+ * /metrics, on a listener of its own (never the GraphQL port: see kernel/metrics.ts). Each process
+ * serves its own: the gateway (with its in-process subgraphs), and each subgraph run alone.
+ */
+const MetricsConfig = z
+  .object({
+    /** @default false */
+    enabled: z.boolean().default(false),
+    /** Bind address; 0.0.0.0 where Prometheus scrapes from another host or pod. @default 127.0.0.1 */
+    host: z.string().default('127.0.0.1'),
+    /** 0: any free port. @default 9464 */
+    port: z.number().int().min(0).max(65535).default(9464),
+    /** When set, a scrape must send `Authorization: Bearer <token>` (from the environment: `${SG_METRICS_TOKEN}`). */
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * The business series (status, revenue at risk, SLA budget per service): service names are
+     * BUSINESS data; turn them off where the metrics port is readable by those who may not see them.
+     * @default true
+     */
+    business: z.boolean().default(true),
+  })
+  .prefault({});
+
+/** OpenTelemetry traces over OTLP/HTTP; off unless an endpoint is given. */
+const TracingConfig = z
+  .object({
+    /** e.g. http://otel-collector:4318/v1/traces */
+    endpoint: z.url().optional(),
+    /** Sent with every export, e.g. `{ authorization: "Bearer ${OTEL_TOKEN}" }`. @default {} */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Share of requests traced (a subgraph follows the gateway's decision). @default 1 */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** `service.name` of the spans; a subgraph run alone appends its name. @default servicegraph */
+    serviceName: z.string().min(1).default('servicegraph'),
+  })
+  .prefault({});
+
 export const ConfigSchema = z
   .object({
     server: ServerConfig.prefault({}),
@@ -163,6 +200,8 @@ export const ConfigSchema = z
       .prefault({}),
     /** Introspection and the query plan view; off by default in production configs. @default false */
     introspection: z.boolean().default(false),
+    metrics: MetricsConfig,
+    tracing: TracingConfig,
     connectors: z.array(ConnectorEntry).min(1),
   })
   .refine((c) => c.audit.sink !== 'postgres' || c.storage.postgres, {

@@ -23,12 +23,16 @@ import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
 import { passed, type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import { sendTraceContext } from '../kernel/tracing.js';
+import { createRequestObserver, measuredDataSource, type RequestObservation } from './request-observer.js';
 
 export interface GatewayContext {
   viewer: Viewer;
   auth: RequestAuth;
   /** The ids this request's log and audit lines carry, signed into the subgraphs' identity tokens. */
   request: RequestContext;
+  /** What the request log line, metrics and trace report of it. */
+  observation: RequestObservation;
 }
 
 /**
@@ -86,11 +90,12 @@ export interface RunningGateway {
  */
 export async function createGateway(options: GatewayOptions) {
   const { log, policy } = options;
+  const observer = createRequestObserver(log);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const local = options.inProcess?.[name as SubgraphName];
-      return local ? inProcessDataSource(local) : remoteDataSource(name);
+      return measuredDataSource(name, local ? inProcessDataSource(local) : remoteDataSource(name));
     },
   });
 
@@ -123,6 +128,8 @@ export async function createGateway(options: GatewayOptions) {
         request.http?.headers.set(IDENTITY_HEADER, token);
         // For proxies' access logs only: the subgraph takes the id from the signed token.
         request.http?.headers.set('x-request-id', context.request.requestId);
+        // The subgraph's spans join this fetch's (W3C traceparent; nothing when tracing is off).
+        sendTraceContext((header, value) => request.http?.headers.set(header, value));
       },
     });
   }
@@ -156,6 +163,8 @@ export async function createGateway(options: GatewayOptions) {
           ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
         }),
       }),
+      // Last: it reports the answer with every error the plugins before it added.
+      observer.plugin,
     ],
   });
   await apollo.start();
@@ -199,9 +208,13 @@ export async function createGateway(options: GatewayOptions) {
         if (url.pathname === '/readyz') return await answerReadiness(res);
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
         if (answerBrowser(req, res, url)) return;
-        const context: GatewayContext = { ...(await authenticate(req.headers.authorization)), request };
-        const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
-        await executeGraphQL(apollo, req, res, body, async () => context);
+        // Reported once answered: one log line, its metrics and the root span of its trace.
+        await observer.observed(res, request, async (observation) => {
+          const context: GatewayContext = { ...(await authenticate(req.headers.authorization)), request, observation };
+          observation.viewer(context.auth);
+          const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
+          await executeGraphQL(apollo, req, res, body, async () => context);
+        });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         log.error('gateway request failed', { reason: error instanceof Error ? error.message : String(error) });

@@ -19,6 +19,8 @@ import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
 import { newRequestContext, runInRequest, runWithDeadline, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
+import { callerTraceContext, inSpan } from '../../kernel/tracing.js';
+import { SpanKind } from '@opentelemetry/api';
 import { buildScopedSchema } from './schema.js';
 
 /** One subgraph operation as the gateway sends it. */
@@ -147,12 +149,20 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           refuse(error instanceof Error ? error.message : 'invalid', 'invalid gateway identity token'),
         );
         request = verified.request;
-        await runInRequest(request, async () => {
-          // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
-          log.debug('subgraph operation', { body: body.slice(0, 4000) });
-          const execute = () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
-          await (mayWrite(body) ? execute() : runWithDeadline(options.deadlineMs, execute));
-        });
+        // A span of the gateway's trace (its traceparent, trusted once the identity token is): tool calls nest below.
+        const attributes = { 'servicegraph.request_id': request.requestId };
+        await inSpan(
+          `subgraph ${module.name}`,
+          { kind: SpanKind.SERVER, attributes },
+          () =>
+            runInRequest(verified.request, async () => {
+              // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
+              log.debug('subgraph operation', { body: body.slice(0, 4000) });
+              const execute = () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+              await (mayWrite(body) ? execute() : runWithDeadline(options.deadlineMs, execute));
+            }),
+          callerTraceContext(req.headers),
+        );
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         // The gateway's request once the token is read, else one of this subgraph's own.
