@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { DRILL_LEVELS, type ScopeRule } from '../../authz/viewer.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Status } from '../../kernel/model.js';
-import type { NodeRule, ReduceRule } from '../../bsm/engine/types.js';
+import type { NodeRule, ReduceRule, RootCause } from '../../bsm/engine/types.js';
 import { describeMap, describeRule, mapStatus, ruleKinds } from '../../bsm/engine/rules.js';
 import { conditionOf } from '../../bsm/condition.js';
 import type { HealthSnapshot } from '../../bsm/model.js';
@@ -10,7 +10,8 @@ import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
 import type { ServiceImpactReport } from '../../bsm/service-report.js';
 import type { ServiceTopology } from '../../bsm/service-topology.js';
 import type { SlaReport } from '../../bsm/sla.js';
-import { durationText } from '../../kernel/time.js';
+import { HOUR_MS, durationText } from '../../kernel/time.js';
+import { type ScenarioState, type ServiceWhatIf, whatIf } from '../../bsm/what-if.js';
 import { explanationText, mentionsIncident, readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
@@ -291,6 +292,44 @@ export const servicesResolvers = {
       };
     },
     slaAtRisk: (_, args, ctx, info) => slaRisks(ctx.services, args.horizonMinutes, info),
+    async whatIf(_, args, ctx, info) {
+      const req = ctx.services;
+      const from = args.from === null || args.from === undefined ? req.now : parseInstant(args.from, 'from');
+      const to = args.to === null || args.to === undefined ? new Date(from.getTime() + HOUR_MS) : parseInstant(args.to, 'to');
+      const [snap, scope] = await Promise.all([req.health(info), ctx.scope.load()]);
+      // A node out of scope reads as unknown: a what-if must not tell which ids exist.
+      for (const change of args.changes) {
+        const ref = snap.topology.graph.nodes.has(change.id) ? nodeRef(snap.topology, change.id) : null;
+        if (!ref || !scope.sees(ref.__typename, ref)) throw ERRORS.NOT_FOUND.err(`no service or CI "${change.id}"`);
+      }
+      const hypotheses = args.changes.map((c) => ({ id: c.id, status: c.status ?? undefined, maintenance: c.maintenance }));
+      const visible = await req.scope();
+      const report = await whatIf(req.model, snap, hypotheses, { window: { from, to }, visible: (id) => visible.has(id) });
+      const sum = (pick: (s: ServiceWhatIf) => number) => report.services.reduce((a, s) => a + pick(s), 0);
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        services: report.services.map((s) => ({
+          service: serviceRef(s.serviceId),
+          current: scenarioObject(s.now),
+          hypothetical: scenarioObject(s.then),
+          changed: s.changed,
+          rootCauses: s.rootCauses.map((c) => rootCauseObject(snap, c)),
+          slaBreach: s.slaBreach,
+          windowRevenue: s.windowRevenue,
+          windowUserHours: s.windowUserHours,
+          windowCost: s.windowCost,
+        })),
+        revenuePerHourAtRiskNow: sum((s) => s.now.impact.revenuePerHourAtRisk),
+        revenuePerHourAtRiskThen: sum((s) => s.then.impact.revenuePerHourAtRisk),
+        usersAtRiskNow: sum((s) => s.now.impact.usersAffected),
+        usersAtRiskThen: sum((s) => s.then.impact.usersAffected),
+        slaBreaches: report.services.filter((s) => s.slaBreach).map((s) => serviceRef(s.serviceId)),
+        windowRevenue: sum((s) => s.windowRevenue),
+        windowUserHours: sum((s) => s.windowUserHours),
+        windowCost: sum((s) => s.windowCost),
+      };
+    },
     ruleKinds: () => ruleKinds,
     async viewer(_, __, ctx) {
       const v = ctx.viewer;
@@ -375,10 +414,7 @@ export const servicesResolvers = {
     },
     async rootCauses(ref, _, ctx, info) {
       const snap = await ctx.services.health(info);
-      return snap.evaluation.rootCauses(ref.id).map((c) => {
-        const path = pathElements(snap, c.path);
-        return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
-      });
+      return snap.evaluation.rootCauses(ref.id).map((c) => rootCauseObject(snap, c));
     },
     components: async (ref, _, ctx) => (await ctx.services.topology()).components(ref.id).map(ciRef),
     componentIds: async (ref, _, ctx) => (await ctx.services.topology()).components(ref.id),
@@ -402,6 +438,23 @@ async function slaRisks(req: ServicesRequest, horizonMinutes: number, info: Grap
   if (horizonMinutes < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must not be negative');
   const [ids, reporter] = await Promise.all([servicesInScope(req), req.reporter(), req.health(info)]);
   return (await reporter.slaAtRisk(ids, horizonMinutes * 60)).map(slaRiskObject);
+}
+
+function rootCauseObject(snap: HealthSnapshot, c: RootCause) {
+  const path = pathElements(snap, c.path);
+  return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
+}
+
+function scenarioObject(s: ScenarioState) {
+  return {
+    status: s.status,
+    inMaintenance: s.inMaintenance,
+    revenuePerHourAtRisk: s.impact.revenuePerHourAtRisk,
+    usersAffected: s.impact.usersAffected,
+    calendarReason: s.impact.calendarReason,
+    timeToBreach: s.sla?.timeToBreachSeconds == null ? null : duration(s.sla.timeToBreachSeconds),
+    breachAt: s.sla?.breachAt?.toISOString() ?? null,
+  };
 }
 
 function slaRiskObject(risk: { serviceId: string; report: SlaReport }) {
