@@ -11,6 +11,7 @@ import type { ServiceImpactReport } from '../../bsm/service-report.js';
 import type { ServiceTopology } from '../../bsm/service-topology.js';
 import type { SlaReport } from '../../bsm/sla.js';
 import { HOUR_MS, durationText } from '../../kernel/time.js';
+import { type DowntimeCost, type DowntimeCostReport, downtimeCostReport, monthStart, serviceDowntimeCost } from '../../bsm/cost.js';
 import { type ScenarioState, type ServiceWhatIf, whatIf } from '../../bsm/what-if.js';
 import { explanationText, mentionsIncident, readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
@@ -330,6 +331,12 @@ export const servicesResolvers = {
         windowCost: sum((s) => s.windowCost),
       };
     },
+    async downtimeCost(_, args, ctx, info) {
+      const req = ctx.services;
+      const { from, to } = costPeriod(req, args);
+      await req.health(info); // records the current status first, so the period's end is in the history
+      return costReportObject(await downtimeCostReport(req.model, await servicesInScope(req), from, to));
+    },
     ruleKinds: () => ruleKinds,
     async viewer(_, __, ctx) {
       const v = ctx.viewer;
@@ -346,6 +353,11 @@ export const servicesResolvers = {
   },
 
   BusinessImpact: {
+    downtimeCostMonthToDate: async (_, __, ctx, info) => {
+      const req = ctx.services;
+      await req.health(info);
+      return costReportObject(await downtimeCostReport(req.model, await servicesInScope(req), monthStart(req.now), req.now));
+    },
     slasAtRisk: (_, args, ctx, info) => slaRisks(ctx.services, args.horizonMinutes, info),
     topServices: (parent, args, ctx, info) =>
       parent.ranked.slice(0, checkFirst(args.first, ctx.services.maxPageSize, info)).map((i) => serviceRef(i.id)),
@@ -385,6 +397,12 @@ export const servicesResolvers = {
     },
     kpis: (ref, _, ctx) => Promise.all(def(ctx, ref.id).kpis.map((k) => readKpi(k, ctx.services.monitors, ctx.services.now, ctx.log))),
     rule: (ref, _, ctx) => nodeRuleObject(def(ctx, ref.id).rule),
+    async downtimeCost(ref, args, ctx, info) {
+      const req = ctx.services;
+      const { from, to } = costPeriod(req, args);
+      await req.health(info);
+      return costObject(await serviceDowntimeCost(req.model, def(ctx, ref.id), from, to));
+    },
     async dependencies(ref, _, ctx, info) {
       const snap = await ctx.services.health(info);
       return (snap.topology.graph.nodes.get(ref.id)?.edges ?? []).map((e) => ({
@@ -438,6 +456,39 @@ async function slaRisks(req: ServicesRequest, horizonMinutes: number, info: Grap
   if (horizonMinutes < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must not be negative');
   const [ids, reporter] = await Promise.all([servicesInScope(req), req.reporter(), req.health(info)]);
   return (await reporter.slaAtRisk(ids, horizonMinutes * 60)).map(slaRiskObject);
+}
+
+/** A cost period from optional arguments: month to date (UTC) by default. */
+function costPeriod(req: ServicesRequest, args: { from?: unknown; to?: unknown }) {
+  const to = args.to === null || args.to === undefined ? req.now : parseInstant(args.to, 'to');
+  const from = args.from === null || args.from === undefined ? monthStart(to) : parseInstant(args.from, 'from');
+  if (from > to) throw ERRORS.BAD_USER_INPUT.err('from must not be after to');
+  return { from, to };
+}
+
+function costObject(c: DowntimeCost) {
+  return {
+    from: c.from.toISOString(),
+    to: c.to.toISOString(),
+    downtime: duration(c.downSeconds),
+    degraded: duration(c.degradedSeconds),
+    maintenance: duration(c.maintenanceSeconds),
+    availability: c.availability,
+    revenueLost: c.revenueLost,
+    userHoursLost: c.userHoursLost,
+    productivityCost: c.productivityCost,
+    total: c.total,
+  };
+}
+
+function costReportObject(r: DowntimeCostReport) {
+  return {
+    total: costObject(r.total),
+    byService: [...r.byService]
+      .sort((a, b) => b.cost.total - a.cost.total || a.serviceId.localeCompare(b.serviceId))
+      .map((s) => ({ service: serviceRef(s.serviceId), cost: costObject(s.cost) })),
+    byValueClass: r.byValueClass.map((v) => ({ valueClass: v.valueClass, cost: costObject(v.cost) })),
+  };
 }
 
 function rootCauseObject(snap: HealthSnapshot, c: RootCause) {
