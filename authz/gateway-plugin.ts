@@ -75,12 +75,29 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
   const cacheSize = options.cacheSize ?? 1000;
   let apiSchema: GraphQLSchema | undefined;
   let apiSdl: DocumentNode | undefined;
+  let coreSdl = 'scalar _NoAnnotations';
   let index: AnnotationIndex | undefined;
+  /** The policy's `unannotated` the index was built with: a reload that changes it rebuilds the index. */
+  let indexedFor = '';
   const cache = new Map<string, Cached>();
   const introspectionSchemas = new Map<string, GraphQLSchema | null>();
 
+  /** The annotations under the current policy: the supergraph's @drill/@action, the policy's default elsewhere. */
+  function currentIndex(): AnnotationIndex {
+    const unannotated = policy.current().unannotated;
+    const key = `${unannotated.drillLevel}|${unannotated.action ?? ''}`;
+    if (!index || key !== indexedFor) {
+      index = buildAnnotationIndex(coreSdl, unannotated);
+      indexedFor = key;
+      cache.clear();
+      introspectionSchemas.clear();
+    }
+    return index;
+  }
+
   function filterCached(query: string, document: DocumentNode | null, viewer: Viewer): Cached | undefined {
-    if (!apiSchema || !index) return undefined;
+    if (!apiSchema) return undefined;
+    const index = currentIndex();
     const key = `${permissionKey(viewer)}\n${query}`;
     const hit = cache.get(key);
     if (hit) {
@@ -109,7 +126,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
     if (!introspectionSchemas.has(key)) {
       let schema: GraphQLSchema | null = null;
       try {
-        schema = apiSdl && index ? schemaForViewer(apiSdl, index, viewer) : null;
+        schema = apiSdl ? schemaForViewer(apiSdl, currentIndex(), viewer) : null;
       } catch (error) {
         log.error('building the filtered introspection schema failed', { reason: error instanceof Error ? error.message : String(error) });
       }
@@ -124,10 +141,10 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
         schemaDidLoadOrUpdate({ apiSchema: schema, coreSupergraphSdl }) {
           apiSchema = schema;
           apiSdl = apiSchemaDocument(schema);
-          if (!coreSupergraphSdl) log.error('authz: no supergraph SDL, so no @drill annotations: every field needs TELEMETRY');
-          index = buildAnnotationIndex(coreSupergraphSdl ?? 'scalar _NoAnnotations');
-          cache.clear();
-          introspectionSchemas.clear();
+          if (!coreSupergraphSdl)
+            log.error("authz: no supergraph SDL, so no @drill annotations: every field needs the policy's unannotated level");
+          coreSdl = coreSupergraphSdl ?? 'scalar _NoAnnotations';
+          index = undefined;
         },
       };
     },
@@ -196,7 +213,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
             mutations = mutationFields(operation, document, ctx.schema, request.variables ?? {}).map(({ key, name, target }) => ({
               key,
               field: `Mutation.${name}`,
-              action: index?.actionOf(name),
+              action: currentIndex().actionOf(name),
               target,
             }));
           }
@@ -208,7 +225,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
                 ...base(),
                 kind: 'action',
                 field: f.field,
-                action: f.action ?? index?.actionOf(f.field.slice('Mutation.'.length)),
+                action: f.action ?? currentIndex().actionOf(f.field.slice('Mutation.'.length)),
                 target: targets.get(f.responseKey),
                 needs: f.action ? undefined : f.needs,
                 result: current.dryRun ? 'dry-run' : 'denied',

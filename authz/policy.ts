@@ -55,6 +55,18 @@ export const PolicySchema = z.strictObject({
   dryRun: z.boolean().default(false),
   /** full: the whole API schema; filtered: only what the viewer may use; off: rejected. @default filtered */
   introspection: z.enum(['full', 'filtered', 'off']).default('filtered'),
+  /**
+   * What the fields and mutations the schema does not annotate need: a company's own subgraphs
+   * behind the gateway carry no @drill or @action. The connector subgraphs annotate everything.
+   */
+  unannotated: z
+    .strictObject({
+      /** The drill level a field needs when neither it nor its type has @drill. @default TELEMETRY: unannotated data stays hidden below it */
+      drillLevel: z.enum(DRILL_LEVELS).default('TELEMETRY'),
+      /** The action a mutation without @action needs besides that level, e.g. `external:write`. @default none: the level alone */
+      action: z.string().min(1).optional(),
+    })
+    .prefault({}),
   roles: z.record(z.string(), RoleSchema),
 });
 
@@ -92,10 +104,13 @@ const formatPath = (path: readonly PropertyKey[]) =>
   '(root)';
 
 /** Cross-reference checks zod cannot express; run on the raw value so they list problems even when zod also fails. */
-function crossCheck(raw: unknown, actions: ReadonlySet<string>): string[] {
+function crossCheck(raw: unknown, schemaActions: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   if (!raw || typeof raw !== 'object') return problems;
   const doc = raw as Record<string, unknown>;
+  // The action the policy gives unannotated mutations is part of the vocabulary roles may grant.
+  const unannotated = doc['unannotated'] && typeof doc['unannotated'] === 'object' ? (doc['unannotated'] as Record<string, unknown>) : {};
+  const actions = typeof unannotated['action'] === 'string' ? new Set([...schemaActions, unannotated['action']]) : schemaActions;
   const roles = doc['roles'] && typeof doc['roles'] === 'object' ? (doc['roles'] as Record<string, unknown>) : {};
   const roleNames = new Set(Object.keys(roles));
   for (const [name, role] of Object.entries(roles)) {

@@ -8,7 +8,6 @@ import type { PolicyStore } from '../authz/policy.js';
 import type { Viewer } from '../authz/viewer.js';
 import { ERRORS } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
-import type { SubgraphName } from '../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, listenGracefully, readBody, sendJson, sendProblem } from '../kernel/http-server.js';
 import { IDENTITY_HEADER, signIdentity } from '../kernel/identity-token.js';
 import type { FormattedExecutionResult } from 'graphql';
@@ -43,10 +42,10 @@ export interface InProcessSubgraph {
 
 export interface GatewayOptions {
   supergraphSdl: string;
-  /** Where the subgraphs not in `inProcess` answer over HTTP. */
-  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  /** Where the subgraphs not in `inProcess` answer over HTTP, by their names in the supergraph. */
+  subgraphUrls: Record<string, string>;
   /** Subgraphs running in this process, called without an HTTP hop (the rest over HTTP). */
-  inProcess?: Partial<Record<SubgraphName, InProcessSubgraph>>;
+  inProcess?: Partial<Record<string, InProcessSubgraph>>;
   policy: PolicyStore;
   verify: (token: string) => Promise<Identity>;
   internalKey: Uint8Array;
@@ -85,7 +84,7 @@ export async function createGateway(options: GatewayOptions) {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
-      const local = options.inProcess?.[name as SubgraphName];
+      const local = options.inProcess?.[name];
       return local ? inProcessDataSource(local) : remoteDataSource(name);
     },
   });
@@ -106,7 +105,7 @@ export async function createGateway(options: GatewayOptions) {
   }
 
   function remoteDataSource(name: string): GraphQLDataSource<GatewayContext> {
-    const url = options.subgraphUrls[name as SubgraphName];
+    const url = options.subgraphUrls[name];
     if (!url) throw new Error(`subgraph ${name} is neither in this process nor at a URL`);
     return new RemoteGraphQLDataSource<GatewayContext>({
       url,
@@ -233,7 +232,7 @@ export async function createGateway(options: GatewayOptions) {
 /** The gateway's own checks of the subgraphs it calls over HTTP, and the checks it was given. */
 function readinessOf(options: GatewayOptions): () => Promise<Record<string, string>> {
   const checks: Record<string, ReadinessCheck> = { ...options.readiness.checks };
-  for (const [name, url] of Object.entries(options.subgraphUrls) as [SubgraphName, string][]) {
+  for (const [name, url] of Object.entries(options.subgraphUrls)) {
     if (!options.inProcess?.[name]) checks[`subgraph:${name}`] = subgraphCheck(name, url, options.internalKey);
   }
   return () => runChecks(checks, options.readiness.timeoutMs);
