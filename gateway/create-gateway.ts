@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createAuthzPlugin } from '../authz/gateway-plugin.js';
@@ -19,6 +19,7 @@ import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
 import { type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import { subgraphHttpDataSource } from './subgraph-http.js';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -107,19 +108,18 @@ export async function createGateway(options: GatewayOptions) {
   function remoteDataSource(name: string): GraphQLDataSource<GatewayContext> {
     const url = options.subgraphUrls[name];
     if (!url) throw new Error(`subgraph ${name} is neither in this process nor at a URL`);
-    return new RemoteGraphQLDataSource<GatewayContext>({
+    return subgraphHttpDataSource<GatewayContext>({
       url,
-      willSendRequest: async ({ request, context }) => {
+      headers: async (context) => {
         // Health checks and schema loading run without a request context.
-        if (!context.auth) return;
+        if (!context.auth) return {};
         let token = context.identityTokens.get(name);
         if (!token) {
           token = signIdentity(options.internalKey, context.auth, context.request, name, options.internalTtlSeconds);
           context.identityTokens.set(name, token);
         }
-        request.http?.headers.set(IDENTITY_HEADER, await token);
-        // For proxies' access logs only: the subgraph takes the id from the signed token.
-        request.http?.headers.set('x-request-id', context.request.requestId);
+        // x-request-id for proxies' access logs only: the subgraph takes the id from the signed token.
+        return { [IDENTITY_HEADER]: await token, 'x-request-id': context.request.requestId };
       },
     });
   }

@@ -20,6 +20,9 @@ import { SUBGRAPHS, subgraphTypeDefs } from './schemas.js';
  * processes took more than --max-foreign % of the gateway's core, or saturated the other core, is
  * rejected and repeated.
  *   npm run bench:federation [-- --quick] [--rounds 3] [--seconds 20] [--warmup 10] [--systems a,b] [--max-foreign 10]
+ * --baseline <dir> adds servicegraph built into <dir> (a copy of an earlier `dist`, inside the
+ * repository so it finds node_modules) as the system `baseline`: one lever measured against the
+ * build without it, in the same alternating rounds.
  */
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +34,7 @@ const { values: args } = parseArgs({
     systems: { type: 'string' },
     'max-foreign': { type: 'string', default: '10' },
     retries: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -302,6 +306,16 @@ const ALL: System[] = [
     command: [process.execPath, join(ROOT, 'dist/app/main.js'), '--config', servicegraphConfig()],
     authorization: `Bearer ${token}`,
   },
+  ...(args.baseline
+    ? [
+        {
+          name: 'baseline',
+          label: `servicegraph from ${args.baseline}`,
+          command: [process.execPath, join(resolve(args.baseline), 'app/main.js'), '--config', servicegraphConfig()],
+          authorization: `Bearer ${token}`,
+        },
+      ]
+    : []),
   { name: 'monolith', label: 'monolith (one @apollo/server, no federation)', command: [process.execPath, join(DIST, 'monolith.js')] },
 ];
 const wanted = args.systems?.split(',');
