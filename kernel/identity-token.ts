@@ -1,4 +1,5 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { createHmac } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import type { RequestAuth } from './request.js';
 import type { RequestContext } from './request-context.js';
 
@@ -16,6 +17,11 @@ export function internalKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/**
+ * Signed with node:crypto's HMAC directly rather than jose's SignJWT: jose signs through WebCrypto
+ * (an async job and a key import per token), which was 5 % of the gateway's CPU on the federation
+ * benchmark for four tokens a request. The token is the same compact HS256 JWS; jose verifies it.
+ */
 export async function signIdentity(
   key: Uint8Array,
   auth: RequestAuth,
@@ -23,16 +29,23 @@ export async function signIdentity(
   audience: string,
   ttlSeconds: number,
 ): Promise<string> {
-  const ids = { rid: request.requestId, ...(request.clientRequestId ? { crid: request.clientRequestId } : {}) };
-  return new SignJWT({ roles: auth.roles, groups: auth.groups, ...ids })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(auth.sub)
-    .setIssuer(ISSUER)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key);
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    roles: auth.roles,
+    groups: auth.groups,
+    rid: request.requestId,
+    ...(request.clientRequestId ? { crid: request.clientRequestId } : {}),
+    sub: auth.sub,
+    iss: ISSUER,
+    aud: audience,
+    iat,
+    exp: iat + ttlSeconds,
+  };
+  const signingInput = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`;
 }
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
 
 /** Throws on a missing, forged, expired or misdirected token, and on one without a request id. */
 export async function verifyIdentity(

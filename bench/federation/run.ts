@@ -22,7 +22,8 @@ import { SUBGRAPHS, subgraphTypeDefs } from './schemas.js';
  *   npm run bench:federation [-- --quick] [--rounds 3] [--seconds 20] [--warmup 10] [--systems a,b] [--max-foreign 10]
  * --baseline <dir> adds servicegraph built into <dir> (a copy of an earlier `dist`, inside the
  * repository so it finds node_modules) as the system `baseline`: one lever measured against the
- * build without it, in the same alternating rounds.
+ * build without it, in the same alternating rounds. --profile <dir> runs servicegraph under
+ * `node --cpu-prof` and leaves its profiles in <dir>.
  */
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     'max-foreign': { type: 'string', default: '10' },
     retries: { type: 'string' },
     baseline: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
@@ -303,7 +305,13 @@ const ALL: System[] = [
   {
     name: 'servicegraph',
     label: 'servicegraph, authorization on',
-    command: [process.execPath, join(ROOT, 'dist/app/main.js'), '--config', servicegraphConfig()],
+    command: [
+      process.execPath,
+      ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(args.profile)] : []),
+      join(ROOT, 'dist/app/main.js'),
+      '--config',
+      servicegraphConfig(),
+    ],
     authorization: `Bearer ${token}`,
   },
   ...(args.baseline
