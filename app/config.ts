@@ -31,6 +31,12 @@ const ServerConfig = z.object({
   shutdownGraceMs: z.number().int().min(0).max(600_000).default(10_000),
   /** /readyz: how long each check (a subgraph, a tool) may take before it counts as failed. @default 2000 */
   readinessTimeoutMs: z.number().int().positive().max(60_000).default(2000),
+  /**
+   * Identical concurrent queries from viewers who may see exactly the same data (same permission set,
+   * same scope, same groups) run once and share the answer; never mutations. The audit records the
+   * one that ran, not the callers merged into it. @default false
+   */
+  mergeRequests: z.boolean().default(false),
   /** Cross-origin calls from browsers; off unless origins are listed. */
   cors: z
     .object({

@@ -132,6 +132,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       },
       cors: config.server.cors,
       explorer: config.server.explorer,
+      mergeRequests: config.server.mergeRequests,
     });
     const port = options.port ?? config.server.port;
     const running = await listenOrExplain(loaded.file, 'server.port (or PORT)', port, config.server.host, () =>

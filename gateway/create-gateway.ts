@@ -8,7 +8,16 @@ import type { PolicyStore } from '../authz/policy.js';
 import type { Viewer } from '../authz/viewer.js';
 import { ERRORS } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
-import { executeGraphQL, HttpProblem, listenGracefully, readBody, sendJson, sendProblem } from '../kernel/http-server.js';
+import {
+  executeGraphQL,
+  HttpProblem,
+  listenGracefully,
+  readBody,
+  runGraphQL,
+  sendJson,
+  sendProblem,
+  writeGraphQLResponse,
+} from '../kernel/http-server.js';
 import { IDENTITY_HEADER, signIdentity } from '../kernel/identity-token.js';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Identity } from './identity.js';
@@ -20,6 +29,7 @@ import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
 import { type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
 import { subgraphHttpDataSource } from './subgraph-http.js';
+import { createRequestMerger } from './request-merging.js';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -64,6 +74,8 @@ export interface GatewayOptions {
   cors: CorsSettings;
   /** GraphiQL for browsers at GET /graphql, served offline by the gateway. */
   explorer: boolean;
+  /** Merge identical concurrent queries of viewers who may see the same data (request-merging.ts). @default false */
+  mergeRequests?: boolean;
 }
 
 export interface RunningGateway {
@@ -168,6 +180,7 @@ export async function createGateway(options: GatewayOptions) {
   const corsFor = createCors(options.cors);
   const explorer = options.explorer ? createExplorer('/graphql') : null;
   let draining = false;
+  const merger = options.mergeRequests ? createRequestMerger() : null;
 
   async function answerReadiness(res: ServerResponse): Promise<void> {
     if (draining) return sendJson(res, 503, { status: 'shutting down' });
@@ -203,7 +216,10 @@ export async function createGateway(options: GatewayOptions) {
         if (answerBrowser(req, res, url)) return;
         const context = await authenticate(req.headers.authorization, request);
         const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
-        await executeGraphQL(apollo, req, res, body, async () => context);
+        if (merger && req.method === 'POST') {
+          const run = () => runGraphQL(apollo, req, body, async () => context);
+          await writeGraphQLResponse(res, await merger.run(context.viewer, req.headers.accept ?? '', body, run));
+        } else await executeGraphQL(apollo, req, res, body, async () => context);
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         log.error('gateway request failed', { reason: error instanceof Error ? error.message : String(error) });

@@ -267,11 +267,11 @@ roles:
   reader: { drillLevel: TELEMETRY, scope: [{ all: true }] }
 `,
 );
-const servicegraphConfig = (extra = '') => {
-  const file = join(work, `servicegraph${extra ? '-merging' : ''}.yaml`);
+const servicegraphConfig = (merging = false) => {
+  const file = join(work, `servicegraph${merging ? '-merging' : ''}.yaml`);
   writeFileSync(
     file,
-    `server: { host: 127.0.0.1, port: 0 }
+    `server: { host: 127.0.0.1, port: 0, mergeRequests: ${merging} }
 subgraphs: { mode: remote }
 supergraph: ${supergraphFile}
 estate: ${join(ROOT, 'estate/demo')}
@@ -280,7 +280,6 @@ policy: ${join(work, 'policy.yaml')}
 auth: { issuer: federation-bench, audience: servicegraph, secret: "\${BENCH_JWT_SECRET}" }
 internalAuth: { secret: "\${BENCH_INTERNAL_SECRET}" }
 audit: { sink: stderr }
-${extra}
 connectors:
   - { name: builtin, type: builtin-monitor }
 `,
@@ -312,6 +311,12 @@ const ALL: System[] = [
       '--config',
       servicegraphConfig(),
     ],
+    authorization: `Bearer ${token}`,
+  },
+  {
+    name: 'servicegraph-merging',
+    label: 'servicegraph, authorization on, identical concurrent requests merged',
+    command: [process.execPath, join(ROOT, 'dist/app/main.js'), '--config', servicegraphConfig(true)],
     authorization: `Bearer ${token}`,
   },
   ...(args.baseline
