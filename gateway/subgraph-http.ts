@@ -13,10 +13,17 @@ import { GraphQLError } from 'graphql';
  * Errors keep RemoteGraphQLDataSource's shape: a non-2xx answer is a GraphQLError `<status>:
  * <statusText>` (UNAUTHENTICATED for 401, FORBIDDEN for 403), a connection failure throws.
  */
-export interface SubgraphHttpOptions<TContext> {
+/** The context @apollo/gateway passes its data sources (its GraphQLDataSource constrains it so). */
+// biome-ignore lint/suspicious/noExplicitAny: @apollo/gateway's own constraint on a data source's context
+type DataSourceContext = Record<string, any>;
+
+export interface SubgraphHttpOptions<TContext extends DataSourceContext> {
   url: string;
-  /** Headers for one fetch (identity, request id); called once per fetch. */
-  headers: (context: TContext, body: string) => Promise<Record<string, string>> | Record<string, string>;
+  /** Headers for one fetch (identity bound to its request, request id, trace context); called once per fetch. */
+  headers: (
+    context: TContext,
+    request: GraphQLDataSourceProcessOptions<TContext>['request'],
+  ) => Promise<Record<string, string>> | Record<string, string>;
   /** Longest wait for a subgraph's whole answer. @default 30 s */
   timeoutMs?: number;
 }
@@ -26,7 +33,9 @@ const agents = {
   https: new HttpsAgent({ keepAlive: true, maxFreeSockets: 256 }),
 };
 
-export function subgraphHttpDataSource<TContext extends object>(options: SubgraphHttpOptions<TContext>): GraphQLDataSource<TContext> {
+export function subgraphHttpDataSource<TContext extends DataSourceContext>(
+  options: SubgraphHttpOptions<TContext>,
+): GraphQLDataSource<TContext> {
   const target = new URL(options.url);
   const secure = target.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
@@ -38,7 +47,7 @@ export function subgraphHttpDataSource<TContext extends object>(options: Subgrap
       const { query, variables, operationName, extensions } = request;
       const body = JSON.stringify({ query, variables, operationName, ...(extensions ? { extensions } : {}) });
       const headers = {
-        ...(await options.headers(context as TContext, body)),
+        ...(await options.headers(context as TContext, request)),
         'content-type': 'application/json',
         accept: 'application/json',
         'content-length': String(Buffer.byteLength(body)),
