@@ -410,14 +410,12 @@ const ours = at50('servicegraph');
 const ratioOf = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? (a / b).toFixed(2) : 'n/a (a system completed no request)');
 if (plain.length > 0 && ours.length > 0) {
   console.log(
-    `req/s ratio servicegraph/apollo-gateway (50 connections): ${(median(ours.map((m) => m.rps)) / median(plain.map((m) => m.rps))).toFixed(2)}`,
+    `req/s ratio servicegraph/apollo-gateway (50 connections): ${ratioOf(median(ours.map((m) => m.rps)), median(plain.map((m) => m.rps)))}`,
   );
   console.log(
-    `p99 ratio servicegraph/apollo-gateway (50 connections): ${(median(ours.map((m) => m.p99Ms)) / median(plain.map((m) => m.p99Ms))).toFixed(2)}`,
+    `p99 ratio servicegraph/apollo-gateway (50 connections): ${ratioOf(median(ours.map((m) => m.p99Ms)), median(plain.map((m) => m.p99Ms)))}`,
   );
-  console.log(
-    `peak RSS ratio servicegraph/apollo-gateway: ${((peaks.get('servicegraph') ?? 0) / (peaks.get('apollo-gateway') ?? 1)).toFixed(2)}`,
-  );
+  console.log(`peak RSS ratio servicegraph/apollo-gateway: ${ratioOf(peaks.get('servicegraph') ?? 0, peaks.get('apollo-gateway') ?? 0)}`);
   // Per core: requests/s divided by the share of its core the gateway got (the machine is shared).
   console.log(`ratio servicegraph/apollo-gateway: ${ratioOf(perCore(ours), perCore(plain))}`);
 }
