@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { NotificationsSchema } from '../bsm/notifications.js';
 import { ConfigError } from '../kernel/errors.js';
 import { IdentificationRules } from '../kernel/correlate.js';
 import { isConnectorSubgraph, SUPERGRAPH_PATH, type SubgraphName, supergraphSubgraphs } from '../schema/subgraphs.js';
@@ -215,6 +216,8 @@ export const ConfigSchema = z
     introspection: z.boolean().default(false),
     metrics: MetricsConfig,
     tracing: TracingConfig,
+    /** Webhooks on service status changes (bsm/notifications.ts), fired by the evaluator's lease holder. */
+    notifications: NotificationsSchema,
     connectors: z.array(ConnectorEntry).min(1),
   })
   .refine((c) => c.audit.sink !== 'postgres' || c.storage.postgres, {
