@@ -20,6 +20,7 @@ import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
 import { type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import type { Route } from './static.js';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   cors: CorsSettings;
   /** GraphiQL for browsers at GET /graphql, served offline by the gateway. */
   explorer: boolean;
+  /** Tried in order for every path but /graphql, /healthz and /readyz before the 404: the service board and its sign-in. */
+  routes?: Route[];
 }
 
 export interface RunningGateway {
@@ -200,7 +203,10 @@ export async function createGateway(options: GatewayOptions) {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') return await answerReadiness(res);
-        if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
+        if (url.pathname !== '/graphql') {
+          for (const route of options.routes ?? []) if (await route(req, res, url)) return;
+          throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
+        }
         if (answerBrowser(req, res, url)) return;
         const context = await authenticate(req.headers.authorization, request);
         const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
