@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { atLeast, gatesFor } from './drill';
+import { atLeast } from './drill';
 import { graphql } from './gql';
 import { execute, TokenRefused } from './graphql';
 import { href, useRoute } from './route';
@@ -88,7 +88,7 @@ export function App() {
             token,
             settings,
             viewer,
-            gates: gatesFor(viewer.drillLevel),
+            reads: (level) => atLeast(viewer.drillLevel, level),
             may: (action) => viewer.actions.includes(action),
             refuse: (why) => signOut(why),
             signOut: () => signOut(null),
@@ -114,9 +114,12 @@ function Shell({ session }: { session: Session }) {
   const [view = homeOf(viewer), id = ''] = route;
   const main = useRef<HTMLElement>(null);
 
-  // A new view moves the keyboard focus to its heading, as a page load would.
+  // Opening another view moves the keyboard focus to its heading, as a page load would; the first
+  // view leaves it at the top of the page, where the skip button is.
+  const first = useRef(true);
   useEffect(() => {
-    main.current?.querySelector<HTMLElement>('h1')?.focus();
+    if (first.current) first.current = false;
+    else main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [view, id]);
 
   return (

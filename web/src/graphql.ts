@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { TypedDocumentString } from './gql/graphql';
+import { levelOf } from './drill';
 import { useSession } from './session';
 
 /**
@@ -36,6 +37,7 @@ export async function execute<R, V>(token: string, document: TypedDocumentString
 }
 
 export interface QueryState<R> extends Answer<R> {
+  /** True until the first answer; false at once for an operation above the viewer's drill level (never sent). */
   loading: boolean;
   /** When the answer arrived (ms since the epoch): countdowns count from here. */
   receivedAt: number;
@@ -45,14 +47,15 @@ export interface QueryState<R> extends Answer<R> {
 /**
  * Runs a query and runs it again every `refreshMs` the gateway announces (its evaluator interval),
  * while the tab is visible, so what the page shows is never older than one evaluation. A late answer
- * never replaces a newer one.
+ * never replaces a newer one. A query above the viewer's drill level (drill.ts) is never sent.
  */
 export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V): QueryState<R> {
-  const { token, settings, refuse } = useSession();
+  const { token, settings, refuse, reads } = useSession();
+  const allowed = reads(levelOf(document));
   const [state, setState] = useState<Answer<R> & { loading: boolean; receivedAt: number }>({
     data: null,
     errors: [],
-    loading: true,
+    loading: allowed,
     receivedAt: Date.now(),
   });
   const sequence = useRef(0);
@@ -69,21 +72,23 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
     }
   }, [token, document, key]);
   useEffect(() => {
+    if (!allowed) return;
     void run();
     const timer = setInterval(() => {
       if (window.document.visibilityState === 'visible') void run();
     }, settings.refreshMs);
     return () => clearInterval(timer);
-  }, [run, settings.refreshMs]);
+  }, [run, allowed, settings.refreshMs]);
   return { ...state, refetch: run };
 }
 
 /** A mutation: its answer, its errors, and whether it is running. */
 export function useMutation<R, V>(document: TypedDocumentString<R, V>) {
-  const { token, refuse } = useSession();
+  const { token, refuse, reads } = useSession();
   const [running, setRunning] = useState(false);
   const mutate = useCallback(
     async (variables: V): Promise<Answer<R>> => {
+      if (!reads(levelOf(document))) return { data: null, errors: [{ message: 'not at your drill level' }] };
       setRunning(true);
       try {
         return await execute(token, document, variables);
@@ -94,7 +99,7 @@ export function useMutation<R, V>(document: TypedDocumentString<R, V>) {
         setRunning(false);
       }
     },
-    [token, document],
+    [token, document, reads],
   );
   return { mutate, running };
 }

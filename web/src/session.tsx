@@ -1,6 +1,6 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { DrillGates } from './drill';
+import type { DrillLevel as Level } from './drill';
 import type { DrillLevel, ViewerQuery } from './gql/graphql';
 
 /** What the gateway says about signing in (GET /board/settings, gateway/board.ts). */
@@ -17,7 +17,8 @@ export interface Session {
   token: string;
   settings: BoardSettings;
   viewer: Viewer;
-  gates: DrillGates;
+  /** The viewer's drill level is at least this one. */
+  reads(level: Level): boolean;
   may(action: string): boolean;
   /** The gateway refused the token: back to sign-in, saying why. */
   refuse(reason: string): void;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { clock, number, perHour } from '../format';
 import { graphql } from '../gql';
-import type { OperationsQuery } from '../gql/graphql';
+import type { OutageLinksQuery, OutagesQuery } from '../gql/graphql';
 import { useMutation, useQuery } from '../graphql';
 import { Countdown } from '../parts/Countdown';
 import { Errors, Loading } from '../parts/Errors';
@@ -10,7 +10,7 @@ import { href } from '../route';
 import { useSession } from '../session';
 
 const outagesQuery = graphql(`
-  query Operations($telemetry: Boolean!) {
+  query Outages {
     outages(first: 20) {
       rank
       status
@@ -34,23 +34,12 @@ const outagesQuery = graphql(`
           source {
             tool
             connector
-            url @include(if: $telemetry)
           }
         }
         incidents {
           id
           number
           title
-        }
-        sourceLinks @include(if: $telemetry) {
-          tool
-          connector
-          url
-        }
-        monitorLinks @include(if: $telemetry) {
-          tool
-          connector
-          url
         }
       }
       impactedServices {
@@ -59,6 +48,33 @@ const outagesQuery = graphql(`
           name
         }
         statusWith
+      }
+    }
+  }
+`);
+
+/** The deep links into the tools, for viewers at TELEMETRY. */
+const linksQuery = graphql(`
+  query OutageLinks {
+    outages(first: 20) {
+      ci {
+        id
+        alerts {
+          id
+          source {
+            url
+          }
+        }
+        sourceLinks {
+          tool
+          connector
+          url
+        }
+        monitorLinks {
+          tool
+          connector
+          url
+        }
       }
     }
   }
@@ -74,31 +90,44 @@ const acknowledgeMutation = graphql(`
   }
 `);
 
-type Outage = OperationsQuery['outages'][number];
+type Outage = OutagesQuery['outages'][number];
+type Links = OutageLinksQuery['outages'][number]['ci'];
 
 /** The operator's view: what to fix first and why, how long until an SLA breaks, acknowledge, and where to look. */
 export function Operations() {
-  const { gates } = useSession();
-  const { data, errors, loading, receivedAt, refetch } = useQuery(outagesQuery, { telemetry: gates.telemetry });
+  const { data, errors, loading, receivedAt, refetch } = useQuery(outagesQuery, {});
+  const links = useQuery(linksQuery, {});
+  const linksOf = new Map(links.data?.outages.map((o) => [o.ci.id, o.ci]));
   return (
     <>
       <h1 tabIndex={-1}>Operations</h1>
       <p class="lead">Failing components ranked by what they cost the business: fix the first one first.</p>
-      <Errors errors={errors} />
+      <Errors errors={[...errors, ...links.errors]} />
       {loading && !data ? <Loading what="the outages" /> : null}
       {data && data.outages.length === 0 ? <p>Nothing is failing.</p> : null}
       <ol class="outages">
         {data?.outages.map((o) => (
-          <OutageCard key={o.ci.id} outage={o} receivedAt={receivedAt} onChange={refetch} />
+          <OutageCard key={o.ci.id} outage={o} links={linksOf.get(o.ci.id)} receivedAt={receivedAt} onChange={refetch} />
         ))}
       </ol>
     </>
   );
 }
 
-function OutageCard({ outage, receivedAt, onChange }: { outage: Outage; receivedAt: number; onChange: () => Promise<void> }) {
+function OutageCard({
+  outage,
+  links: deep,
+  receivedAt,
+  onChange,
+}: {
+  outage: Outage;
+  links: Links | undefined;
+  receivedAt: number;
+  onChange: () => Promise<void>;
+}) {
   const { ci } = outage;
-  const links = [...(ci.sourceLinks ?? []), ...(ci.monitorLinks ?? [])].flatMap((l) => (l.url ? [{ ...l, url: l.url }] : []));
+  const links = [...(deep?.sourceLinks ?? []), ...(deep?.monitorLinks ?? [])].flatMap((l) => (l.url ? [{ ...l, url: l.url }] : []));
+  const alertUrl = new Map(deep?.alerts.map((a) => [a.id, a.source.url]));
   return (
     <li class={`card outage status-edge-${outage.status.toLowerCase()}`}>
       <h2>
@@ -132,7 +161,7 @@ function OutageCard({ outage, receivedAt, onChange }: { outage: Outage; received
       ) : null}
       <ul class="alerts" aria-label={`Alerts on ${ci.name}`}>
         {ci.alerts.map((a) => (
-          <AlertRow key={a.id} alert={a} onChange={onChange} />
+          <AlertRow key={a.id} alert={a} url={alertUrl.get(a.id) ?? null} onChange={onChange} />
         ))}
       </ul>
       {links.length > 0 ? (
@@ -152,7 +181,7 @@ function OutageCard({ outage, receivedAt, onChange }: { outage: Outage; received
   );
 }
 
-function AlertRow({ alert, onChange }: { alert: Outage['ci']['alerts'][number]; onChange: () => Promise<void> }) {
+function AlertRow({ alert, url, onChange }: { alert: Outage['ci']['alerts'][number]; url: string | null; onChange: () => Promise<void> }) {
   const { may } = useSession();
   const [comment, setComment] = useState('');
   const [outcome, setOutcome] = useState<string | null>(null);
@@ -162,8 +191,8 @@ function AlertRow({ alert, onChange }: { alert: Outage['ci']['alerts'][number]; 
     <li class="alert">
       <span>
         <Status status={alert.severity} /> {alert.summary} <span class="muted">since {clock(alert.startsAt)}</span> ·{' '}
-        {alert.source.url ? (
-          <a href={alert.source.url} target="_blank" rel="noreferrer">
+        {url ? (
+          <a href={url} target="_blank" rel="noreferrer">
             in {alert.source.tool} ({alert.source.connector})
           </a>
         ) : (

@@ -9,10 +9,9 @@ import { Status } from '../parts/Status';
 import { Timeline } from '../parts/Timeline';
 import { Tree } from '../parts/Tree';
 import { href } from '../route';
-import { useSession } from '../session';
 
-const serviceQuery = graphql(`
-  query ServiceDetail($id: ID!, $from: DateTime!, $structure: Boolean!, $components: Boolean!) {
+const summaryQuery = graphql(`
+  query ServiceSummary($id: ID!) {
     service(id: $id) {
       id
       name
@@ -43,10 +42,18 @@ const serviceQuery = graphql(`
         }
         breached
       }
-      explanation @include(if: $structure) {
+    }
+  }
+`);
+
+const structureQuery = graphql(`
+  query ServiceStructure($id: ID!, $from: DateTime!) {
+    service(id: $id) {
+      id
+      explanation {
         text
       }
-      tree(depth: 6) @include(if: $structure) {
+      tree(depth: 6) {
         name
         depth
         status
@@ -57,17 +64,25 @@ const serviceQuery = graphql(`
           }
         }
       }
-      dependents @include(if: $structure) {
+      dependents {
         id
         name
         status
       }
-      statusHistory(from: $from, first: 500) @include(if: $structure) {
+      statusHistory(from: $from, first: 500) {
         at
         from
         to
       }
-      rootCauses @include(if: $components) {
+    }
+  }
+`);
+
+const componentsQuery = graphql(`
+  query ServiceComponents($id: ID!) {
+    service(id: $id) {
+      id
+      rootCauses {
         pathText
         status
         ci {
@@ -82,7 +97,7 @@ const serviceQuery = graphql(`
           }
         }
       }
-      incidents @include(if: $components) {
+      incidents {
         id
         number
         title
@@ -103,16 +118,14 @@ function timelineStart(changes: readonly { at: string }[], from: number, now: nu
 
 /** One service to the viewer's depth: status, impact and SLA for everyone; structure, history and root cause deeper. */
 export function ServiceDetail({ id }: { id: string }) {
-  const { gates } = useSession();
   // The window's start moves only when the page is opened, so each refresh asks the same question.
   const from = useMemo(() => new Date(Date.now() - HISTORY_MS).toISOString(), []);
-  const { data, errors, loading, receivedAt } = useQuery(serviceQuery, {
-    id,
-    from,
-    structure: gates.structure,
-    components: gates.components,
-  });
-  const service = data?.service;
+  const summary = useQuery(summaryQuery, { id });
+  const structure = useQuery(structureQuery, { id, from });
+  const components = useQuery(componentsQuery, { id });
+  const { data, loading, receivedAt } = summary;
+  const errors = [...summary.errors, ...structure.errors, ...components.errors];
+  const service = data?.service ? { ...data.service, ...structure.data?.service, ...components.data?.service } : null;
   if (loading && !data) return <Loading what="the service" />;
   if (!service)
     return (
