@@ -157,6 +157,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       internalKey,
       maxBodyBytes: config.limits.maxBodyBytes * 4,
       audit: audit(),
+      directory: directory(),
     });
     // Servers close before the model and connectors they use (closers run in reverse).
     closers.push(() => server.close());
@@ -178,8 +179,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
         key,
       );
     },
-    monitoring: (key) =>
-      serve(createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), directory: directory(), maxPageSize }), key),
+    monitoring: (key) => serve(createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), maxPageSize }), key),
     cmdb: (key) => serve(createCmdbSubgraph({ cmdb: cmdb(), maxPageSize }), key),
     helpdesk: (key) =>
       serve(
@@ -187,7 +187,6 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
           helpdesks: connectors('helpdesk'),
           knowledgeBases: connectors('knowledge'),
           cmdb: cmdb(),
-          directory: directory(),
           maxPageSize,
         }),
         key,

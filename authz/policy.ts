@@ -17,9 +17,9 @@ import { DRILL_LEVELS, drillRank, type DrillLevel, type ScopeRule, type Viewer }
 const ScopeRuleSchema = z.union(
   [
     z.strictObject({ all: z.literal(true) }),
-    /** Services owned by one of the viewer's groups, with their children. */
+    /** Services owned by one of the viewer's groups. */
     z.strictObject({ owned: z.literal(true) }),
-    /** Services one of the viewer's groups consumes, with their children. */
+    /** Services one of the viewer's groups consumes. */
     z.strictObject({ consumed: z.literal(true) }),
     z.strictObject({ services: z.array(z.string().min(1)).min(1) }),
     z.strictObject({ tag: z.string().min(1) }),
@@ -31,7 +31,13 @@ const RoleSchema = z.strictObject({
   drillLevel: z.enum(DRILL_LEVELS),
   /** Action names from the schema's @action directives, e.g. alert:acknowledge. */
   actions: z.array(z.string()).default([]),
+  /** What the role sees: the services the rules match and their children, and every object that serves one of them. */
   scope: z.array(ScopeRuleSchema).min(1, 'a role needs at least one scope rule (use [{ all: true }] for everything)'),
+  /**
+   * Whether the actions reach the children of the matched services too. @default false: the role
+   * acts only on objects whose nearest services its scope rules match themselves.
+   */
+  actOnChildren: z.boolean().default(false),
 });
 
 export const PolicySchema = z.strictObject({
@@ -175,7 +181,13 @@ export function resolveViewer(policy: Policy, identity: Identity): Viewer {
   const roles = [...new Set(requested)].filter((role) => policy.roles[role] !== undefined).sort();
   const grants = roles.map((role) => {
     const def = policy.roles[role] as RolePolicy;
-    return { role, drillLevel: def.drillLevel, actions: [...def.actions], scope: uniqueScope(def.scope.map(toScopeRule)) };
+    return {
+      role,
+      drillLevel: def.drillLevel,
+      actions: [...def.actions],
+      scope: uniqueScope(def.scope.map(toScopeRule)),
+      actOnChildren: def.actOnChildren,
+    };
   });
   const drillLevel = grants.reduce<DrillLevel>(
     (deepest, g) => (drillRank(g.drillLevel) > drillRank(deepest) ? g.drillLevel : deepest),

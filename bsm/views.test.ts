@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../kernel/log.js';
 import { fakeMonitor } from './test-fakes.js';
-import { kpiFlag, readKpi, serviceSentence, statusWords } from './views.js';
+import { type ExplainedChild, explanationText, kpiFlag, readKpi, serviceSentence, statusWords } from './views.js';
 
 describe('plain words', () => {
   it('says what a status means to a user', () => {
@@ -49,5 +49,36 @@ describe('KPIs', () => {
     };
     const kpi = { name: 'orders', unit: null, expression: 'orders', baseline: 100, threshold: 50, monitor: null };
     expect(await readKpi(kpi, [{ name: 'prom', api }], new Date(), silentLogger)).toMatchObject({ value: null, flag: 'UNKNOWN' });
+  });
+});
+
+describe('explanations in the words a viewer may read', () => {
+  const children: ExplainedChild[] = [
+    { id: 'payroll-app', name: 'payroll-app', kind: 'ci', status: 'CRITICAL' },
+    { id: 'payroll-batch', name: 'payroll-batch', kind: 'ci', status: 'CRITICAL' },
+    { id: 'identity', name: 'Identity', kind: 'service', status: 'OK' },
+    { id: 'email', name: 'Email', kind: 'service', status: 'MINOR' },
+  ];
+  const worst = { text: 'worst: payroll-app CRITICAL, payroll-batch CRITICAL', rule: 'worst', causeIds: ['payroll-app', 'payroll-batch'] };
+  const servicesOnly = (c: ExplainedChild) => c.kind === 'service';
+
+  it("keeps the engine's text for a viewer who sees every child", () => {
+    expect(explanationText(worst, 'CRITICAL', children, () => true)).toBe(worst.text);
+  });
+
+  it('counts the causes a viewer may not see, per status, and names the others', () => {
+    expect(explanationText(worst, 'CRITICAL', children, servicesOnly)).toBe('worst: 2 components CRITICAL');
+    const mixed = { text: 'worst: payroll-app MINOR, Email MINOR', rule: 'worst', causeIds: ['payroll-app', 'email'] };
+    const minor = children.map((c) => (c.id === 'payroll-app' ? { ...c, status: 'MINOR' as const } : c));
+    expect(explanationText(mixed, 'MINOR', minor, servicesOnly)).toBe('worst: Email MINOR, 1 component MINOR');
+  });
+
+  it('without causes (a healthy node), gives the status and what it was decided over, naming no component', () => {
+    const ok = { text: 'worstIfAll: web01 OK, so web02 does not matter', rule: 'worstIfAll', causeIds: [] };
+    const web: ExplainedChild[] = [
+      { id: 'web01', name: 'web01', kind: 'ci', status: 'OK' },
+      { id: 'web02', name: 'web02', kind: 'ci', status: 'CRITICAL' },
+    ];
+    expect(explanationText(ok, 'OK', web, servicesOnly)).toBe('worstIfAll: OK (1 component OK, 1 component CRITICAL)');
   });
 });

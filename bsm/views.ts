@@ -139,3 +139,43 @@ export async function readKpi(
   }
   return { name: kpi.name, unit: kpi.unit, value, baseline, ...kpiFlag(value, baseline, kpi.threshold), expression: kpi.expression };
 }
+
+/** A child of a node as an explanation may speak of it: its status after the edge's map. */
+export interface ExplainedChild {
+  id: string;
+  name: string;
+  kind: 'service' | 'ci';
+  status: Status;
+}
+
+const counted = (n: number, kind: ExplainedChild['kind'], status: Status) =>
+  `${n} ${kind === 'ci' ? 'component' : 'service'}${n === 1 ? '' : 's'} ${status}`;
+
+/**
+ * An explanation in the words a viewer may read. The engine's own text names children (causes, and
+ * the healthy ones that kept the node up); when every child is one the viewer may see, that text is
+ * theirs. Otherwise it is said again with the visible children by name and the others counted per
+ * status: "worst: 2 components CRITICAL" to a viewer who sees services but no CI, so that a
+ * SERVICE-level viewer learns how bad it is below, never which server.
+ */
+export function explanationText(
+  explanation: { text: string; rule: string; causeIds: readonly string[] },
+  status: Status,
+  children: readonly ExplainedChild[],
+  visible: (child: ExplainedChild) => boolean,
+): string {
+  if (children.every(visible)) return explanation.text;
+  const causes = new Set(explanation.causeIds);
+  const about = causes.size > 0 ? children.filter((c) => causes.has(c.id)) : children;
+  const named = about.filter(visible).map((c) => `${c.name} ${c.status}`);
+  const hidden = new Map<string, { kind: ExplainedChild['kind']; status: Status; n: number }>();
+  for (const c of about) {
+    if (visible(c)) continue;
+    const key = `${c.kind} ${c.status}`;
+    const group = hidden.get(key) ?? { kind: c.kind, status: c.status, n: 0 };
+    group.n += 1;
+    hidden.set(key, group);
+  }
+  const parts = [...named, ...[...hidden.values()].map((g) => counted(g.n, g.kind, g.status))].join(', ');
+  return causes.size > 0 ? `${explanation.rule}: ${parts}` : `${explanation.rule}: ${status} (${parts})`;
+}

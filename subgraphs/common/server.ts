@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { applyMiddleware } from 'graphql-middleware';
 import type { FormattedExecutionResult } from 'graphql';
 import { createShield } from '../../authz/shield.js';
@@ -10,7 +9,8 @@ import type { AuditLog } from '../../authz/audit.js';
 import type { PolicyStore } from '../../authz/policy.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
-import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
+import type { ScopeSource } from '../../bsm/directory.js';
+import { subgraphSdl } from '../../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, readBody, sendProblem } from '../../kernel/http-server.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { IDENTITY_HEADER, verifyIdentity } from '../../kernel/identity-token.js';
@@ -18,6 +18,7 @@ import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
 import { newRequestContext, runInRequest, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
+import { buildScopedSchema } from './schema.js';
 
 /** One subgraph operation as the gateway sends it. */
 export interface SubgraphRequest {
@@ -47,6 +48,8 @@ export interface SubgraphServerOptions {
   internalKey: Uint8Array;
   maxBodyBytes: number;
   audit: AuditLog;
+  /** The service directory every request's scope reads. */
+  directory: ScopeSource;
 }
 
 /**
@@ -60,10 +63,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const { policy, internalKey } = options;
   const log = options.log.child({ subgraph: module.name });
-  const schema = applyMiddleware(
-    buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(module.name), resolvers: module.resolvers }]),
-    createShield(subgraphSdl(module.name), policy),
-  );
+  const scoped = buildScopedSchema(module, options.directory);
+  // The shield is outermost: a field the viewer may not read is refused before it is resolved.
+  const schema = applyMiddleware(scoped.schema, createShield(subgraphSdl(module.name), policy));
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError: maskErrors(log),
@@ -83,7 +85,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
     const audit = (event: Parameters<BaseContext['audit']>[0]) =>
       options.audit.record({ ...event, who: auth.sub, roles: auth.roles, at: module.name });
-    return module.createContext({ auth, viewer, log, audit });
+    return module.createContext(scoped.baseContext({ auth, viewer, log, audit }, { dryRun: policy.current().dryRun }));
   };
 
   const http: Server = createServer((req, res) => {

@@ -1,4 +1,3 @@
-import { servicesInScope } from '../../authz/scope.js';
 import type { ConnectorInstance, HelpdeskApi, MonitorApi } from '../../connectors/core/connector.js';
 import type { Logger } from '../../kernel/log.js';
 import type { Incident } from '../../kernel/model.js';
@@ -32,10 +31,8 @@ export interface ServicesRequest {
   maxPageSize: number;
   now: Date;
   snapshot(): Promise<HealthSnapshot>;
-  /** Ids of the services the viewer may see (with their children). */
+  /** Ids of the services the viewer may see (with their children), from the request's scope. */
   scope(): Promise<Set<string>>;
-  /** True when a scope rule covers everything, so CIs under no service are visible too. */
-  seesAll: boolean;
   reporter(): Promise<ServiceReporter>;
   /** The open incident on each visible service. */
   incidents(): Promise<Map<string, Incident>>;
@@ -55,7 +52,7 @@ export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseCont
   const { model } = deps;
   const now = clock();
   const snapshot = memo(() => model.snapshot());
-  const scope = memo(async () => servicesInScope(base.viewer.scope, base.viewer.groups, await model.directory.services()));
+  const scope = memo(async () => new Set((await base.scope.load()).serviceIds));
   const reporter = memo(async () => {
     const snap = await snapshot();
     return createServiceReporter(model, snap.status, now);
@@ -73,7 +70,6 @@ export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseCont
       now,
       snapshot,
       scope,
-      seesAll: base.viewer.scope.some((rule) => rule.kind === 'all'),
       reporter,
       incidents,
       monitors: deps.monitors.map((i) => ({ name: i.name, api: i.forRequest(base.auth) })),

@@ -9,7 +9,7 @@ import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
 import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js';
 import type { SlaReport } from '../../bsm/sla.js';
 import { durationText } from '../../kernel/time.js';
-import { readKpi, serviceSentence } from '../../bsm/views.js';
+import { explanationText, readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
 import { type NodeRef, ciRef, serviceRef } from './parents.js';
@@ -17,8 +17,10 @@ import type { ConfigurationItemStatusHistoryArgs, PathElement, Resolvers, ScopeK
 
 /**
  * Resolvers of schema/services.graphql. Parents are references (`{ __typename, id }`); every field
- * reads the request's one health snapshot. Scope: a service outside the viewer's scope is invisible:
- * left out of lists, null as a root or entity lookup, never an error that says it exists.
+ * reads the request's one health snapshot. Scope is the scope middleware's (subgraphs/common): every
+ * service and CI handed out is checked there. Here, scope is read only where it changes an answer
+ * beyond the objects themselves: lists that are counted or paged, aggregates, the ranking and the
+ * words of an explanation.
  */
 
 /** Cursors are opaque: base64 of the offset of the last item returned. */
@@ -42,22 +44,10 @@ function nodeRef(snap: HealthSnapshot, id: string): NodeRef {
   return snap.topology.graph.nodes.get(id)?.kind === 'service' ? serviceRef(id) : ciRef(id);
 }
 
-async function visibleService(req: ServicesRequest, id: string): Promise<boolean> {
-  return req.model.definitions.byId.has(id) && (await req.scope()).has(id);
-}
+const serviceIfKnown = (req: ServicesRequest, id: string) => (req.model.definitions.byId.has(id) ? serviceRef(id) : null);
 
-/** A CI is visible when it serves a visible service; CIs under no service only to a viewer who sees all. */
-async function visibleCi(req: ServicesRequest, id: string): Promise<boolean> {
-  const snap = await req.snapshot();
-  if (!snap.topology.graph.nodes.has(id) || snap.topology.graph.nodes.get(id)?.kind !== 'ci') return false;
-  if (req.seesAll) return true;
-  const scope = await req.scope();
-  return snap.topology.servicesAbove(id).some((s) => scope.has(s));
-}
-
-async function visibleRefs(req: ServicesRequest, snap: HealthSnapshot, ids: readonly string[]): Promise<NodeRef[]> {
-  const scope = await req.scope();
-  return ids.map((id) => nodeRef(snap, id)).filter((ref) => ref.__typename !== 'Service' || scope.has(ref.id));
+async function ciIfKnown(req: ServicesRequest, id: string) {
+  return (await req.snapshot()).topology.graph.nodes.get(id)?.kind === 'ci' ? ciRef(id) : null;
 }
 
 interface RuleObject {
@@ -121,10 +111,9 @@ const emptyImpact: ServiceImpactReport = {
 
 async function impactedServices(req: ServicesRequest, ciId: string) {
   const snap = await req.snapshot();
-  const scope = await req.scope();
   return snap.evaluation
     .impact(ciId)
-    .filter((i) => scope.has(i.serviceId) && req.model.definitions.byId.has(i.serviceId))
+    .filter((i) => req.model.definitions.byId.has(i.serviceId))
     .map((i) => impactedServiceObject(snap, i));
 }
 
@@ -138,14 +127,28 @@ function impactedServiceObject(snap: HealthSnapshot, i: OutageImpact) {
   };
 }
 
-async function explanation(req: ServicesRequest, id: string) {
-  const snap = await req.snapshot();
+/** Why the node has its status, in the words the viewer may read (causes it may not see are counted, not named). */
+async function explanation(ctx: ServicesContext, id: string) {
+  const [snap, scope] = await Promise.all([ctx.services.snapshot(), ctx.scope.load()]);
   const result = snap.evaluation.result(id);
   if (!result) return { text: 'not evaluated', rule: 'none', causes: [] };
+  const children = (snap.topology.graph.nodes.get(id)?.edges ?? []).map((e) => {
+    const child = snap.topology.graph.nodes.get(e.childId);
+    return {
+      id: e.childId,
+      name: child?.name ?? e.childId,
+      kind: child?.kind ?? 'ci',
+      status: mapStatus(e.map, snap.status(e.childId)),
+    };
+  });
+  const visible = (child: { id: string }) => {
+    const ref = nodeRef(snap, child.id);
+    return scope.sees(ref.__typename, ref);
+  };
   return {
-    text: result.explanation.text,
+    text: explanationText(result.explanation, result.status, children, visible),
     rule: result.explanation.rule,
-    causes: await visibleRefs(req, snap, result.explanation.causeIds),
+    causes: result.explanation.causeIds.map((cause) => nodeRef(snap, cause)),
   };
 }
 
@@ -172,7 +175,7 @@ const healthFields = {
     (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
   inMaintenance: async (ref: NodeRef, _: unknown, ctx: ServicesContext) =>
     (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
-  explanation: (ref: NodeRef, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
+  explanation: (ref: NodeRef, _: unknown, ctx: ServicesContext) => explanation(ctx, ref.id),
   statusHistory: (ref: NodeRef, args: ConfigurationItemStatusHistoryArgs, ctx: ServicesContext, info: GraphQLResolveInfo) =>
     statusHistory(ctx.services, ref.id, args, info),
 };
@@ -210,13 +213,13 @@ export const servicesResolvers = {
         hasNextPage,
       };
     },
-    service: async (_, args, ctx) => ((await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null),
+    service: (_, args, ctx) => serviceIfKnown(ctx.services, args.id),
     async myServices(_, __, ctx) {
       const req = ctx.services;
       const groups = new Set(ctx.viewer.groups);
-      const [scope, snap, incidents] = await Promise.all([req.scope(), req.snapshot(), req.incidents()]);
+      const [snap, incidents] = await Promise.all([req.snapshot(), req.incidents()]);
       return req.model.definitions.services
-        .filter((d) => scope.has(d.id) && d.consumers.some((c) => groups.has(c)))
+        .filter((d) => d.consumers.some((c) => groups.has(c)))
         .map((d) => {
           const status = snap.status(d.id);
           const since = req.model.statusSince(d.id);
@@ -278,7 +281,7 @@ export const servicesResolvers = {
         groups: v.groups,
         drillLevel: DRILL_LEVELS.includes(v.drillLevel) ? v.drillLevel : 'BUSINESS',
         actions: v.actions,
-        scope: { kinds: kinds.length > 0 ? kinds : ['NONE'], services: [...(await ctx.services.scope())] },
+        scope: { kinds: kinds.length > 0 ? kinds : ['NONE'], services: [...(await ctx.scope.load()).serviceIds] },
       };
     },
   },
@@ -294,7 +297,7 @@ export const servicesResolvers = {
   },
 
   Service: {
-    __resolveReference: async (ref, ctx) => ((await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null),
+    __resolveReference: (ref, ctx) => serviceIfKnown(ctx.services, ref.id),
     ...healthFields,
     name: (ref, _, ctx) => def(ctx, ref.id).name,
     description: (ref, _, ctx) => def(ctx, ref.id).description,
@@ -326,15 +329,7 @@ export const servicesResolvers = {
         effectiveStatus: mapStatus(e.map, snap.status(e.childId)),
       }));
     },
-    async dependents(ref, _, ctx) {
-      const snap = await ctx.services.snapshot();
-      const scope = await ctx.services.scope();
-      return snap.topology
-        .servicesAbove(ref.id)
-        .filter((id) => scope.has(id))
-        .sort()
-        .map(serviceRef);
-    },
+    dependents: async (ref, _, ctx) => (await ctx.services.snapshot()).topology.servicesAbove(ref.id).sort().map(serviceRef),
     async tree(ref, args, ctx) {
       const maxDepth = args.depth;
       if (maxDepth < 0 || maxDepth > 20) throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
@@ -363,7 +358,7 @@ export const servicesResolvers = {
   },
 
   ConfigurationItem: {
-    __resolveReference: async (ref, ctx) => ((await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null),
+    __resolveReference: (ref, ctx) => ciIfKnown(ctx.services, ref.id),
     ...healthFields,
     impactedServices: (ref, _, ctx) => impactedServices(ctx.services, ref.id),
   },
