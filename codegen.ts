@@ -60,7 +60,7 @@ const subgraphs: Record<SubgraphName, { context: string; mappers: Record<string,
  * library. A field the viewer may not read answers null even where the schema says non-null: the
  * board asks only for what its drill level allows (web/src/drill.ts), so the types hold.
  */
-const clientOperations = (folder: string) => ({
+const clientOperations = (folder: string, extensions: boolean) => ({
   schema: 'schema/public.graphql',
   documents: [`${folder}/**/*.{ts,tsx}`, `!${folder}/gql/**`],
   preset: 'client' as const,
@@ -70,13 +70,16 @@ const clientOperations = (folder: string) => ({
     enumsAsTypes: true,
     useTypeImports: true,
     scalars: { DateTime: 'string' },
+    // Node's ESM resolution (the example client) wants `./graphql.js`; Vite's (the board) takes either.
+    emitLegacyCommonJSImports: !extensions,
   },
 });
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    'web/src/gql/': clientOperations('web/src'),
+    'web/src/gql/': clientOperations('web/src', false),
+    'examples/gql/': clientOperations('examples', true),
     ...Object.fromEntries(
       SUBGRAPH_NAMES.map((name) => [
         `subgraphs/${name}/resolver-types.generated.ts`,
