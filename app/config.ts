@@ -99,6 +99,11 @@ export const ConfigSchema = z
     identification: IdentificationRules.prefault({}),
     /** @default 30000 */
     evaluatorIntervalMs: z.number().int().min(1000).default(30_000),
+    /**
+     * How long one request waits for the tools, retries included; then each tool's last good answer
+     * is served marked stale (or what it alone knew reads UNKNOWN) with an error naming it. @default 2500
+     */
+    requestDeadlineMs: z.number().int().positive().max(60_000).default(2500),
     maxPageSize: z.number().int().positive().max(10_000).default(500),
     limits: z
       .object({

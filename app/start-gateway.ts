@@ -28,6 +28,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
   log: Logger;
+  /** The clock of the caches and the model (tests drive it). @default wall clock */
+  now?: () => Date;
 }
 
 export interface Running {
@@ -73,6 +75,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     log,
     dataDir: config.demo ? freshDemoRun(dataDir) : dataDir,
     ...(options.estateDir ? { estateDir: options.estateDir } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const closers: (() => Promise<void>)[] = [() => root.close()];
   const closeParts = async () => {
@@ -127,10 +130,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       log,
       readiness: {
         // Remote subgraphs check their own tools and stores; here, only what this process uses.
-        checks: {
-          ...(config.subgraphs.mode === 'local' ? root.shared().checks() : {}),
-          ...Object.fromEntries(root.builtConnectors().map((c) => [`connector:${c.name}`, () => c.healthCheck()])),
-        },
+        checks: config.subgraphs.mode === 'local' ? root.readinessChecks(config.server.readinessTimeoutMs) : {},
         timeoutMs: config.server.readinessTimeoutMs,
       },
       cors: config.server.cors,

@@ -19,7 +19,7 @@ import { newRequestContext, runInRequest, type RequestContext } from '../kernel/
 import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
-import { type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import { passed, type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
 import type { Route } from './static.js';
 
 export interface GatewayContext {
@@ -178,7 +178,7 @@ export async function createGateway(options: GatewayOptions) {
     const checks = await readiness();
     // A shutdown that began while the checks ran wins: the load balancer must stop sending.
     if (draining) return sendJson(res, 503, { status: 'shutting down' });
-    const ready = Object.values(checks).every((v) => v === 'ok');
+    const ready = Object.values(checks).every(passed);
     sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
   }
 

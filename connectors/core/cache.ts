@@ -63,25 +63,35 @@ export interface RedisCacheOptions {
   lockMs?: number;
 }
 
-function onError(cache: Keyv, namespace: string, log: Logger): Keyv {
+/**
+ * The clock a cache measures freshness with, kept beside the Keyv (as its lock is) so that every
+ * connector's reader uses it from `createCachedReader(deps.cache)` alone: a test that drives the
+ * composition root's clock expires every connector's cache at once (their stale-if-error windows
+ * included), without sleeping.
+ */
+const clocks = new WeakMap<Keyv, () => number>();
+
+/** `now`: the clock its entries age by (epoch ms). */
+function prepared(cache: Keyv, namespace: string, log: Logger, now: (() => number) | undefined): Keyv {
   // Keyv throws on an unhandled 'error' event; a broken cache store must degrade to "miss", not crash.
   cache.on('error', (error: unknown) => log.warn('cache error', { namespace, reason: String(error) }));
+  if (now) clocks.set(cache, now);
   return cache;
 }
 
-/** One process's memory (the embedded default and tests). */
-export function createCache(namespace: string, log: Logger): Keyv {
-  return onError(new Keyv({ namespace }), namespace, log);
+/** One process's memory (the embedded default and tests). `now`: its clock. @default Date.now */
+export function createCache(namespace: string, log: Logger, now?: () => number): Keyv {
+  return prepared(new Keyv({ namespace }), namespace, log, now);
 }
 
 /**
  * Connects to Redis in the background: a start without Redis goes on, serving from the tools (every
- * read a miss) and reconnecting until it is back.
+ * read a miss) and reconnecting until it is back. `now`: the clock of every cache it makes.
  */
-export function createCacheStore(options: { redis?: RedisCacheOptions | undefined }, log: Logger): CacheStore {
+export function createCacheStore(options: { redis?: RedisCacheOptions | undefined }, log: Logger, now?: () => number): CacheStore {
   if (!options.redis) {
     const done = async () => {};
-    return { forConnector: (namespace) => createCache(namespace, log), healthCheck: done, ready: done, close: done };
+    return { forConnector: (namespace) => createCache(namespace, log, now), healthCheck: done, ready: done, close: done };
   }
   const { url } = options.redis;
   const lockMs = options.redis.lockMs ?? 10_000;
@@ -110,7 +120,7 @@ export function createCacheStore(options: { redis?: RedisCacheOptions | undefine
         namespace,
         throwOnConnectError: false,
       });
-      const cache = onError(new Keyv({ store, namespace }), namespace, log);
+      const cache = prepared(new Keyv({ store, namespace }), namespace, log, now);
       locks.set(cache, redisKeyLock(client, `${namespace}::lock::`, lockMs));
       return cache;
     },
@@ -181,7 +191,7 @@ export interface CachedReaderOptions {
 const pause50 = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
 
 export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {}) {
-  const { now = Date.now, pause = pause50 } = options;
+  const { now = clocks.get(cache) ?? Date.now, pause = pause50 } = options;
   const lock = locks.get(cache);
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
 

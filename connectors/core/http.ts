@@ -6,12 +6,17 @@ import { z } from 'zod';
 import { createBreaker, CircuitOpenError, type Breaker, type BreakerOptions } from './breaker.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
+import { currentDeadline, DeadlineExceeded } from '../../kernel/request-context.js';
 import { GraphQLError } from 'graphql';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
- * retries (reads only, Retry-After honoured), keep-alive, TLS pinning, the circuit breaker, the
- * error mapping and the one log line per tool call are the same for every tool.
+ * retries (reads only, Retry-After honoured), the request's deadline, keep-alive, TLS pinning, the
+ * circuit breaker, the error mapping and the one log line per tool call are the same for every tool.
+ *
+ * The deadline (kernel/request-context.ts) bounds a whole call, retries included: the call is aborted
+ * when it passes, a retry whose wait would end after it is not made, and a call that starts after it
+ * fails at once. The connector's cache then serves its last good answer, marked stale.
  */
 
 /** Connection settings shared by every HTTP connector's config. */
@@ -114,6 +119,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // Never wait longer for Retry-After than one attempt may take.
       maxRetryAfter: settings.timeoutMs,
       backoffLimit: 2000,
+      // 0 = no retry: one whose wait ends after the deadline could only be aborted.
+      calculateDelay: ({ computedValue }) => {
+        const deadline = currentDeadline();
+        return deadline && Date.now() + computedValue >= deadline.at ? 0 : computedValue;
+      },
     },
     agent: {
       http: new HttpAgent({ keepAlive: true, maxSockets: 32 }),
@@ -124,6 +134,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(settings.allowHostnameMismatch ? { checkServerIdentity: () => undefined } : {}),
     },
     hooks: {
+      // Every request of a call, retries too, ends when the deadline of the work it serves passes.
+      init: [
+        (init) => {
+          const deadline = currentDeadline();
+          if (deadline) init.signal = deadline.signal;
+        },
+      ],
       beforeRequest: [
         (request) => {
           const call = calls.getStore();
@@ -178,6 +195,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const call: CallRecord = { attempts: 0 };
       const startedAt = performance.now();
       try {
+        // Past the deadline nothing is asked: the caller has stopped waiting.
+        const passed = currentDeadline()?.signal.reason;
+        if (passed instanceof DeadlineExceeded) throw passed;
         const result = await calls.run(call, () => breaker.run(() => fn(http), isOutage));
         logCall(call, startedAt);
         return result;
@@ -207,6 +227,7 @@ function describe(error: unknown): string {
   if (error instanceof HTTPError) return `HTTP ${error.response.statusCode}`;
   if (error instanceof RequestError) return error.code;
   if (error instanceof CircuitOpenError) return 'circuit open';
+  if (error instanceof DeadlineExceeded || (error instanceof RequestError && error.code === 'ERR_ABORTED')) return 'deadline';
   if (error instanceof GraphQLError) return String(error.extensions['code']);
   return error instanceof Error ? error.name : 'unknown';
 }
@@ -219,6 +240,9 @@ export function fromUpstream(connector: string, error: unknown): GraphQLError {
   const options = { extensions: { connector } };
   if (error instanceof CircuitOpenError) {
     return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable (circuit open)`, options);
+  }
+  if (error instanceof DeadlineExceeded || (error instanceof RequestError && error.code === 'ERR_ABORTED')) {
+    return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} did not answer within the request's deadline`, options);
   }
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;

@@ -33,6 +33,8 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
     find?: Record<string, FindObject<TContext>>;
   };
   createContext(base: BaseContext): TContext | Promise<TContext>;
+  /** Set when the config has no tool of the kind this subgraph serves: why its fields answer empty (NOT_CONFIGURED). */
+  unconfigured?: string;
   /** Background work (the health evaluator); called once when the server starts. */
   start?(): Promise<void>;
   stop?(): Promise<void>;

@@ -12,11 +12,12 @@ import type { Logger } from '../../kernel/log.js';
 import type { ScopeSource } from '../../bsm/directory.js';
 import { subgraphSdl } from '../../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, readBody, sendProblem } from '../../kernel/http-server.js';
+import { notConfiguredPlugin } from './not-configured.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { IDENTITY_HEADER, verifyIdentity } from '../../kernel/identity-token.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
-import { newRequestContext, runInRequest, type RequestContext } from '../../kernel/request-context.js';
+import { newRequestContext, runInRequest, runWithDeadline, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
 import { buildScopedSchema } from './schema.js';
 
@@ -50,7 +51,16 @@ export interface SubgraphServerOptions {
   audit: AuditLog;
   /** The service directory every request's scope reads. */
   directory: ScopeSource;
+  /**
+   * How long a query may wait for the tools (kernel/request-context.ts): then their last known
+   * state, marked stale. A mutation has none: cutting a write short would not undo it, so it waits
+   * for its tool's own timeout.
+   */
+  deadlineMs: number;
 }
+
+/** Whether a document may hold a mutation: the keyword is the only way to write one (a false "yes" only waits longer). */
+const mayWrite = (query: string) => /\bmutation\b/.test(query);
 
 /**
  * Serves one subgraph over HTTP. Every request must carry the gateway-signed identity token for this
@@ -76,7 +86,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // Tools that fail inside a merged list report through the context (see partial-errors.ts);
     // federated tracing is for Apollo's hosted studio, which servicegraph does not use.
-    plugins: [partialErrorsPlugin as never, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      partialErrorsPlugin as never,
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(module.unconfigured ? [notConfiguredPlugin(module.unconfigured)] : []),
+    ],
   });
   await apollo.start();
   await module.start?.();
@@ -107,7 +121,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           const body = await readBody(req, options.maxBodyBytes);
           // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
           log.debug('subgraph operation', { body: body.slice(0, 4000) });
-          await executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+          const execute = () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+          await (mayWrite(body) ? execute() : runWithDeadline(options.deadlineMs, execute));
         });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
@@ -134,14 +149,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       }),
     async executeInProcess(request, auth) {
       log.debug('subgraph operation', { body: JSON.stringify(request).slice(0, 4000) });
-      const response = await apollo.executeOperation(
-        {
-          query: request.query,
-          ...(request.variables ? { variables: request.variables } : {}),
-          ...(request.operationName ? { operationName: request.operationName } : {}),
-        },
-        { contextValue: await contextFor(auth) },
-      );
+      const contextValue = await contextFor(auth);
+      const operation = {
+        query: request.query,
+        ...(request.variables ? { variables: request.variables } : {}),
+        ...(request.operationName ? { operationName: request.operationName } : {}),
+      };
+      const execute = () => apollo.executeOperation(operation, { contextValue });
+      const response = await (mayWrite(request.query) ? execute() : runWithDeadline(options.deadlineMs, execute));
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not used between gateway and subgraphs');
       return response.body.singleResult;
     },

@@ -54,6 +54,7 @@ export const alert = (connector: string, nativeId: string, fields: Partial<Alert
   acknowledgedAt: null,
   acknowledgedUntil: null,
   inMaintenance: false,
+  maintenanceUntil: null,
   labels: {},
   ci: {},
   url: `https://${connector}.invalid/alerts/${nativeId}`,
@@ -84,7 +85,7 @@ export function fakeMonitor(
   const api: MonitorApi = {
     async snapshot() {
       if (options.fail) throw unavailable(name);
-      return { alerts: [...state.values()], watched: [], stale: options.stale ?? false };
+      return { alerts: [...state.values()], watched: [], stale: options.stale ?? false, asOf: '2026-11-27T20:00:00.000Z' };
     },
     async alertById(id) {
       return state.get(id) ?? null;

@@ -123,7 +123,8 @@ const correlationKey = (viewerId: string, clientMutationId: string) =>
 
 function pickDesk(ctx: HelpdeskContext, connector: string | null | undefined): DeskHandle {
   const desk = connector ? ctx.desks.find((d) => d.name === connector) : ctx.desks[0];
-  if (!desk) throw ERRORS.BAD_USER_INPUT.err(connector ? `No help desk named ${connector}` : 'No help desk is configured');
+  if (!desk && ctx.desks.length === 0) throw ERRORS.NOT_CONFIGURED.err('no help desk is configured: no incident can be opened');
+  if (!desk) throw ERRORS.BAD_USER_INPUT.err(`No help desk named ${connector}`);
   return desk;
 }
 
