@@ -188,6 +188,23 @@ describe('the service board', () => {
     }
   });
 
+  it('updates without a reload: an outage acknowledged elsewhere leaves the ranking within the refresh interval', async () => {
+    const { page } = await session('operator');
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const outage = page.locator('.outage', { hasText: 'webshop-db' });
+    await outage.waitFor();
+    const { data } = await board.gql(
+      await board.demoToken('operator'),
+      'mutation { acknowledgeAlert(id: "builtin:a3", comment: "cleaning WAL") { acknowledged } }',
+    );
+    expect(data.acknowledgeAlert).toEqual({ acknowledged: true });
+    // The page asks again every evaluatorIntervalMs (5 s here), well within this wait; a fully
+    // acknowledged CI is no longer an outage.
+    await outage.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.locator('.outage', { hasText: 'server123' }).count()).toBe(1);
+    expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
   it('never asked for anything the viewer may not read', () => {
     const denied = pages.flatMap((p) => p.graphqlErrors);
     expect(denied).toEqual([]);
