@@ -66,6 +66,10 @@ describe('the service board', () => {
     // Live: the countdown moves without a reload.
     await page.waitForFunction((before) => document.querySelector('.risks [role="timer"]')?.textContent !== before, first);
     expect(await mainText(exec)).toContain('today is payday');
+    // Payroll is down: what it has cost so far (20,000/h for about 12 minutes); the degraded Web Shop has no such line.
+    const payroll = page.locator('.cards li', { hasText: 'Payroll' });
+    expect(await payroll.locator('.downtime-cost').innerText()).toMatch(/^Downtime cost so far: about 4,\d{3} \(1[2-4] min \d\d s down\)$/);
+    expect(await page.locator('.cards li', { hasText: 'Web Shop' }).locator('.downtime-cost').count()).toBe(0);
     await screenshot(page, 'business-impact');
     await expectAccessible(exec, 'business impact');
 

@@ -2,6 +2,7 @@ import { graphql } from '../gql';
 import { useQuery } from '../graphql';
 import { number, perHour } from '../format';
 import { Countdown } from '../parts/Countdown';
+import { DowntimeCost } from '../parts/DowntimeCost';
 import { Errors, Loading } from '../parts/Errors';
 import { Status } from '../parts/Status';
 import { href } from '../route';
@@ -28,6 +29,8 @@ const businessImpactQuery = graphql(`
         id
         name
         status
+        statusSince
+        inMaintenance
         summary
         criticality
         impact {
@@ -99,6 +102,9 @@ export function BusinessImpact() {
                     {s.criticality.toLowerCase()}
                     {s.impact.calendarReason ? ` · today is ${s.impact.calendarReason}` : ''}
                   </p>
+                  {s.status === 'CRITICAL' && !s.inMaintenance && s.statusSince ? (
+                    <DowntimeCost perHour={s.impact.revenuePerHourAtRisk} since={s.statusSince} />
+                  ) : null}
                 </li>
               ))}
             </ol>
