@@ -4,10 +4,12 @@ import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definiti
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
 import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
+import { serviceReadings } from '../bsm/business-metrics.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
+import { reportServices } from '../kernel/metrics.js';
 import type { ConnectorKind } from '../kernel/model.js';
 import { runWithDeadline } from '../kernel/request-context.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
@@ -157,8 +159,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     (): HistoryStore => createHistoryStore({ dataDir, postgres: shared().postgres }),
     (store) => store.close(),
   );
-  const model = part(() =>
-    createServiceModel({
+  const model = part(() => {
+    const built = createServiceModel({
       directory: directory(),
       monitors: connectors('monitor'),
       history: history(),
@@ -166,8 +168,13 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       log: log.child({ part: 'model' }),
       deadlineMs: config.requestDeadlineMs,
       now: clock,
-    }),
-  );
+    });
+    // The business series of /metrics come from the process that holds the model.
+    if (config.metrics.enabled && config.metrics.business) {
+      closers.push(reportServices(serviceReadings(built, clock, log.child({ part: 'metrics' }))));
+    }
+    return built;
+  });
   /** A subgraph over no tool of its kind answers empty and says why. */
   const unless = <M extends object>(kind: keyof typeof UNCONFIGURED, module: M): M =>
     connectors(kind).length > 0 ? module : { ...module, unconfigured: UNCONFIGURED[kind] };

@@ -12,6 +12,7 @@ import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/su
 import type { SubgraphServer } from '../subgraphs/common/server.js';
 import { inspectConfig, type LoadedConfig } from './config.js';
 import { freshDemoRun } from './demo-run.js';
+import { startObservability } from './observability.js';
 import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
 
@@ -34,6 +35,8 @@ export interface StartOptions {
 
 export interface Running {
   url: string;
+  /** Where this process serves /metrics (`metrics.enabled`), else null. */
+  metricsUrl: string | null;
   /** The subgraphs this process serves on their own ports (local mode with `listen`), or calls (remote). */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: LoadedConfig;
@@ -93,6 +96,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
 
     const policy = root.policy();
     const audit = root.audit();
+    // Closed last: the servers' final spans are exported.
+    const observability = await startObservability(loaded.file, config, log, config.tracing.serviceName);
+    closers.unshift(() => observability.close());
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
 
@@ -152,6 +158,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     );
     return {
       url: running.url,
+      metricsUrl: observability.metricsUrl,
       subgraphUrls,
       config: loaded,
       async close(graceMs = config.server.shutdownGraceMs) {

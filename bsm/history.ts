@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { privateDir, privateFile } from '../kernel/private-files.js';
 import type { Lease } from '../kernel/lease.js';
 import type { Status } from '../kernel/model.js';
 import type { PostgresPool } from '../kernel/postgres.js';
@@ -87,8 +87,7 @@ const stateOf = (row: Row): NodeState => ({ status: row.to_status, inMaintenance
  * `dataDir` ':memory:' keeps nothing across restarts (tests, throwaway runs).
  */
 export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'): HistoryStore {
-  if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const db = new Database(dataDir === ':memory:' ? ':memory:' : join(dataDir, fileName));
+  const db = new Database(dataDir === ':memory:' ? ':memory:' : privateFile(join(privateDir(dataDir), fileName)));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`

@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { MonitorApi, ConnectorInstance } from '../connectors/core/connector.js';
 import { connectorError, ERRORS } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
+import { observe, secondsSince } from '../kernel/metrics.js';
 import { SEVERITY_ORDER, type Alert, type MonitorSnapshot, type Severity, type Status } from '../kernel/model.js';
 import { SYSTEM_AUTH } from '../kernel/request.js';
 import { beforeDeadline, currentDeadline, runWithDeadline } from '../kernel/request-context.js';
@@ -289,6 +290,7 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
     });
 
   const snapshot = createSingleFlight(async (): Promise<HealthSnapshot> => {
+    const startedAt = performance.now();
     const [topo, { readings, errors }] = await Promise.all([directory.topology(), readMonitors()]);
     const leaves = buildLeaves(topo, readings);
     const evaluated = evaluationFor(last, topo, leaves);
@@ -326,6 +328,7 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
       inMaintenance(id)
         ? { until: earliest(below(id).map((l) => (l.inMaintenance && l.maintenanceUntil ? l.maintenanceUntil.getTime() : NaN))) }
         : null;
+    observe.healthEvaluation(secondsSince(startedAt));
     return { at, topology: topo, leaves, evaluation, status, state, freshness, maintenance, monitorErrors: errors };
   }, 0);
 

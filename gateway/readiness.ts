@@ -51,18 +51,20 @@ async function runOne(check: ReadinessCheck, timeoutMs: number): Promise<string>
  * secret answers 401 and would fail every real request too).
  */
 export function subgraphCheck(name: string, url: string, key: Uint8Array): ReadinessCheck {
+  const request = { query: 'query Readiness { __typename }' };
   return async (signal) => {
     const token = await signIdentity(
       key,
       { sub: 'servicegraph-readiness', roles: [], groups: [] },
       currentRequest() ?? newRequestContext(),
       name,
-      60,
+      10,
+      request,
     );
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
-      body: JSON.stringify({ query: 'query Readiness { __typename }' }),
+      body: JSON.stringify(request),
       signal,
     }).catch((error: unknown) => {
       throw new Error(signal.aborted ? 'timed out' : `unreachable (${causeOf(error)})`);

@@ -177,7 +177,7 @@ describe('bypass attempts', () => {
         { token: executive, headers: {}, variables: {} },
       );
       // Several operations need an operationName; without one nothing runs.
-      expect(body.errors?.[0]?.extensions?.['code']).toBe('INVALID_GRAPHQL');
+      expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
       const named = await fetch(stack.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${executive}` },

@@ -135,6 +135,7 @@ export async function startStack(
               { requestId: 'test' },
               name,
               60,
+              { query, variables: opts.variables },
             )
           : opts.token;
       const url = running.subgraphUrls[name];

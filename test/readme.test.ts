@@ -8,6 +8,7 @@ import { conformToSchema } from '../app/config-input.js';
 import { loadPolicy } from '../authz/policy.js';
 import { connectorTypes, findConnector } from '../connectors/registry.js';
 import { withErrorTable } from '../scripts/docs-errors.js';
+import { withMetricsTable } from '../scripts/docs-metrics.js';
 import { withRuleReference, withRuleTables } from '../scripts/docs-rules.js';
 import { ROOT } from './harness.js';
 
@@ -28,6 +29,10 @@ describe('README', () => {
 
   it('has the current error code table (npm run docs:errors)', () => {
     expect(withErrorTable(readme)).toBe(readme);
+  });
+
+  it('has the current metrics table (npm run docs:metrics)', () => {
+    expect(withMetricsTable(readme)).toBe(readme);
   });
 
   it('has the current rule-kind tables, here and in docs/health.md (npm run docs:rules)', () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Keyv } from 'keyv';
 import type { Logger } from '../../kernel/log.js';
+import { observe } from '../../kernel/metrics.js';
 
 /**
  * Read-through cache with stale-if-error and single-flight, in front of a tool.
@@ -11,6 +12,7 @@ import type { Logger } from '../../kernel/log.js';
  *   costs one call per tool, not 50. On a shared store (Redis) this holds across replicas too: the
  *   first to miss takes a short lock on the key, the others wait for its entry, so N replicas call
  *   a tool once per TTL, not N times.
+ * Each read is counted in /metrics under the cache's namespace (the connector instance's name).
  */
 interface Entry<T> {
   value: T;
@@ -194,6 +196,7 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
   const { now = clocks.get(cache) ?? Date.now, pause = pause50 } = options;
   const lock = locks.get(cache);
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
+  const connector = cache.namespace ?? 'default';
 
   const read = async <T>(key: string) => (await cache.get(key)) as Entry<T> | undefined;
   const isFresh = (entry: Entry<unknown>, ttlMs: number) => now() - entry.fetchedAt < ttlMs;
@@ -210,9 +213,15 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
 
   async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = await read<T>(key);
-    if (entry && isFresh(entry, ttlMs)) return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
+    if (entry && isFresh(entry, ttlMs)) {
+      observe.cacheRead(connector, 'hit');
+      return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
+    }
     const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
-    if (pending) return pending;
+    if (pending) {
+      observe.cacheRead(connector, 'shared');
+      return pending;
+    }
     const load = (async (): Promise<Cached<T>> => {
       let release: (() => Promise<void>) | null = null;
       try {
@@ -221,7 +230,10 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
           release = await lock.acquire(key).catch(() => async () => {});
           if (!release) {
             const theirs = await awaitOther<T>(key, ttlMs);
-            if (theirs) return { value: theirs.value, stale: false, fetchedAt: theirs.fetchedAt };
+            if (theirs) {
+              observe.cacheRead(connector, 'shared');
+              return { value: theirs.value, stale: false, fetchedAt: theirs.fetchedAt };
+            }
             // The other replica failed or died: this one reads the tool (holding the lock if it is free).
             release = await lock.acquire(key).catch(() => null);
           }
@@ -229,9 +241,12 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
         const value = await fetch();
         const fetchedAt = now();
         await cache.set(key, { value, fetchedAt } satisfies Entry<T>, ttlMs + staleMs);
+        observe.cacheRead(connector, 'miss');
         return { value, stale: false, fetchedAt };
       } catch (error) {
-        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
+        const usable = entry && now() - entry.fetchedAt < ttlMs + staleMs;
+        observe.cacheRead(connector, usable ? 'stale' : 'error');
+        if (usable) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
         throw error;
       } finally {
         inFlight.delete(key);

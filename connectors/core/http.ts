@@ -7,12 +7,16 @@ import { createBreaker, CircuitOpenError, type Breaker, type BreakerOptions } fr
 import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
 import { currentDeadline, DeadlineExceeded } from '../../kernel/request-context.js';
+import { observe, secondsSince } from '../../kernel/metrics.js';
+import { inSpan } from '../../kernel/tracing.js';
+import { SpanKind, type Span } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
  * retries (reads only, Retry-After honoured), the request's deadline, keep-alive, TLS pinning, the
- * circuit breaker, the error mapping and the one log line per tool call are the same for every tool.
+ * circuit breaker, the error mapping and the report of each tool call (one log line, its metrics,
+ * its span) are the same for every tool.
  *
  * The deadline (kernel/request-context.ts) bounds a whole call, retries included: the call is aborted
  * when it passes, a retry whose wait would end after it is not made, and a call that starts after it
@@ -168,16 +172,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...options.breaker,
   });
   /**
-   * One line per tool call, at info: tool calls are bounded by the cache, not by client traffic, and
+   * Each tool call is reported once: its span, its metrics and one line at info: tool calls are bounded by the cache, not by client traffic, and
    * each is what an operator matches against the tool's own logs (by request id and time), writes
    * included. A failure is a warning with its code; a lookup of something the tool lacks is not one.
    */
-  function logCall(call: CallRecord, startedAt: number, error?: { mapped: GraphQLError; cause: unknown }) {
+  function reportCall(span: Span, call: CallRecord, startedAt: number, error?: { mapped: GraphQLError; cause: unknown }) {
     const code = error?.mapped.extensions['code'];
+    const path = call.url ? pathTemplate(call.url, basePath) : null;
+    observe.toolCall(connector, secondsSince(startedAt), error ? String(code) : undefined);
+    if (span.isRecording()) {
+      span.updateName(`${connector} ${call.method ?? ''} ${path ?? ''}`.trim());
+      span.setAttributes({
+        'servicegraph.connector': connector,
+        ...(call.method ? { 'http.request.method': call.method } : {}),
+        ...(path !== null ? { 'url.template': path } : {}),
+        ...(call.status !== undefined ? { 'http.response.status_code': call.status } : {}),
+        ...(call.attempts > 1 ? { 'http.request.resend_count': call.attempts - 1 } : {}),
+        ...(error ? { 'error.type': String(code) } : {}),
+      });
+    }
     const fields = {
       connector,
       method: call.method ?? null,
-      path: call.url ? pathTemplate(call.url, basePath) : null,
+      path,
       status: call.status ?? null,
       ms: Math.round((performance.now() - startedAt) * 10) / 10,
       ...(call.attempts > 1 ? { attempts: call.attempts } : {}),
@@ -191,23 +208,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connector,
     got: http,
     breaker,
-    async call<T>(fn: (http: Got) => Promise<T>): Promise<T> {
-      const call: CallRecord = { attempts: 0 };
-      const startedAt = performance.now();
-      try {
-        // Past the deadline nothing is asked: the caller has stopped waiting.
-        const passed = currentDeadline()?.signal.reason;
-        if (passed instanceof DeadlineExceeded) throw passed;
-        const result = await calls.run(call, () => breaker.run(() => fn(http), isOutage));
-        logCall(call, startedAt);
-        return result;
-      } catch (error) {
-        const mapped = fromUpstream(connector, error);
-        // A body that is not JSON fails before afterResponse sees the answer.
-        if (call.status === undefined && error instanceof RequestError && error.response) call.status = error.response.statusCode;
-        logCall(call, startedAt, { mapped, cause: error });
-        throw mapped;
-      }
+    call<T>(fn: (http: Got) => Promise<T>): Promise<T> {
+      return inSpan(connector, { kind: SpanKind.CLIENT }, async (span) => {
+        const call: CallRecord = { attempts: 0 };
+        const startedAt = performance.now();
+        try {
+          // Past the deadline nothing is asked: the caller has stopped waiting.
+          const passed = currentDeadline()?.signal.reason;
+          if (passed instanceof DeadlineExceeded) throw passed;
+          const result = await calls.run(call, () => breaker.run(() => fn(http), isOutage));
+          reportCall(span, call, startedAt);
+          return result;
+        } catch (error) {
+          const mapped = fromUpstream(connector, error);
+          // A body that is not JSON fails before afterResponse sees the answer.
+          if (call.status === undefined && error instanceof RequestError && error.response) call.status = error.response.statusCode;
+          reportCall(span, call, startedAt, { mapped, cause: error });
+          throw mapped;
+        }
+      });
     },
   };
 }
