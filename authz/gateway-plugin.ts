@@ -22,7 +22,7 @@ import {
 import { ERRORS } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
 import { buildAnnotationIndex, type AnnotationIndex } from './annotations.js';
-import type { AuditEvent, AuditLog } from './audit.js';
+import { AUDITED_EXTENSION, type AuditEvent, type AuditLog } from './audit.js';
 import {
   filterOperation,
   FilterTooLarge,
@@ -447,14 +447,19 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
         async willSendResponse(ctx) {
           const body = ctx.response.body;
           if (body.kind !== 'single') return;
-          const result = body.singleResult;
+          const marked = body.singleResult.errors?.filter((e) => e.extensions?.[AUDITED_EXTENSION] === true) ?? [];
+          // The marker is for this plugin only: the client's answer does not carry it.
+          const result =
+            marked.length === 0 ? body.singleResult : { ...body.singleResult, errors: (body.singleResult.errors ?? []).map(unmarked) };
+          body.singleResult = result;
+          const auditedFurtherIn = (e: GraphQLFormattedError) =>
+            marked.some((m) => m.message === e.message && m.path?.join('.') === e.path?.join('.')) ||
+            e.extensions?.['code'] === ERRORS.FORBIDDEN.code ||
+            e.extensions?.['code'] === ERRORS.UNAUTHENTICATED.code;
           for (const m of mutations) {
             const errors = result.errors?.filter((e) => e.path?.[0] === m.key) ?? [];
             // A refusal made further in (the subgraph's shield or its scope check) was audited there.
-            if (
-              errors.some((e) => e.extensions?.['code'] === ERRORS.FORBIDDEN.code || e.extensions?.['code'] === ERRORS.UNAUTHENTICATED.code)
-            )
-              continue;
+            if (errors.some(auditedFurtherIn)) continue;
             const failed = errors.length > 0 || result.data === null || result.data === undefined;
             audit.record({
               ...base(),
@@ -484,6 +489,12 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
       };
     },
   };
+}
+
+function unmarked(error: GraphQLFormattedError): GraphQLFormattedError {
+  if (!error.extensions || !(AUDITED_EXTENSION in error.extensions)) return error;
+  const { [AUDITED_EXTENSION]: _, ...extensions } = error.extensions;
+  return { ...error, extensions };
 }
 
 const reason = (d: Denial) =>
