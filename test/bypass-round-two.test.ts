@@ -325,7 +325,7 @@ describe('authorization round two', () => {
       ]) {
         expect(answer.status).toBe(400);
         expect(code(answer)).toBe('BAD_USER_INPUT');
-      expect(answer.body.errors?.[0]?.extensions).not.toHaveProperty('servicegraphAudited');
+        expect(answer.body.errors?.[0]?.extensions).not.toHaveProperty('servicegraphAudited');
       }
       expect((await ask(two, { token: executive, operationName: 'B' })).body.data.viewer.roles).toEqual(['executive']);
     });
