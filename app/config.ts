@@ -214,6 +214,13 @@ export const ConfigSchema = z
       .prefault({}),
     /** Introspection and the query plan view; off by default in production configs. @default false */
     introspection: z.boolean().default(false),
+    /**
+     * The embedded demo. The service board offers a role picker and the gateway signs its tokens
+     * (POST /board/demo-token, with the demo key), and every start tells the demo's story from its
+     * beginning: the state of a run (status history, acknowledgements, tickets) lives in
+     * `<dataDir>/demo-run`, emptied at each start. Never in production. @default false
+     */
+    demo: z.boolean().default(false),
     metrics: MetricsConfig,
     tracing: TracingConfig,
     /** Webhooks on service status changes (bsm/notifications.ts), fired by the evaluator's lease holder. */
@@ -223,6 +230,14 @@ export const ConfigSchema = z
   .refine((c) => c.audit.sink !== 'postgres' || c.storage.postgres, {
     message: 'needs storage.postgres',
     path: ['audit', 'sink'],
+  })
+  .refine((c) => !c.demo || c.auth.demoKeyFile, {
+    message: 'demo mode signs its tokens with the demo key: needs auth.demoKeyFile',
+    path: ['demo'],
+  })
+  .refine((c) => !c.demo || !c.storage.postgres, {
+    message: 'demo mode starts its story afresh in dataDir at each start: not with storage.postgres',
+    path: ['demo'],
   });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -3,11 +3,14 @@ import { loadPolicy } from '../authz/policy.js';
 import { loadServiceDefinitions } from '../bsm/definitions.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createVerifier } from '../gateway/identity.js';
+import { createBoardApi } from '../gateway/board.js';
+import { createStaticSite } from '../gateway/static.js';
 import { internalKey } from '../kernel/identity-token.js';
 import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
 import type { SubgraphServer } from '../subgraphs/common/server.js';
 import { inspectConfig, type LoadedConfig } from './config.js';
+import { freshDemoRun } from './demo-run.js';
 import { startObservability } from './observability.js';
 import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
@@ -72,7 +75,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
   const root = createServicegraph({
     loaded,
     log,
-    dataDir,
+    dataDir: config.demo ? freshDemoRun(dataDir) : dataDir,
     ...(options.estateDir ? { estateDir: options.estateDir } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -139,6 +142,16 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       cors: config.server.cors,
       explorer: config.server.explorer,
       mergeRequests: config.server.mergeRequests,
+      routes: [
+        createBoardApi({
+          demo: config.demo,
+          auth: config.auth,
+          policy,
+          signInUrl: config.auth.signInUrl ?? null,
+          refreshMs: config.evaluatorIntervalMs,
+        }),
+        createStaticSite(),
+      ],
     });
     const port = options.port ?? config.server.port;
     const running = await listenOrExplain(loaded.file, 'server.port (or PORT)', port, config.server.host, () =>

@@ -31,6 +31,7 @@ import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
 import { passed, type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import type { Route } from './static.js';
 import { sendTraceContext } from '../kernel/tracing.js';
 import { createRequestObserver, measuredDataSource, type RequestObservation } from './request-observer.js';
 import { subgraphHttpDataSource } from './subgraph-http.js';
@@ -84,6 +85,8 @@ export interface GatewayOptions {
   explorer: boolean;
   /** Merge identical concurrent queries of viewers who may see the same data (request-merging.ts). @default false */
   mergeRequests?: boolean;
+  /** Tried in order for every path but /graphql, /healthz and /readyz before the 404: the service board and its sign-in. */
+  routes?: Route[];
 }
 
 export interface RunningGateway {
@@ -230,7 +233,10 @@ export async function createGateway(options: GatewayOptions) {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') return await answerReadiness(res);
-        if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
+        if (url.pathname !== '/graphql') {
+          for (const route of options.routes ?? []) if (await route(req, res, url)) return;
+          throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
+        }
         if (answerBrowser(req, res, url)) return;
         // Reported once answered: one log line, its metrics and the root span of its trace.
         await observer.observed(res, request, async (observation) => {

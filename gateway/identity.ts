@@ -21,6 +21,11 @@ export const AuthConfig = z
     /** Accepted algorithms. `none` is never accepted. @default by key kind */
     algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).optional(),
     /**
+     * The service board's "sign in" link: a page of the identity provider (or the portal) that sends
+     * the visitor back to the board with the token in the URL fragment (`#access_token=<JWT>`).
+     */
+    signInUrl: z.url().optional(),
+    /**
      * Clock skew tolerated on exp and nbf, in seconds: a token expired this long ago still passes.
      * Keep it small; NTP keeps servers within a second. @default 5
      */
