@@ -57,33 +57,60 @@ const subgraphs: Record<SubgraphName, { context: string; mappers: Record<string,
   },
 };
 
+/**
+ * The types of a client's operations, from the client-facing schema (schema/public.graphql): what
+ * the service board (web/src) and the example client (examples/) send, each operation with its
+ * result and variables types, checked by tsc like the resolver types and git-ignored like them.
+ * `documentMode: 'string'` makes each `graphql(...)` a typed string, so the page ships no GraphQL
+ * library. A field the viewer may not read answers null even where the schema says non-null: the
+ * board asks only for what its drill level allows (web/src/drill.ts), so the types hold.
+ */
+const clientOperations = (folder: string, extensions: boolean) => ({
+  schema: 'schema/public.graphql',
+  documents: [`${folder}/**/*.{ts,tsx}`, `!${folder}/gql/**`],
+  preset: 'client' as const,
+  presetConfig: { fragmentMasking: false },
+  config: {
+    documentMode: 'string',
+    enumsAsTypes: true,
+    useTypeImports: true,
+    scalars: { DateTime: 'string' },
+    // Node's ESM resolution (the example client) wants `./graphql.js`; Vite's (the board) takes either.
+    emitLegacyCommonJSImports: !extensions,
+  },
+});
+
 const config: CodegenConfig = {
   overwrite: true,
-  generates: Object.fromEntries(
-    SUBGRAPH_NAMES.map((name) => [
-      `subgraphs/${name}/resolver-types.generated.ts`,
-      {
-        schema: ['schema/directives.graphql', `schema/${name}.graphql`],
-        plugins: ['typescript', 'typescript-resolvers'],
-        config: {
-          federation: true,
-          useTypeImports: true,
-          // A mapped model type is imported as <Name>Model, beside the schema's own <Name>.
-          mapperTypeSuffix: 'Model',
-          // String unions, as the model's Status, Severity and IncidentPriority are.
-          enumsAsTypes: true,
-          // The gateway hands DateTime over as the string the client wrote; resolvers answer ISO strings.
-          scalars: { DateTime: { input: 'unknown', output: 'string' } },
-          // An argument or input field the SDL defaults is always there when a resolver runs.
-          avoidOptionals: { defaultValue: true },
-          contextType: subgraphs[name].context,
-          mappers: subgraphs[name].mappers,
-          // It counts the {T} mappers of references as unused: they are used.
-          showUnusedMappers: false,
+  generates: {
+    'web/src/gql/': clientOperations('web/src', false),
+    'examples/gql/': clientOperations('examples', true),
+    ...Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [
+        `subgraphs/${name}/resolver-types.generated.ts`,
+        {
+          schema: ['schema/directives.graphql', `schema/${name}.graphql`],
+          plugins: ['typescript', 'typescript-resolvers'],
+          config: {
+            federation: true,
+            useTypeImports: true,
+            // A mapped model type is imported as <Name>Model, beside the schema's own <Name>.
+            mapperTypeSuffix: 'Model',
+            // String unions, as the model's Status, Severity and IncidentPriority are.
+            enumsAsTypes: true,
+            // The gateway hands DateTime over as the string the client wrote; resolvers answer ISO strings.
+            scalars: { DateTime: { input: 'unknown', output: 'string' } },
+            // An argument or input field the SDL defaults is always there when a resolver runs.
+            avoidOptionals: { defaultValue: true },
+            contextType: subgraphs[name].context,
+            mappers: subgraphs[name].mappers,
+            // It counts the {T} mappers of references as unused: they are used.
+            showUnusedMappers: false,
+          },
         },
-      },
-    ]),
-  ),
+      ]),
+    ),
+  },
 };
 
 export default config;

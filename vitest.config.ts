@@ -13,7 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'test/real/**'],
+    // test/browser needs the built page and Chromium: npm run test:browser.
+    exclude: ['node_modules/**', 'test/real/**', 'test/browser/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: { APOLLO_TELEMETRY_DISABLED: '1' },

@@ -36,6 +36,7 @@ await runCommand('servicegraph', MAIN_COMMAND, async ({ values }) => {
       subgraphs.length > 0
         ? `  subgraphs: ${subgraphs.map(([n, u]) => `${n} ${u}`).join(', ')}`
         : `  subgraphs: ${running.config.config.subgraphs.mode === 'local' ? 'in this process (no ports)' : 'remote'}`,
+      `  service board: open ${running.url.replace(/graphql$/, '')} in a browser${running.config.config.demo ? ' and pick a role (demo mode)' : ''}`,
       ...(running.config.config.server.explorer ? [`  explorer:   open ${running.url} in a browser`] : []),
       ...(running.metricsUrl ? [`  metrics:    ${running.metricsUrl}`] : []),
       '  get a token:  npm run --silent token -- --role operator',

@@ -1,0 +1,182 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { atLeast } from './drill';
+import { graphql } from './gql';
+import { execute, TokenRefused } from './graphql';
+import { href, useRoute } from './route';
+import {
+  type BoardSettings,
+  forgetToken,
+  type Session,
+  SessionProvider,
+  storedToken,
+  storeToken,
+  tokenFromFragment,
+  type Viewer,
+} from './session';
+import { BusinessImpact } from './views/BusinessImpact';
+import { MyServices } from './views/MyServices';
+import { Operations } from './views/Operations';
+import { ServiceDetail } from './views/ServiceDetail';
+import { SignIn } from './views/SignIn';
+import { Ticket, Tickets } from './views/Tickets';
+
+const viewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      id
+      roles
+      groups
+      drillLevel
+      actions
+    }
+  }
+`);
+
+/** The views a viewer may open, from what its drill level reads (never from role names). */
+function viewsFor(viewer: Viewer) {
+  const components = atLeast(viewer.drillLevel, 'COMPONENT');
+  return [
+    { path: 'my', label: 'My services', shown: true },
+    { path: 'impact', label: 'Business impact', shown: true },
+    { path: 'operations', label: 'Operations', shown: components },
+    { path: 'tickets', label: 'Tickets', shown: components },
+  ].filter((v) => v.shown);
+}
+
+/** Where a viewer lands: what it acts on first. */
+function homeOf(viewer: Viewer): string {
+  if (viewer.actions.includes('alert:acknowledge')) return 'operations';
+  if (atLeast(viewer.drillLevel, 'COMPONENT')) return viewer.actions.includes('article:link') ? 'tickets' : 'operations';
+  return viewer.actions.includes('problem:report') ? 'my' : 'impact';
+}
+
+export function App() {
+  const [settings, setSettings] = useState<BoardSettings | null>(null);
+  const [token, setToken] = useState<string | null>(() => tokenFromFragment() ?? storedToken());
+  const [viewer, setViewer] = useState<Viewer | null>(null);
+  const [reason, setReason] = useState<string | null>(null);
+
+  useEffect(() => {
+    void fetch('/board/settings')
+      .then((r) => r.json() as Promise<BoardSettings>)
+      .then(setSettings)
+      .catch(() => setReason('The gateway cannot be reached.'));
+  }, []);
+
+  const signOut = useCallback((why: string | null = null) => {
+    forgetToken();
+    setToken(null);
+    setViewer(null);
+    setReason(why);
+  }, []);
+
+  useEffect(() => {
+    if (!token) return;
+    storeToken(token);
+    execute(token, viewerQuery, {})
+      .then((answer) => {
+        if (answer.data) setViewer(answer.data.viewer);
+        else signOut(answer.errors[0]?.message ?? 'The gateway did not say who you are.');
+      })
+      .catch((error: unknown) => signOut(error instanceof TokenRefused ? error.message : 'The gateway cannot be reached.'));
+  }, [token, signOut]);
+
+  const session = useMemo<Session | null>(
+    () =>
+      settings && token && viewer
+        ? {
+            token,
+            settings,
+            viewer,
+            reads: (level) => atLeast(viewer.drillLevel, level),
+            may: (action) => viewer.actions.includes(action),
+            refuse: (why) => signOut(why),
+            signOut: () => signOut(null),
+          }
+        : null,
+    [settings, token, viewer, signOut],
+  );
+
+  if (!settings) return <p class="muted">{reason ?? 'Loading…'}</p>;
+  if (!token) return <SignIn settings={settings} reason={reason} onToken={setToken} />;
+  if (!session) return <p class="muted">Signing in…</p>;
+  return (
+    <SessionProvider session={session}>
+      <Shell session={session} />
+    </SessionProvider>
+  );
+}
+
+function Shell({ session }: { session: Session }) {
+  const route = useRoute();
+  const { viewer, settings } = session;
+  const views = viewsFor(viewer);
+  const [view = homeOf(viewer), id = ''] = route;
+  const main = useRef<HTMLElement>(null);
+
+  // Opening another view moves the keyboard focus to its heading, as a page load would; the first
+  // view leaves it at the top of the page, where the skip button is.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [view, id]);
+
+  return (
+    <>
+      <button type="button" class="skip" onClick={() => main.current?.querySelector<HTMLElement>('h1')?.focus()}>
+        Skip to the content
+      </button>
+      <header class="top">
+        <p class="brand">
+          servicegraph <span class="muted">service board</span>
+          {settings.demo ? <span class="badge">demo</span> : null}
+        </p>
+        <nav aria-label="Views">
+          <ul class="views">
+            {views.map((v) => (
+              <li key={v.path}>
+                <a href={href(v.path)} aria-current={v.path === view ? 'page' : undefined}>
+                  {v.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <p class="who">
+          <span>
+            {viewer.id}{' '}
+            <span class="muted">
+              ({viewer.roles.join(', ') || 'no role'}, {viewer.drillLevel.toLowerCase()})
+            </span>
+          </span>{' '}
+          <button type="button" class="link" onClick={session.signOut}>
+            Sign out
+          </button>
+        </p>
+      </header>
+      <main id="main" ref={main}>
+        <View view={view} id={id} />
+      </main>
+    </>
+  );
+}
+
+function View({ view, id }: { view: string; id: string }) {
+  switch (view) {
+    case 'my':
+      return <MyServices />;
+    case 'impact':
+      return <BusinessImpact />;
+    case 'operations':
+      return <Operations />;
+    case 'tickets':
+      return <Tickets />;
+    case 'service':
+      return <ServiceDetail key={id} id={id} />;
+    case 'ticket':
+      return <Ticket key={id} id={id} />;
+    default:
+      return <h1 tabIndex={-1}>No such view</h1>;
+  }
+}

@@ -1,0 +1,282 @@
+import { useMemo } from 'preact/hooks';
+import { number, percent, perHour, when } from '../format';
+import { graphql } from '../gql';
+import { useQuery } from '../graphql';
+import { Countdown } from '../parts/Countdown';
+import { Errors, Loading } from '../parts/Errors';
+import { BudgetGauge } from '../parts/Gauge';
+import { Status } from '../parts/Status';
+import { Timeline } from '../parts/Timeline';
+import { Tree } from '../parts/Tree';
+import { href } from '../route';
+
+const summaryQuery = graphql(`
+  query ServiceSummary($id: ID!) {
+    service(id: $id) {
+      id
+      name
+      description
+      criticality
+      owner
+      status
+      statusSince
+      summary
+      impact {
+        revenuePerHourAtRisk
+        usersAffected
+        calendarReason
+      }
+      sla {
+        objective
+        windowDays
+        schedule
+        availability
+        errorBudget {
+          seconds
+        }
+        errorBudgetLeft {
+          seconds
+        }
+        timeToBreach {
+          seconds
+        }
+        breached
+      }
+    }
+  }
+`);
+
+const structureQuery = graphql(`
+  query ServiceStructure($id: ID!, $from: DateTime!) {
+    service(id: $id) {
+      id
+      explanation {
+        text
+      }
+      tree(depth: 6) {
+        name
+        depth
+        status
+        node {
+          __typename
+          ... on Service {
+            id
+          }
+        }
+      }
+      dependents {
+        id
+        name
+        status
+      }
+      statusHistory(from: $from, first: 500) {
+        at
+        from
+        to
+      }
+    }
+  }
+`);
+
+const componentsQuery = graphql(`
+  query ServiceComponents($id: ID!) {
+    service(id: $id) {
+      id
+      rootCauses {
+        pathText
+        status
+        ci {
+          id
+          name
+          impactedServices {
+            service {
+              id
+              name
+            }
+            statusWith
+          }
+        }
+      }
+      incidents {
+        id
+        number
+        title
+        state
+      }
+    }
+  }
+`);
+
+/** How far back the timeline looks: a day, which the demo's story (minutes old) and a real week both read well in. */
+const HISTORY_MS = 24 * 3600 * 1000;
+
+/** The timeline shows the last hour, or back to the first transition of the day when that is older. */
+function timelineStart(changes: readonly { at: string }[], from: number, now: number): number {
+  const first = changes[0] ? Date.parse(changes[0].at) : now;
+  return Math.max(from, Math.min(first - (now - first) * 0.1, now - 3600 * 1000));
+}
+
+/** One service to the viewer's depth: status, impact and SLA for everyone; structure, history and root cause deeper. */
+export function ServiceDetail({ id }: { id: string }) {
+  // The window's start moves only when the page is opened, so each refresh asks the same question.
+  const from = useMemo(() => new Date(Date.now() - HISTORY_MS).toISOString(), []);
+  const summary = useQuery(summaryQuery, { id });
+  const structure = useQuery(structureQuery, { id, from });
+  const components = useQuery(componentsQuery, { id });
+  const { data, loading, receivedAt } = summary;
+  const errors = [...summary.errors, ...structure.errors, ...components.errors];
+  const service = data?.service ? { ...data.service, ...structure.data?.service, ...components.data?.service } : null;
+  if (loading && !data) return <Loading what="the service" />;
+  if (!service)
+    return (
+      <>
+        <h1 tabIndex={-1}>Service not found</h1>
+        <Errors errors={errors} />
+        <p>There is no service "{id}", or it is not one you may see.</p>
+      </>
+    );
+  const { sla, impact } = service;
+  return (
+    <>
+      <h1 tabIndex={-1}>
+        {service.name} <Status status={service.status} />
+      </h1>
+      <p class="lead">{service.summary}</p>
+      <Errors errors={errors} />
+      <div class="columns">
+        <section aria-labelledby="about">
+          <h2 id="about">Impact</h2>
+          <dl class="facts-list">
+            <dt>Criticality</dt>
+            <dd>{service.criticality.toLowerCase()}</dd>
+            <dt>Owner</dt>
+            <dd>{service.owner}</dd>
+            {service.statusSince ? (
+              <>
+                <dt>Status since</dt>
+                <dd>{when(service.statusSince)}</dd>
+              </>
+            ) : null}
+            <dt>Revenue at risk</dt>
+            <dd>{perHour(impact.revenuePerHourAtRisk)}</dd>
+            <dt>Users affected</dt>
+            <dd>{number(impact.usersAffected)}</dd>
+            {impact.calendarReason ? (
+              <>
+                <dt>Today</dt>
+                <dd>{impact.calendarReason}</dd>
+              </>
+            ) : null}
+          </dl>
+          {service.description ? <p class="muted">{service.description}</p> : null}
+        </section>
+        {sla ? (
+          <section aria-labelledby="sla">
+            <h2 id="sla">SLA</h2>
+            <BudgetGauge left={sla.errorBudgetLeft.seconds} total={sla.errorBudget.seconds} />
+            <p>
+              {percent(sla.availability, 3)} available of {sla.objective} % over {sla.windowDays} days
+              {sla.schedule ? ` (${sla.schedule})` : ''}.
+            </p>
+            <p>
+              {sla.breached ? (
+                <span class="countdown breached">SLA breached</span>
+              ) : sla.timeToBreach ? (
+                <Countdown seconds={sla.timeToBreach.seconds} receivedAt={receivedAt} />
+              ) : (
+                'No breach ahead: the service is up.'
+              )}
+            </p>
+          </section>
+        ) : null}
+      </div>
+
+      {service.explanation ? (
+        <section aria-labelledby="why">
+          <h2 id="why">Why it is {service.status.toLowerCase()}</h2>
+          <p>{service.explanation.text}</p>
+        </section>
+      ) : null}
+
+      {service.rootCauses && service.rootCauses.length > 0 ? (
+        <section aria-labelledby="root-cause">
+          <h2 id="root-cause">Root cause</h2>
+          <ul class="root-causes">
+            {service.rootCauses.map((cause) => (
+              <li key={cause.ci.id}>
+                <p>
+                  <strong>{cause.pathText}</strong> <Status status={cause.status} />
+                </p>
+                {cause.ci.impactedServices.length > 1 ? (
+                  <p>
+                    {cause.ci.name} also impacts:{' '}
+                    {cause.ci.impactedServices
+                      .filter((s) => s.service.id !== service.id)
+                      .map((s, i) => (
+                        <span key={s.service.id}>
+                          {i > 0 ? ', ' : ''}
+                          <a href={href('service', s.service.id)}>{s.service.name}</a> <Status status={s.statusWith} />
+                        </span>
+                      ))}
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {service.tree ? (
+        <section aria-labelledby="tree">
+          <h2 id="tree">Depends on</h2>
+          <Tree
+            nodes={service.tree.map((n) => ({
+              name: n.name,
+              depth: n.depth,
+              status: n.status,
+              href: n.node.__typename === 'Service' && n.depth > 0 ? href('service', n.node.id) : undefined,
+            }))}
+          />
+        </section>
+      ) : null}
+
+      {service.dependents && service.dependents.length > 0 ? (
+        <section aria-labelledby="dependents">
+          <h2 id="dependents">Services that depend on it</h2>
+          <ul class="inline-list">
+            {service.dependents.map((d) => (
+              <li key={d.id}>
+                <a href={href('service', d.id)}>{d.name}</a> <Status status={d.status} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {service.statusHistory ? (
+        <section aria-labelledby="history">
+          <h2 id="history">Status history</h2>
+          <Timeline
+            changes={service.statusHistory}
+            start={timelineStart(service.statusHistory, Date.parse(from), receivedAt)}
+            end={receivedAt}
+          />
+        </section>
+      ) : null}
+
+      {service.incidents && service.incidents.length > 0 ? (
+        <section aria-labelledby="tickets">
+          <h2 id="tickets">Open tickets</h2>
+          <ul>
+            {service.incidents.map((t) => (
+              <li key={t.id}>
+                <a href={href('ticket', t.id)}>{t.number}</a> {t.title}{' '}
+                <span class="muted">({t.state.toLowerCase().replace('_', ' ')})</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
