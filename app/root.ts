@@ -157,6 +157,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       internalKey,
       maxBodyBytes: config.limits.maxBodyBytes * 4,
       audit: audit(),
+      shutdownGraceMs: config.server.shutdownGraceMs,
     });
     // Servers close before the model and connectors they use (closers run in reverse).
     closers.push(() => server.close());
