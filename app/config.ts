@@ -59,6 +59,43 @@ const ConnectorEntry = z.looseObject({
   type: z.string(),
 });
 
+/**
+ * /metrics, on a listener of its own (never the GraphQL port: see kernel/metrics.ts). Each process
+ * serves its own: the gateway (with its in-process subgraphs), and each subgraph run alone.
+ */
+const MetricsConfig = z
+  .object({
+    /** @default false */
+    enabled: z.boolean().default(false),
+    /** Bind address; 0.0.0.0 where Prometheus scrapes from another host or pod. @default 127.0.0.1 */
+    host: z.string().default('127.0.0.1'),
+    /** 0: any free port. @default 9464 */
+    port: z.number().int().min(0).max(65535).default(9464),
+    /** When set, a scrape must send `Authorization: Bearer <token>` (from the environment: `${SG_METRICS_TOKEN}`). */
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * The business series (status, revenue at risk, SLA budget per service): service names are
+     * BUSINESS data; turn them off where the metrics port is readable by those who may not see them.
+     * @default true
+     */
+    business: z.boolean().default(true),
+  })
+  .prefault({});
+
+/** OpenTelemetry traces over OTLP/HTTP; off unless an endpoint is given. */
+const TracingConfig = z
+  .object({
+    /** e.g. http://otel-collector:4318/v1/traces */
+    endpoint: z.url().optional(),
+    /** Sent with every export, e.g. `{ authorization: "Bearer ${OTEL_TOKEN}" }`. @default {} */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Share of requests traced (a subgraph follows the gateway's decision). @default 1 */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** `service.name` of the spans; a subgraph run alone appends its name. @default servicegraph */
+    serviceName: z.string().min(1).default('servicegraph'),
+  })
+  .prefault({});
+
 export const ConfigSchema = z
   .object({
     server: ServerConfig.prefault({}),
@@ -92,13 +129,18 @@ export const ConfigSchema = z
       .object({
         /** Shared by gateway and subgraphs to sign identity; required when subgraphs run in other processes. */
         secret: z.string().min(32, 'must be at least 32 characters').optional(),
-        /** @default 60 */
-        ttlSeconds: z.number().int().positive().max(600).default(60),
+        /** Lifetime of an identity token (each is bound to one subgraph request): its transit time. @default 10 */
+        ttlSeconds: z.number().int().positive().max(600).default(10),
       })
       .prefault({}),
     identification: IdentificationRules.prefault({}),
     /** @default 30000 */
     evaluatorIntervalMs: z.number().int().min(1000).default(30_000),
+    /**
+     * How long one request waits for the tools, retries included; then each tool's last good answer
+     * is served marked stale (or what it alone knew reads UNKNOWN) with an error naming it. @default 2500
+     */
+    requestDeadlineMs: z.number().int().positive().max(60_000).default(2500),
     maxPageSize: z.number().int().positive().max(10_000).default(500),
     limits: z
       .object({
@@ -110,6 +152,14 @@ export const ConfigSchema = z
         maxTokens: z.number().int().positive().default(10_000),
         /** Most aliases in one operation. @default 50 */
         maxAliases: z.number().int().positive().default(50),
+        /** Most directives in one operation. @default 50 */
+        maxDirectives: z.number().int().positive().default(50),
+        /** Most actions (mutation fields) in one operation. @default 10 */
+        maxMutations: z.number().int().positive().default(10),
+        /** Longest string argument or variable, in characters. @default 10000 */
+        maxTextLength: z.number().int().positive().default(10_000),
+        /** Elements the cost assumes for a list without a `first` argument. @default 10 */
+        assumedListSize: z.number().int().positive().default(10),
       })
       .prefault({}),
     /** postgres: the append-only table in `storage.postgres`, one log for every replica. */
@@ -150,6 +200,8 @@ export const ConfigSchema = z
       .prefault({}),
     /** Introspection and the query plan view; off by default in production configs. @default false */
     introspection: z.boolean().default(false),
+    metrics: MetricsConfig,
+    tracing: TracingConfig,
     connectors: z.array(ConnectorEntry).min(1),
   })
   .refine((c) => c.audit.sink !== 'postgres' || c.storage.postgres, {

@@ -37,6 +37,7 @@ await runCommand('servicegraph', MAIN_COMMAND, async ({ values }) => {
         ? `  subgraphs: ${subgraphs.map(([n, u]) => `${n} ${u}`).join(', ')}`
         : `  subgraphs: ${running.config.config.subgraphs.mode === 'local' ? 'in this process (no ports)' : 'remote'}`,
       ...(running.config.config.server.explorer ? [`  explorer:   open ${running.url} in a browser`] : []),
+      ...(running.metricsUrl ? [`  metrics:    ${running.metricsUrl}`] : []),
       '  get a token:  npm run --silent token -- --role operator',
       `  then:         curl -s ${running.url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ services { nodes { id name status summary } } }"}'`,
       '',

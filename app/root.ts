@@ -4,11 +4,14 @@ import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definiti
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
 import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
+import { serviceReadings } from '../bsm/business-metrics.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
+import { reportServices } from '../kernel/metrics.js';
 import type { ConnectorKind } from '../kernel/model.js';
+import { runWithDeadline } from '../kernel/request-context.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
 import type { BaseContext, SubgraphModule } from '../subgraphs/common/module.js';
@@ -26,6 +29,10 @@ import { createSharedState, type SharedState } from './shared-state.js';
  * what it serves: a standalone knowledge subgraph creates the knowledge connectors and the policy,
  * and opens no history database. Nothing is created on import; `close()` closes what was built, in
  * reverse order. The gateway is assembled in start-gateway.ts, so a subgraph never loads it.
+ *
+ * One clock (`now`) for everything that measures freshness or dates health: the connectors' caches,
+ * the merged CMDB, the model and the services subgraph. A test that drives it expires every cache at
+ * once, explicitly, instead of sleeping. Deadlines are another matter: they bound real waiting.
  */
 export interface Servicegraph {
   readonly loaded: LoadedConfig;
@@ -45,6 +52,12 @@ export interface Servicegraph {
   model(): ServiceModel;
   /** The subgraph's server (not listening yet); closed by close(). */
   subgraphServer(name: SubgraphName, internalKey: Uint8Array): Promise<SubgraphServer>;
+  /**
+   * /readyz's checks of what this process serves from: the shared stores, each connector built so
+   * far (its tool calls cut at `timeoutMs`), and each kind the config leaves out, which passes with a
+   * note ("none configured: …").
+   */
+  readinessChecks(timeoutMs: number): Record<string, () => Promise<unknown>>;
   close(): Promise<void>;
 }
 
@@ -55,9 +68,16 @@ export interface ServicegraphOptions {
   estateDir?: string;
   /** Overrides the config's data directory. */
   dataDir?: string;
-  /** The clock of the model and the shared reads (tests pin it). @default wall clock */
+  /** The clock of the caches, the model and the services subgraph (tests drive it). @default wall clock */
   now?: () => Date;
 }
+
+/** What a subgraph without its kind of tool answers, and why (NOT_CONFIGURED). */
+const UNCONFIGURED: Record<Exclude<ConnectorKind, 'cmdb'>, string> = {
+  monitor: 'no monitor is configured: alerts answer empty and every status is UNKNOWN',
+  helpdesk: 'no help desk is configured: incidents answer empty and none can be opened',
+  knowledge: 'no knowledge base is configured: articles answer empty',
+};
 
 export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   const { loaded, log } = options;
@@ -66,6 +86,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   const dataDir = options.dataDir ?? config.dataDir;
   const closers: (() => Promise<void> | void)[] = [];
   const built: ConnectorInstance<unknown>[] = [];
+  const clock = options.now ?? (() => new Date());
+  const epochMs = () => clock().getTime();
 
   /** A part built on first use; its closer runs in reverse order of building. */
   function part<T>(make: () => T, close?: (value: T) => Promise<void> | void): () => T {
@@ -82,7 +104,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
 
   // Closed after everything that uses it: it is built first, by whatever needs it first.
   const shared = part(
-    () => createSharedState(config, log.child({ part: 'shared-state' })),
+    () => createSharedState(config, log.child({ part: 'shared-state' }), epochMs),
     (state) => state.close(),
   );
 
@@ -129,7 +151,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     createMergedCmdbSource(connectors('cmdb'), {
       identification: config.identification,
       log: log.child({ part: 'cmdb' }),
-      ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
+      now: epochMs,
     }),
   );
   const directory = part(() => createServiceDirectory(definitions(), cmdb(), log.child({ part: 'directory' })));
@@ -137,16 +159,25 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     (): HistoryStore => createHistoryStore({ dataDir, postgres: shared().postgres }),
     (store) => store.close(),
   );
-  const model = part(() =>
-    createServiceModel({
+  const model = part(() => {
+    const built = createServiceModel({
       directory: directory(),
       monitors: connectors('monitor'),
       history: history(),
       lease: shared().lease,
       log: log.child({ part: 'model' }),
-      ...(options.now ? { now: options.now } : {}),
-    }),
-  );
+      deadlineMs: config.requestDeadlineMs,
+      now: clock,
+    });
+    // The business series of /metrics come from the process that holds the model.
+    if (config.metrics.enabled && config.metrics.business) {
+      closers.push(reportServices(serviceReadings(built, clock, log.child({ part: 'metrics' }))));
+    }
+    return built;
+  });
+  /** A subgraph over no tool of its kind answers empty and says why. */
+  const unless = <M extends object>(kind: keyof typeof UNCONFIGURED, module: M): M =>
+    connectors(kind).length > 0 ? module : { ...module, unconfigured: UNCONFIGURED[kind] };
 
   const maxPageSize = config.maxPageSize;
   /** Serves one subgraph module; generic so each module keeps its own context type. */
@@ -157,6 +188,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       internalKey,
       maxBodyBytes: config.limits.maxBodyBytes * 4,
       audit: audit(),
+      directory: directory(),
+      deadlineMs: config.requestDeadlineMs,
       shutdownGraceMs: config.server.shutdownGraceMs,
     });
     // Servers close before the model and connectors they use (closers run in reverse).
@@ -175,26 +208,39 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
           maxPageSize,
           evaluatorIntervalMs: config.evaluatorIntervalMs,
           log: log.child({ subgraph: 'services' }),
+          now: clock,
         }),
         key,
       );
     },
     monitoring: (key) =>
-      serve(createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), directory: directory(), maxPageSize }), key),
+      serve(unless('monitor', createMonitoringSubgraph({ monitors: connectors('monitor'), cmdb: cmdb(), maxPageSize })), key),
     cmdb: (key) => serve(createCmdbSubgraph({ cmdb: cmdb(), maxPageSize }), key),
     helpdesk: (key) =>
       serve(
-        createHelpdeskSubgraph({
-          helpdesks: connectors('helpdesk'),
-          knowledgeBases: connectors('knowledge'),
-          cmdb: cmdb(),
-          directory: directory(),
-          maxPageSize,
-        }),
+        unless(
+          'helpdesk',
+          createHelpdeskSubgraph({
+            helpdesks: connectors('helpdesk'),
+            knowledgeBases: connectors('knowledge'),
+            cmdb: cmdb(),
+            maxPageSize,
+          }),
+        ),
         key,
       ),
-    knowledge: (key) => serve(createKnowledgeSubgraph({ knowledgeBases: connectors('knowledge'), maxPageSize }), key),
+    knowledge: (key) => serve(unless('knowledge', createKnowledgeSubgraph({ knowledgeBases: connectors('knowledge'), maxPageSize })), key),
   };
+
+  function readinessChecks(timeoutMs: number): Record<string, () => Promise<unknown>> {
+    const checks: Record<string, () => Promise<unknown>> = { ...shared().checks() };
+    // The tool calls of a check end with it, rather than outliving the probe by their own timeouts.
+    for (const c of built) checks[`connector:${c.name}`] = () => runWithDeadline(timeoutMs, () => c.healthCheck());
+    for (const kind of Object.keys(UNCONFIGURED) as (keyof typeof UNCONFIGURED)[]) {
+      if (connectors(kind).length === 0) checks[`kind:${kind}`] = async () => `none configured (${UNCONFIGURED[kind]})`;
+    }
+    return checks;
+  }
 
   return {
     loaded,
@@ -210,6 +256,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     directory,
     model,
     subgraphServer: (name, internalKey) => servers[name](internalKey),
+    readinessChecks,
     async close() {
       for (const close of closers.splice(0).reverse()) {
         try {

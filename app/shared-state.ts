@@ -33,10 +33,11 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-export function createSharedState(config: Config, log: Logger): SharedState {
+/** `now`: the clock the caches measure freshness with (the composition root's). */
+export function createSharedState(config: Config, log: Logger, now?: () => number): SharedState {
   const pg = config.storage.postgres;
   const postgres = pg ? createPostgresPool({ url: pg.url, poolSize: pg.poolSize }, log) : undefined;
-  const caches = createCacheStore({ redis: config.cache.redis }, log);
+  const caches = createCacheStore({ redis: config.cache.redis }, log, now);
   const lease = createLease({ name: 'evaluator', log, postgres: pg, renewMs: pg?.leaseRenewMs });
   const sink = config.audit.sink;
   return {

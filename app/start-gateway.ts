@@ -9,6 +9,7 @@ import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/subgraphs.js';
 import type { SubgraphServer } from '../subgraphs/common/server.js';
 import { inspectConfig, type LoadedConfig } from './config.js';
+import { startObservability } from './observability.js';
 import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
 
@@ -25,10 +26,14 @@ export interface StartOptions {
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
   log: Logger;
+  /** The clock of the caches and the model (tests drive it). @default wall clock */
+  now?: () => Date;
 }
 
 export interface Running {
   url: string;
+  /** Where this process serves /metrics (`metrics.enabled`), else null. */
+  metricsUrl: string | null;
   /** The subgraphs this process serves on their own ports (local mode with `listen`), or calls (remote). */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   config: LoadedConfig;
@@ -70,6 +75,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     log,
     dataDir,
     ...(options.estateDir ? { estateDir: options.estateDir } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const closers: (() => Promise<void>)[] = [() => root.close()];
   const closeParts = async () => {
@@ -87,6 +93,9 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
 
     const policy = root.policy();
     const audit = root.audit();
+    // Closed last: the servers' final spans are exported.
+    const observability = await startObservability(loaded.file, config, log, config.tracing.serviceName);
+    closers.unshift(() => observability.close());
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
 
@@ -124,10 +133,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       log,
       readiness: {
         // Remote subgraphs check their own tools and stores; here, only what this process uses.
-        checks: {
-          ...(config.subgraphs.mode === 'local' ? root.shared().checks() : {}),
-          ...Object.fromEntries(root.builtConnectors().map((c) => [`connector:${c.name}`, () => c.healthCheck()])),
-        },
+        checks: config.subgraphs.mode === 'local' ? root.readinessChecks(config.server.readinessTimeoutMs) : {},
         timeoutMs: config.server.readinessTimeoutMs,
       },
       cors: config.server.cors,
@@ -139,6 +145,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     );
     return {
       url: running.url,
+      metricsUrl: observability.metricsUrl,
       subgraphUrls,
       config: loaded,
       async close(graceMs = config.server.shutdownGraceMs) {

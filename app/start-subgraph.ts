@@ -3,6 +3,7 @@ import { internalKey } from '../kernel/identity-token.js';
 import type { Logger } from '../kernel/log.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
 import { inspectConfig } from './config.js';
+import { type Observability, startObservability } from './observability.js';
 import { createdDirectoryGuard, listenOrExplain, Preflight } from './preflight.js';
 import { createServicegraph } from './root.js';
 
@@ -14,11 +15,15 @@ export interface StartSubgraphOptions {
   port?: number;
   /** @default server.host */
   host?: string;
+  /** Overrides the config's `metrics.port` (several subgraphs on one host share a config file). */
+  metricsPort?: number;
   env?: NodeJS.ProcessEnv;
   log: Logger;
 }
 
-export async function startSubgraph(options: StartSubgraphOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSubgraph(
+  options: StartSubgraphOptions,
+): Promise<{ url: string; metricsUrl: string | null; close(): Promise<void> }> {
   const preflight: Preflight = new Preflight(); // typed, so preflight.fail() narrows
   const inspection = inspectConfig(options.configFile, options.env ?? process.env);
   preflight.add(inspection.file, inspection.problems);
@@ -33,6 +38,12 @@ export async function startSubgraph(options: StartSubgraphOptions): Promise<{ ur
   if (!secret) preflight.add(loaded.file, ['internalAuth.secret: required to run a subgraph alone (shared with the gateway)']);
   const createdData = createdDirectoryGuard(config.dataDir);
   const root = createServicegraph({ loaded, log: options.log });
+  let observability: Observability | null = null;
+  // The trace exporter closes last, so the subgraph's final spans are exported.
+  const close = async () => {
+    await root.close();
+    await observability?.close();
+  };
   try {
     await preflight.check(() => root.policy());
     // What the subgraph serves (definitions, connectors) is built here, once: the first problem
@@ -40,14 +51,16 @@ export async function startSubgraph(options: StartSubgraphOptions): Promise<{ ur
     const server = secret ? await preflight.check(() => root.subgraphServer(options.name, internalKey(secret))) : undefined;
     preflight.throwIfFailed();
     if (!server) throw new Error(`subgraph ${options.name} was not built`);
+    const serviceName = `${config.tracing.serviceName}-${options.name}`;
+    observability = await startObservability(loaded.file, config, options.log, serviceName, options.metricsPort);
     const port = options.port ?? config.subgraphs.basePort + SUBGRAPH_NAMES.indexOf(options.name);
     const host = options.host ?? config.server.host;
     const url = await listenOrExplain(loaded.file, 'the port (--port, PORT or subgraphs.basePort)', port, host, () =>
       server.listen(port, host),
     );
-    return { url, close: () => root.close() };
+    return { url, metricsUrl: observability.metricsUrl, close };
   } catch (error) {
-    await root.close();
+    await close();
     createdData.removeIfCreated();
     throw error;
   }

@@ -21,6 +21,11 @@ const SUBGRAPH_COMMAND: CommandSpec = {
       description: 'the port (default: PORT, else subgraphs.basePort + its place: services 4001 … knowledge 4005)',
     },
     host: { type: 'string', value: 'address', description: 'the address to listen on (default: server.host)' },
+    'metrics-port': {
+      type: 'string',
+      value: 'n',
+      description: "/metrics's port when metrics.enabled, instead of metrics.port (several subgraphs on one host)",
+    },
   },
   environment: {
     SERVICEGRAPH_CONFIG: 'the configuration file, when --config is not given',
@@ -47,8 +52,9 @@ await runCommand('subgraph', SUBGRAPH_COMMAND, async ({ values, positionals }) =
     name,
     ...(port !== undefined ? { port } : {}),
     ...(values['host'] ? { host: values['host'] as string } : {}),
+    ...(values['metrics-port'] !== undefined ? { metricsPort: parsePort(values['metrics-port'] as string, '--metrics-port') } : {}),
     log,
   });
-  process.stdout.write(`subgraph ${name} ready at ${running.url}\n`);
+  process.stdout.write(`subgraph ${name} ready at ${running.url}${running.metricsUrl ? ` (metrics at ${running.metricsUrl})` : ''}\n`);
   closeOnSignals(log, () => running.close(), 15_000);
 });

@@ -3,18 +3,24 @@ import { migrate, type PostgresPool } from '../kernel/postgres.js';
 import { currentRequest, type RequestContext } from '../kernel/request-context.js';
 
 /**
- * The audit log: one JSON line per action (mutation, allowed or not) and per denial. Only the fields
- * below are ever written, each cut to a bounded length, so a caller that passes a whole context or
- * request by mistake cannot leak a token, a header or a request body into the log. The request ids
- * are not the caller's to give: each line takes them from the request being served
+ * The audit log: one JSON line per action (mutation, allowed or not) and per refusal: a denied field
+ * or action (`denial`, `action`), a refused identity (`authentication`: 401s at the gateway and at a
+ * subgraph) and an operation refused by a limit (`limit`: cost, depth, rate). Only the fields below
+ * are ever written, each cut to a bounded length, so a caller that passes a whole context or request
+ * by mistake cannot leak a token, a header or a request body into the log. The request ids are not
+ * the caller's to give: each line takes them from the request being served
  * (kernel/request-context.ts), wherever the decision was made.
+ *
+ * Each refusal is recorded once, by the place that decides it: the gateway's filter (a field it
+ * removes never reaches a subgraph), a subgraph's shield, a resolver's scope check (the gateway then
+ * writes no second line for that mutation). In a dry run only the gateway writes what it would deny.
  */
 export interface AuditEvent {
   /** Token subject, or 'anonymous'. */
   who: string;
   roles?: readonly string[] | undefined;
   operationName?: string | null | undefined;
-  kind: 'action' | 'denial';
+  kind: 'action' | 'denial' | 'authentication' | 'limit';
   /** `Type.field` of a denied field or of the mutation. */
   field?: string | undefined;
   /** The action right, e.g. alert:acknowledge. */
@@ -26,6 +32,8 @@ export interface AuditEvent {
   result: 'allowed' | 'denied' | 'failed' | 'dry-run';
   /** Where the decision was made: gateway or a subgraph name. */
   at?: string | undefined;
+  /** Why, in a few words, for refusals that are not about a field: an expired token, a cost over budget. */
+  reason?: string | undefined;
 }
 
 export interface AuditLog {
@@ -47,7 +55,7 @@ const str = (value: unknown): string | undefined => {
 };
 
 const RESULTS = new Set(['allowed', 'denied', 'failed', 'dry-run']);
-const KINDS = new Set(['action', 'denial']);
+const KINDS = new Set(['action', 'denial', 'authentication', 'limit']);
 
 /** The whitelisted line for an event: unknown keys are dropped, strings are bounded. */
 export function auditLine(event: AuditEvent, now = new Date(), request: RequestContext | undefined = currentRequest()): string {
@@ -65,6 +73,7 @@ export function auditLine(event: AuditEvent, now = new Date(), request: RequestC
     needs: str(event.needs),
     result: RESULTS.has(event.result) ? event.result : 'denied',
     at: str(event.at),
+    reason: str(event.reason),
   };
   return JSON.stringify(line); // undefined values are left out by JSON.stringify
 }

@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLRequestListener } from '@apollo/server';
 import {
-  type GraphQLError,
+  GraphQLError,
   Kind,
   execute,
   getNamedType,
+  getOperationAST,
   isInputObjectType,
   parse,
   print,
+  validate,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
@@ -22,22 +23,43 @@ import { ERRORS } from '../kernel/errors.js';
 import type { Logger } from '../kernel/log.js';
 import { buildAnnotationIndex, type AnnotationIndex } from './annotations.js';
 import type { AuditEvent, AuditLog } from './audit.js';
-import { filterOperation, rootFieldNames, type Denial, type FilterResult, type ForbiddenMutation } from './operation-filter.js';
+import {
+  filterOperation,
+  FilterTooLarge,
+  rootFieldNames,
+  type Condition,
+  type Denial,
+  type FilterResult,
+  type ForbiddenMutation,
+} from './operation-filter.js';
 import type { PolicyStore } from './policy.js';
 import { apiSchemaDocument, schemaForViewer } from './schema-filter.js';
 import type { Viewer } from './viewer.js';
 
 /**
  * The gateway's authorization, as an Apollo Server plugin (the gateway runs query plans, not
- * resolvers, so graphql-shield cannot act here):
+ * resolvers, so graphql-shield cannot act here). It owns the front of the pipeline:
  *
- * - requestDidStart: parses the query and removes what the viewer's drill level does not allow,
- *   writing the filtered text back into `request.query` before Apollo Server hashes it, so the
- *   gateway plans (and caches plans) per permission set and never asks a subgraph for a denied field.
+ * - requestDidStart: parses the query once (with the server's token limit), runs the document checks
+ *   the gateway passes in (operation limits), removes what the viewer's drill level does not allow,
+ *   runs the per-request checks (cost) on what is left, and validates last (the dearest step, so a
+ *   bomb is refused before it). It hands Apollo Server the validated,
+ *   filtered document (built from the client's own nodes, so error locations point into the client's
+ *   text) and writes the filtered text into `request.query` before Apollo hashes it, so the gateway
+ *   plans (and caches plans) per permission set and never asks a subgraph for a denied field.
+ *   Anything refused here is answered without parsing or validating again: the request carries a
+ *   trivial document and didResolveOperation throws the refusal.
  * - didResolveOperation: rejects a mutation whose @action the viewer lacks (no subgraph is called),
- *   the whole operation in `mode: reject`, and introspection when the policy says `off`.
+ *   the whole operation in `mode: reject`, introspection when the policy says `off`, then runs the
+ *   `authorized` check (the action rate).
  * - responseForOperation: answers introspection from the viewer's own schema (`filtered`).
+ * - didEncounterErrors: strips "Did you mean …" unless introspection is `full`.
  * - willSendResponse: a null for every denied path plus one FORBIDDEN error per path, and the audit.
+ *
+ * The server must run with `documentStore: null` (this plugin caches parsed, validated, filtered
+ * documents itself; Apollo's store would replace the document handed over with one parsed from the
+ * rewritten text). A document that fails to parse or validate is left to Apollo Server, which
+ * reports its errors on the client's text; should it ever get further, it is refused.
  *
  * `dryRun` logs and audits what would be denied and denies nothing. Register it first among the
  * plugins; Apollo Server's own `introspection` option must be true for `filtered` to apply.
@@ -45,21 +67,50 @@ import type { Viewer } from './viewer.js';
  * The null for a denied field goes in place even where the schema says non-null: spec null
  * propagation would wipe out most of an answer (nearly every list here is `[X!]!`), and a partial
  * view is the point. The FORBIDDEN error at that path tells the client why. Errors are per path
- * without list indices (one error for a field denied on every element of a list). An anonymous
- * viewer gets UNAUTHENTICATED instead of FORBIDDEN (signing in may help; for others it will not).
+ * without list indices (one error for a field denied on every element of a list). A selection under
+ * `@skip(if: true)` or `@include(if: false)` (literal or by variable) is never reported or audited:
+ * it would not run. An anonymous viewer gets UNAUTHENTICATED instead of FORBIDDEN (signing in may
+ * help; for others it will not).
  */
 export interface AuthzPluginOptions<TContext extends BaseContext> {
   policy: PolicyStore;
   audit: AuditLog;
   log: Logger;
   viewerOf: (contextValue: TContext) => Viewer;
-  /** Passed to our parse (use the server's own, e.g. maxTokens, so a huge query fails here cheaply too). */
+  /** Passed to our parse: use the server's own (maxTokens), so a huge query fails here cheaply too. */
   parseOptions?: ParseOptions;
-  /** Filter results kept, by query text and permission set. @default 1000 */
+  /** Checks in front of authorization (the gateway's operation limits). */
+  checks?: OperationChecks<TContext>;
+  /** Documents and filter results kept, by query text (and permission set). @default 1000 */
   cacheSize?: number;
 }
 
-interface Cached {
+/** What the gateway checks around authorization; each returns the error to answer, or undefined. */
+export interface OperationChecks<TContext> {
+  /** Once per query text (the answer is cached), before validation: depends on the document only. */
+  document?(document: DocumentNode, schema: GraphQLSchema): GraphQLError | undefined;
+  /** Per request, on the document that will run (the filtered one), with its variables and viewer. */
+  request?(args: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName: string | null;
+    variables: Record<string, unknown> | undefined;
+    viewer: Viewer;
+  }): GraphQLError | undefined;
+  /** Per request once authorized, just before execution (may ask a shared store). */
+  authorized?(args: { viewer: Viewer; mutations: number; context: TContext }): Promise<GraphQLError | undefined>;
+}
+
+/**
+ * A query text, once looked at: refused outright, left to Apollo Server (a syntax error), or parsed;
+ * validation runs last, once the cheaper refusals (cost) are passed, and its answer is kept too.
+ */
+type Analysis =
+  | { kind: 'refused'; error: GraphQLError }
+  | { kind: 'unparsed' }
+  | { kind: 'parsed'; document: DocumentNode; valid?: boolean };
+
+interface Filtered {
   result: FilterResult;
   /** The printed filtered document; null when unchanged. */
   text: string | null;
@@ -70,37 +121,105 @@ const permissionKey = (viewer: Viewer) => `${viewer.grants.length > 0 ? viewer.d
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
+/** What a refused request carries on through Apollo Server: parsed in no time, never executed. */
+const REFUSED_TEXT = '{ __typename }';
+const REFUSED_DOCUMENT = parse(REFUSED_TEXT);
+
+/** graphql-js's message for `maxTokens` (spelt "more that" in graphql 16). */
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
+
+/** A Map used as a bounded LRU: a Map iterates in insertion order, so the first key is the least recent. */
+function lru<V>(size: number) {
+  const map = new Map<string, V>();
+  return {
+    get(key: string): V | undefined {
+      const hit = map.get(key);
+      if (hit !== undefined) {
+        map.delete(key);
+        map.set(key, hit);
+      }
+      return hit;
+    },
+    set(key: string, value: V) {
+      map.set(key, value);
+      if (map.size > size) map.delete(map.keys().next().value as string);
+    },
+    clear: () => map.clear(),
+  };
+}
+
+const requestError = (message: string) => ERRORS.BAD_USER_INPUT.err(message, { extensions: { http: { status: 400 } } });
+
+/** The operation the request names, or the client error that says why there is none. */
+function selectOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | GraphQLError {
+  const operation = getOperationAST(document, operationName);
+  if (operation) {
+    return operation.operation === 'subscription' ? requestError('subscriptions are not served: use a query and poll') : operation;
+  }
+  if (operationName) return requestError('the document has no operation of the name given in operationName');
+  return requestError('the document holds several operations: name the one to run in operationName');
+}
+
+/** Is a denial live for these variables (every @skip/@include on its path lets it run)? */
+const runs = (conditions: readonly Condition[] | undefined, values: Record<string, unknown>) =>
+  !conditions || conditions.every((c) => (values[c.variable] === true) !== c.skipIf);
+
+/** The operation's variables with their declared defaults, for @skip/@include. */
+function variableValues(operation: OperationDefinitionNode, given: Record<string, unknown> | undefined): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.create(null);
+  for (const def of operation.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    values[name] = given && Object.hasOwn(given, name) ? given[name] : def.defaultValue ? valueFromASTUntyped(def.defaultValue) : undefined;
+  }
+  return values;
+}
+
 export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPluginOptions<TContext>): ApolloServerPlugin<TContext> {
-  const { policy, audit, log } = options;
+  const { policy, audit, log, checks } = options;
   const cacheSize = options.cacheSize ?? 1000;
   let apiSchema: GraphQLSchema | undefined;
   let apiSdl: DocumentNode | undefined;
   let index: AnnotationIndex | undefined;
-  const cache = new Map<string, Cached>();
+  const analyses = lru<Analysis>(cacheSize);
+  const filters = lru<Filtered | GraphQLError>(cacheSize);
   const introspectionSchemas = new Map<string, GraphQLSchema | null>();
 
-  function filterCached(query: string, document: DocumentNode | null, viewer: Viewer): Cached | undefined {
-    if (!apiSchema || !index) return undefined;
+  function analyse(query: string, schema: GraphQLSchema): Analysis {
+    const hit = analyses.get(query);
+    if (hit) return hit;
+    let analysis: Analysis;
+    try {
+      const document = parse(query, options.parseOptions);
+      const refused = checks?.document?.(document, schema);
+      analysis = refused ? { kind: 'refused', error: refused } : { kind: 'parsed', document };
+    } catch (error) {
+      analysis =
+        error instanceof GraphQLError && TOKEN_LIMIT.test(error.message)
+          ? {
+              kind: 'refused',
+              error: ERRORS.LIMIT_EXCEEDED.err(`operation has more than ${options.parseOptions?.maxTokens} tokens`, {
+                extensions: { http: { status: 400 } },
+              }),
+            }
+          : { kind: 'unparsed' }; // Apollo Server reports the syntax error itself
+    }
+    analyses.set(query, analysis);
+    return analysis;
+  }
+
+  function filterFor(query: string, document: DocumentNode, viewer: Viewer, schema: GraphQLSchema, idx: AnnotationIndex) {
     const key = `${permissionKey(viewer)}\n${query}`;
-    const hit = cache.get(key);
-    if (hit) {
-      // Refresh recency: a Map iterates in insertion order, so the first key is the least recent.
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit;
+    const hit = filters.get(key);
+    if (hit) return hit;
+    let entry: Filtered | GraphQLError;
+    try {
+      const result = filterOperation(document, schema, idx, viewer);
+      entry = { result, text: result.changed ? print(result.document) : null };
+    } catch (error) {
+      if (!(error instanceof FilterTooLarge)) throw error;
+      entry = ERRORS.LIMIT_EXCEEDED.err(error.message, { extensions: { http: { status: 400 } } });
     }
-    let doc = document;
-    if (!doc) {
-      try {
-        doc = parse(query, { ...options.parseOptions, noLocation: true });
-      } catch {
-        return undefined; // Apollo Server reports the syntax error itself
-      }
-    }
-    const result = filterOperation(doc, apiSchema, index, viewer);
-    const entry = { result, text: result.changed ? print(result.document) : null };
-    cache.set(key, entry);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+    filters.set(key, entry);
     return entry;
   }
 
@@ -126,7 +245,8 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
           apiSdl = apiSchemaDocument(schema);
           if (!coreSupergraphSdl) log.error('authz: no supergraph SDL, so no @drill annotations: every field needs TELEMETRY');
           index = buildAnnotationIndex(coreSupergraphSdl ?? 'scalar _NoAnnotations');
-          cache.clear();
+          analyses.clear();
+          filters.clear();
           introspectionSchemas.clear();
         },
       };
@@ -137,24 +257,55 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
       const current = policy.current();
       const { request } = requestContext;
 
-      let filtered: FilterResult | undefined;
-      if (typeof request.query === 'string') {
-        const entry = filterCached(request.query, null, viewer);
-        filtered = entry?.result;
-        if (entry?.text && current.mode === 'filter' && !current.dryRun) {
-          request.query = entry.text;
-          // An automatic-persisted-query registration carries the hash of the text: keep them matching.
-          const pq = request.extensions?.['persistedQuery'] as { sha256Hash?: string } | undefined;
-          if (pq?.sha256Hash) pq.sha256Hash = createHash('sha256').update(entry.text).digest('hex');
-        }
-      }
-
       const base = (): Omit<AuditEvent, 'kind' | 'result'> => ({
         who: viewer.id,
         roles: viewer.roles,
         operationName: requestContext.operationName ?? request.operationName ?? null,
         at: 'gateway',
       });
+
+      // The front of the pipeline: a refusal here is answered in didResolveOperation, unparsed.
+      let refused: GraphQLError | undefined;
+      let filtered: FilterResult | undefined;
+      // The client's operation: its variables (and their defaults) decide @skip/@include.
+      let clientOperation: OperationDefinitionNode | undefined;
+      const applyFilter = current.mode === 'filter' && !current.dryRun;
+      if (typeof request.query === 'string' && apiSchema && index) {
+        const query = request.query;
+        const analysis = analyse(query, apiSchema);
+        if (analysis.kind === 'refused') refused = analysis.error;
+        else if (analysis.kind === 'parsed') {
+          const operation = selectOperation(analysis.document, request.operationName);
+          const entry = operation instanceof GraphQLError ? operation : filterFor(query, analysis.document, viewer, apiSchema, index);
+          if (entry instanceof GraphQLError) refused = entry;
+          else {
+            const rewrite = applyFilter && entry.text !== null;
+            const document = rewrite ? entry.result.document : analysis.document;
+            // Checked on what will run: a denied field costs nothing.
+            refused = checks?.request?.({
+              schema: apiSchema,
+              document,
+              operationName: (operation as OperationDefinitionNode).name?.value ?? null,
+              variables: request.variables,
+              viewer,
+            });
+            // Last, as the dearest: an invalid document is left as it came, for Apollo Server to report.
+            if (!refused && (analysis.valid ??= validate(apiSchema, analysis.document).length === 0)) {
+              filtered = entry.result;
+              clientOperation = operation as OperationDefinitionNode;
+              (requestContext as { document?: DocumentNode }).document = document;
+              if (rewrite) request.query = entry.text as string;
+            }
+          }
+        }
+      }
+      if (refused) {
+        request.query = REFUSED_TEXT;
+        (requestContext as { document?: DocumentNode }).document = REFUSED_DOCUMENT;
+        if (refused.extensions['code'] === ERRORS.LIMIT_EXCEEDED.code)
+          audit.record({ ...base(), kind: 'limit', result: 'denied', reason: refused.message });
+      }
+
       const errorCode = viewer.anonymous ? ERRORS.UNAUTHENTICATED : ERRORS.FORBIDDEN;
       const httpStatus = viewer.anonymous ? 401 : 403;
 
@@ -166,19 +317,18 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
 
       return {
         async didResolveOperation(ctx) {
+          if (refused) throw refused;
           const { operation, document } = ctx;
-          if (!operation) return; // Apollo Server answers an unknown operation name itself
-          const opName = operation.name?.value ?? null;
-          // Safety net: a document we could not filter up front (no query text) is checked now.
-          const result =
-            filtered ?? (typeof request.query === 'string' ? undefined : filterCached(print(document), document, viewer)?.result);
-          if (!result)
+          // Only a document we validated and filtered runs (Apollo Server stops the rest at validation).
+          if (!filtered || !operation || !clientOperation)
             throw ERRORS.FORBIDDEN.err('Forbidden: the operation could not be authorized', { extensions: { http: { status: 403 } } });
-          const mine = <T extends { operation: string | null }>(list: T[]) => list.filter((x) => x.operation === opName);
-          denied = mine(result.denied);
-          placeholders = result.placeholders.filter((p) => p.operation === opName);
-          const forbidden = mine(result.forbiddenMutations);
-          const wasRewritten = filtered !== undefined && current.mode === 'filter' && !current.dryRun;
+          const opName = operation.name?.value ?? null;
+          const values = variableValues(clientOperation, request.variables);
+          const live = <T extends { operation: string | null; conditions?: Condition[] | undefined }>(list: T[]) =>
+            list.filter((x) => x.operation === opName && runs(x.conditions, values));
+          denied = live(filtered.denied);
+          placeholders = filtered.placeholders.filter((p) => p.operation === opName);
+          const forbidden = live(filtered.forbiddenMutations);
 
           const roots = rootFieldNames(operation, document);
           if (roots.some((name) => INTROSPECTION_FIELDS.has(name))) {
@@ -220,25 +370,48 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
             log.info('authz dry run: mutation would be rejected', { fields: forbidden.map((f) => f.field) });
           }
 
-          if (denied.length === 0) return;
-          if (current.dryRun) {
-            for (const d of denied)
-              audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'dry-run' });
-            log.info('authz dry run: fields would be denied', { fields: denied.map((d) => d.field) });
-            denied = [];
-            return;
+          if (denied.length > 0) {
+            if (current.dryRun) {
+              for (const d of denied)
+                audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'dry-run' });
+              log.info('authz dry run: fields would be denied', { fields: denied.map((d) => d.field) });
+              denied = [];
+            } else {
+              for (const d of denied)
+                audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'denied' });
+              if (current.mode === 'reject') {
+                throw errorCode.err(`Forbidden: ${describe(denied)}`, {
+                  extensions: {
+                    http: { status: httpStatus },
+                    denied: denied.map((d) => ({ path: d.path, field: d.field, requiredLevel: d.needs })),
+                  },
+                });
+              }
+              applyDenials = true;
+            }
           }
-          for (const d of denied)
-            audit.record({ ...base(), kind: 'denial', field: d.field, target: d.path.join('.'), needs: d.needs, result: 'denied' });
-          if (current.mode === 'reject' || !wasRewritten) {
-            throw errorCode.err(`Forbidden: ${describe(denied)}`, {
-              extensions: {
-                http: { status: httpStatus },
-                denied: denied.map((d) => ({ path: d.path, field: d.field, requiredLevel: d.needs })),
-              },
-            });
+
+          const limited = await checks?.authorized?.({ viewer, mutations: mutations.length, context: requestContext.contextValue });
+          if (limited) {
+            for (const m of mutations)
+              audit.record({
+                ...base(),
+                kind: 'action',
+                field: m.field,
+                action: m.action,
+                target: m.target,
+                result: 'denied',
+                reason: limited.message,
+              });
+            mutations = [];
+            throw limited;
           }
-          applyDenials = true;
+        },
+
+        async didEncounterErrors({ errors }) {
+          // Suggestions name fields: only where every viewer may see the whole schema anyway.
+          if (current.introspection === 'full') return;
+          for (const error of errors) error.message = error.message.replace(/ ?Did you mean [^?]*\?/g, '');
         },
 
         async responseForOperation(ctx) {
@@ -276,7 +449,13 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
           if (body.kind !== 'single') return;
           const result = body.singleResult;
           for (const m of mutations) {
-            const failed = result.errors?.some((e) => e.path?.[0] === m.key) || result.data === null || result.data === undefined;
+            const errors = result.errors?.filter((e) => e.path?.[0] === m.key) ?? [];
+            // A refusal made further in (the subgraph's shield or its scope check) was audited there.
+            if (
+              errors.some((e) => e.extensions?.['code'] === ERRORS.FORBIDDEN.code || e.extensions?.['code'] === ERRORS.UNAUTHENTICATED.code)
+            )
+              continue;
+            const failed = errors.length > 0 || result.data === null || result.data === undefined;
             audit.record({
               ...base(),
               kind: 'action',

@@ -29,7 +29,30 @@ import { DRILL_LEVELS, drillRank, type DrillLevel, type Viewer } from './viewer.
  * The output stays small (no fragment inlining) and valid: emptied selection sets are pruned with
  * their parent field, now-unused fragments and variables are dropped, and an operation left with no
  * field at all gets a placeholder `_authzEmpty: __typename` that the plugin removes from the answer.
+ * A fragment no operation reaches any more is dropped, wherever it was spread (the plugin runs a
+ * filtered document only when the client's was valid, so every fragment was used before).
+ *
+ * A selection that can never run (`@skip(if: true)`, `@include(if: false)`) is removed without a
+ * word; one that runs depending on a variable is removed too, and its denials carry the condition so
+ * that only those that would run are reported. The work is linear in the document: each fragment is
+ * filtered once, denials are de-duplicated per selection set, and an operation whose denied paths
+ * pass MAX_DENIALS (each fragment spread once per distinct path) is refused as too large.
  */
+
+/** A `@skip(if: $variable)` (skipIf true) or `@include(if: $variable)` (skipIf false) on the path. */
+export interface Condition {
+  variable: string;
+  skipIf: boolean;
+}
+
+/** More distinct denied paths than any sensible operation has: past it the filter gives up. */
+export const MAX_DENIALS = 10_000;
+
+export class FilterTooLarge extends Error {
+  constructor() {
+    super(`operation has more than ${MAX_DENIALS} distinct denied paths through its fragments`);
+  }
+}
 
 export type FilterViewer = Pick<Viewer, 'drillLevel' | 'grants' | 'actions'>;
 
@@ -44,6 +67,8 @@ export interface Denial {
   operation: string | null;
   /** True when the field itself is readable but every field selected under it was denied. */
   emptied?: true;
+  /** The variable-driven @skip/@include on its path: reported only when they let it run. */
+  conditions?: Condition[];
 }
 
 export interface ForbiddenMutation {
@@ -54,6 +79,7 @@ export interface ForbiddenMutation {
   action: string | null;
   needs: DrillLevel;
   operation: string | null;
+  conditions?: Condition[];
 }
 
 export interface FilterResult {
@@ -77,6 +103,7 @@ interface Rel {
   field: string;
   needs: DrillLevel;
   emptied?: true;
+  conditions?: Condition[];
 }
 type RelForbidden = Omit<ForbiddenMutation, 'operation'>;
 
@@ -85,6 +112,8 @@ interface SetResult {
   set: SelectionSetNode | null;
   changed: boolean;
   denied: Rel[];
+  /** Keys of `denied`, so a fragment spread twice at one path adds its denials once. */
+  deniedKeys: Set<string>;
   forbidden: RelForbidden[];
   placeholders: string[][];
 }
@@ -96,6 +125,8 @@ interface Ctx {
   fragments: Map<string, FragmentDefinitionNode>;
   fragmentResults: Map<string, SetResult>;
   inProgress: Set<string>;
+  /** Denials recorded so far, against MAX_DENIALS. */
+  denials: number;
 }
 
 const placeholderSet = (): SelectionSetNode => ({
@@ -110,6 +141,50 @@ const leastNeeds = (denied: Rel[]): DrillLevel =>
   );
 
 const prefixed = (key: string, rels: Rel[]): Rel[] => rels.map((r) => ({ ...r, path: [key, ...r.path] }));
+
+const relKey = (r: Rel) =>
+  `${r.path.join('\u0000')}\u0001${r.field}\u0001${(r.conditions ?? []).map((c) => `${c.skipIf ? '-' : '+'}${c.variable}`).join(',')}`;
+
+/** Adds denials to a selection set's result, once each, under the given conditions. */
+function addDenials(out: SetResult, rels: Rel[], ctx: Ctx, conditions: Condition[] = []): void {
+  for (const rel of rels) {
+    const r = conditions.length > 0 ? { ...rel, conditions: [...conditions, ...(rel.conditions ?? [])] } : rel;
+    const key = relKey(r);
+    if (out.deniedKeys.has(key)) continue;
+    out.deniedKeys.add(key);
+    out.denied.push(r);
+    ctx.denials += 1;
+    if (ctx.denials > MAX_DENIALS) throw new FilterTooLarge();
+  }
+}
+
+/**
+ * How a selection's @skip/@include decide whether it runs: 'never' for literal arguments that
+ * skip it, else the variables it depends on (empty: always runs).
+ */
+function conditionsOf(node: SelectionNode): Condition[] | 'never' {
+  const conditions: Condition[] = [];
+  for (const directive of node.directives ?? []) {
+    const name = directive.name.value;
+    if (name !== 'skip' && name !== 'include') continue;
+    const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    if (value?.kind === Kind.BOOLEAN) {
+      if (value.value === (name === 'skip')) return 'never';
+    } else if (value?.kind === Kind.VARIABLE) {
+      conditions.push({ variable: value.name.value, skipIf: name === 'skip' });
+    }
+  }
+  return conditions;
+}
+
+const emptiedConditions = (denied: Rel[]): Condition[] | undefined => {
+  // The parent is denied as a whole only as far as its children would all run: when they share
+  // the same conditions, so does it; otherwise it is reported whatever the variables say.
+  const first = denied[0]?.conditions;
+  if (!first || first.length === 0) return undefined;
+  const key = JSON.stringify(first);
+  return denied.every((d) => JSON.stringify(d.conditions ?? []) === key) ? first : undefined;
+};
 
 function filterField(node: FieldNode, parent: GraphQLCompositeType, ctx: Ctx, out: SetResult, kept: SelectionNode[]): void {
   const name = node.name.value;
@@ -137,7 +212,7 @@ function filterField(node: FieldNode, parent: GraphQLCompositeType, ctx: Ctx, ou
     }
   } else if (!mayRead(ctx.viewer, needs)) {
     out.changed = true;
-    out.denied.push({ path: [key], field, needs });
+    addDenials(out, [{ path: [key], field, needs }], ctx);
     return;
   }
 
@@ -152,16 +227,17 @@ function filterField(node: FieldNode, parent: GraphQLCompositeType, ctx: Ctx, ou
   if (inner.set === null) {
     out.changed = true;
     if (isMutationRoot) {
-      out.denied.push(...prefixed(key, inner.denied));
+      addDenials(out, prefixed(key, inner.denied), ctx);
       out.placeholders.push([key, EMPTY_ALIAS]);
       kept.push({ ...node, selectionSet: placeholderSet() });
     } else {
       // The children's denials collapse into one for the parent: its whole answer is null.
-      out.denied.push({ path: [key], field, needs: leastNeeds(inner.denied), emptied: true });
+      const conditions = emptiedConditions(inner.denied);
+      addDenials(out, [{ path: [key], field, needs: leastNeeds(inner.denied), emptied: true, ...(conditions ? { conditions } : {}) }], ctx);
     }
     return;
   }
-  out.denied.push(...prefixed(key, inner.denied));
+  addDenials(out, prefixed(key, inner.denied), ctx);
   if (inner.changed) {
     out.changed = true;
     kept.push({ ...node, selectionSet: inner.set });
@@ -184,41 +260,54 @@ function fragmentResult(name: string, ctx: Ctx): SetResult | undefined {
 }
 
 function filterSet(set: SelectionSetNode, parent: GraphQLCompositeType, ctx: Ctx): SetResult {
-  const out: SetResult = { set, changed: false, denied: [], forbidden: [], placeholders: [] };
+  const out: SetResult = { set, changed: false, denied: [], deniedKeys: new Set(), forbidden: [], placeholders: [] };
   const kept: SelectionNode[] = [];
   for (const sel of set.selections) {
+    const conditions = conditionsOf(sel);
+    if (conditions === 'never') {
+      out.changed = true;
+      continue;
+    }
     if (sel.kind === Kind.FIELD) {
-      filterField(sel, parent, ctx, out, kept);
-    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const type = sel.typeCondition ? ctx.schema.getType(sel.typeCondition.name.value) : parent;
-      if (!type || !isCompositeType(type)) {
-        kept.push(sel);
+      if (conditions.length === 0) {
+        filterField(sel, parent, ctx, out, kept);
         continue;
       }
-      const inner = filterSet(sel.selectionSet, type, ctx);
-      out.denied.push(...inner.denied);
-      out.forbidden.push(...inner.forbidden);
-      out.placeholders.push(...inner.placeholders);
-      if (inner.set === null) out.changed = true;
-      else if (inner.changed) {
+      // Filter the field on its own, then put its denials under its conditions.
+      const own: SetResult = { set, changed: false, denied: [], deniedKeys: new Set(), forbidden: [], placeholders: [] };
+      filterField(sel, parent, ctx, own, kept);
+      if (own.changed) out.changed = true;
+      addDenials(out, own.denied, ctx, conditions);
+      out.forbidden.push(...own.forbidden.map((f) => ({ ...f, conditions: [...conditions, ...(f.conditions ?? [])] })));
+      out.placeholders.push(...own.placeholders);
+      continue;
+    }
+    let inner: SetResult | undefined;
+    if (sel.kind === Kind.INLINE_FRAGMENT) {
+      const type = sel.typeCondition ? ctx.schema.getType(sel.typeCondition.name.value) : parent;
+      inner = type && isCompositeType(type) ? filterSet(sel.selectionSet, type, ctx) : undefined;
+    } else {
+      inner = fragmentResult(sel.name.value, ctx);
+    }
+    if (!inner) {
+      kept.push(sel);
+      continue;
+    }
+    addDenials(out, inner.denied, ctx, conditions);
+    out.forbidden.push(
+      ...inner.forbidden.map((f) => (conditions.length > 0 ? { ...f, conditions: [...conditions, ...(f.conditions ?? [])] } : f)),
+    );
+    out.placeholders.push(...inner.placeholders);
+    if (inner.set === null) out.changed = true;
+    else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      if (inner.changed) {
         out.changed = true;
         kept.push({ ...sel, selectionSet: inner.set });
       } else kept.push(sel);
     } else {
-      const inner = fragmentResult(sel.name.value, ctx);
-      if (!inner) {
-        kept.push(sel);
-        continue;
-      }
-      out.denied.push(...inner.denied);
-      out.forbidden.push(...inner.forbidden);
-      out.placeholders.push(...inner.placeholders);
-      if (inner.set === null) out.changed = true;
-      else {
-        // The spread stays; the fragment definition itself is rewritten once.
-        if (inner.changed) out.changed = true;
-        kept.push(sel);
-      }
+      // The spread stays; the fragment definition itself is rewritten once.
+      if (inner.changed) out.changed = true;
+      kept.push(sel);
     }
   }
   if (kept.length === 0) out.set = null;
@@ -240,11 +329,10 @@ function usage(node: OperationDefinitionNode | FragmentDefinitionNode): { variab
 export function filterOperation(document: DocumentNode, schema: GraphQLSchema, index: AnnotationIndex, viewer: FilterViewer): FilterResult {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const ctx: Ctx = { schema, index, viewer, fragments, fragmentResults: new Map(), inProgress: new Set() };
+  const ctx: Ctx = { schema, index, viewer, fragments, fragmentResults: new Map(), inProgress: new Set(), denials: 0 };
 
   const result: FilterResult = { document, changed: false, denied: [], forbiddenMutations: [], emptiedOperations: [], placeholders: [] };
   const newOps = new Map<OperationDefinitionNode, OperationDefinitionNode>();
-  const seen = new Set<string>();
 
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
@@ -252,12 +340,7 @@ export function filterOperation(document: DocumentNode, schema: GraphQLSchema, i
     if (!root) continue;
     const operation = def.name?.value ?? null;
     const inner = filterSet(def.selectionSet, root, ctx);
-    for (const d of inner.denied) {
-      const key = `${operation}\u0000${d.path.join('\u0000')}\u0000${d.field}`;
-      if (seen.has(key)) continue; // the same fragment spread twice at one path
-      seen.add(key);
-      result.denied.push({ ...d, operation });
-    }
+    for (const d of inner.denied) result.denied.push({ ...d, operation });
     result.forbiddenMutations.push(...inner.forbidden.map((f) => ({ ...f, operation })));
     result.placeholders.push(...inner.placeholders.map((path) => ({ operation, path })));
     if (inner.set === null) {
@@ -316,8 +399,8 @@ export function filterOperation(document: DocumentNode, schema: GraphQLSchema, i
       if (def.kind !== Kind.FRAGMENT_DEFINITION) return [def];
       const name = def.name.value;
       const replaced = newFragments.get(name);
-      // Fragments the filter reached and no operation uses any more go; others stay for validation.
-      if (!replaced || (ctx.fragmentResults.has(name) && !reachable.has(name))) return [];
+      // A fragment no operation reaches any more goes, even one spread only under a removed field.
+      if (!replaced || !reachable.has(name)) return [];
       return [replaced];
     }),
   };

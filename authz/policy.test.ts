@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../kernel/errors.js';
 import { captureLogger, silentLogger } from '../kernel/log.js';
-import { createPolicyStore, loadPolicy, resolveViewer } from './policy.js';
+import { createPolicyStore, loadPolicy, parsePolicy, resolveViewer } from './policy.js';
 import { DEMO_POLICY_FILE, demoPolicy } from './test-support.js';
 
 function tempFile(onTestFinished: (fn: () => void) => void, text: string): string {
@@ -122,6 +122,16 @@ describe('viewerFor', () => {
       ['service-owner', 'COMPONENT', ['owned']],
     ]);
     expect(viewer.scope.map((s) => s.kind).sort()).toEqual(['all', 'owned']);
+  });
+
+  it('acts on the matched services only, unless a role says actOnChildren', () => {
+    const viewer = resolveViewer(policy, { sub: 'alice', roles: ['service-owner'], groups: ['hr-it'] });
+    expect(viewer.grants.map((g) => g.actOnChildren)).toEqual([false]);
+    const reaching = parsePolicy(
+      { roles: { owner: { drillLevel: 'COMPONENT', actions: [], scope: [{ owned: true }], actOnChildren: true } } },
+      'inline',
+    );
+    expect(resolveViewer(reaching, { sub: 'o', roles: ['owner'], groups: [] }).grants[0]?.actOnChildren).toBe(true);
   });
 
   it("ignores roles the policy does not know (tokens carry other applications' roles)", () => {

@@ -17,9 +17,9 @@ import { DRILL_LEVELS, drillRank, type DrillLevel, type ScopeRule, type Viewer }
 const ScopeRuleSchema = z.union(
   [
     z.strictObject({ all: z.literal(true) }),
-    /** Services owned by one of the viewer's groups, with their children. */
+    /** Services owned by one of the viewer's groups. */
     z.strictObject({ owned: z.literal(true) }),
-    /** Services one of the viewer's groups consumes, with their children. */
+    /** Services one of the viewer's groups consumes. */
     z.strictObject({ consumed: z.literal(true) }),
     z.strictObject({ services: z.array(z.string().min(1)).min(1) }),
     z.strictObject({ tag: z.string().min(1) }),
@@ -31,7 +31,23 @@ const RoleSchema = z.strictObject({
   drillLevel: z.enum(DRILL_LEVELS),
   /** Action names from the schema's @action directives, e.g. alert:acknowledge. */
   actions: z.array(z.string()).default([]),
+  /** What the role sees: the services the rules match and their children, and every object that serves one of them. */
   scope: z.array(ScopeRuleSchema).min(1, 'a role needs at least one scope rule (use [{ all: true }] for everything)'),
+  /**
+   * Whether the actions reach the children of the matched services too. @default false: the role
+   * acts only on objects whose nearest services its scope rules match themselves.
+   */
+  actOnChildren: z.boolean().default(false),
+  /** The largest operation cost this role may run (see `maxCost` below). @default the policy's maxCost */
+  maxCost: z.number().int().positive().optional(),
+});
+
+/** How many actions (mutation fields) one viewer may run per window, shared by all its requests. */
+const ActionRateSchema = z.strictObject({
+  /** @default 30 */
+  limit: z.number().int().positive().default(30),
+  /** @default 60 */
+  windowSeconds: z.number().int().positive().max(86_400).default(60),
 });
 
 export const PolicySchema = z.strictObject({
@@ -49,6 +65,14 @@ export const PolicySchema = z.strictObject({
   dryRun: z.boolean().default(false),
   /** full: the whole API schema; filtered: only what the viewer may use; off: rejected. @default filtered */
   introspection: z.enum(['full', 'filtered', 'off']).default('filtered'),
+  /**
+   * The cost budget of an operation, for roles that name none: the estimated number of values in the
+   * answer, lists counted by their `first` (or its default) and nested multiplicatively. A viewer
+   * with several roles gets the largest budget among them. @default 50000
+   */
+  maxCost: z.number().int().positive().default(50_000),
+  /** Actions per viewer per window; over it, LIMIT_EXCEEDED with a retry-after. @default 30 per 60 s */
+  actionRate: ActionRateSchema.prefault({}),
   roles: z.record(z.string(), RoleSchema),
 });
 
@@ -169,13 +193,23 @@ const uniqueScope = (rules: ScopeRule[]): ScopeRule[] => {
  */
 export function resolveViewer(policy: Policy, identity: Identity): Viewer {
   const anonymous = identity.sub === null;
+  // Names come from tokens: own keys only, so a role or group called `constructor` is just unknown.
   const requested = anonymous
     ? policy.anonymous.roles
-    : [...identity.roles, ...identity.groups.flatMap((group) => policy.groupRoles[group] ?? [])];
-  const roles = [...new Set(requested)].filter((role) => policy.roles[role] !== undefined).sort();
+    : [
+        ...identity.roles,
+        ...identity.groups.flatMap((group) => (Object.hasOwn(policy.groupRoles, group) ? policy.groupRoles[group] : []) ?? []),
+      ];
+  const roles = [...new Set(requested)].filter((role) => typeof role === 'string' && Object.hasOwn(policy.roles, role)).sort();
   const grants = roles.map((role) => {
     const def = policy.roles[role] as RolePolicy;
-    return { role, drillLevel: def.drillLevel, actions: [...def.actions], scope: uniqueScope(def.scope.map(toScopeRule)) };
+    return {
+      role,
+      drillLevel: def.drillLevel,
+      actions: [...def.actions],
+      scope: uniqueScope(def.scope.map(toScopeRule)),
+      actOnChildren: def.actOnChildren,
+    };
   });
   const drillLevel = grants.reduce<DrillLevel>(
     (deepest, g) => (drillRank(g.drillLevel) > drillRank(deepest) ? g.drillLevel : deepest),
@@ -191,6 +225,13 @@ export function resolveViewer(policy: Policy, identity: Identity): Viewer {
     scope: uniqueScope(grants.flatMap((g) => g.scope)),
     grants,
   };
+}
+
+/** The cost budget of a viewer: the largest of its roles' (a role's own `maxCost`, else the policy's). */
+export function costBudget(policy: Policy, viewer: Pick<Viewer, 'roles'>): number {
+  const own = (role: string) => (Object.hasOwn(policy.roles, role) ? policy.roles[role]?.maxCost : undefined) ?? policy.maxCost;
+  const budgets = viewer.roles.map(own);
+  return budgets.length > 0 ? Math.max(...budgets) : policy.maxCost;
 }
 
 /**

@@ -69,8 +69,20 @@ const viewer = (grants: Viewer['grants'], groups: string[] = []): Viewer => ({
 describe('canAct', () => {
   // An operator of payroll who is also a help desk agent for email.
   const mixed = viewer([
-    { role: 'payroll-operator', drillLevel: 'TELEMETRY', actions: ['alert:acknowledge'], scope: [{ kind: 'list', services: ['payroll'] }] },
-    { role: 'email-desk', drillLevel: 'COMPONENT', actions: ['incident:create'], scope: [{ kind: 'list', services: ['email'] }] },
+    {
+      role: 'payroll-operator',
+      drillLevel: 'TELEMETRY',
+      actions: ['alert:acknowledge'],
+      scope: [{ kind: 'list', services: ['payroll'] }],
+      actOnChildren: false,
+    },
+    {
+      role: 'email-desk',
+      drillLevel: 'COMPONENT',
+      actions: ['incident:create'],
+      scope: [{ kind: 'list', services: ['email'] }],
+      actOnChildren: false,
+    },
   ]);
 
   it('needs one grant with both the action and the service in its scope', () => {
@@ -80,14 +92,37 @@ describe('canAct', () => {
     expect(canAct(mixed, 'incident:create', ['payroll'], SERVICES)).toBe(false);
   });
 
-  it('an object serving several services needs only one of them in scope; children count', () => {
-    expect(canAct(mixed, 'alert:acknowledge', ['webshop', 'network'], SERVICES)).toBe(true); // network is below payroll
+  it('an object serving several services needs only one of them matched', () => {
+    expect(canAct(mixed, 'alert:acknowledge', ['webshop', 'payroll'], SERVICES)).toBe(true);
     expect(canAct(mixed, 'alert:acknowledge', ['webshop'], SERVICES)).toBe(false);
+  });
+
+  it('sees the children of a matched service but acts on them only with actOnChildren', () => {
+    // network is below payroll (payroll → identity → network): the payroll operator sees it ...
+    expect(servicesInScope([{ kind: 'list', services: ['payroll'] }], [], SERVICES).has('network')).toBe(true);
+    // ... and may not acknowledge there, unless the role says its actions reach the children.
+    expect(canAct(mixed, 'alert:acknowledge', ['network'], SERVICES)).toBe(false);
+    const reaching = viewer([
+      {
+        role: 'payroll-operator',
+        drillLevel: 'TELEMETRY',
+        actions: ['alert:acknowledge'],
+        scope: [{ kind: 'list', services: ['payroll'] }],
+        actOnChildren: true,
+      },
+    ]);
+    expect(canAct(reaching, 'alert:acknowledge', ['network'], SERVICES)).toBe(true);
+    expect(canAct(reaching, 'alert:acknowledge', ['webshop'], SERVICES)).toBe(false);
+  });
+
+  it('general objects (about nothing in particular) need only the action', () => {
+    expect(canAct(mixed, 'incident:create', [], SERVICES, { general: true })).toBe(true);
+    expect(canAct(mixed, 'article:link', [], SERVICES, { general: true })).toBe(false);
   });
 
   it('owned scope uses the viewer groups', () => {
     const owner = viewer(
-      [{ role: 'service-owner', drillLevel: 'COMPONENT', actions: ['incident:create'], scope: [{ kind: 'owned' }] }],
+      [{ role: 'service-owner', drillLevel: 'COMPONENT', actions: ['incident:create'], scope: [{ kind: 'owned' }], actOnChildren: false }],
       ['trading-it'],
     );
     expect(canAct(owner, 'incident:create', ['market-data'], SERVICES)).toBe(true);
@@ -95,7 +130,9 @@ describe('canAct', () => {
   });
 
   it('scope all covers objects that serve no known service; others do not', () => {
-    const op = viewer([{ role: 'operator', drillLevel: 'TELEMETRY', actions: ['alert:acknowledge'], scope: [{ kind: 'all' }] }]);
+    const op = viewer([
+      { role: 'operator', drillLevel: 'TELEMETRY', actions: ['alert:acknowledge'], scope: [{ kind: 'all' }], actOnChildren: false },
+    ]);
     expect(canAct(op, 'alert:acknowledge', [], SERVICES)).toBe(true);
     expect(canAct(mixed, 'alert:acknowledge', [], SERVICES)).toBe(false);
     expect(canAct(op, 'incident:create', ['payroll'], SERVICES)).toBe(false);
@@ -104,7 +141,7 @@ describe('canAct', () => {
 
 describe('mayRead', () => {
   it('compares drill levels, and a viewer without roles reads nothing', () => {
-    const v = viewer([{ role: 'r', drillLevel: 'COMPONENT', actions: [], scope: [{ kind: 'all' }] }]);
+    const v = viewer([{ role: 'r', drillLevel: 'COMPONENT', actions: [], scope: [{ kind: 'all' }], actOnChildren: false }]);
     expect(mayRead(v, 'BUSINESS')).toBe(true);
     expect(mayRead(v, 'COMPONENT')).toBe(true);
     expect(mayRead(v, 'TELEMETRY')).toBe(false);

@@ -36,7 +36,11 @@ export function createShield(
     const lacksAction = action !== undefined && !viewer.actions.includes(action);
     if (!lacksLevel && !lacksAction) return true;
     const reason = lacksAction ? `needs the action ${action}` : `needs drill level ${needs}`;
-    const dryRun = policy.current().dryRun;
+    // A dry run is audited once, by the gateway, which lets every field it would deny through to here.
+    if (policy.current().dryRun) {
+      options.log?.info('authz dry run: field would be denied', { field, reason });
+      return true;
+    }
     options.audit?.record({
       who: viewer.id,
       roles: viewer.roles,
@@ -44,13 +48,9 @@ export function createShield(
       field,
       action,
       needs: lacksLevel ? needs : undefined,
-      result: dryRun ? 'dry-run' : 'denied',
+      result: 'denied',
       at,
     });
-    if (dryRun) {
-      options.log?.info('authz dry run: field would be denied', { field, reason });
-      return true;
-    }
     return viewer.anonymous
       ? ERRORS.UNAUTHENTICATED.err(`Unauthenticated: ${field} ${reason}`)
       : ERRORS.FORBIDDEN.err(`Forbidden: ${field} ${reason}`);

@@ -6,9 +6,9 @@ export const drillRank = (level: DrillLevel): number => DRILL_LEVELS.indexOf(lev
 
 export type ScopeRule =
   | { kind: 'all' }
-  /** Services owned by one of the viewer's groups, with their children. */
+  /** Services owned by one of the viewer's groups. */
   | { kind: 'owned' }
-  /** Services consumed by one of the viewer's groups, with their children. */
+  /** Services consumed by one of the viewer's groups. */
   | { kind: 'consumed' }
   | { kind: 'list'; services: string[] }
   | { kind: 'tag'; tag: string };
@@ -23,12 +23,27 @@ export interface Viewer {
   drillLevel: DrillLevel;
   /** Union of the actions of the viewer's roles. */
   actions: string[];
-  /** Union of the scopes of the viewer's roles. */
+  /** Union of the scopes of the viewer's roles: what the viewer sees. */
   scope: ScopeRule[];
   /**
    * Per role: its actions and scope. An action on an object needs ONE role that grants the action
-   * and has a service the object serves in its scope (an operator of payroll who is also a help desk
+   * and acts on a service the object serves directly (an operator of payroll who is also a help desk
    * agent for email may acknowledge on payroll only).
    */
-  grants: { role: string; drillLevel: DrillLevel; actions: string[]; scope: ScopeRule[] }[];
+  grants: Grant[];
+}
+
+/** One role of a viewer. */
+export interface Grant {
+  role: string;
+  drillLevel: DrillLevel;
+  actions: string[];
+  /** What the role sees: the services these rules match, and their children. */
+  scope: ScopeRule[];
+  /**
+   * Whether the role's actions reach the children of its matched services too. False: it acts only
+   * on objects whose nearest services its rules match themselves (seeing a child's health explains
+   * the parent's status; acting on the child is another team's right).
+   */
+  actOnChildren: boolean;
 }

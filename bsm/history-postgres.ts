@@ -1,6 +1,6 @@
 import type { Status } from '../kernel/model.js';
 import { inTransaction, lazyMigration, type PostgresPool } from '../kernel/postgres.js';
-import type { HistoryStore, StatusChange, Transition } from './history.js';
+import { continuesFrom, type HistoryStore, type NodeState, type StatusChange, type Transition } from './history.js';
 
 /**
  * The status history in PostgreSQL, shared by every replica: an append-only log of transitions and
@@ -23,15 +23,27 @@ const MIGRATIONS = [
      status  text NOT NULL,
      since   timestamptz NOT NULL
    );`,
+  // Planned maintenance as part of a node's state; rows written before were outside it.
+  `ALTER TABLE status_transition ADD COLUMN in_maintenance boolean NOT NULL DEFAULT false;
+   ALTER TABLE status_current ADD COLUMN in_maintenance boolean NOT NULL DEFAULT false;`,
 ];
 
 interface Row {
   at: Date;
   from_status: Status | null;
   to_status: Status;
+  in_maintenance: boolean;
 }
 
-const toChange = (row: Row): StatusChange => ({ at: row.at, from: row.from_status, to: row.to_status });
+interface CurrentRow {
+  node_id: string;
+  status: Status;
+  in_maintenance: boolean;
+  since: Date;
+}
+
+const toChange = (row: Row): StatusChange => ({ at: row.at, from: row.from_status, to: row.to_status, inMaintenance: row.in_maintenance });
+const CURRENT = 'SELECT node_id, status, in_maintenance, since FROM status_current';
 
 export function createPostgresHistory(pool: PostgresPool): HistoryStore {
   const db = lazyMigration(pool, 'history', MIGRATIONS);
@@ -41,42 +53,43 @@ export function createPostgresHistory(pool: PostgresPool): HistoryStore {
       return inTransaction(await db(), async (client) => {
         await client.query("SELECT pg_advisory_xact_lock(hashtext('servicegraph:history'))");
         const ids = [...new Set(transitions.map((t) => t.id))];
-        const current = new Map<string, { status: Status; since: Date }>();
-        const found = await client.query<{ node_id: string; status: Status; since: Date }>(
-          'SELECT node_id, status, since FROM status_current WHERE node_id = ANY($1)',
-          [ids],
-        );
-        for (const row of found.rows) current.set(row.node_id, { status: row.status, since: row.since });
+        const current = new Map<string, NodeState & { since: Date }>();
+        const found = await client.query<CurrentRow>(`${CURRENT} WHERE node_id = ANY($1)`, [ids]);
+        for (const row of found.rows) current.set(row.node_id, { status: row.status, inMaintenance: row.in_maintenance, since: row.since });
         const written: Transition[] = [];
         for (const t of transitions) {
           const prev = current.get(t.id);
-          if ((prev?.status ?? null) !== t.from) continue;
+          if (!continuesFrom(prev, t)) continue;
           const at = prev && prev.since > t.at ? prev.since : t.at;
           written.push({ ...t, at });
-          current.set(t.id, { status: t.to, since: at });
+          current.set(t.id, { status: t.to, inMaintenance: t.inMaintenance, since: at });
         }
         if (written.length === 0) return written;
         await client.query(
-          `INSERT INTO status_transition (node_id, at, from_status, to_status)
-           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[])`,
-          [written.map((t) => t.id), written.map((t) => t.at), written.map((t) => t.from), written.map((t) => t.to)],
+          `INSERT INTO status_transition (node_id, at, from_status, to_status, in_maintenance)
+           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::boolean[])`,
+          [
+            written.map((t) => t.id),
+            written.map((t) => t.at),
+            written.map((t) => t.from),
+            written.map((t) => t.to),
+            written.map((t) => t.inMaintenance),
+          ],
         );
         // One row per node: the last of the batch wins.
         const heads = [...new Map(written.map((t) => [t.id, t])).values()];
         await client.query(
-          `INSERT INTO status_current (node_id, status, since)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-           ON CONFLICT (node_id) DO UPDATE SET status = excluded.status, since = excluded.since`,
-          [heads.map((t) => t.id), heads.map((t) => t.to), heads.map((t) => t.at)],
+          `INSERT INTO status_current (node_id, status, in_maintenance, since)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[])
+           ON CONFLICT (node_id) DO UPDATE SET status = excluded.status, in_maintenance = excluded.in_maintenance, since = excluded.since`,
+          [heads.map((t) => t.id), heads.map((t) => t.to), heads.map((t) => t.inMaintenance), heads.map((t) => t.at)],
         );
         return written;
       });
     },
     async latest() {
-      const { rows } = await (await db()).query<{ node_id: string; status: Status; since: Date }>(
-        'SELECT node_id, status, since FROM status_current',
-      );
-      return new Map(rows.map((row) => [row.node_id, { status: row.status, since: row.since }]));
+      const { rows } = await (await db()).query<CurrentRow>(CURRENT);
+      return new Map(rows.map((row) => [row.node_id, { status: row.status, inMaintenance: row.in_maintenance, since: row.since }]));
     },
     async statusSince(id) {
       const { rows } = await (await db()).query<{ since: Date }>('SELECT since FROM status_current WHERE node_id = $1', [id]);
@@ -84,18 +97,20 @@ export function createPostgresHistory(pool: PostgresPool): HistoryStore {
     },
     async history(id, from, to, limit) {
       const { rows } = await (await db()).query<Row>(
-        `SELECT at, from_status, to_status FROM status_transition
+        `SELECT at, from_status, to_status, in_maintenance FROM status_transition
          WHERE node_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, seq LIMIT $4`,
         [id, from, to, limit ?? null],
       );
       return rows.map(toChange);
     },
-    async statusAt(id, at) {
+    async stateAt(id, at) {
       const { rows } = await (await db()).query<Row>(
-        'SELECT at, from_status, to_status FROM status_transition WHERE node_id = $1 AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1',
+        `SELECT at, from_status, to_status, in_maintenance FROM status_transition
+         WHERE node_id = $1 AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1`,
         [id, at],
       );
-      return rows[0]?.to_status ?? null;
+      const row = rows[0];
+      return row ? { status: row.to_status, inMaintenance: row.in_maintenance } : null;
     },
     // The pool belongs to the composition root, which closes it after every store.
     async close() {},

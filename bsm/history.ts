@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { privateDir, privateFile } from '../kernel/private-files.js';
 import type { Lease } from '../kernel/lease.js';
 import type { Status } from '../kernel/model.js';
 import type { PostgresPool } from '../kernel/postgres.js';
@@ -10,35 +10,54 @@ import { createPostgresHistory } from './history-postgres.js';
  * Status history of services and CIs, keyed by stable ids (service ids, CI ids; a VDI pool, never a
  * desktop's host name), so "status since", availability and trends survive restarts. SQLite in the
  * data directory by default; PostgreSQL where several replicas run (`createHistoryStore`).
+ *
+ * A node's recorded state is its status and whether it is in planned maintenance: maintenance is a
+ * state of its own in availability (as in Checkmk and ServiceNow), so entering or leaving it is a
+ * transition even when the status stays the same.
  */
+
+export interface NodeState {
+  status: Status;
+  /** In planned maintenance: the engine's maintenance rule says maintenance explains its status. */
+  inMaintenance: boolean;
+}
 
 export interface StatusChange {
   at: Date;
   /** Null for the first status ever recorded for the node. */
   from: Status | null;
   to: Status;
+  /** The node is in planned maintenance from `at`. */
+  inMaintenance: boolean;
 }
 
 export interface Transition extends StatusChange {
   id: string;
+  /** Whether the state it leaves was in maintenance (false for a first record): the compare half of compare-and-set. */
+  fromMaintenance: boolean;
 }
+
+/** Whether a transition leaves exactly the node's last recorded state (none for a first record). */
+export const continuesFrom = (last: NodeState | undefined, t: Pick<Transition, 'from' | 'fromMaintenance'>): boolean =>
+  last ? last.status === t.from && last.inMaintenance === t.fromMaintenance : t.from === null;
 
 export interface HistoryStore {
   /**
-   * Compare-and-set, per transition: it is written only when `from` is the node's last recorded
-   * status (no status at all for null), and dated no earlier than that status's start. Returns the
-   * transitions written, as written. A stale one (another recorder wrote first: a lease takeover, a
-   * replayed batch) is skipped, so no transition is ever written twice.
+   * Compare-and-set, per transition: it is written only when it leaves the node's last recorded
+   * state (`from` and `fromMaintenance`; no state at all for a null `from`), and dated no earlier
+   * than that state's start. Returns the transitions written, as written. A stale one (another
+   * recorder wrote first: a lease takeover, a replayed batch) is skipped, so no transition is ever
+   * written twice.
    */
   record(transitions: readonly Transition[]): Promise<Transition[]>;
-  /** The last recorded status of every node, to resume after a restart or a takeover. */
-  latest(): Promise<Map<string, { status: Status; since: Date }>>;
-  /** When the node entered its last recorded status; null when never recorded. */
+  /** The last recorded state of every node, to resume after a restart or a takeover. */
+  latest(): Promise<Map<string, NodeState & { since: Date }>>;
+  /** When the node entered its last recorded state; null when never recorded. */
   statusSince(id: string): Promise<Date | null>;
   /** Transitions with from ≤ at ≤ to, oldest first; at most `limit` when given. */
   history(id: string, from: Date, to: Date, limit?: number): Promise<StatusChange[]>;
-  /** The status in effect at an instant; null when nothing was recorded before it. */
-  statusAt(id: string, at: Date): Promise<Status | null>;
+  /** The state in effect at an instant; null when nothing was recorded before it. */
+  stateAt(id: string, at: Date): Promise<NodeState | null>;
   close(): Promise<void>;
 }
 
@@ -52,17 +71,23 @@ interface Row {
   at: number;
   from_status: Status | null;
   to_status: Status;
+  in_maintenance: 0 | 1;
 }
 
-const toChange = (row: Row): StatusChange => ({ at: new Date(row.at), from: row.from_status, to: row.to_status });
+const toChange = (row: Row): StatusChange => ({
+  at: new Date(row.at),
+  from: row.from_status,
+  to: row.to_status,
+  inMaintenance: row.in_maintenance === 1,
+});
+const stateOf = (row: Row): NodeState => ({ status: row.to_status, inMaintenance: row.in_maintenance === 1 });
 
 /**
  * SQLite in WAL mode: one file in the data directory, safe to read while the evaluator writes.
  * `dataDir` ':memory:' keeps nothing across restarts (tests, throwaway runs).
  */
 export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'): HistoryStore {
-  if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const db = new Database(dataDir === ':memory:' ? ':memory:' : join(dataDir, fileName));
+  const db = new Database(dataDir === ':memory:' ? ':memory:' : privateFile(join(privateDir(dataDir), fileName)));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(`
@@ -74,22 +99,27 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     );
     CREATE INDEX IF NOT EXISTS status_transition_node_at ON status_transition (node_id, at);
   `);
-  const insert = db.prepare('INSERT INTO status_transition (node_id, at, from_status, to_status) VALUES (?, ?, ?, ?)');
+  // Files written before maintenance was a state: every row they hold was outside maintenance.
+  const columns = db.prepare('PRAGMA table_info(status_transition)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'in_maintenance')) {
+    db.exec('ALTER TABLE status_transition ADD COLUMN in_maintenance INTEGER NOT NULL DEFAULT 0');
+  }
+  const insert = db.prepare('INSERT INTO status_transition (node_id, at, from_status, to_status, in_maintenance) VALUES (?, ?, ?, ?, ?)');
   // "Last" is the last written: record() keeps the chain (each from = the previous to) in rowid order.
   const lastOne = db.prepare('SELECT * FROM status_transition WHERE node_id = ? ORDER BY rowid DESC LIMIT 1');
   const compareAndInsert = db.transaction((rows: readonly Transition[]): Transition[] => {
     const written: Transition[] = [];
     for (const t of rows) {
       const prev = lastOne.get(t.id) as Row | undefined;
-      if ((prev?.to_status ?? null) !== t.from) continue;
+      if (!continuesFrom(prev && stateOf(prev), t)) continue;
       const at = prev && prev.at > t.at.getTime() ? new Date(prev.at) : t.at;
-      insert.run(t.id, at.getTime(), t.from, t.to);
+      insert.run(t.id, at.getTime(), t.from, t.to, t.inMaintenance ? 1 : 0);
       written.push({ ...t, at });
     }
     return written;
   });
   const latestAll = db.prepare(`
-    SELECT t.node_id, t.at, t.from_status, t.to_status FROM status_transition t
+    SELECT t.node_id, t.at, t.from_status, t.to_status, t.in_maintenance FROM status_transition t
     JOIN (SELECT node_id, MAX(rowid) AS last FROM status_transition GROUP BY node_id) m
       ON t.node_id = m.node_id AND t.rowid = m.last`);
   // LIMIT -1 is SQLite for "no limit".
@@ -102,8 +132,8 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
       return transitions.length > 0 ? compareAndInsert.immediate(transitions) : [];
     },
     async latest() {
-      const out = new Map<string, { status: Status; since: Date }>();
-      for (const row of latestAll.all() as Row[]) out.set(row.node_id, { status: row.to_status, since: new Date(row.at) });
+      const out = new Map<string, NodeState & { since: Date }>();
+      for (const row of latestAll.all() as Row[]) out.set(row.node_id, { ...stateOf(row), since: new Date(row.at) });
       return out;
     },
     async statusSince(id) {
@@ -113,9 +143,9 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     async history(id, from, to, limit) {
       return (range.all(id, from.getTime(), to.getTime(), limit ?? -1) as Row[]).map(toChange);
     },
-    async statusAt(id, at) {
+    async stateAt(id, at) {
       const row = before.get(id, at.getTime()) as Row | undefined;
-      return row ? row.to_status : null;
+      return row ? stateOf(row) : null;
     },
     async close() {
       db.close();
@@ -124,9 +154,10 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
 }
 
 /**
- * Remembers the last recorded status of each node and writes only real transitions. A node seen for
- * the first time in a non-OK state is dated back to when its problem started (the alert's startsAt),
- * so "down since 09:12" is right even when servicegraph started at 09:20.
+ * Remembers the last recorded state of each node and writes only real transitions (of the status, or
+ * into or out of maintenance). A node seen for the first time in a non-OK state is dated back to when
+ * its problem started (the alert's startsAt), so "down since 09:12" is right even when servicegraph
+ * started at 09:20.
  *
  * With a lease, only its holder writes: every other replica follows what the holder recorded (its
  * `since` reads the store), and a replica that takes the lease over first reloads the store, so it
@@ -135,29 +166,39 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
  * it, dated when it sees it); the store's compare-and-set makes a late write of the old holder a no-op.
  */
 export interface TransitionRecorder {
-  observe(statuses: ReadonlyMap<string, Status>, at: Date, problemSince: (id: string) => Date | null): Promise<Transition[]>;
-  /** From memory: when the node entered its current recorded status. */
+  observe(states: ReadonlyMap<string, NodeState>, at: Date, problemSince: (id: string) => Date | null): Promise<Transition[]>;
+  /** From memory: when the node entered its current recorded state. */
   since(id: string): Date | null;
 }
 
 export function createTransitionRecorder(store: HistoryStore, options: { lease?: Pick<Lease, 'held'> } = {}): TransitionRecorder {
   const { lease } = options;
-  const last = new Map<string, { status: Status; since: Date }>();
+  const last = new Map<string, NodeState & { since: Date }>();
   const reload = async () => {
     const stored = await store.latest();
     last.clear();
     for (const [id, entry] of stored) last.set(id, entry);
   };
-  const changesFor = (statuses: ReadonlyMap<string, Status>, at: Date, problemSince: (id: string) => Date | null) => {
+  const changesFor = (states: ReadonlyMap<string, NodeState>, at: Date, problemSince: (id: string) => Date | null) => {
     const changes: Transition[] = [];
-    for (const [id, status] of statuses) {
+    for (const [id, { status, inMaintenance }] of states) {
       const prev = last.get(id);
-      if (prev?.status === status) continue;
+      if (prev?.status === status && prev.inMaintenance === inMaintenance) continue;
       const started = !prev && status !== 'OK' && status !== 'UNKNOWN' ? problemSince(id) : null;
       const backdated = started && started < at ? started : at;
-      changes.push({ id, at: backdated, from: prev?.status ?? null, to: status });
+      changes.push({
+        id,
+        at: backdated,
+        from: prev?.status ?? null,
+        to: status,
+        inMaintenance,
+        fromMaintenance: prev?.inMaintenance ?? false,
+      });
     }
     return changes;
+  };
+  const remember = (written: Transition[]) => {
+    for (const c of written) last.set(c.id, { status: c.to, inMaintenance: c.inMaintenance, since: c.at });
   };
   // Whether memory holds what this recorder wrote itself (false: read the store before writing).
   let writing = false;
@@ -169,7 +210,7 @@ export function createTransitionRecorder(store: HistoryStore, options: { lease?:
     () => undefined,
   );
   return {
-    observe(statuses, at, problemSince) {
+    observe(states, at, problemSince) {
       const step = chain.then(async (): Promise<Transition[]> => {
         if (lease && !lease.held()) {
           writing = false;
@@ -178,14 +219,14 @@ export function createTransitionRecorder(store: HistoryStore, options: { lease?:
         }
         if (!writing) await reload();
         writing = true;
-        const changes = changesFor(statuses, at, problemSince);
+        const changes = changesFor(states, at, problemSince);
         const written = await store.record(changes);
-        for (const c of written) last.set(c.id, { status: c.to, since: c.at });
+        remember(written);
         if (written.length === changes.length) return written;
         // Someone else wrote meanwhile (a holder that had not yet noticed it lost the lease): carry on from the store.
         await reload();
-        const rest = await store.record(changesFor(statuses, at, problemSince));
-        for (const c of rest) last.set(c.id, { status: c.to, since: c.at });
+        const rest = await store.record(changesFor(states, at, problemSince));
+        remember(rest);
         return [...written, ...rest];
       });
       chain = step.catch(() => {

@@ -23,7 +23,7 @@ function tmp(prefix: string): string {
  * app → web, db, cluster (quorum 2 of node1..3), infra, and every desktop pool tagged vdi (selector).
  * infra → db. legacy → ghost (no CMDB knows it). m1 watches everything but db; m2 watches db.
  */
-function setup(options: { dataDir?: string; secondCmdb?: ReturnType<typeof fakeCmdb> } = {}) {
+function setup(options: { dataDir?: string; secondCmdb?: ReturnType<typeof fakeCmdb>; deadlineMs?: number; cmdbCacheMs?: number } = {}) {
   const estateDir = tmp('sg-model-');
   mkdirSync(join(estateDir, 'services'));
   writeFileSync(
@@ -70,8 +70,9 @@ nodeRules: [{ ci: cluster, rule: { kind: quorum, min: 2 } }]
     }),
     settings: testSettings,
     log: silentLogger,
-    cacheMs: 0,
+    cacheMs: options.cmdbCacheMs ?? 0,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
   });
   cleanup.push(() => model.close());
   return { model, cmdb, m1, m2 };
@@ -108,23 +109,109 @@ describe('service model', () => {
     expect(snap.status('legacy')).toBe('UNKNOWN');
   });
 
-  it('turns the CIs of a monitor that fails UNKNOWN ("monitor m2 unavailable"), never OK', async () => {
+  it('turns what only a failing monitor watched UNKNOWN at its first failed read, naming it, never OK', async () => {
     const { model, m2 } = setup();
     expect(await statusOf(model, 'db')).toBe('OK');
     m2.state.down = true;
+    // No evaluation outlives a failed read: the very next snapshot knows.
     const snap = await model.snapshot();
-    expect(snap.failedMonitors).toEqual(['m2']);
-    expect(snap.leaves.get('db')).toMatchObject({ status: 'UNKNOWN', reason: 'monitor m2 unavailable' });
+    expect(snap.monitorErrors.map((e) => [e.extensions['code'], e.extensions['connector']])).toEqual([['UPSTREAM_UNAVAILABLE', 'm2']]);
+    expect(snap.leaves.get('db')).toMatchObject({
+      status: 'UNKNOWN',
+      reason: 'not watched by any monitor that answered (monitor m2 unavailable)',
+      stale: true,
+    });
     expect(snap.status('app')).not.toBe('OK');
-    // The other monitor's CIs keep their state.
+    // The other monitor's CIs keep their state, and it answered now.
+    expect(snap.status('web')).toBe('OK');
+    expect(snap.freshness('web')).toEqual({ asOf: new Date('2026-11-27T09:30:00.000Z'), stale: false });
+    expect(snap.freshness('app').stale).toBe(true);
+  });
+
+  it('gives the same answer for a failed monitor whether the model saw it answer before or not', async () => {
+    const before = setup();
+    await before.model.snapshot();
+    before.m2.state.down = true;
+    const after = setup();
+    after.m2.state.down = true;
+    const [seen, unseen] = await Promise.all([before.model.snapshot(), after.model.snapshot()]);
+    expect(unseen.leaves.get('db')).toEqual(seen.leaves.get('db'));
+    expect(unseen.status('app')).toBe(seen.status('app'));
+  });
+
+  it('makes a watched CI the monitor cannot vouch for UNKNOWN, saying why, over another monitor’s OK; its alerts still count', async () => {
+    const { model, m1, m2 } = setup();
+    m1.state.watched = [...m1.state.watched, { name: 'db' }];
+    m2.state.watched = [{ fqdn: 'db.corp.example', doubt: 'alertmanager started 12 s ago and may not know every alert yet' }];
+    let snap = await model.snapshot();
+    expect(snap.leaves.get('db')).toMatchObject({
+      status: 'UNKNOWN',
+      reason: 'alertmanager started 12 s ago and may not know every alert yet',
+    });
+    expect(snap.status('infra')).toBe('UNKNOWN');
+    m2.state.alerts = [alert('m2', '1', { fqdn: 'db.corp.example' }, 'MAJOR')];
+    snap = await model.snapshot();
+    expect(snap.leaves.get('db')).toMatchObject({ status: 'MAJOR', reason: 'MAJOR alert "Host down" from m2' });
+  });
+
+  it('reads a stale snapshot as the last known problems: its alerts count, what it watched without alerts is UNKNOWN', async () => {
+    const { model, m1 } = setup();
+    m1.state.alerts = [alert('m1', '1', { name: 'node1' }, 'CRITICAL')];
+    m1.state.stale = true;
+    m1.state.asOf = '2026-11-27T09:25:00.000Z';
+    const snap = await model.snapshot();
+    expect(snap.leaves.get('node1')).toMatchObject({
+      status: 'CRITICAL',
+      reason: 'CRITICAL alert "Host down" from m1 (last known state: m1 unreachable)',
+      stale: true,
+    });
+    expect(snap.leaves.get('web')).toMatchObject({ status: 'UNKNOWN', reason: 'monitor m1 unavailable' });
+    expect(snap.freshness('node1')).toEqual({ asOf: new Date('2026-11-27T09:25:00.000Z'), stale: true });
+    // A CI whose status comes from its members stands on theirs.
+    expect(snap.freshness('cluster')).toEqual({ asOf: new Date('2026-11-27T09:25:00.000Z'), stale: true });
+    expect(snap.monitorErrors.map((e) => e.extensions['connector'])).toEqual(['m1']);
+    expect(snap.monitorErrors[0]?.message).toContain('last known state (as of 2026-11-27T09:25:00.000Z)');
+  });
+
+  it('reuses the evaluation while neither the topology nor a CI changes, and records only changes', async () => {
+    const { model, m2 } = setup({ cmdbCacheMs: 60_000 });
+    const first = await model.snapshot();
+    const again = await model.snapshot();
+    expect(again.evaluation).toBe(first.evaluation);
+    m2.state.alerts = [alert('m2', '1', { fqdn: 'db.corp.example' }, 'CRITICAL')];
+    const changed = await model.snapshot();
+    expect(changed.evaluation).not.toBe(first.evaluation);
+    expect(changed.status('infra')).toBe('CRITICAL');
+    expect((await model.history.history('infra', new Date(0), new Date(Date.now() + 60_000))).map((c) => c.to)).toEqual(['OK', 'CRITICAL']);
+  });
+
+  it('waits no longer than its deadline for a monitor that does not answer: it counts as failed, named', async () => {
+    const { model, m2 } = setup({ deadlineMs: 300 });
+    m2.state.delayMs = 10_000;
+    const started = performance.now();
+    const snap = await model.snapshot();
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(snap.monitorErrors.map((e) => [e.extensions['code'], e.extensions['connector'], e.message])).toEqual([
+      ['UPSTREAM_UNAVAILABLE', 'm2', 'm2 did not answer within the deadline'],
+    ]);
+    expect(snap.status('db')).toBe('UNKNOWN');
     expect(snap.status('web')).toBe('OK');
   });
 
-  it('without a good snapshot yet, a failing monitor watches nothing: its CIs are UNKNOWN', async () => {
+  it('puts a service whose failure planned maintenance explains in maintenance, until the end a tool announced, and records it', async () => {
     const { model, m2 } = setup();
-    m2.state.down = true;
+    await model.snapshot();
+    const until = '2026-11-27T11:00:00.000Z';
+    m2.state.alerts = [alert('m2', '1', { fqdn: 'db.corp.example' }, 'CRITICAL', { inMaintenance: true, maintenanceUntil: until })];
     const snap = await model.snapshot();
-    expect(snap.leaves.get('db')).toMatchObject({ status: 'UNKNOWN', reason: 'no monitor watches it' });
+    expect(snap.state('infra')).toEqual({ status: 'CRITICAL', inMaintenance: true });
+    expect(snap.maintenance('infra')).toEqual({ until: new Date(until) });
+    expect(snap.maintenance('web')).toBeNull();
+    const changes = await model.history.history('infra', new Date(0), new Date(Date.now() + 60_000));
+    expect(changes.map((c) => [c.to, c.inMaintenance])).toEqual([
+      ['OK', false],
+      ['CRITICAL', true],
+    ]);
   });
 
   it('re-evaluates selectors on every topology read: CIs join and leave with the CMDB', async () => {

@@ -48,7 +48,7 @@ afterAll(async () => {
 
 async function ranking(now: string) {
   const snap = await model.snapshot();
-  return rankOutages(model, snap, { reporter: createServiceReporter(model, snap.status, new Date(now)) });
+  return rankOutages(model, snap, { reporter: createServiceReporter(model, snap.state, new Date(now)) });
 }
 
 describe('outage ranking', () => {

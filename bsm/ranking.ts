@@ -1,7 +1,8 @@
 import type { Status } from '../kernel/model.js';
 import { calendarWeight } from './calendar.js';
 import type { HealthSnapshot, ServiceModel } from './model.js';
-import { CRITICALITY_WEIGHT, USER_HOUR_VALUE, isProblem, revenueShare, slaUrgency, type ServiceReporter } from './service-report.js';
+import { isProblem, isProblemNow } from './condition.js';
+import { CRITICALITY_WEIGHT, USER_HOUR_VALUE, revenueShare, slaUrgency, type ServiceReporter } from './service-report.js';
 import type { SlaReport } from './sla.js';
 import { durationText } from '../kernel/time.js';
 
@@ -9,7 +10,9 @@ import { durationText } from '../kernel/time.js';
  * Which of the many red things to fix first: the failing root-cause CIs of every (visible) service,
  * ranked by the business priority of what they break. A CI's score is the sum over the services it
  * breaks of: criticality weight × value at risk (the part of the service's revenue/h + 50 × users
- * this CI puts at risk) × calendar weight now × SLA urgency (see service-report.ts).
+ * this CI puts at risk) × calendar weight now × SLA urgency (see service-report.ts). A service in
+ * planned maintenance is not failing the business (condition.ts): its root causes rank only through
+ * other services.
  */
 
 export interface OutageImpact {
@@ -48,7 +51,10 @@ export async function rankOutages(model: ServiceModel, snap: HealthSnapshot, opt
   const { reporter } = options;
   const now = reporter.now;
   const visible = options.visible ?? (() => true);
-  const services = model.definitions.services.filter((d) => visible(d.id) && isProblem(snap.status(d.id)));
+  const services = model.definitions.services.filter((d) => visible(d.id) && isProblemNow(snap.state(d.id)));
+  const failing = new Set(services.map((d) => d.id));
+  // The statuses of an impact are what the service would read with and without the CI: no maintenance in them.
+  const share = (status: Status) => revenueShare({ status, inMaintenance: false });
 
   // Root causes per CI, with the path from each service that names it.
   const causes = new Map<string, Map<string, string[]>>();
@@ -65,8 +71,7 @@ export async function rankOutages(model: ServiceModel, snap: HealthSnapshot, opt
   for (const [ciId, bySvc] of causes) {
     const impacts = new Map<string, OutageImpact>();
     for (const impact of snap.evaluation.impact(ciId)) {
-      if (visible(impact.serviceId) && model.definitions.byId.has(impact.serviceId) && impact.magnitude > 0)
-        impacts.set(impact.serviceId, { ...impact });
+      if (failing.has(impact.serviceId) && impact.magnitude > 0) impacts.set(impact.serviceId, { ...impact });
     }
     for (const [serviceId, path] of bySvc) {
       if (!impacts.has(serviceId)) {
@@ -84,16 +89,15 @@ export async function rankOutages(model: ServiceModel, snap: HealthSnapshot, opt
     for (const impact of impacts.values()) {
       const def = model.definitions.byId.get(impact.serviceId);
       if (!def) continue;
-      const share =
-        impact.magnitude > 0 ? revenueShare(impact.statusWith) - revenueShare(impact.statusWithout) : revenueShare(impact.statusWith);
-      const svcRevenue = def.impact.revenuePerHour * share;
+      const part = impact.magnitude > 0 ? share(impact.statusWith) - share(impact.statusWithout) : share(impact.statusWith);
+      const svcRevenue = def.impact.revenuePerHour * part;
       const svcUsers = isProblem(impact.statusWith) && (impact.magnitude === 0 || !isProblem(impact.statusWithout)) ? def.impact.users : 0;
       const calendar = calendarWeight(def.calendar, now);
       const sla = await reporter.sla(def.id);
       const ttb = sla?.timeToBreachSeconds ?? null;
       revenue += svcRevenue;
       users += svcUsers;
-      const value = share * (def.impact.revenuePerHour + USER_HOUR_VALUE * svcUsers);
+      const value = part * (def.impact.revenuePerHour + USER_HOUR_VALUE * svcUsers);
       score += CRITICALITY_WEIGHT[def.criticality] * Math.max(1, value) * calendar.weight * slaUrgency(ttb);
       if (ttb !== null && (soonest?.timeToBreachSeconds == null || ttb < soonest.timeToBreachSeconds)) soonest = sla;
       if (calendar.weight > heaviest.weight) heaviest = calendar;

@@ -1,7 +1,8 @@
-import type { Status } from '../kernel/model.js';
 import { calendarWeight } from './calendar.js';
+import { type Condition, conditionOf, isProblemNow } from './condition.js';
 import type { Criticality, ServiceDefinition } from './definitions.js';
 import type { ServiceModel } from './model.js';
+import type { NodeState } from './history.js';
 import { computeSla, type SlaReport } from './sla.js';
 import { DAY_MS } from '../kernel/time.js';
 
@@ -11,8 +12,9 @@ import { DAY_MS } from '../kernel/time.js';
  * priorityScore = criticality weight × value at risk × calendar weight × SLA urgency
  *   criticality weight  LOW 1, MEDIUM 2, HIGH 4, CRITICAL 8
  *   value at risk       share × (revenue per hour + USER_HOUR_VALUE × users), share 1 when down (MAJOR,
- *                       CRITICAL), 0.5 when degraded (WARNING, MINOR); at least 1, so a service with
- *                       no numbers still ranks by criticality
+ *                       CRITICAL), 0.5 when degraded (WARNING, MINOR), 0 in planned maintenance
+ *                       (condition.ts); at least 1, so a service with no numbers still ranks by
+ *                       criticality
  *   calendar weight     the heaviest calendar entry that applies now (payday ×3), else 1
  *   SLA urgency         1 + 4 × 60 / (60 + minutes to breach): 5 when breached, ≈4.4 at 10 minutes,
  *                       1.8 at 4 hours, 1 without a running outage or SLA
@@ -22,14 +24,12 @@ export const CRITICALITY_WEIGHT: Record<Criticality, number> = { LOW: 1, MEDIUM:
 /** What an hour of one user's lost work is worth in the revenue unit, so users and revenue add up. */
 export const USER_HOUR_VALUE = 50;
 
-/** Share of revenue at risk by status: down loses it all, degraded half. */
-export function revenueShare(status: Status): number {
-  if (status === 'MAJOR' || status === 'CRITICAL') return 1;
-  if (status === 'WARNING' || status === 'MINOR') return 0.5;
-  return 0;
-}
+const SHARE: Record<Condition, number> = { down: 1, degraded: 0.5, up: 0, maintenance: 0, unknown: 0 };
 
-export const isProblem = (status: Status): boolean => status !== 'OK' && status !== 'UNKNOWN';
+/** Share of revenue at risk: down loses it all, degraded half; planned maintenance puts none at risk. */
+export function revenueShare(state: NodeState): number {
+  return SHARE[conditionOf(state)];
+}
 
 export function slaUrgency(timeToBreachSeconds: number | null): number {
   if (timeToBreachSeconds === null) return 1;
@@ -44,12 +44,12 @@ export interface ServiceImpactReport {
   calendarWeight: number;
 }
 
-export function serviceImpact(def: ServiceDefinition, status: Status, now: Date, sla: SlaReport | null): ServiceImpactReport {
+export function serviceImpact(def: ServiceDefinition, state: NodeState, now: Date, sla: SlaReport | null): ServiceImpactReport {
   const calendar = calendarWeight(def.calendar, now);
-  const revenue = def.impact.revenuePerHour * revenueShare(status);
-  const users = isProblem(status) ? def.impact.users : 0;
-  const value = Math.max(1, revenueShare(status) * (def.impact.revenuePerHour + USER_HOUR_VALUE * def.impact.users));
-  const priorityScore = isProblem(status)
+  const revenue = def.impact.revenuePerHour * revenueShare(state);
+  const users = isProblemNow(state) ? def.impact.users : 0;
+  const value = Math.max(1, revenueShare(state) * (def.impact.revenuePerHour + USER_HOUR_VALUE * def.impact.users));
+  const priorityScore = isProblemNow(state)
     ? CRITICALITY_WEIGHT[def.criticality] * value * calendar.weight * slaUrgency(sla?.timeToBreachSeconds ?? null)
     : 0;
   return {
@@ -62,11 +62,11 @@ export function serviceImpact(def: ServiceDefinition, status: Status, now: Date,
 }
 
 /** The service's SLA over its window from the recorded history; null when it has no SLA. */
-export async function serviceSla(model: ServiceModel, def: ServiceDefinition, status: Status, now: Date): Promise<SlaReport | null> {
+export async function serviceSla(model: ServiceModel, def: ServiceDefinition, state: NodeState, now: Date): Promise<SlaReport | null> {
   if (!def.sla) return null;
   const from = new Date(now.getTime() - def.sla.windowDays * DAY_MS);
-  const [initial, changes] = await Promise.all([model.history.statusAt(def.id, from), model.history.history(def.id, from, now)]);
-  return computeSla(def.sla, { initial, changes: changes.filter((c) => c.at > from) }, now, status);
+  const [initial, changes] = await Promise.all([model.history.stateAt(def.id, from), model.history.history(def.id, from, now)]);
+  return computeSla(def.sla, { initial, changes: changes.filter((c) => c.at > from) }, now, state);
 }
 
 /** Per-request memo of the per-service numbers over one health snapshot. */
@@ -78,13 +78,13 @@ export interface ServiceReporter {
   slaAtRisk(ids: readonly string[], horizonSeconds: number): Promise<{ serviceId: string; report: SlaReport }[]>;
 }
 
-export function createServiceReporter(model: ServiceModel, status: (id: string) => Status, now: Date): ServiceReporter {
+export function createServiceReporter(model: ServiceModel, state: (id: string) => NodeState, now: Date): ServiceReporter {
   const slas = new Map<string, Promise<SlaReport | null>>();
   const sla = (id: string): Promise<SlaReport | null> => {
     let p = slas.get(id);
     if (!p) {
       const def = model.definitions.byId.get(id);
-      p = def ? serviceSla(model, def, status(id), now) : Promise.resolve(null);
+      p = def ? serviceSla(model, def, state(id), now) : Promise.resolve(null);
       slas.set(id, p);
     }
     return p;
@@ -94,7 +94,7 @@ export function createServiceReporter(model: ServiceModel, status: (id: string) 
     sla,
     async impact(id) {
       const def = model.definitions.byId.get(id);
-      return def ? serviceImpact(def, status(id), now, await sla(id)) : null;
+      return def ? serviceImpact(def, state(id), now, await sla(id)) : null;
     },
     async slaAtRisk(ids, horizonSeconds) {
       const out: { serviceId: string; report: SlaReport }[] = [];

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { calendarWeight } from './calendar.js';
 import { computeSla, countedIntervals, scheduleIntervals, scheduleText, type SlaSpec, type StatusTimeline } from './sla.js';
+import type { Status } from '../kernel/model.js';
 import { durationText } from '../kernel/time.js';
+import type { NodeState } from './history.js';
 
 const at = (iso: string) => new Date(iso);
+const st = (status: Status, inMaintenance = false): NodeState => ({ status, inMaintenance });
 const ms = (iso: string) => Date.parse(iso);
 
 describe('SLA around the clock', () => {
@@ -12,8 +15,11 @@ describe('SLA around the clock', () => {
   const now = at('2026-11-27T10:00:00Z');
 
   it('spends the budget on the current outage and says how long is left', () => {
-    const timeline: StatusTimeline = { initial: 'OK', changes: [{ at: at('2026-11-27T09:50:00Z'), to: 'CRITICAL' }] };
-    const sla = computeSla(spec, timeline, now, 'CRITICAL');
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [{ at: at('2026-11-27T09:50:00Z'), to: 'CRITICAL', inMaintenance: false }],
+    };
+    const sla = computeSla(spec, timeline, now, st('CRITICAL'));
     expect(sla.countedSeconds).toBe(2_592_000);
     expect(sla.errorBudgetSeconds).toBeCloseTo(2592, 6);
     expect(sla.badSeconds).toBe(600);
@@ -27,16 +33,22 @@ describe('SLA around the clock', () => {
   });
 
   it('has no time to breach while the service is up, and counts WARNING as up', () => {
-    const timeline: StatusTimeline = { initial: 'OK', changes: [{ at: at('2026-11-27T09:00:00Z'), to: 'WARNING' }] };
-    const sla = computeSla(spec, timeline, now, 'WARNING');
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [{ at: at('2026-11-27T09:00:00Z'), to: 'WARNING', inMaintenance: false }],
+    };
+    const sla = computeSla(spec, timeline, now, st('WARNING'));
     expect(sla.badSeconds).toBe(0);
     expect(sla.timeToBreachSeconds).toBeNull();
     expect(sla.breachAt).toBeNull();
   });
 
   it('reports a breach once the bad time exceeds the budget', () => {
-    const timeline: StatusTimeline = { initial: 'OK', changes: [{ at: at('2026-11-27T09:00:00Z'), to: 'MAJOR' }] };
-    const sla = computeSla(spec, timeline, now, 'MAJOR');
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [{ at: at('2026-11-27T09:00:00Z'), to: 'MAJOR', inMaintenance: false }],
+    };
+    const sla = computeSla(spec, timeline, now, st('MAJOR'));
     expect(sla.badSeconds).toBe(3600);
     expect(sla.breached).toBe(true);
     expect(sla.errorBudgetLeftSeconds).toBe(0);
@@ -47,17 +59,52 @@ describe('SLA around the clock', () => {
     const timeline: StatusTimeline = {
       initial: null,
       changes: [
-        { at: at('2026-11-27T08:00:00Z'), to: 'OK' },
-        { at: at('2026-11-27T09:00:00Z'), to: 'UNKNOWN' },
-        { at: at('2026-11-27T09:30:00Z'), to: 'CRITICAL' },
+        { at: at('2026-11-27T08:00:00Z'), to: 'OK', inMaintenance: false },
+        { at: at('2026-11-27T09:00:00Z'), to: 'UNKNOWN', inMaintenance: false },
+        { at: at('2026-11-27T09:30:00Z'), to: 'CRITICAL', inMaintenance: false },
       ],
     };
-    const sla = computeSla(spec, timeline, now, 'CRITICAL');
+    const sla = computeSla(spec, timeline, now, st('CRITICAL'));
     expect(sla.observedSeconds).toBe(3600 + 1800);
     expect(sla.badSeconds).toBe(1800);
     expect(sla.availability).toBeCloseTo((3600 / 5400) * 100, 9);
     // The budget is over the whole window all the same.
     expect(sla.errorBudgetSeconds).toBeCloseTo(2592, 6);
+  });
+});
+
+describe('SLA with recorded planned maintenance', () => {
+  const spec: SlaSpec = { objective: 99.9, windowDays: 30, exclude: [] };
+  const now = at('2026-11-27T10:00:00Z');
+
+  it('counts a CRITICAL spell in planned maintenance as neither bad nor good time, and earns no budget on it', () => {
+    // CRITICAL since 09:00; 09:00-09:40 in maintenance (2,400 s), then a real outage of 1,200 s.
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [
+        { at: at('2026-11-27T09:00:00Z'), to: 'CRITICAL', inMaintenance: true },
+        { at: at('2026-11-27T09:40:00Z'), to: 'CRITICAL', inMaintenance: false },
+      ],
+    };
+    const sla = computeSla(spec, timeline, now, st('CRITICAL'));
+    expect(sla.maintenanceSeconds).toBe(2400);
+    expect(sla.countedSeconds).toBe(2_592_000 - 2400);
+    expect(sla.badSeconds).toBe(1200);
+    expect(sla.observedSeconds).toBe(2_592_000 - 2400);
+    expect(sla.errorBudgetSeconds).toBeCloseTo(0.001 * (2_592_000 - 2400), 6);
+    expect(sla.timeToBreachSeconds).toBeCloseTo(0.001 * (2_592_000 - 2400) - 1200, 6);
+  });
+
+  it('has no time to breach while the failure is planned maintenance', () => {
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [{ at: at('2026-11-27T09:30:00Z'), to: 'CRITICAL', inMaintenance: true }],
+    };
+    const sla = computeSla(spec, timeline, now, st('CRITICAL', true));
+    expect(sla.badSeconds).toBe(0);
+    expect(sla.availability).toBe(100);
+    expect(sla.timeToBreachSeconds).toBeNull();
+    expect(sla.breachAt).toBeNull();
   });
 });
 
@@ -74,8 +121,8 @@ describe('SLA in business hours with an excluded maintenance window', () => {
   };
   // Down Tue 10:00-11:10: only 11:00-11:10 counts (the rest is excluded) = 600 s.
   const tuesday = [
-    { at: at('2026-11-24T10:00:00Z'), to: 'CRITICAL' as const },
-    { at: at('2026-11-24T11:10:00Z'), to: 'OK' as const },
+    { at: at('2026-11-24T10:00:00Z'), to: 'CRITICAL' as const, inMaintenance: false },
+    { at: at('2026-11-24T11:10:00Z'), to: 'OK' as const, inMaintenance: false },
   ];
 
   it('counts only schedule time outside exclusions', () => {
@@ -86,8 +133,11 @@ describe('SLA in business hours with an excluded maintenance window', () => {
 
   it('gives the breach time within business hours', () => {
     // Down again since Wed 11:55: 300 s more, 900 s in all; 468 s left → breach at 12:07:48.
-    const timeline: StatusTimeline = { initial: 'OK', changes: [...tuesday, { at: at('2026-11-25T11:55:00Z'), to: 'CRITICAL' }] };
-    const sla = computeSla(spec, timeline, at('2026-11-25T12:00:00Z'), 'CRITICAL');
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [...tuesday, { at: at('2026-11-25T11:55:00Z'), to: 'CRITICAL', inMaintenance: false }],
+    };
+    const sla = computeSla(spec, timeline, at('2026-11-25T12:00:00Z'), st('CRITICAL'));
     expect(sla.countedSeconds).toBe(136_800);
     expect(sla.errorBudgetSeconds).toBeCloseTo(1368, 6);
     expect(sla.badSeconds).toBe(900);
@@ -100,8 +150,11 @@ describe('SLA in business hours with an excluded maintenance window', () => {
   it('stops the clock outside business hours: the breach moves to when the schedule resumes', () => {
     // Same budget arithmetic at Wed 16:58 with the outage since 16:53 (300 s): 468 s left,
     // 120 s until 17:00, the other 348 s from Thu 09:00 → breach Thu 09:05:48.
-    const timeline: StatusTimeline = { initial: 'OK', changes: [...tuesday, { at: at('2026-11-25T16:53:00Z'), to: 'CRITICAL' }] };
-    const sla = computeSla(spec, timeline, at('2026-11-25T16:58:00Z'), 'CRITICAL');
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [...tuesday, { at: at('2026-11-25T16:53:00Z'), to: 'CRITICAL', inMaintenance: false }],
+    };
+    const sla = computeSla(spec, timeline, at('2026-11-25T16:58:00Z'), st('CRITICAL'));
     expect(sla.countedSeconds).toBe(136_800);
     expect(sla.badSeconds).toBe(900);
     expect(sla.breachAt?.toISOString()).toBe('2026-11-26T09:05:48.000Z');

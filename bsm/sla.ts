@@ -1,11 +1,15 @@
-import type { Status } from '../kernel/model.js';
 import { DAY_MS, WEEKDAYS, parseHours, zonedToUtc, type Weekday } from '../kernel/time.js';
+import { conditionOf } from './condition.js';
+import type { NodeState, StatusChange } from './history.js';
 
 /**
  * Service SLA arithmetic over the recorded status history. Pure: every function takes `now`.
  *
- * - Only *counted* time matters: inside the business-hours schedule and outside excluded maintenance.
- * - Bad time is counted time at MAJOR or CRITICAL ("down"). WARNING and MINOR ("degraded") are up.
+ * - Only *counted* time matters: inside the business-hours schedule, outside the excluded windows
+ *   of the definition and outside recorded planned maintenance (a state of its own, as in Checkmk and
+ *   ServiceNow: neither good nor bad time, and no error budget is earned on it either).
+ * - Bad time is counted time "down" (condition.ts: MAJOR or CRITICAL, not in maintenance). WARNING
+ *   and MINOR ("degraded") are up.
  * - UNKNOWN time and time before the first recorded status are neither good nor bad: availability is
  *   measured over the observed counted time only, so a fresh install or a monitor outage does not
  *   invent downtime (and never invents uptime either).
@@ -40,10 +44,10 @@ export interface SlaSpec {
 }
 
 export interface StatusTimeline {
-  /** Status in effect at the window start; null when nothing was recorded before it. */
-  initial: Status | null;
+  /** State in effect at the window start; null when nothing was recorded before it. */
+  initial: NodeState | null;
   /** Transitions inside the window, oldest first. */
-  changes: { at: Date; to: Status }[];
+  changes: Pick<StatusChange, 'at' | 'to' | 'inMaintenance'>[];
 }
 
 export interface SlaReport {
@@ -52,20 +56,21 @@ export interface SlaReport {
   schedule: string | null;
   /** Percent of observed counted time that was not bad; 100 when nothing was observed. */
   availability: number;
+  /** Schedule time of the window outside exclusions and recorded maintenance. */
   countedSeconds: number;
+  /** Schedule time of the window spent in recorded planned maintenance (not counted). */
+  maintenanceSeconds: number;
   observedSeconds: number;
   badSeconds: number;
   errorBudgetSeconds: number;
   errorBudgetLeftSeconds: number;
-  /** Null unless the service is down now. */
+  /** Null unless the service is down now (in maintenance it is not). */
   timeToBreachSeconds: number | null;
   breachAt: Date | null;
   breached: boolean;
 }
 
 export type Interval = [number, number];
-
-export const isBad = (status: Status | null): boolean => status === 'MAJOR' || status === 'CRITICAL';
 
 /** Schedule time inside [from, to), as sorted disjoint intervals of epoch ms. */
 export function scheduleIntervals(schedule: SlaSchedule | undefined, from: number, to: number): Interval[] {
@@ -167,42 +172,51 @@ export function breachInstant(spec: SlaSpec, now: number, budgetLeftMs: number):
   return null;
 }
 
-export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, current: Status): SlaReport {
+/** The timeline as intervals of one state each over [start, end); null state before the first record. */
+function segments(timeline: StatusTimeline, start: number, end: number): { from: number; to: number; state: NodeState | null }[] {
+  const out: { from: number; to: number; state: NodeState | null }[] = [];
+  let state = timeline.initial;
+  let from = start;
+  for (const change of timeline.changes) {
+    const at = Math.min(Math.max(change.at.getTime(), start), end);
+    if (at > from) out.push({ from, to: at, state });
+    state = { status: change.to, inMaintenance: change.inMaintenance };
+    from = at;
+  }
+  if (end > from) out.push({ from, to: end, state });
+  return out;
+}
+
+export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, current: NodeState): SlaReport {
   const end = now.getTime();
   const start = end - spec.windowDays * DAY_MS;
-  const counted = countedIntervals(spec, start, end);
+  const parts = segments(timeline, start, end);
+  const scheduled = countedIntervals(spec, start, end);
+  const maintenance = parts.filter((p) => p.state && conditionOf(p.state) === 'maintenance').map((p): Interval => [p.from, p.to]);
+  const counted = subtract(scheduled, maintenance);
   const countedMs = overlap(counted, start, end);
 
   let observedMs = 0;
   let badMs = 0;
-  let status = timeline.initial;
-  let segStart = start;
-  const close = (segEnd: number) => {
-    if (status !== null && status !== 'UNKNOWN' && segEnd > segStart) {
-      const ms = overlap(counted, segStart, segEnd);
-      observedMs += ms;
-      if (isBad(status)) badMs += ms;
-    }
-  };
-  for (const change of timeline.changes) {
-    const at = Math.min(Math.max(change.at.getTime(), start), end);
-    close(at);
-    status = change.to;
-    segStart = at;
+  for (const { from, to, state } of parts) {
+    if (state === null || state.status === 'UNKNOWN') continue;
+    const ms = overlap(counted, from, to);
+    observedMs += ms;
+    if (conditionOf(state) === 'down') badMs += ms;
   }
-  close(end);
 
   const budgetMs = ((100 - spec.objective) / 100) * countedMs;
   const leftMs = Math.max(0, budgetMs - badMs);
   const breached = badMs > budgetMs;
   let breachAt: number | null = null;
-  if (isBad(current)) breachAt = breached ? end : breachInstant(spec, end, leftMs);
+  if (conditionOf(current) === 'down') breachAt = breached ? end : breachInstant(spec, end, leftMs);
   return {
     objective: spec.objective,
     windowDays: spec.windowDays,
     schedule: scheduleText(spec.schedule),
     availability: observedMs > 0 ? ((observedMs - badMs) / observedMs) * 100 : 100,
     countedSeconds: countedMs / 1000,
+    maintenanceSeconds: (overlap(scheduled, start, end) - countedMs) / 1000,
     observedSeconds: observedMs / 1000,
     badSeconds: badMs / 1000,
     errorBudgetSeconds: budgetMs / 1000,

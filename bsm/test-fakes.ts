@@ -7,7 +7,7 @@ import { createSqliteHistory, type HistoryStore } from './history.js';
 import { createMergedCmdbSource } from './merged-cmdb.js';
 import { createServiceModel, type ServiceModel } from './model.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../kernel/correlate.js';
-import type { Alert, CiHint, ConfigurationItem, MetricSample, Relation, Severity } from '../kernel/model.js';
+import type { Alert, CiHint, ConfigurationItem, MetricSample, Relation, Severity, WatchedCi } from '../kernel/model.js';
 
 /**
  * In-memory connector instances for the service model's tests: the data is plain objects the test
@@ -38,6 +38,7 @@ export function alert(connector: string, nativeId: string, hint: CiHint, severit
     acknowledgedAt: null,
     acknowledgedUntil: null,
     inMaintenance: false,
+    maintenanceUntil: null,
     labels: {},
     ci: hint,
     url: null,
@@ -59,22 +60,38 @@ const unsupported = async (): Promise<never> => {
 
 export interface FakeMonitor {
   alerts: Alert[];
-  watched: CiHint[];
+  watched: WatchedCi[];
   /** Throws from snapshot() while true. */
   down: boolean;
+  /** Answers as a connector serving its cached copy while the tool fails. */
+  stale: boolean;
+  asOf: string;
+  /** How long snapshot() takes, in ms. @default 5 */
+  delayMs: number;
   snapshots: number;
   metrics: Record<string, number[]>;
   history: Record<string, number[]>;
 }
 
 export function fakeMonitor(name: string, data: Partial<FakeMonitor> = {}) {
-  const state: FakeMonitor = { alerts: [], watched: [], down: false, snapshots: 0, metrics: {}, history: {}, ...data };
+  const state: FakeMonitor = {
+    alerts: [],
+    watched: [],
+    down: false,
+    stale: false,
+    asOf: '2026-11-27T09:30:00.000Z',
+    delayMs: 5,
+    snapshots: 0,
+    metrics: {},
+    history: {},
+    ...data,
+  };
   const api: ApiByKind['monitor'] = {
     async snapshot() {
       state.snapshots++;
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, state.delayMs));
       if (state.down) throw new Error(`${name} is unavailable`);
-      return { alerts: state.alerts, watched: state.watched, stale: false };
+      return { alerts: state.alerts, watched: state.watched, stale: state.stale, asOf: state.asOf };
     },
     alertById: async (id) => state.alerts.find((a) => a.id === id) ?? null,
     acknowledge: unsupported,
@@ -121,7 +138,9 @@ export function createTestModel(options: {
   history?: HistoryStore;
   settings?: { identification: IdentificationRules };
   log?: Logger;
+  /** How long one merge of the CMDBs is shared. @default 3000 */
   cacheMs?: number;
+  deadlineMs?: number;
   now?: () => Date;
 }): TestModel {
   const log = options.log ?? silentLogger;
@@ -138,7 +157,7 @@ export function createTestModel(options: {
     monitors: options.connectors.monitor,
     history,
     log,
-    ...(options.cacheMs !== undefined ? { cacheMs: options.cacheMs } : {}),
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   return {

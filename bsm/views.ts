@@ -1,7 +1,9 @@
 import type { HelpdeskApi, MonitorApi } from '../connectors/core/connector.js';
 import type { Logger } from '../kernel/log.js';
 import type { Incident, Status } from '../kernel/model.js';
+import { type Condition, conditionOf } from './condition.js';
 import type { KpiDefinition } from './definitions.js';
+import type { NodeState } from './history.js';
 import type { HealthSnapshot } from './model.js';
 import { clockText, DAY_MS } from '../kernel/time.js';
 
@@ -10,28 +12,53 @@ import { clockText, DAY_MS } from '../kernel/time.js';
  * open incidents on a service, and business KPIs read through the monitors' query languages.
  */
 
-export type StatusWords = 'working normally' | 'degraded' | 'down' | 'status unknown';
+const WORDS: Record<Condition, string> = {
+  up: 'working normally',
+  degraded: 'degraded',
+  down: 'down',
+  maintenance: 'in planned maintenance',
+  unknown: 'status unknown',
+};
 
-export function statusWords(status: Status): StatusWords {
-  switch (status) {
-    case 'OK':
-      return 'working normally';
-    case 'WARNING':
-    case 'MINOR':
-      return 'degraded';
-    case 'MAJOR':
-    case 'CRITICAL':
-      return 'down';
-    case 'UNKNOWN':
-      return 'status unknown';
-  }
+export function statusWords(state: NodeState): string {
+  return WORDS[conditionOf(state)];
 }
 
-/** "Payroll: down since 09:12 (times in UTC), we are working on it, incident INC0010001." */
-export function serviceSentence(name: string, status: Status, since: Date | null, incidentNumber: string | null): string {
-  let text = `${name}: ${statusWords(status)}`;
-  if (status !== 'OK' && since) text += ` since ${clockText(since)}`;
-  if (incidentNumber) text += `, we are working on it, incident ${incidentNumber}`;
+/** Whether people are told of the open incident: not while it works, nor during planned maintenance. */
+export function mentionsIncident(state: NodeState): boolean {
+  const condition = conditionOf(state);
+  return condition !== 'up' && condition !== 'maintenance';
+}
+
+export interface SentenceFacts {
+  state: NodeState;
+  /** When it entered its current state. */
+  since: Date | null;
+  incidentNumber: string | null;
+  /** In planned maintenance: when it ends, if the tools said. */
+  maintenanceUntil: Date | null;
+  /** An end later than a day from now gets its date. */
+  now: Date;
+}
+
+/** "10:30", or "2026-11-28 06:00" when it is not within the next day (UTC either way). */
+function whenText(instant: Date, now: Date): string {
+  const soon = instant.getTime() - now.getTime() < DAY_MS;
+  return soon ? clockText(instant) : `${instant.toISOString().slice(0, 10)} ${clockText(instant)}`;
+}
+
+/**
+ * "Payroll: down since 09:12, we are working on it, incident INC0010001." (times in UTC).
+ * In planned maintenance: "Reporting: in planned maintenance until 10:30." when a tool announced
+ * the end, else "… in planned maintenance since 08:53." (no end is invented).
+ */
+export function serviceSentence(name: string, facts: SentenceFacts): string {
+  const { state, since, incidentNumber, now } = facts;
+  let text = `${name}: ${statusWords(state)}`;
+  const until = facts.maintenanceUntil;
+  if (conditionOf(state) === 'maintenance' && until) text += ` until ${whenText(until, now)}`;
+  else if (state.status !== 'OK' && since) text += ` since ${clockText(since)}`;
+  if (incidentNumber && mentionsIncident(state)) text += `, we are working on it, incident ${incidentNumber}`;
   return `${text}.`;
 }
 
@@ -138,4 +165,44 @@ export async function readKpi(
     }
   }
   return { name: kpi.name, unit: kpi.unit, value, baseline, ...kpiFlag(value, baseline, kpi.threshold), expression: kpi.expression };
+}
+
+/** A child of a node as an explanation may speak of it: its status after the edge's map. */
+export interface ExplainedChild {
+  id: string;
+  name: string;
+  kind: 'service' | 'ci';
+  status: Status;
+}
+
+const counted = (n: number, kind: ExplainedChild['kind'], status: Status) =>
+  `${n} ${kind === 'ci' ? 'component' : 'service'}${n === 1 ? '' : 's'} ${status}`;
+
+/**
+ * An explanation in the words a viewer may read. The engine's own text names children (causes, and
+ * the healthy ones that kept the node up); when every child is one the viewer may see, that text is
+ * theirs. Otherwise it is said again with the visible children by name and the others counted per
+ * status: "worst: 2 components CRITICAL" to a viewer who sees services but no CI, so that a
+ * SERVICE-level viewer learns how bad it is below, never which server.
+ */
+export function explanationText(
+  explanation: { text: string; rule: string; causeIds: readonly string[] },
+  status: Status,
+  children: readonly ExplainedChild[],
+  visible: (child: ExplainedChild) => boolean,
+): string {
+  if (children.every(visible)) return explanation.text;
+  const causes = new Set(explanation.causeIds);
+  const about = causes.size > 0 ? children.filter((c) => causes.has(c.id)) : children;
+  const named = about.filter(visible).map((c) => `${c.name} ${c.status}`);
+  const hidden = new Map<string, { kind: ExplainedChild['kind']; status: Status; n: number }>();
+  for (const c of about) {
+    if (visible(c)) continue;
+    const key = `${c.kind} ${c.status}`;
+    const group = hidden.get(key) ?? { kind: c.kind, status: c.status, n: 0 };
+    group.n += 1;
+    hidden.set(key, group);
+  }
+  const parts = [...named, ...[...hidden.values()].map((g) => counted(g.n, g.kind, g.status))].join(', ');
+  return causes.size > 0 ? `${explanation.rule}: ${parts}` : `${explanation.rule}: ${status} (${parts})`;
 }

@@ -11,23 +11,28 @@ import type { Logger } from '../kernel/log.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { executeGraphQL, HttpProblem, listenGracefully, readBody, sendJson, sendProblem } from '../kernel/http-server.js';
 import { IDENTITY_HEADER, signIdentity } from '../kernel/identity-token.js';
-import type { FormattedExecutionResult } from 'graphql';
+import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { Identity } from './identity.js';
-import { limitsPlugin } from './limits.js';
+import { createAuthenticator } from './authenticate.js';
+import { createOperationChecks } from './operation-checks.js';
+import type { OperationLimits } from './limits.js';
+import type { RateLimiterFactory } from './action-rate.js';
 import type { RequestAuth } from '../kernel/request.js';
 import { newRequestContext, runInRequest, type RequestContext } from '../kernel/request-context.js';
 import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
-import { type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import { passed, type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
+import { sendTraceContext } from '../kernel/tracing.js';
+import { createRequestObserver, measuredDataSource, type RequestObservation } from './request-observer.js';
 
 export interface GatewayContext {
   viewer: Viewer;
   auth: RequestAuth;
   /** The ids this request's log and audit lines carry, signed into the subgraphs' identity tokens. */
   request: RequestContext;
-  /** One identity token per subgraph per request, signed on first use. */
-  identityTokens: Map<string, Promise<string>>;
+  /** What the request log line, metrics and trace report of it. */
+  observation: RequestObservation;
 }
 
 /**
@@ -50,8 +55,11 @@ export interface GatewayOptions {
   policy: PolicyStore;
   verify: (token: string) => Promise<Identity>;
   internalKey: Uint8Array;
+  /** Lifetime of an identity token: transit time to the subgraph, not the request's. */
   internalTtlSeconds: number;
-  limits: { maxBodyBytes: number; maxDepth: number; maxTokens: number; maxAliases: number };
+  limits: OperationLimits & { maxBodyBytes: number };
+  /** The store of the action rate limit: in memory by default, a shared one across replicas. */
+  rateLimiter?: RateLimiterFactory;
   introspection: boolean;
   audit: AuditLog;
   log: Logger;
@@ -82,11 +90,12 @@ export interface RunningGateway {
  */
 export async function createGateway(options: GatewayOptions) {
   const { log, policy } = options;
+  const observer = createRequestObserver(log);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const local = options.inProcess?.[name as SubgraphName];
-      return local ? inProcessDataSource(local) : remoteDataSource(name);
+      return measuredDataSource(name, local ? inProcessDataSource(local) : remoteDataSource(name));
     },
   });
 
@@ -113,26 +122,29 @@ export async function createGateway(options: GatewayOptions) {
       willSendRequest: async ({ request, context }) => {
         // Health checks and schema loading run without a request context.
         if (!context.auth) return;
-        let token = context.identityTokens.get(name);
-        if (!token) {
-          token = signIdentity(options.internalKey, context.auth, context.request, name, options.internalTtlSeconds);
-          context.identityTokens.set(name, token);
-        }
-        request.http?.headers.set(IDENTITY_HEADER, await token);
+        // One token per fetch, bound to what this fetch asks (a few tens of µs: bench/authz.ts).
+        const bound = { query: request.query ?? '', operationName: request.operationName, variables: request.variables };
+        const token = await signIdentity(options.internalKey, context.auth, context.request, name, options.internalTtlSeconds, bound);
+        request.http?.headers.set(IDENTITY_HEADER, token);
         // For proxies' access logs only: the subgraph takes the id from the signed token.
         request.http?.headers.set('x-request-id', context.request.requestId);
+        // The subgraph's spans join this fetch's (W3C traceparent; nothing when tracing is off).
+        sendTraceContext((header, value) => request.http?.headers.set(header, value));
       },
     });
   }
 
+  const masked = maskErrors(log);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: maskErrors(log),
+    formatError: (formatted, error) => shortMessage(masked(formatted, error)),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,
     hideSchemaDetailsFromClientErrors: !options.introspection,
     // Persisted-query hashes would arrive without a query text for the authorization filter to read.
     persistedQueries: false,
+    // The authorization plugin parses, validates and caches documents itself, per permission set.
+    documentStore: null,
     // main.ts owns the signals and closes everything in order.
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: options.limits.maxTokens },
@@ -144,26 +156,20 @@ export async function createGateway(options: GatewayOptions) {
         audit: options.audit,
         log,
         viewerOf: (context: GatewayContext) => context.viewer,
+        parseOptions: { maxTokens: options.limits.maxTokens },
+        checks: createOperationChecks({
+          limits: options.limits,
+          policy,
+          ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+        }),
       }),
-      limitsPlugin(options.limits),
+      // Last: it reports the answer with every error the plugins before it added.
+      observer.plugin,
     ],
   });
   await apollo.start();
 
-  async function authenticate(header: string | undefined, request: RequestContext): Promise<GatewayContext> {
-    let auth: RequestAuth = { sub: 'anonymous', roles: [], groups: [] };
-    if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1]) throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'Authorization header must be "Bearer <token>"');
-      const identity = await options.verify(match[1]).catch((error: unknown) => {
-        log.info('token rejected', { reason: error instanceof Error ? error.message : 'invalid' });
-        throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid or expired token');
-      });
-      auth = { sub: identity.sub, roles: identity.roles, groups: identity.groups };
-    }
-    const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
-    return { viewer, auth, request, identityTokens: new Map() };
-  }
+  const authenticate = createAuthenticator({ verify: options.verify, policy, audit: options.audit, log });
 
   const readiness = readinessOf(options);
   const corsFor = createCors(options.cors);
@@ -175,7 +181,7 @@ export async function createGateway(options: GatewayOptions) {
     const checks = await readiness();
     // A shutdown that began while the checks ran wins: the load balancer must stop sending.
     if (draining) return sendJson(res, 503, { status: 'shutting down' });
-    const ready = Object.values(checks).every((v) => v === 'ok');
+    const ready = Object.values(checks).every(passed);
     sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
   }
 
@@ -202,9 +208,13 @@ export async function createGateway(options: GatewayOptions) {
         if (url.pathname === '/readyz') return await answerReadiness(res);
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
         if (answerBrowser(req, res, url)) return;
-        const context = await authenticate(req.headers.authorization, request);
-        const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
-        await executeGraphQL(apollo, req, res, body, async () => context);
+        // Reported once answered: one log line, its metrics and the root span of its trace.
+        await observer.observed(res, request, async (observation) => {
+          const context: GatewayContext = { ...(await authenticate(req.headers.authorization)), request, observation };
+          observation.viewer(context.auth);
+          const body = req.method === 'POST' ? await readBody(req, options.limits.maxBodyBytes) : '';
+          await executeGraphQL(apollo, req, res, body, async () => context);
+        });
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         log.error('gateway request failed', { reason: error instanceof Error ? error.message : String(error) });
@@ -237,4 +247,13 @@ function readinessOf(options: GatewayOptions): () => Promise<Record<string, stri
     if (!options.inProcess?.[name]) checks[`subgraph:${name}`] = subgraphCheck(name, url, options.internalKey);
   }
   return () => runChecks(checks, options.readiness.timeoutMs);
+}
+
+/** Longest error message a client gets: a message that quotes a huge argument is cut, never echoed whole. */
+const MAX_MESSAGE = 500;
+
+function shortMessage(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return formatted.message.length > MAX_MESSAGE
+    ? { ...formatted, message: `${formatted.message.slice(0, MAX_MESSAGE)}… (cut)` }
+    : formatted;
 }

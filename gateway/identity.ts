@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { privateDir } from '../kernel/private-files.js';
 
 /** The `auth` block of the config: how callers' tokens are verified. */
 export const AuthConfig = z
@@ -19,8 +20,11 @@ export const AuthConfig = z
     jwksUrl: z.url().optional(),
     /** Accepted algorithms. `none` is never accepted. @default by key kind */
     algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).optional(),
-    /** Clock skew tolerated on exp/nbf. @default 30 */
-    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+    /**
+     * Clock skew tolerated on exp and nbf, in seconds: a token expired this long ago still passes.
+     * Keep it small; NTP keeps servers within a second. @default 5
+     */
+    clockToleranceSeconds: z.number().int().min(0).max(60).default(5),
   })
   .refine((a) => [a.demoKeyFile, a.secret, a.publicKey, a.jwksUrl].filter(Boolean).length === 1, {
     message: 'give exactly one of demoKeyFile, secret, publicKey, jwksUrl',
@@ -47,7 +51,7 @@ export interface ClaimNames {
 /** Demo key: generated once, kept outside git with owner-only permissions. */
 export function loadOrCreateDemoKey(file: string): Uint8Array {
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    privateDir(dirname(file)); // the data directory: the demo key may be the first thing in it
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
   }
   chmodSync(file, 0o600);
@@ -81,6 +85,13 @@ function stringList(value: unknown): string[] {
 
 export class TokenRejected extends Error {}
 
+/**
+ * Subjects no token may claim: `anonymous` is how servicegraph names a caller without a token and
+ * `servicegraph` its own reads, so a signed token claiming either (or none) is refused rather than
+ * turned into them.
+ */
+const RESERVED_SUBJECTS = new Set(['anonymous', 'servicegraph']);
+
 export async function createVerifier(auth: AuthConfig, claims: () => ClaimNames) {
   const { key, algorithms } = await verificationKey(auth);
   return async function verify(token: string): Promise<Identity> {
@@ -94,9 +105,11 @@ export async function createVerifier(auth: AuthConfig, claims: () => ClaimNames)
       };
       const { payload } =
         typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key as Uint8Array, options);
+      const sub = payload.sub?.trim() ?? '';
+      if (sub === '' || RESERVED_SUBJECTS.has(sub)) throw new TokenRejected(`the token's subject "${sub}" is empty or reserved`);
       const names = claims();
       return {
-        sub: payload.sub ?? '',
+        sub,
         roles: stringList(claimAt(payload, names.roles)),
         groups: stringList(claimAt(payload, names.groups)),
       };

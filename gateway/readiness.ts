@@ -6,10 +6,16 @@ import { IDENTITY_HEADER, signIdentity } from '../kernel/identity-token.js';
  * subgraph that hangs makes the answer "not ready" in time instead of making the probe hang.
  */
 
-/** Resolves when the thing checked is usable; rejects (or times out) when not. */
+/**
+ * Resolves when the thing checked is usable; rejects (or times out) when not. A string it resolves
+ * to is a note on a check that passes ("none configured"): reported `ok: <note>`, still ready.
+ */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown>;
 
 export type CheckResults = Record<string, 'ok' | string>;
+
+/** Whether a check's result lets the gateway be ready. */
+export const passed = (result: string): boolean => result === 'ok' || result.startsWith('ok: ');
 
 export async function runChecks(checks: Record<string, ReadinessCheck>, timeoutMs: number): Promise<CheckResults> {
   const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runOne(check, timeoutMs)] as const));
@@ -29,7 +35,7 @@ async function runOne(check: ReadinessCheck, timeoutMs: number): Promise<string>
   try {
     return await Promise.race([
       check(controller.signal).then(
-        () => 'ok',
+        (note) => (typeof note === 'string' ? `ok: ${note}` : 'ok'),
         (error: unknown) => (error instanceof Error ? error.message : 'unavailable'),
       ),
       timedOut,
@@ -45,18 +51,20 @@ async function runOne(check: ReadinessCheck, timeoutMs: number): Promise<string>
  * secret answers 401 and would fail every real request too).
  */
 export function subgraphCheck(name: string, url: string, key: Uint8Array): ReadinessCheck {
+  const request = { query: 'query Readiness { __typename }' };
   return async (signal) => {
     const token = await signIdentity(
       key,
       { sub: 'servicegraph-readiness', roles: [], groups: [] },
       currentRequest() ?? newRequestContext(),
       name,
-      60,
+      10,
+      request,
     );
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token },
-      body: JSON.stringify({ query: 'query Readiness { __typename }' }),
+      body: JSON.stringify(request),
       signal,
     }).catch((error: unknown) => {
       throw new Error(signal.aborted ? 'timed out' : `unreachable (${causeOf(error)})`);

@@ -28,6 +28,10 @@ export const ERRORS = {
     'UPSTREAM_REJECTED',
     'A tool refused an action (validation, conflict, nothing to acknowledge); nothing was changed.',
   ),
+  NOT_CONFIGURED: define(
+    'NOT_CONFIGURED',
+    'No tool of the kind this field reads is configured (a help desk, a knowledge base, a monitor): it answers empty.',
+  ),
   CONFIG_INVALID: define('CONFIG_INVALID', 'The configuration, policy or estate failed validation.'),
   INTERNAL_SERVER_ERROR: define('INTERNAL_SERVER_ERROR', 'An unexpected error; details are in the server log under the request id.'),
 } as const;

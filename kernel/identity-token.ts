@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { RequestAuth } from './request.js';
 import type { RequestContext } from './request-context.js';
@@ -6,6 +7,10 @@ import type { RequestContext } from './request-context.js';
  * Identity travels from the gateway to subgraphs as a short-lived JWT the gateway signs (HS256 with
  * the internal secret), audience = the subgraph's name. Subgraphs accept identity from nothing else,
  * so calling a subgraph directly, or replaying a token meant for another subgraph, gets nowhere.
+ * Each token is bound to the one subgraph request it was made for (`bnd`: a hash of its query,
+ * operation name and variables), so a token captured on the wire and replayed with another query,
+ * other variables or another operation is refused; what is left to a thief is the same request,
+ * within the token's few seconds.
  * The token also carries the gateway's request ids (`rid`, `crid`), so a subgraph in another process
  * logs and audits under the same request id as the gateway.
  */
@@ -16,15 +21,33 @@ export function internalKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/** What a token is bound to: the parts of a subgraph request that decide what it does. */
+export interface BoundRequest {
+  query: string;
+  operationName?: string | null | undefined;
+  variables?: Record<string, unknown> | null | undefined;
+}
+
+/**
+ * The binding of a request, the same on both sides: JSON.stringify of the parsed body's parts gives
+ * back the text the gateway serialised (JSON.parse keeps key order), so no canonical form is needed.
+ */
+export function requestBinding(request: BoundRequest): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null]))
+    .digest('base64url');
+}
+
 export async function signIdentity(
   key: Uint8Array,
   auth: RequestAuth,
   request: RequestContext,
   audience: string,
   ttlSeconds: number,
+  bound: BoundRequest,
 ): Promise<string> {
   const ids = { rid: request.requestId, ...(request.clientRequestId ? { crid: request.clientRequestId } : {}) };
-  return new SignJWT({ roles: auth.roles, groups: auth.groups, ...ids })
+  return new SignJWT({ roles: auth.roles, groups: auth.groups, bnd: requestBinding(bound), ...ids })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(auth.sub)
     .setIssuer(ISSUER)
@@ -34,22 +57,29 @@ export async function signIdentity(
     .sign(key);
 }
 
-/** Throws on a missing, forged, expired or misdirected token, and on one without a request id. */
+/**
+ * Throws on a missing, forged, expired or misdirected token, on one without a request id, and on one
+ * made for another request than `received`.
+ */
 export async function verifyIdentity(
   key: Uint8Array,
   token: string,
   audience: string,
+  received: BoundRequest,
 ): Promise<{ auth: RequestAuth; request: RequestContext }> {
-  const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ['HS256'], requiredClaims: ['rid'] });
+  const { payload } = await jwtVerify(token, key, {
+    issuer: ISSUER,
+    audience,
+    algorithms: ['HS256'],
+    requiredClaims: ['rid', 'bnd', 'sub'],
+  });
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  const { rid, crid } = payload;
+  const { rid, crid, bnd, sub } = payload;
   if (typeof rid !== 'string') throw new Error('identity token without a request id');
+  if (typeof sub !== 'string' || sub.length === 0) throw new Error('identity token without a subject');
+  if (bnd !== requestBinding(received)) throw new Error('identity token made for another request');
   return {
-    auth: {
-      sub: typeof payload.sub === 'string' ? payload.sub : 'anonymous',
-      roles: strings(payload['roles']),
-      groups: strings(payload['groups']),
-    },
+    auth: { sub, roles: strings(payload['roles']), groups: strings(payload['groups']) },
     request: typeof crid === 'string' ? { requestId: rid, clientRequestId: crid } : { requestId: rid },
   };
 }

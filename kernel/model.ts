@@ -83,6 +83,11 @@ export interface Alert {
   acknowledgedUntil: string | null;
   /** The object is in a scheduled downtime / maintenance window in the tool. */
   inMaintenance: boolean;
+  /**
+   * When that maintenance ends (ISO 8601), as the tool says (an Alertmanager silence's end); null when
+   * not in maintenance or when the tool does not say.
+   */
+  maintenanceUntil: string | null;
   labels: Record<string, string>;
   ci: CiHint;
   /** Deep link into the tool's UI. */
@@ -115,6 +120,8 @@ export interface MonitorSnapshot {
    * state from cache, or missing: it vouches for nothing being OK.
    */
   stale: boolean;
+  /** When the tool gave this answer (ISO 8601); of an answer combined from several reads, the oldest. */
+  asOf: string;
 }
 
 /** An alerting rule of a monitor: what makes it fire. */

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { internalKey, signIdentity, verifyIdentity } from './identity-token.js';
+import { internalKey, requestBinding, signIdentity, verifyIdentity } from './identity-token.js';
 import { newRequestContext } from './request-context.js';
 
 describe('request context', () => {
@@ -19,18 +19,19 @@ describe('request context', () => {
     const key = internalKey('test-internal-secret-0123456789abcdef');
     const auth = { sub: 'alice', roles: ['operator'], groups: ['hr-it'] };
     const request = { requestId: 'server-id', clientRequestId: 'client-id' };
-    const token = await signIdentity(key, auth, request, 'cmdb', 60);
-    await expect(verifyIdentity(key, token, 'cmdb')).resolves.toEqual({ auth, request });
-    const withoutClientId = await signIdentity(key, auth, { requestId: 'server-id' }, 'cmdb', 60);
-    expect((await verifyIdentity(key, withoutClientId, 'cmdb')).request).toEqual({ requestId: 'server-id' });
+    const bound = { query: '{ configurationItems { id } }' };
+    const token = await signIdentity(key, auth, request, 'cmdb', 60, bound);
+    await expect(verifyIdentity(key, token, 'cmdb', bound)).resolves.toEqual({ auth, request });
+    const withoutClientId = await signIdentity(key, auth, { requestId: 'server-id' }, 'cmdb', 60, bound);
+    expect((await verifyIdentity(key, withoutClientId, 'cmdb', bound)).request).toEqual({ requestId: 'server-id' });
     // A token the gateway did not make with a request id is refused: every subgraph line has the gateway's id.
-    const noId = await new SignJWT({ roles: [] })
+    const noId = await new SignJWT({ roles: [], bnd: requestBinding(bound) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('alice')
       .setIssuer('servicegraph-gateway')
       .setAudience('cmdb')
       .setExpirationTime('1m')
       .sign(key);
-    await expect(verifyIdentity(key, noId, 'cmdb')).rejects.toThrow();
+    await expect(verifyIdentity(key, noId, 'cmdb', bound)).rejects.toThrow();
   });
 });

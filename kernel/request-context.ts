@@ -36,3 +36,73 @@ export function runInRequest<T>(context: RequestContext, fn: () => T): T {
 export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
+
+/**
+ * How long a request may wait for the tools: every tool call made inside `runWithDeadline` gives up
+ * when it passes (connectors/core/http.ts aborts the call and fits its retries inside it), so a slow
+ * tool costs a request at most its deadline and the connector serves its last known answer, marked
+ * stale. Kept apart from RequestContext, which every log line carries. Wall-clock time: it bounds
+ * real waiting, whatever clock the model reads.
+ */
+export interface Deadline {
+  /** Epoch ms. */
+  readonly at: number;
+  /** Aborted when the deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+const deadlines = new AsyncLocalStorage<Deadline>();
+
+/** The reason a deadline's signal carries: a plain Error, so got reports an abort it does not retry. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`the request's deadline of ${ms} ms passed`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+/**
+ * Runs `fn` with a deadline `ms` from now. Inside another deadline the sooner one counts: a part of a
+ * request can only shorten what the request may wait, never lengthen it.
+ */
+export function runWithDeadline<T>(ms: number, fn: () => T): T {
+  const outer = deadlines.getStore();
+  const at = Date.now() + ms;
+  if (outer && outer.at <= at) return deadlines.run(outer, fn);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms)), ms);
+  // A deadline never keeps the process alive, and ends with the outer one if that aborts first.
+  timer.unref();
+  outer?.signal.addEventListener('abort', () => controller.abort(outer.signal.reason), { once: true });
+  return deadlines.run({ at, signal: controller.signal }, fn);
+}
+
+/** The deadline of the work being done, or undefined when nothing bounds it. */
+export function currentDeadline(): Deadline | undefined {
+  return deadlines.getStore();
+}
+
+/**
+ * `work`, unless the deadline passes first: then `late()` is the rejection (work that does not
+ * honour the deadline goes on, unwaited). Without a deadline, `work` itself.
+ */
+export function beforeDeadline<T>(deadline: Deadline | undefined, work: Promise<T>, late: () => Error): Promise<T> {
+  if (!deadline) return work;
+  const { signal } = deadline;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(late());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Settling an already rejected promise again is a no-op, and work that fails late is not unhandled.
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -114,7 +114,18 @@ scrape_configs:
   - { job_name: dead-host,    static_configs: [ { targets: ['127.0.0.1:19999'], labels: { ci_id: 'CI0009' } } ] }   # nothing listens: up==0
   # A host whose exporter answers (Prometheus's own metrics stand in) while its service fails (PaymentsFailing).
   - { job_name: payments,     static_configs: [ { targets: ['127.0.0.1:19090'], labels: { instance: 'pay01', ci_id: 'CI0010' } } ] }
+  # servicegraph's own /metrics, wherever a test's gateway listens (port 0): the test writes the target
+  # and the bearer token into $D/servicegraph/ (test/real/metrics.real.test.ts).
+  - job_name: servicegraph
+    scrape_interval: 1s
+    scrape_timeout: 1s
+    authorization: { credentials_file: '$D/servicegraph/token' }
+    file_sd_configs: [ { files: ['$D/servicegraph/targets.json'], refresh_interval: 1s } ]
 EOF
+  # No target until a test writes one (a target left by a run that died would fire TargetDown).
+  mkdir -p "$D/servicegraph"
+  echo '[]' > "$D/servicegraph/targets.json"
+  echo 'no-servicegraph-yet' > "$D/servicegraph/token"
   cat > "$D/rules.yml" <<'EOF'
 groups:
   - name: connector-test

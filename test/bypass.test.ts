@@ -20,29 +20,48 @@ const policyWith = (edit: (yaml: string) => string) => {
   return file;
 };
 
-/** The demo policy plus an operator whose scope is the email service only. */
-const withEmailOperator = () =>
+/**
+ * The demo policy plus scoped roles: an operator of the email service only, an operator of payroll
+ * only, and a viewer who may see the structure of every service (SERVICE level) but no component.
+ */
+const withScopedRoles = () =>
   policyWith((y) =>
     y.replace(
       /^roles:\n/m,
-      'roles:\n  email-operator:\n    drillLevel: TELEMETRY\n    actions: [alert:acknowledge]\n    scope: [{ services: [email] }]\n',
+      `roles:
+  email-operator:
+    drillLevel: TELEMETRY
+    actions: [alert:acknowledge]
+    scope: [{ services: [email] }]
+  payroll-operator:
+    drillLevel: TELEMETRY
+    actions: [alert:acknowledge, incident:create, incident:comment]
+    scope: [{ services: [payroll] }]
+  service-viewer:
+    drillLevel: SERVICE
+    actions: []
+    scope: [{ all: true }]
+`,
     ),
   );
 
 describe('bypass attempts', () => {
   let stack: Stack;
   const subgraphBodies: string[] = [];
+  /** The subgraphs' 'incident created' log lines: who created which ticket. */
+  const created: { target?: string; viewer?: string }[] = [];
   let executive: string;
   beforeAll(async () => {
     // Capture what the subgraphs are asked (debug log), to prove denied fields never leave the gateway.
     const log = createLogger({
       level: 'debug',
       write: (line) => {
-        const entry = JSON.parse(line) as { msg: string; body?: string };
+        const entry = JSON.parse(line) as { msg: string; body?: string; target?: string; viewer?: string };
         if (entry.msg === 'subgraph operation' && entry.body) subgraphBodies.push(entry.body);
+        if (entry.msg === 'incident created') created.push(entry);
       },
     });
-    stack = await startStack({ log, policyFile: withEmailOperator() });
+    stack = await startStack({ log, policyFile: withScopedRoles() });
     executive = await stack.token('executive');
   });
   afterAll(() => stack?.close());
@@ -158,7 +177,7 @@ describe('bypass attempts', () => {
         { token: executive, headers: {}, variables: {} },
       );
       // Several operations need an operationName; without one nothing runs.
-      expect(body.errors?.[0]?.extensions?.['code']).toBe('INVALID_GRAPHQL');
+      expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
       const named = await fetch(stack.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${executive}` },
@@ -197,22 +216,205 @@ describe('bypass attempts', () => {
       expect(await incidentCount()).toBe(before);
     });
 
-    it('acknowledging an alert on a service outside the viewer’s scope is refused, the monitor untouched', async () => {
+    it('acknowledging an alert on a service outside the viewer’s scope answers as for no such alert, the monitor untouched', async () => {
       // An operator of email only tries to acknowledge server123's alert (payroll's): the gateway lets
-      // the action through (the role has it), the monitoring subgraph refuses this object.
+      // the action through (the role has it), the monitoring subgraph refuses this object, in the
+      // words it uses for an alert that does not exist (no existence oracle).
       const owner = await stack.token('email-operator');
       const { body } = await stack.gql('{ alerts { id acknowledged ci { id } } }', { token: await stack.token('admin') });
       const alert = (body.data as any).alerts.find((a: any) => a.ci?.id === 'server123' && !a.acknowledged);
-      const attempt = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, {
-        token: owner,
-        variables: { id: alert.id },
-      });
-      expect(attempt.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      const ack = (id: string) =>
+        stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "mine now") { id } }`, { token: owner, variables: { id } });
+      const attempt = await ack(alert.id);
+      const nonexistent = await ack('builtin:no-such-alert');
+      expect(attempt.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(attempt.body.errors?.[0]?.message).toBe(nonexistent.body.errors?.[0]?.message.replace('builtin:no-such-alert', alert.id));
+      expect(attempt.body.errors?.[0]?.extensions).toEqual(nonexistent.body.errors?.[0]?.extensions);
       const after = await stack.gql(`query($id: ID!) { alert(id: $id) { acknowledged } }`, {
         token: await stack.token('admin'),
         variables: { id: alert.id },
       });
       expect((after.body.data as any).alert.acknowledged).toBe(false);
+    });
+  });
+
+  describe('one scope for every object', () => {
+    const auditLines = () =>
+      readFileSync(stack.auditFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const adminIncidents = async () => {
+      const { body } = await stack.gql(
+        '{ incidents(filter: { openOnly: false }, first: 500) { id number title priority service { id } } }',
+        {
+          token: await stack.token('admin'),
+        },
+      );
+      return (body.data as any).incidents as {
+        id: string;
+        number: string;
+        title: string;
+        priority: string;
+        service: { id: string } | null;
+      }[];
+    };
+
+    it('a CI of another service is unreadable in every subgraph: by id, in a search, by its metrics and links, by entity reference', async () => {
+      const owner = await stack.token('service-owner', { groups: ['hr-it'] });
+      const payrollOperator = await stack.token('payroll-operator');
+      const asOwner = await stack.gql(
+        `{ configurationItem(id: "trade-app01") { id fqdn ip attributes { name } } configurationItems(search: "trade") { id }
+           server: configurationItem(id: "server123") { id usedBy { ci { id } } } }`,
+        { token: owner },
+      );
+      expect(asOwner.body.errors).toBeUndefined();
+      expect(asOwner.body.data).toMatchObject({ configurationItem: null, configurationItems: [], server: { id: 'server123' } });
+      const asOperator = await stack.gql(
+        `{ configurationItem(id: "trade-app01") { metrics { name } sourceLinks { url } monitorLinks { url } } }`,
+        {
+          token: payrollOperator,
+        },
+      );
+      expect(asOperator.body).toEqual({ data: { configurationItem: null } });
+      // Straight to the subgraphs that add fields to a CI: the entity is null there too.
+      for (const [name, selection] of [
+        ['monitoring', 'metrics { name } alerts { id }'],
+        ['cmdb', 'fqdn sourceLinks { url }'],
+        ['helpdesk', 'incidents { id }'],
+      ] as const) {
+        const direct = await stack.subgraph(
+          name,
+          `query($r: [_Any!]!) { _entities(representations: $r) { ... on ConfigurationItem { id ${selection} } } }`,
+          {
+            roles: ['payroll-operator'],
+            variables: { r: [{ __typename: 'ConfigurationItem', id: 'trade-app01' }] },
+          },
+        );
+        expect(direct.body, name).toEqual({ data: { _entities: [null] } });
+      }
+    });
+
+    it('createIncident on a service in scope with a CI of another service is refused, and no ticket reaches the other service', async () => {
+      const before = await adminIncidents();
+      const owner = await stack.token('service-owner', { groups: ['hr-it'] });
+      const attempt = await stack.gql(
+        `mutation { createIncident(input: { title: "trading, via payroll", description: "x", serviceId: "payroll", ciId: "trade-app01" }) { id } }`,
+        { token: owner },
+      );
+      expect(attempt.body.data ?? null).toBeNull();
+      expect(attempt.body.errors?.[0]).toMatchObject({
+        message: 'input.ciId: no configuration item "trade-app01"',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      expect((await adminIncidents()).length).toBe(before.length);
+      const tradingOwner = await stack.token('service-owner', { groups: ['trading-it'] });
+      const trading = await stack.gql('{ service(id: "trading") { incidents(openOnly: false) { title } } }', { token: tradingOwner });
+      expect(JSON.stringify(trading.body)).not.toContain('trading, via payroll');
+    });
+
+    it('a clientMutationId is the viewer’s own: the same key from another viewer opens their ticket, and the log says who created which', async () => {
+      const payrollOwner = await stack.token('service-owner', { sub: 'pat-payroll', groups: ['hr-it'] });
+      const emailOwner = await stack.token('service-owner', { sub: 'eve-email', groups: ['messaging'] });
+      const create = (token: string, title: string, serviceId: string) =>
+        stack.gql('mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id title } }', {
+          token,
+          variables: { input: { title, description: 'x', serviceId, clientMutationId: 'shared-key-42' } },
+        });
+      const payroll = (await create(payrollOwner, 'Payslips missing', 'payroll')).body.data as any;
+      const email = (await create(emailOwner, 'Mailbox full', 'email')).body.data as any;
+      const again = (await create(payrollOwner, 'Payslips missing', 'payroll')).body.data as any;
+      expect(email.createIncident.title).toBe('Mailbox full');
+      expect(email.createIncident.id).not.toBe(payroll.createIncident.id);
+      expect(again.createIncident.id).toBe(payroll.createIncident.id);
+      expect(created).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ target: payroll.createIncident.id, viewer: 'pat-payroll' }),
+          expect.objectContaining({ target: email.createIncident.id, viewer: 'eve-email' }),
+        ]),
+      );
+      expect(created.filter((c) => c.target === payroll.createIncident.id).every((c) => c.viewer === 'pat-payroll')).toBe(true);
+      await expect
+        .poll(() =>
+          auditLines()
+            .filter((l) => l['action'] === 'incident:create' && l['result'] === 'allowed')
+            .map((l) => l['who']),
+        )
+        .toEqual(expect.arrayContaining(['pat-payroll', 'eve-email']));
+    });
+
+    it('seeing a child service is not acting on it: an end user may not report on the network, the payroll operator may not silence an email alert', async () => {
+      const endUser = await stack.token('end-user', { groups: ['all-staff'] });
+      // The core network is below email and payroll: the end user sees its status, but consumes it not.
+      const seen = await stack.gql('{ service(id: "network") { id status } }', { token: endUser });
+      expect((seen.body.data as any).service.id).toBe('network');
+      const report = await stack.gql('mutation { reportProblem(serviceId: "network", text: "no internet") { number } }', {
+        token: endUser,
+      });
+      expect(report.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      const payrollOperator = await stack.token('payroll-operator');
+      const admin = await stack.token('admin');
+      const { body } = await stack.gql('{ alerts { id acknowledged ci { id } } }', { token: admin });
+      const mail = (body.data as any).alerts.find((a: any) => a.ci?.id === 'mail-node2' && !a.acknowledged);
+      const visible = await stack.gql('query($id: ID!) { alert(id: $id) { id } }', { token: payrollOperator, variables: { id: mail.id } });
+      expect((visible.body.data as any).alert).toEqual({ id: mail.id });
+      const silence = await stack.gql('mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "quiet") { id } }', {
+        token: payrollOperator,
+        variables: { id: mail.id },
+      });
+      expect(silence.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      const after = await stack.gql('query($id: ID!) { alert(id: $id) { acknowledged } }', { token: admin, variables: { id: mail.id } });
+      expect((after.body.data as any).alert.acknowledged).toBe(false);
+      await expect
+        .poll(() => auditLines().filter((l) => l['kind'] === 'denial' && l['at'] === 'monitoring' && l['target'] === mail.id).length)
+        .toBeGreaterThan(0);
+    });
+
+    it('acknowledging an alert the viewer cannot see is audited as a denial', async () => {
+      const admin = await stack.token('admin');
+      const { body } = await stack.gql('{ alerts { id ci { id } } }', { token: admin });
+      const trading = (body.data as any).alerts.find((a: any) => a.ci?.id === 'server123');
+      await stack.gql('mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "x") { id } }', {
+        token: await stack.token('email-operator', { sub: 'eric-email' }),
+        variables: { id: trading.id },
+      });
+      await expect
+        .poll(() => auditLines().filter((l) => l['who'] === 'eric-email' && l['kind'] === 'denial' && l['target'] === trading.id))
+        .toEqual([
+          expect.objectContaining({ action: 'alert:acknowledge', field: 'Mutation.acknowledgeAlert', at: 'monitoring', result: 'denied' }),
+        ]);
+    });
+
+    it('a SERVICE-level viewer reads services, never a CI: the tree, the dependencies and the explanation speak of services and counts', async () => {
+      const viewer = await stack.token('service-viewer');
+      const { body } = await stack.gql(
+        `{ service(id: "payroll") { tree { name status node { __typename } } dependencies { node { __typename } } explanation { text rule causes { __typename } } } }`,
+        { token: viewer },
+      );
+      expect(body.errors).toBeUndefined();
+      const payroll = (body.data as any).service;
+      // Identity is below payroll and below email: the tree lists it under both.
+      expect([...new Set(payroll.tree.map((n: any) => n.name))].sort()).toEqual([
+        'Core Network',
+        'Email',
+        'Identity (SSO and directory)',
+        'Payroll',
+      ]);
+      expect(payroll.tree.every((n: any) => n.node.__typename === 'Service')).toBe(true);
+      expect(payroll.dependencies.every((d: any) => d.node.__typename === 'Service')).toBe(true);
+      expect(payroll.explanation).toEqual({ text: 'worst: 2 components CRITICAL', rule: 'worst', causes: [] });
+      const operator = await stack.token('operator');
+      const full = await stack.gql('{ service(id: "payroll") { explanation { text causes { __typename } } } }', { token: operator });
+      expect((full.body.data as any).service.explanation.text).toBe('worst: payroll-app CRITICAL, payroll-batch CRITICAL');
+    });
+
+    it('a reported problem opens at a priority from the service’s criticality: payroll is CRITICAL, the report HIGH', async () => {
+      const endUser = await stack.token('end-user', { groups: ['all-staff'] });
+      const { body } = await stack.gql('mutation { reportProblem(serviceId: "payroll", text: "no payslip") { number } }', {
+        token: endUser,
+      });
+      const number = (body.data as any).reportProblem.number;
+      expect((await adminIncidents()).find((i) => i.number === number)).toMatchObject({ priority: 'HIGH', service: { id: 'payroll' } });
     });
   });
 

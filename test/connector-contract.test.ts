@@ -7,7 +7,7 @@ import { startVitest } from 'vitest/node';
  * check which checks fail.
  */
 describe('connector contract suite', () => {
-  it('fails a connector that leaks, shares nothing between requests, writes blindly, forgets its cache, trusts partial answers or health it did not parse', async () => {
+  it('fails a connector that leaks, shares nothing between requests, writes blindly, forgets its cache, trusts partial answers or health it did not parse, or calls its tool unobserved', async () => {
     const exitCode = process.exitCode;
     const vitest = await startVitest('test', [], {
       include: ['test/contract-selftest/*.selftest.ts'],
@@ -41,6 +41,7 @@ describe('connector contract suite', () => {
         'credulous (monitor) connector contract > monitor: one failing request never yields a fresh snapshot',
         'credulous (monitor) connector contract > monitor: after an acknowledgement, a failing tool serves the cached snapshot with it, stale',
         'unparsed (monitor) connector contract > monitor: healthCheck fails on well-formed JSON of the wrong shape',
+        'unobserved (cmdb) connector contract > every tool call is counted in /metrics under the connector’s name',
       ].sort(),
     );
     // Everything else in both suites passed: the faults are told apart, not failing wholesale.

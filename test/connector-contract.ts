@@ -35,7 +35,8 @@
  *
  * Checks for every kind (the read is monitor `snapshot()`, cmdb `snapshot()`, helpdesk
  * `listIncidents({openOnly})`, knowledge `search({text: searchText})`): 8 concurrent reads cost no more
- * upstream calls than one; a tool answering 401 → UPSTREAM_AUTH_FAILED with `extensions.connector`;
+ * upstream calls than one; a read's tool calls are counted in /metrics under the connector's name
+ * (so it goes through connectors/core/http.ts); a tool answering 401 → UPSTREAM_AUTH_FAILED with `extensions.connector`;
  * 503 then 200 (and 429 with Retry-After then 200) on a read succeeds; a tool that times out, answers
  * invalid JSON or 500 → UPSTREAM_UNAVAILABLE; no secret or URL in any error; stale-if-error after a
  * good read; a missing object → null (monitor, helpdesk, knowledge). Monitor and helpdesk also: a write (acknowledge the first alert /
@@ -56,6 +57,7 @@
  * (contract-selftest/broken.selftest.ts), so a passing contract means something.
  */
 import { describe, expect, it } from 'vitest';
+import { sample } from '../kernel/test-metrics.js';
 import { GraphQLError } from 'graphql';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import type { ConnectorKind } from '../kernel/model.js';
@@ -117,7 +119,8 @@ export type ContractCheck =
   | 'lostAnswer'
   | 'cacheAfterWrite'
   | 'partialFailure'
-  | 'healthShape';
+  | 'healthShape'
+  | 'observed';
 
 export interface ContractOptions<K extends ConnectorKind> {
   label: string;
@@ -232,6 +235,17 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
       const many = await start(onTestFinished);
       await Promise.all(Array.from({ length: 8 }, (_, i) => read(many, i % 2 === 0 ? many.api : many.another())));
       expect(many.fake.requests.length).toBeLessThanOrEqual(single);
+    });
+
+    check('observed', 'every tool call is counted in /metrics under the connector’s name', async ({ onTestFinished }) => {
+      const h = await start(onTestFinished);
+      const calls = async () => (await sample('servicegraph_tool_call_duration_seconds_count', { connector: h.name ?? '' })) ?? 0;
+      const before = await calls();
+      await read(h);
+      const counted = (await calls()) - before;
+      // Through connectors/core/http.ts, which counts each call once (its retries and pages are requests).
+      expect(counted).toBeGreaterThan(0);
+      expect(counted).toBeLessThanOrEqual(h.fake.requests.length);
     });
 
     check('authFailure', '401 → UPSTREAM_AUTH_FAILED naming the connector', async ({ onTestFinished }) => {

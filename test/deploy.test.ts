@@ -249,6 +249,10 @@ describe.each(OVERLAYS)('deploy/kubernetes/overlays/%s', (overlay) => {
         );
         expect(config.server.host).toBe('0.0.0.0');
         expect(pod.env['PORT']).toBe('4000');
+        // /metrics where Prometheus can reach it: on the pod's address, at the port the pod declares.
+        const metricsPort = spec.containers[0].ports.find((port: any) => port.name === 'metrics')?.containerPort;
+        if (config.metrics.enabled) expect([config.metrics.host, metricsPort], d.metadata.name).toEqual(['0.0.0.0', config.metrics.port]);
+        else expect(metricsPort, d.metadata.name).toBeUndefined();
       } finally {
         rmSync(pod.root, { recursive: true, force: true });
       }
@@ -355,7 +359,14 @@ describe('the image', () => {
     expect(image.server.host).toBe('0.0.0.0');
     expect(image.dataDir).toBe('/var/lib/servicegraph');
     expect(dirname(image.auth.demoKeyFile as string)).toBe('/var/lib/servicegraph');
-    const same = (c: typeof demo) => ({ ...c, server: { ...c.server, host: '' }, dataDir: '', auth: { ...c.auth, demoKeyFile: '' } });
+    expect(image.metrics.host).toBe('0.0.0.0');
+    const same = (c: typeof demo) => ({
+      ...c,
+      server: { ...c.server, host: '' },
+      dataDir: '',
+      auth: { ...c.auth, demoKeyFile: '' },
+      metrics: { ...c.metrics, host: '' },
+    });
     expect(same(image)).toEqual(same(demo));
   });
 });

@@ -156,6 +156,7 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
         { requestId: 'r' },
         'monitoring',
         60,
+        { query: '{ alerts { id } }' },
       );
       const expired = await new SignJWT({ roles: ['admin'] })
         .setProtectedHeader({ alg: 'HS256' })
@@ -169,6 +170,7 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
         { requestId: 'r' },
         'cmdb',
         60,
+        { query: '{ alerts { id } }' },
       );
       for (const token of [forged, expired, forCmdb]) {
         const { status } = await stack.subgraph('monitoring', '{ alerts { id } }', { token });
@@ -205,7 +207,8 @@ describe.each(['in-process', 'http'] as const)('the supergraph over the demo est
       expect(body.errors?.[0]?.extensions?.['code']).toBe('LIMIT_EXCEEDED');
     });
     it('a page larger than the cap, and a time range backwards', async () => {
-      const big = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-01-01T00:00:00Z", first: 100000) { to } } }`, {
+      // Within the cost budget (5,000 × 2), past the page cap (500).
+      const big = await stack.gql(`{ service(id: "payroll") { statusHistory(from: "2026-01-01T00:00:00Z", first: 5000) { to } } }`, {
         token: operator,
       });
       expect(big.body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');

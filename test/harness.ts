@@ -91,11 +91,16 @@ export async function signTestToken(
 }
 
 export async function startStack(
-  options: TestConfigOptions & { dir?: string; log?: Logger; env?: Record<string, string> } = {},
+  options: TestConfigOptions & { dir?: string; log?: Logger; env?: Record<string, string>; now?: () => Date } = {},
 ): Promise<Stack> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'servicegraph-'));
   const configFile = writeTestConfig(dir, options);
-  const running = await startServicegraph({ configFile, env: { ...testEnv, ...options.env }, log: options.log ?? silentLogger });
+  const running = await startServicegraph({
+    configFile,
+    env: { ...testEnv, ...options.env },
+    log: options.log ?? silentLogger,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const post = async (url: string, body: unknown, headers: Record<string, string>) => {
     const res = await fetch(url, {
       method: 'POST',
@@ -130,6 +135,7 @@ export async function startStack(
               { requestId: 'test' },
               name,
               60,
+              { query, variables: opts.variables },
             )
           : opts.token;
       const url = running.subgraphUrls[name];

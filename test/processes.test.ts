@@ -57,6 +57,7 @@ describe('each subgraph runs alone as its own process', () => {
           { requestId: 'r' },
           name,
           60,
+          { query: '{ _service { sdl } }' },
         );
         const ask = (headers: Record<string, string>) =>
           fetch(url, {

@@ -8,6 +8,7 @@ import { conformToSchema } from '../app/config-input.js';
 import { loadPolicy } from '../authz/policy.js';
 import { connectorTypes, findConnector } from '../connectors/registry.js';
 import { withErrorTable } from '../scripts/docs-errors.js';
+import { withMetricsTable } from '../scripts/docs-metrics.js';
 import { withRuleReference, withRuleTables } from '../scripts/docs-rules.js';
 import { ROOT } from './harness.js';
 
@@ -28,6 +29,10 @@ describe('README', () => {
 
   it('has the current error code table (npm run docs:errors)', () => {
     expect(withErrorTable(readme)).toBe(readme);
+  });
+
+  it('has the current metrics table (npm run docs:metrics)', () => {
+    expect(withMetricsTable(readme)).toBe(readme);
   });
 
   it('has the current rule-kind tables, here and in docs/health.md (npm run docs:rules)', () => {
@@ -63,11 +68,26 @@ describe('README', () => {
     const yaml = block!.replace(/^connectors:[\s\S]*$/m, 'connectors: [{ name: cmdb, type: builtin-cmdb }]\n');
     const file = join(mkdtempSync(join(tmpdir(), 'servicegraph-readme-')), 'config.yaml');
     writeFileSync(file, yaml);
-    const env = Object.fromEntries([...yaml.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1], 'x'.repeat(40)]));
+    // A value of the shape each variable stands for: a URL where it names one, else a long secret.
+    const sample = (name: string) =>
+      /REDIS/.test(name) ? 'redis://cache.example:6379' : /DATABASE|POSTGRES/.test(name) ? 'postgres://db.example/sg' : 'x'.repeat(40);
+    const env = Object.fromEntries([...yaml.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1], sample(m[1] ?? '')]));
     expect(inspectConfig(file, env).problems).toEqual([]);
   });
 
-  it('describes every demo role', () => {
-    for (const role of Object.keys(loadPolicy(join(ROOT, 'policy/demo.yaml')).roles)) expect(readme).toContain(`| \`${role}\` |`);
+  it('describes every demo role as the policy defines it: its drill level, what it sees and its actions', () => {
+    const { roles } = loadPolicy(join(ROOT, 'policy/demo.yaml'));
+    for (const [role, def] of Object.entries(roles)) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${role}\` |`));
+      expect(row, role).toBeDefined();
+      const [, level, sees, actions] = row!.split(' | ');
+      expect(level, role).toBe(def.drillLevel);
+      // The scope rule's kind leads the "sees" column: all, the services its groups own, consume …
+      const kind = Object.keys(def.scope[0] ?? {})[0];
+      expect(sees, role).toMatch({ all: /^all$/, owned: /own/, consumed: /consume/ }[kind ?? ''] ?? /./);
+      if (def.actions.length === 0) expect(actions, role).toBe('none');
+      else if (!/^(all of the above|every action)/.test(actions!))
+        for (const action of def.actions) expect(actions, role).toContain(action);
+    }
   });
 });

@@ -12,7 +12,14 @@ import { ROOT, startStack, type Stack } from './harness.js';
  * The whole gateway over real connectors talking HTTP to the protocol fakes: ServiceNow (CMDB,
  * incidents, knowledge), NetBox (a second CMDB, reconciled), Jira (a second help desk), Confluence
  * (a second knowledge base), Prometheus + Alertmanager and Zabbix 7 (two monitors at once).
+ *
+ * The stack runs on a clock of the test's (every connector's cache, the merged CMDB and the model
+ * read it): a test expires the caches by moving it, never by sleeping, so a loaded machine cannot
+ * make a cache outlive the wait. Only deadlines are real time: they bound real waiting.
  */
+const PROM_TTL_MS = 2000;
+/** Small, so the slow-tool test is quick; the default is 2500. */
+const DEADLINE_MS = 1500;
 const HOSTS = [
   'server123',
   'server124',
@@ -34,6 +41,12 @@ describe('tools through the gateway', () => {
   let prom: Awaited<ReturnType<typeof startFakePrometheus>>;
   let zabbix: Awaited<ReturnType<typeof startFakeZabbix>>;
   let operator: string;
+  let clockMs = Date.now();
+  const now = () => new Date(clockMs);
+  /** Moves the stack's clock: every cache older than its TTL is expired (and still there for stale-if-error). */
+  const advance = (ms: number) => {
+    clockMs += ms;
+  };
 
   beforeAll(async () => {
     [snow, netbox, jira, confluence, zabbix] = await Promise.all([
@@ -55,6 +68,9 @@ describe('tools through the gateway', () => {
     });
     const fast = 'timeoutMs: 1000, retryLimit: 0, breakerThreshold: 50';
     stack = await startStack({
+      now,
+      // No evaluator tick during a test: the tests count the calls a query makes.
+      extra: `requestDeadlineMs: ${DEADLINE_MS}\nevaluatorIntervalMs: 3600000`,
       estateDir: join(ROOT, 'test/estates/itsm'),
       env: {
         SNOW_PASSWORD: 'admin-password',
@@ -64,7 +80,7 @@ describe('tools through the gateway', () => {
         ZABBIX_TOKEN: 'zbx-api-token',
       },
       connectors: `
-  - { name: prom, type: prometheus, prometheus: { baseUrl: "${prom.url}", ${fast} }, alertmanager: { baseUrl: "${prom.url}", ${fast} }, cacheTtlMs: 2000 }
+  - { name: prom, type: prometheus, prometheus: { baseUrl: "${prom.url}", ${fast} }, alertmanager: { baseUrl: "${prom.url}", timeoutMs: 4000, retryLimit: 0, breakerThreshold: 50 }, cacheTtlMs: ${PROM_TTL_MS} }
   - { name: zbx, type: zabbix, baseUrl: "${zabbix.url}", token: "\${ZABBIX_TOKEN}", ${fast} }
   - { name: snow, type: servicenow-cmdb, baseUrl: "${snow.url}", username: admin, password: "\${SNOW_PASSWORD}", ${fast} }
   - { name: netbox, type: netbox, baseUrl: "${netbox.url}", token: "\${NETBOX_TOKEN}", ${fast} }
@@ -159,7 +175,10 @@ describe('tools through the gateway', () => {
     expect(created.body.errors).toBeUndefined();
     const incident = (created.body.data as any).createIncident;
     const row = snow.records('incident').find((r) => r['number'] === incident.number);
-    expect(row).toMatchObject({ short_description: 'Payslips missing', correlation_id: 't-1' });
+    expect(row).toMatchObject({ short_description: 'Payslips missing' });
+    // The tool keeps the viewer's own key for t-1 (the same clientMutationId from another viewer is another key).
+    const key = String(row!['correlation_id']);
+    expect(key).toMatch(/^[0-9a-f]{40}$/);
 
     // The same client id again: the tool's correlation id makes it the same ticket, not a second one.
     const again = await stack.gql(
@@ -167,7 +186,7 @@ describe('tools through the gateway', () => {
       { token: operator },
     );
     expect((again.body.data as any).createIncident.number).toBe(incident.number);
-    expect(snow.records('incident').filter((r) => r['correlation_id'] === 't-1')).toHaveLength(1);
+    expect(snow.records('incident').filter((r) => r['correlation_id'] === key)).toHaveLength(1);
 
     const onService = await stack.gql(`{ service(id: "payroll") { incidents { number } } }`, { token: operator });
     expect((onService.body.data as any).service.incidents.map((i: any) => i.number)).toContain(incident.number);
@@ -204,10 +223,28 @@ describe('tools through the gateway', () => {
     expect((un.body.data as any).unacknowledgeAlert.acknowledged).toBe(false);
   });
 
+  it('lets a write take longer than the deadline: cutting it short would not undo it', async () => {
+    const { body } = await stack.gql(`{ alerts { id ci { id } } }`, { token: operator });
+    const alert = (body.data as any).alerts.find((a: any) => a.id.startsWith('prom:'));
+    // Alertmanager confirms the silence after longer than a query may wait, within its own timeout.
+    prom.setFailures([{ delayMs: DEADLINE_MS + 800, method: 'POST', pathPrefix: '/api/v2/silences' }]);
+    const ack = await stack.gql(`mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "slow tool") { acknowledged } }`, {
+      token: operator,
+      variables: { id: alert.id },
+    });
+    expect(ack.body.errors).toBeUndefined();
+    expect((ack.body.data as any).acknowledgeAlert.acknowledged).toBe(true);
+    const un = await stack.gql(`mutation($id: ID!) { unacknowledgeAlert(id: $id) { acknowledged } }`, {
+      token: operator,
+      variables: { id: alert.id },
+    });
+    expect((un.body.data as any).unacknowledgeAlert.acknowledged).toBe(false);
+  });
+
   describe('calls per tool', () => {
-    beforeEach(async () => {
-      // Let every cache expire so the query pays its full cost.
-      await new Promise((r) => setTimeout(r, 2100));
+    beforeEach(() => {
+      // Past the alerts' TTL and the 2 s CMDB merge, so the query pays its full cost.
+      advance(PROM_TTL_MS + 1);
     });
 
     it('a dashboard over every service costs a bounded number of calls per tool', async () => {
@@ -252,17 +289,61 @@ describe('tools through the gateway', () => {
       expect(JSON.stringify(body.errors)).not.toContain(confluence.url);
     });
 
-    it('a monitor that is down makes the CIs it watches UNKNOWN, never OK', async () => {
-      await new Promise((r) => setTimeout(r, 2100));
+    it('a monitor answering after 10 s: /readyz answers within its own timeout, health within the deadline, names at once', async () => {
+      // /readyz first: the clock stands still, so every cache is fresh and nothing else asks Alertmanager.
+      prom.setFailures([{ delayMs: 10_000, pathPrefix: '/api/v2/status' }]);
+      let started = performance.now();
+      const ready = await fetch(stack.url.replace(/\/graphql$/, '/readyz'));
+      const readyMs = performance.now() - started;
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as any).checks['connector:prom']).toMatch(/deadline|timed out/);
+      // server.readinessTimeoutMs is 2 s: the old client waited three attempts of the tool's 5 s.
+      expect(readyMs).toBeLessThan(5000);
+
+      advance(PROM_TTL_MS + 1);
+      prom.setFailures([{ delayMs: 10_000, pathPrefix: '/api/v2/alerts' }]);
+      const asked = prom.requests.length;
+      started = performance.now();
+      const names = await stack.gql(`{ services { nodes { id name criticality } } }`, { token: operator });
+      expect(names.body.errors).toBeUndefined();
+      expect((names.body.data as any).services.nodes.length).toBeGreaterThan(0);
+      // What needs no health does not read it: no monitor was asked.
+      expect(prom.requests.length).toBe(asked);
+
+      started = performance.now();
+      const { body } = await stack.gql(`{ service(id: "payroll") { status statusStale } }`, { token: operator });
+      const healthMs = performance.now() - started;
+      // The last known alert (server123 down) from the connector's cache, marked stale, and the tool named.
+      expect((body.data as any).service).toEqual({ status: 'CRITICAL', statusStale: true });
+      expect(body.errors).toEqual([
+        expect.objectContaining({
+          path: ['service', 'status'],
+          extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', connector: 'prom' }),
+        }),
+      ]);
+      // Within the deadline and the gateway's own work: not the 15 s of three 5 s attempts.
+      expect(healthMs).toBeLessThan(DEADLINE_MS + 4000);
+    });
+
+    it('a monitor that fails makes what it watched UNKNOWN at its first failed read, never OK, and says so', async () => {
+      const query = `{ configurationItem(id: "server124") { status statusStale statusAsOf explanation { text } } service(id: "webshop") { status } alerts { id stale } }`;
+      advance(PROM_TTL_MS + 1);
+      const before = await stack.gql(query, { token: operator });
+      expect(before.body.errors).toBeUndefined();
+      const good = (before.body.data as any).configurationItem;
+      expect(good).toMatchObject({ status: 'OK', statusStale: false });
+
+      advance(PROM_TTL_MS + 1);
       prom.setFailures(Array.from({ length: 50 }, () => ({ status: 503 })));
-      const { body } = await stack.gql(
-        `{ configurationItem(id: "server124") { status explanation { text } } service(id: "webshop") { status } alerts { id stale } }`,
-        { token: operator },
-      );
+      // The first read after the failure: no evaluation of the model outlives it.
+      const { body } = await stack.gql(query, { token: operator });
       const data = body.data as any;
-      expect(data.configurationItem.status).toBe('UNKNOWN');
-      expect(data.configurationItem.explanation.text).toContain('monitor prom unavailable');
+      expect(data.configurationItem).toMatchObject({ status: 'UNKNOWN', statusStale: true, statusAsOf: good.statusAsOf });
+      expect(data.configurationItem.explanation.text).toContain('prometheus did not answer');
       expect(data.service.status).not.toBe('OK');
+      expect(body.errors).toContainEqual(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', connector: 'prom' }) }),
+      );
       // Its last good alerts are still listed, marked stale (stale-if-error); the other monitor's are fresh.
       expect(data.alerts.filter((a: any) => a.id.startsWith('prom:')).every((a: any) => a.stale)).toBe(true);
       expect(data.alerts.filter((a: any) => a.id.startsWith('zbx:')).every((a: any) => !a.stale)).toBe(true);

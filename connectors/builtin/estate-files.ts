@@ -131,6 +131,8 @@ const AlertSchema = z.strictObject({
   acknowledgedBy: z.string().nullable().default(null),
   acknowledgedAt: Instant.nullable().default(null),
   inMaintenance: z.boolean().default(false),
+  /** When the maintenance ends; absent: the window has no announced end. */
+  maintenanceUntil: Instant.nullable().default(null),
   labels: z.record(z.string(), Scalar).default({}),
   ci: CiHintSchema,
 });

@@ -62,6 +62,7 @@ export const builtinMonitorConnector = {
         acknowledgedAt: ack.at,
         acknowledgedUntil: ack.until,
         inMaintenance: def.inMaintenance,
+        maintenanceUntil: def.inMaintenance ? def.maintenanceUntil : null,
         labels: { ...def.labels },
         ci: toHint(def.ci),
         url: null,
@@ -87,6 +88,7 @@ export const builtinMonitorConnector = {
           alerts: [...defs.values()].map((def) => toAlert(def, rows.get(def.id), now)),
           watched: watched.map((hint) => ({ ...hint })),
           stale: false,
+          asOf: new Date(now).toISOString(),
         };
       },
       async alertById(id) {

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GraphQLError } from 'graphql';
 import { ERRORS } from '../../kernel/errors.js';
+import { privateDir, privateFile } from '../../kernel/private-files.js';
 
 /**
  * The builtin tools' state (acknowledgements, created tickets) survives a restart: in SQLite files
@@ -15,8 +15,8 @@ import { ERRORS } from '../../kernel/errors.js';
  * transaction, so a failed upgrade leaves the file as it was. PostgreSQL's are the kernel's `lazyMigration`.
  */
 export function openStore(file: string, migrations: readonly string[]): Database.Database {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  privateDir(dirname(file));
+  const db = new Database(privateFile(file));
   // WAL lets a second process (a subgraph started alone) read while another writes.
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');

@@ -1,10 +1,10 @@
+import { type CircuitState, reportBreaker } from '../../kernel/metrics.js';
+
 /**
  * A circuit breaker per tool instance: after `threshold` consecutive failures the circuit opens and
  * calls fail fast for `cooldownMs`; then one trial call is let through (half-open). Failing fast
- * keeps a dead tool from holding every request for its full timeout.
+ * keeps a dead tool from holding every request for its full timeout. Its state is in /metrics.
  */
-export type BreakerState = 'closed' | 'open' | 'half-open';
-
 export interface BreakerOptions {
   /** @default 5 */
   threshold?: number;
@@ -28,12 +28,13 @@ export function createBreaker(connector: string, options: BreakerOptions = {}) {
   let openedAt = 0;
   let trialInFlight = false;
 
-  const state = (): BreakerState => {
+  const state = (): CircuitState => {
     if (failures < threshold) return 'closed';
     return now() - openedAt >= cooldownMs ? 'half-open' : 'open';
   };
 
-  return {
+  const breaker = {
+    connector,
     state,
     async run<T>(call: () => Promise<T>, isFailure: (error: unknown) => boolean = () => true): Promise<T> {
       const current = state();
@@ -58,6 +59,8 @@ export function createBreaker(connector: string, options: BreakerOptions = {}) {
       }
     },
   };
+  reportBreaker(breaker);
+  return breaker;
 }
 
 export type Breaker = ReturnType<typeof createBreaker>;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Keyv } from 'keyv';
 import type { Logger } from '../../kernel/log.js';
+import { observe } from '../../kernel/metrics.js';
 
 /**
  * Read-through cache with stale-if-error and single-flight, in front of a tool.
@@ -11,6 +12,7 @@ import type { Logger } from '../../kernel/log.js';
  *   costs one call per tool, not 50. On a shared store (Redis) this holds across replicas too: the
  *   first to miss takes a short lock on the key, the others wait for its entry, so N replicas call
  *   a tool once per TTL, not N times.
+ * Each read is counted in /metrics under the cache's namespace (the connector instance's name).
  */
 interface Entry<T> {
   value: T;
@@ -63,25 +65,35 @@ export interface RedisCacheOptions {
   lockMs?: number;
 }
 
-function onError(cache: Keyv, namespace: string, log: Logger): Keyv {
+/**
+ * The clock a cache measures freshness with, kept beside the Keyv (as its lock is) so that every
+ * connector's reader uses it from `createCachedReader(deps.cache)` alone: a test that drives the
+ * composition root's clock expires every connector's cache at once (their stale-if-error windows
+ * included), without sleeping.
+ */
+const clocks = new WeakMap<Keyv, () => number>();
+
+/** `now`: the clock its entries age by (epoch ms). */
+function prepared(cache: Keyv, namespace: string, log: Logger, now: (() => number) | undefined): Keyv {
   // Keyv throws on an unhandled 'error' event; a broken cache store must degrade to "miss", not crash.
   cache.on('error', (error: unknown) => log.warn('cache error', { namespace, reason: String(error) }));
+  if (now) clocks.set(cache, now);
   return cache;
 }
 
-/** One process's memory (the embedded default and tests). */
-export function createCache(namespace: string, log: Logger): Keyv {
-  return onError(new Keyv({ namespace }), namespace, log);
+/** One process's memory (the embedded default and tests). `now`: its clock. @default Date.now */
+export function createCache(namespace: string, log: Logger, now?: () => number): Keyv {
+  return prepared(new Keyv({ namespace }), namespace, log, now);
 }
 
 /**
  * Connects to Redis in the background: a start without Redis goes on, serving from the tools (every
- * read a miss) and reconnecting until it is back.
+ * read a miss) and reconnecting until it is back. `now`: the clock of every cache it makes.
  */
-export function createCacheStore(options: { redis?: RedisCacheOptions | undefined }, log: Logger): CacheStore {
+export function createCacheStore(options: { redis?: RedisCacheOptions | undefined }, log: Logger, now?: () => number): CacheStore {
   if (!options.redis) {
     const done = async () => {};
-    return { forConnector: (namespace) => createCache(namespace, log), healthCheck: done, ready: done, close: done };
+    return { forConnector: (namespace) => createCache(namespace, log, now), healthCheck: done, ready: done, close: done };
   }
   const { url } = options.redis;
   const lockMs = options.redis.lockMs ?? 10_000;
@@ -110,7 +122,7 @@ export function createCacheStore(options: { redis?: RedisCacheOptions | undefine
         namespace,
         throwOnConnectError: false,
       });
-      const cache = onError(new Keyv({ store, namespace }), namespace, log);
+      const cache = prepared(new Keyv({ store, namespace }), namespace, log, now);
       locks.set(cache, redisKeyLock(client, `${namespace}::lock::`, lockMs));
       return cache;
     },
@@ -181,9 +193,10 @@ export interface CachedReaderOptions {
 const pause50 = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
 
 export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {}) {
-  const { now = Date.now, pause = pause50 } = options;
+  const { now = clocks.get(cache) ?? Date.now, pause = pause50 } = options;
   const lock = locks.get(cache);
   const inFlight = new Map<string, Promise<Cached<unknown>>>();
+  const connector = cache.namespace ?? 'default';
 
   const read = async <T>(key: string) => (await cache.get(key)) as Entry<T> | undefined;
   const isFresh = (entry: Entry<unknown>, ttlMs: number) => now() - entry.fetchedAt < ttlMs;
@@ -200,9 +213,15 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
 
   async function cachedRead<T>(key: string, ttlMs: number, staleMs: number, fetch: () => Promise<T>): Promise<Cached<T>> {
     const entry = await read<T>(key);
-    if (entry && isFresh(entry, ttlMs)) return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
+    if (entry && isFresh(entry, ttlMs)) {
+      observe.cacheRead(connector, 'hit');
+      return { value: entry.value, stale: false, fetchedAt: entry.fetchedAt };
+    }
     const pending = inFlight.get(key) as Promise<Cached<T>> | undefined;
-    if (pending) return pending;
+    if (pending) {
+      observe.cacheRead(connector, 'shared');
+      return pending;
+    }
     const load = (async (): Promise<Cached<T>> => {
       let release: (() => Promise<void>) | null = null;
       try {
@@ -211,7 +230,10 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
           release = await lock.acquire(key).catch(() => async () => {});
           if (!release) {
             const theirs = await awaitOther<T>(key, ttlMs);
-            if (theirs) return { value: theirs.value, stale: false, fetchedAt: theirs.fetchedAt };
+            if (theirs) {
+              observe.cacheRead(connector, 'shared');
+              return { value: theirs.value, stale: false, fetchedAt: theirs.fetchedAt };
+            }
             // The other replica failed or died: this one reads the tool (holding the lock if it is free).
             release = await lock.acquire(key).catch(() => null);
           }
@@ -219,9 +241,12 @@ export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {
         const value = await fetch();
         const fetchedAt = now();
         await cache.set(key, { value, fetchedAt } satisfies Entry<T>, ttlMs + staleMs);
+        observe.cacheRead(connector, 'miss');
         return { value, stale: false, fetchedAt };
       } catch (error) {
-        if (entry && now() - entry.fetchedAt < ttlMs + staleMs) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
+        const usable = entry && now() - entry.fetchedAt < ttlMs + staleMs;
+        observe.cacheRead(connector, usable ? 'stale' : 'error');
+        if (usable) return { value: entry.value, stale: true, fetchedAt: entry.fetchedAt };
         throw error;
       } finally {
         inFlight.delete(key);

@@ -6,12 +6,21 @@ import { z } from 'zod';
 import { createBreaker, CircuitOpenError, type Breaker, type BreakerOptions } from './breaker.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
+import { currentDeadline, DeadlineExceeded } from '../../kernel/request-context.js';
+import { observe, secondsSince } from '../../kernel/metrics.js';
+import { inSpan } from '../../kernel/tracing.js';
+import { SpanKind, type Span } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
- * retries (reads only, Retry-After honoured), keep-alive, TLS pinning, the circuit breaker, the
- * error mapping and the one log line per tool call are the same for every tool.
+ * retries (reads only, Retry-After honoured), the request's deadline, keep-alive, TLS pinning, the
+ * circuit breaker, the error mapping and the report of each tool call (one log line, its metrics,
+ * its span) are the same for every tool.
+ *
+ * The deadline (kernel/request-context.ts) bounds a whole call, retries included: the call is aborted
+ * when it passes, a retry whose wait would end after it is not made, and a call that starts after it
+ * fails at once. The connector's cache then serves its last good answer, marked stale.
  */
 
 /** Connection settings shared by every HTTP connector's config. */
@@ -114,6 +123,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // Never wait longer for Retry-After than one attempt may take.
       maxRetryAfter: settings.timeoutMs,
       backoffLimit: 2000,
+      // 0 = no retry: one whose wait ends after the deadline could only be aborted.
+      calculateDelay: ({ computedValue }) => {
+        const deadline = currentDeadline();
+        return deadline && Date.now() + computedValue >= deadline.at ? 0 : computedValue;
+      },
     },
     agent: {
       http: new HttpAgent({ keepAlive: true, maxSockets: 32 }),
@@ -124,6 +138,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(settings.allowHostnameMismatch ? { checkServerIdentity: () => undefined } : {}),
     },
     hooks: {
+      // Every request of a call, retries too, ends when the deadline of the work it serves passes.
+      init: [
+        (init) => {
+          const deadline = currentDeadline();
+          if (deadline) init.signal = deadline.signal;
+        },
+      ],
       beforeRequest: [
         (request) => {
           const call = calls.getStore();
@@ -151,16 +172,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...options.breaker,
   });
   /**
-   * One line per tool call, at info: tool calls are bounded by the cache, not by client traffic, and
+   * Each tool call is reported once: its span, its metrics and one line at info: tool calls are bounded by the cache, not by client traffic, and
    * each is what an operator matches against the tool's own logs (by request id and time), writes
    * included. A failure is a warning with its code; a lookup of something the tool lacks is not one.
    */
-  function logCall(call: CallRecord, startedAt: number, error?: { mapped: GraphQLError; cause: unknown }) {
+  function reportCall(span: Span, call: CallRecord, startedAt: number, error?: { mapped: GraphQLError; cause: unknown }) {
     const code = error?.mapped.extensions['code'];
+    const path = call.url ? pathTemplate(call.url, basePath) : null;
+    observe.toolCall(connector, secondsSince(startedAt), error ? String(code) : undefined);
+    if (span.isRecording()) {
+      span.updateName(`${connector} ${call.method ?? ''} ${path ?? ''}`.trim());
+      span.setAttributes({
+        'servicegraph.connector': connector,
+        ...(call.method ? { 'http.request.method': call.method } : {}),
+        ...(path !== null ? { 'url.template': path } : {}),
+        ...(call.status !== undefined ? { 'http.response.status_code': call.status } : {}),
+        ...(call.attempts > 1 ? { 'http.request.resend_count': call.attempts - 1 } : {}),
+        ...(error ? { 'error.type': String(code) } : {}),
+      });
+    }
     const fields = {
       connector,
       method: call.method ?? null,
-      path: call.url ? pathTemplate(call.url, basePath) : null,
+      path,
       status: call.status ?? null,
       ms: Math.round((performance.now() - startedAt) * 10) / 10,
       ...(call.attempts > 1 ? { attempts: call.attempts } : {}),
@@ -174,20 +208,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connector,
     got: http,
     breaker,
-    async call<T>(fn: (http: Got) => Promise<T>): Promise<T> {
-      const call: CallRecord = { attempts: 0 };
-      const startedAt = performance.now();
-      try {
-        const result = await calls.run(call, () => breaker.run(() => fn(http), isOutage));
-        logCall(call, startedAt);
-        return result;
-      } catch (error) {
-        const mapped = fromUpstream(connector, error);
-        // A body that is not JSON fails before afterResponse sees the answer.
-        if (call.status === undefined && error instanceof RequestError && error.response) call.status = error.response.statusCode;
-        logCall(call, startedAt, { mapped, cause: error });
-        throw mapped;
-      }
+    call<T>(fn: (http: Got) => Promise<T>): Promise<T> {
+      return inSpan(connector, { kind: SpanKind.CLIENT }, async (span) => {
+        const call: CallRecord = { attempts: 0 };
+        const startedAt = performance.now();
+        try {
+          // Past the deadline nothing is asked: the caller has stopped waiting.
+          const passed = currentDeadline()?.signal.reason;
+          if (passed instanceof DeadlineExceeded) throw passed;
+          const result = await calls.run(call, () => breaker.run(() => fn(http), isOutage));
+          reportCall(span, call, startedAt);
+          return result;
+        } catch (error) {
+          const mapped = fromUpstream(connector, error);
+          // A body that is not JSON fails before afterResponse sees the answer.
+          if (call.status === undefined && error instanceof RequestError && error.response) call.status = error.response.statusCode;
+          reportCall(span, call, startedAt, { mapped, cause: error });
+          throw mapped;
+        }
+      });
     },
   };
 }
@@ -207,6 +246,7 @@ function describe(error: unknown): string {
   if (error instanceof HTTPError) return `HTTP ${error.response.statusCode}`;
   if (error instanceof RequestError) return error.code;
   if (error instanceof CircuitOpenError) return 'circuit open';
+  if (error instanceof DeadlineExceeded || (error instanceof RequestError && error.code === 'ERR_ABORTED')) return 'deadline';
   if (error instanceof GraphQLError) return String(error.extensions['code']);
   return error instanceof Error ? error.name : 'unknown';
 }
@@ -219,6 +259,9 @@ export function fromUpstream(connector: string, error: unknown): GraphQLError {
   const options = { extensions: { connector } };
   if (error instanceof CircuitOpenError) {
     return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} is unavailable (circuit open)`, options);
+  }
+  if (error instanceof DeadlineExceeded || (error instanceof RequestError && error.code === 'ERR_ABORTED')) {
+    return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} did not answer within the request's deadline`, options);
   }
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;

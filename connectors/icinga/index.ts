@@ -95,8 +95,8 @@ export const icingaConnector = {
 
     const api: MonitorApi = {
       async snapshot() {
-        const { value, stale } = await read();
-        return { alerts: alerts(value), watched: watchedHosts(value.hosts, ctx), stale };
+        const { value, stale, fetchedAt } = await read();
+        return { alerts: alerts(value), watched: watchedHosts(value.hosts, ctx), stale, asOf: new Date(fetchedAt).toISOString() };
       },
       alertById: findAlert,
 

@@ -132,6 +132,8 @@ function alertOf(c: Common, acks: ReadonlyMap<string, CommentDto['attrs']>, ctx:
     acknowledgedAt: iso(comment?.entry_time),
     acknowledgedUntil: acknowledged ? iso(c.acknowledgementExpiry) : null,
     inMaintenance: c.inMaintenance,
+    // The end of a downtime is on Icinga's Downtime objects, which this connector does not read.
+    maintenanceUntil: null,
     labels: c.labels,
     ci: c.ci,
     url: c.url,

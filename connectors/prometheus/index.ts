@@ -186,6 +186,7 @@ export const prometheusConnector = {
           alerts: alerts.map((dto) => toAlert(dto, activeSilences(silences), ctx)),
           watched: watchedFromTargets(setup?.targets ?? [], ctx, doubtOf),
           stale: !am || am.stale || !prom || prom.stale || prom.value.setupStale,
+          asOf: new Date(Math.min(...[am, prom].flatMap((r) => (r ? [r.fetchedAt] : [])))).toISOString(),
         };
       },
 

@@ -144,6 +144,13 @@ export function toAlert(dto: AmAlertDto, silences: ReadonlyMap<string, SilenceDt
   const acks = muting.filter((s) => s === undefined || isAckSilence(s));
   const silence = acks.filter((s): s is SilenceDto => s !== undefined).sort((a, b) => Date.parse(b.endsAt) - Date.parse(a.endsAt))[0];
   const acknowledged = acks.length > 0;
+  // Several maintenance windows may mute it: it is back once the last one ends.
+  const maintenance = muting.filter((s): s is SilenceDto => s !== undefined && !isAckSilence(s));
+  const maintenanceUntil =
+    maintenance
+      .map((s) => s.endsAt)
+      .sort()
+      .at(-1) ?? null;
   const alertname = dto.labels['alertname'] ?? 'alert';
   return {
     id: `${ctx.connector}:${dto.fingerprint}`,
@@ -157,7 +164,8 @@ export function toAlert(dto: AmAlertDto, silences: ReadonlyMap<string, SilenceDt
     acknowledgedBy: silence?.createdBy ?? null,
     acknowledgedAt: silence?.startsAt ?? null,
     acknowledgedUntil: silence?.endsAt ?? null,
-    inMaintenance: muting.some((s) => s !== undefined && !isAckSilence(s)),
+    inMaintenance: maintenance.length > 0,
+    maintenanceUntil,
     labels: { ...dto.labels },
     ci: ciHintFromLabels(dto.labels, ctx),
     url: alertUrl(dto.labels, ctx),

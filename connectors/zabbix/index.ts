@@ -95,6 +95,7 @@ export const zabbixConnector = {
           alerts: toAlerts(problems.value.problems, problems.value.events, hosts.value, ctx),
           watched: watchedHosts(hosts.value, ctx),
           stale: problems.stale || hosts.stale,
+          asOf: new Date(Math.min(problems.fetchedAt, hosts.fetchedAt)).toISOString(),
         };
       },
       alertById: findAlert,

@@ -110,6 +110,8 @@ export function toAlert(
     acknowledgedUntil: null,
     // Zabbix marks problems of hosts in maintenance (with data collection) as suppressed.
     inMaintenance: problem.suppressed === '1' || host?.maintenance_status === '1',
+    // The end of a maintenance is on Zabbix's maintenance objects, which this connector does not read.
+    maintenanceUntil: null,
     labels,
     ci: ciHint(hostRef?.host, host, problem.tags, ctx),
     url: eventUrl(problem.objectid, problem.eventid, ctx),

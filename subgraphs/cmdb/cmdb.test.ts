@@ -19,8 +19,8 @@ const relations = [
 
 function setup(options: { down?: boolean; maxPageSize?: number } = {}) {
   const cmdb = fakeCmdb('cmdb', cis, relations, { fail: options.down ?? false });
-  const module = createCmdbSubgraph(testDeps({ cmdb: [cmdb.instance] }, fakeCatalog([]), options.maxPageSize ?? 200));
-  return { run: createRunner(module), cmdb };
+  const module = createCmdbSubgraph(testDeps({ cmdb: [cmdb.instance] }, options.maxPageSize ?? 200));
+  return { run: createRunner(module, fakeCatalog([])), cmdb };
 }
 
 const engineer = viewer('eve', [{ role: 'engineer' }]);
@@ -125,8 +125,8 @@ describe('cmdb subgraph', () => {
       [{ parentId: 'd4e5', childId: 'a1b2c3', type: 'RUNS_ON' }],
     );
     const builtin = fakeCmdb('cmdb', cis, relations);
-    const module = createCmdbSubgraph(testDeps({ cmdb: [builtin.instance, snow.instance] }, fakeCatalog([])));
-    const result = await createRunner(module)(
+    const module = createCmdbSubgraph(testDeps({ cmdb: [builtin.instance, snow.instance] }));
+    const result = await createRunner(module, fakeCatalog([]))(
       engineer,
       '{ configurationItem(id: "server123") { sourceLinks { connector id } usedBy { type ci { id } } } }',
     );

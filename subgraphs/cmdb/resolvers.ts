@@ -22,11 +22,13 @@ export const cmdbResolvers = {
     configurationItem: (_, args, ctx) => ctx.topology.ciById.load(args.id),
     async configurationItems(_, args, ctx, info) {
       const first = checkFirst(args.first, ctx.maxPageSize, info);
-      const topology = await ctx.topology.load();
+      const [topology, scope] = await Promise.all([ctx.topology.load(), ctx.scope.load()]);
       for (const failure of topology.failures) recordPartialError(ctx, failure, info);
       const search = args.search?.trim().toLowerCase() ?? '';
       const cls = args.class?.trim().toLowerCase() ?? '';
-      return topology.cis
+      // Scope before the cut to `first`, so a page is never short because of CIs the viewer cannot see.
+      return scope
+        .filter('ConfigurationItem', topology.cis)
         .filter((ci) => !cls || ci.class.toLowerCase() === cls)
         .filter((ci) => !search || [ci.name, ci.fqdn, ci.ip].some((v) => v?.toLowerCase().includes(search)))
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))

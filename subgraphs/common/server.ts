@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { applyMiddleware } from 'graphql-middleware';
 import type { FormattedExecutionResult } from 'graphql';
 import { createShield } from '../../authz/shield.js';
@@ -9,7 +8,8 @@ import type { AuditLog } from '../../authz/audit.js';
 import type { PolicyStore } from '../../authz/policy.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
-import { subgraphSdl, subgraphTypeDefs } from '../../schema/subgraphs.js';
+import type { ScopeSource } from '../../bsm/directory.js';
+import { subgraphSdl } from '../../schema/subgraphs.js';
 import {
   executeGraphQL,
   HttpProblem,
@@ -19,12 +19,16 @@ import {
   sendJson,
   sendProblem,
 } from '../../kernel/http-server.js';
+import { notConfiguredPlugin } from './not-configured.js';
 import { partialErrorsPlugin } from './partial-errors.js';
-import { IDENTITY_HEADER, verifyIdentity } from '../../kernel/identity-token.js';
+import { IDENTITY_HEADER, verifyIdentity, type BoundRequest } from '../../kernel/identity-token.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 import type { RequestAuth } from '../../kernel/request.js';
-import { newRequestContext, runInRequest, type RequestContext } from '../../kernel/request-context.js';
+import { newRequestContext, runInRequest, runWithDeadline, type RequestContext } from '../../kernel/request-context.js';
 import { maskErrors } from '../../kernel/mask-errors.js';
+import { callerTraceContext, inSpan } from '../../kernel/tracing.js';
+import { SpanKind } from '@opentelemetry/api';
+import { buildScopedSchema } from './schema.js';
 
 /** One subgraph operation as the gateway sends it. */
 export interface SubgraphRequest {
@@ -54,8 +58,36 @@ export interface SubgraphServerOptions {
   internalKey: Uint8Array;
   maxBodyBytes: number;
   audit: AuditLog;
+  /** The service directory every request's scope reads. */
+  directory: ScopeSource;
+  /**
+   * How long a query may wait for the tools (kernel/request-context.ts): then their last known
+   * state, marked stale. A mutation has none: cutting a write short would not undo it, so it waits
+   * for its tool's own timeout.
+   */
+  deadlineMs: number;
   /** On close: how long requests in flight may take before their connections are cut (server.shutdownGraceMs). */
   shutdownGraceMs: number;
+}
+
+/** Whether a document may hold a mutation: the keyword is the only way to write one (a false "yes" only waits longer). */
+const mayWrite = (query: string) => /\bmutation\b/.test(query);
+/** The parts of a subgraph request body its identity token is bound to; null when it is no single request. */
+function boundRequest(body: string): BoundRequest | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const { query, operationName, variables } = parsed as Record<string, unknown>;
+  if (typeof query !== 'string') return null;
+  return {
+    query,
+    operationName: typeof operationName === 'string' ? operationName : null,
+    variables: variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : null,
+  };
 }
 
 /**
@@ -69,9 +101,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const { policy, internalKey } = options;
   const log = options.log.child({ subgraph: module.name });
+  const scoped = buildScopedSchema(module, options.directory);
+  // The shield is outermost: a field the viewer may not read is refused before it is resolved.
   const schema = applyMiddleware(
-    buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(module.name), resolvers: module.resolvers }]),
-    createShield(subgraphSdl(module.name), policy),
+    scoped.schema,
+    createShield(subgraphSdl(module.name), policy, { log, audit: options.audit, subgraph: module.name }),
   );
   const apollo = new ApolloServer<TContext>({
     schema,
@@ -83,7 +117,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // Tools that fail inside a merged list report through the context (see partial-errors.ts);
     // federated tracing is for Apollo's hosted studio, which servicegraph does not use.
-    plugins: [partialErrorsPlugin as never, ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      partialErrorsPlugin as never,
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(module.unconfigured ? [notConfiguredPlugin(module.unconfigured)] : []),
+    ],
   });
   await apollo.start();
   await module.start?.();
@@ -92,7 +130,15 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     const viewer = policy.viewerFor({ sub: auth.sub === 'anonymous' ? null : auth.sub, roles: auth.roles, groups: auth.groups });
     const audit = (event: Parameters<BaseContext['audit']>[0]) =>
       options.audit.record({ ...event, who: auth.sub, roles: auth.roles, at: module.name });
-    return module.createContext({ auth, viewer, log, audit });
+    return module.createContext(scoped.baseContext({ auth, viewer, log, audit }, { dryRun: policy.current().dryRun }));
+  };
+
+  /** A request refused before it is read as GraphQL: audited (under a request id of its own) and answered 401. */
+  const refuse = (reason: string, message: string): never => {
+    runInRequest(newRequestContext(), () =>
+      options.audit.record({ who: 'unknown', kind: 'authentication', result: 'denied', reason, at: module.name }),
+    );
+    throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, message);
   };
 
   const http: Server = createServer((req, res) => {
@@ -105,19 +151,29 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found');
         if (req.method !== 'POST') throw new HttpProblem(405, ERRORS.BAD_USER_INPUT.code, 'use POST');
         const token = req.headers[IDENTITY_HEADER];
-        if (typeof token !== 'string' || token.length === 0) {
-          throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'subgraphs accept requests from the gateway only');
-        }
-        const verified = await verifyIdentity(internalKey, token, module.name).catch(() => {
-          throw new HttpProblem(401, ERRORS.UNAUTHENTICATED.code, 'invalid gateway identity token');
-        });
+        if (typeof token !== 'string' || token.length === 0) refuse('no identity token', 'subgraphs accept requests from the gateway only');
+        // The token is bound to the request it was made for: read the body before believing it.
+        const body = await readBody(req, options.maxBodyBytes);
+        const received = boundRequest(body);
+        if (!received) throw new HttpProblem(400, ERRORS.BAD_USER_INPUT.code, 'the body must be one JSON GraphQL request with a query');
+        const verified = await verifyIdentity(internalKey, token as string, module.name, received).catch((error: unknown) =>
+          refuse(error instanceof Error ? error.message : 'invalid', 'invalid gateway identity token'),
+        );
         request = verified.request;
-        await runInRequest(request, async () => {
-          const body = await readBody(req, options.maxBodyBytes);
-          // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
-          log.debug('subgraph operation', { body: body.slice(0, 4000) });
-          await executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
-        });
+        // A span of the gateway's trace (its traceparent, trusted once the identity token is): tool calls nest below.
+        const attributes = { 'servicegraph.request_id': request.requestId };
+        await inSpan(
+          `subgraph ${module.name}`,
+          { kind: SpanKind.SERVER, attributes },
+          () =>
+            runInRequest(verified.request, async () => {
+              // What the gateway asked for, at debug level: the proof that filtered fields never reach a subgraph.
+              log.debug('subgraph operation', { body: body.slice(0, 4000) });
+              const execute = () => executeGraphQL(apollo, req, res, body, async () => contextFor(verified.auth));
+              await (mayWrite(body) ? execute() : runWithDeadline(options.deadlineMs, execute));
+            }),
+          callerTraceContext(req.headers),
+        );
       } catch (error) {
         if (error instanceof HttpProblem) return sendProblem(res, error);
         // The gateway's request once the token is read, else one of this subgraph's own.
@@ -140,14 +196,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     },
     async executeInProcess(request, auth) {
       log.debug('subgraph operation', { body: JSON.stringify(request).slice(0, 4000) });
-      const response = await apollo.executeOperation(
-        {
-          query: request.query,
-          ...(request.variables ? { variables: request.variables } : {}),
-          ...(request.operationName ? { operationName: request.operationName } : {}),
-        },
-        { contextValue: await contextFor(auth) },
-      );
+      const contextValue = await contextFor(auth);
+      const operation = {
+        query: request.query,
+        ...(request.variables ? { variables: request.variables } : {}),
+        ...(request.operationName ? { operationName: request.operationName } : {}),
+      };
+      const execute = () => apollo.executeOperation(operation, { contextValue });
+      const response = await (mayWrite(request.query) ? execute() : runWithDeadline(options.deadlineMs, execute));
       if (response.body.kind !== 'single') throw new Error('incremental delivery is not used between gateway and subgraphs');
       return response.body.singleResult;
     },

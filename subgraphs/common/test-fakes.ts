@@ -1,17 +1,16 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, type ExecutionResult } from 'graphql';
 import type { Viewer, ScopeRule, DrillLevel } from '../../authz/viewer.js';
-import type { ServiceLookup } from '../../bsm/directory.js';
+import type { ScopeIndex, ScopeSource } from '../../bsm/directory.js';
 import type { CmdbApi, ConnectorInstance, HelpdeskApi, KnowledgeApi, MonitorApi, ConnectorSet } from '../../connectors/core/connector.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../../kernel/correlate.js';
 import { ERRORS } from '../../kernel/errors.js';
 import { silentLogger } from '../../kernel/log.js';
 import type { Alert, Article, CiMetric, ConfigurationItem, Incident, Relation, ServiceInfo } from '../../kernel/model.js';
 import { testCi } from '../../connectors/core/test-support.js';
-import { subgraphTypeDefs } from '../../schema/subgraphs.js';
 import { createMergedCmdbSource } from '../../bsm/merged-cmdb.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
+import { buildScopedSchema } from './schema.js';
 import type { RequestAuth } from '../../kernel/request.js';
 
 /**
@@ -55,6 +54,7 @@ export const alert = (connector: string, nativeId: string, fields: Partial<Alert
   acknowledgedAt: null,
   acknowledgedUntil: null,
   inMaintenance: false,
+  maintenanceUntil: null,
   labels: {},
   ci: {},
   url: `https://${connector}.invalid/alerts/${nativeId}`,
@@ -85,7 +85,7 @@ export function fakeMonitor(
   const api: MonitorApi = {
     async snapshot() {
       if (options.fail) throw unavailable(name);
-      return { alerts: [...state.values()], watched: [], stale: options.stale ?? false };
+      return { alerts: [...state.values()], watched: [], stale: options.stale ?? false, asOf: '2026-11-27T20:00:00.000Z' };
     },
     async alertById(id) {
       return state.get(id) ?? null;
@@ -225,16 +225,43 @@ export function fakeKnowledge(name: string, articles: Article[], options: { fail
   return { instance: instance(name, 'knowledge', api), calls };
 }
 
-/** Services with their components; servicesForCi is derived from them. */
+/**
+ * Services with the CIs directly below each (`components`) and their child services; the rest of
+ * the scope index is derived: a service's components include its children's, a CI is served by
+ * every service above, and directly by those that list it.
+ */
 export function fakeCatalog(
-  services: (Omit<ServiceInfo, 'childServiceIds' | 'tags' | 'consumers'> & { components: string[]; consumers?: string[] })[],
-): ServiceLookup {
-  return {
-    services: async () =>
-      services.map(({ components: _components, consumers, ...s }) => ({ ...s, consumers: consumers ?? [], tags: [], childServiceIds: [] })),
-    componentIds: async (id) => services.find((s) => s.id === id)?.components ?? [],
-    servicesForCi: async (ciId) => services.filter((s) => s.components.includes(ciId)).map((s) => s.id),
+  services: (Omit<ServiceInfo, 'childServiceIds' | 'tags' | 'consumers'> & {
+    components: string[];
+    consumers?: string[];
+    children?: string[];
+  })[],
+): ScopeSource {
+  const infos: ServiceInfo[] = services.map(({ components: _components, children, consumers, ...s }) => ({
+    ...s,
+    consumers: consumers ?? [],
+    tags: [],
+    childServiceIds: children ?? [],
+  }));
+  const below = (id: string, seen = new Set<string>()): string[] => {
+    if (seen.has(id)) return [];
+    seen.add(id);
+    const s = services.find((x) => x.id === id);
+    return s ? [...s.components, ...(s.children ?? []).flatMap((c) => below(c, seen))] : [];
   };
+  const index: ScopeIndex = {
+    components: (id) => [...new Set(below(id))],
+    servicesAbove: (ciId) => services.filter((s) => below(s.id).includes(ciId)).map((s) => s.id),
+    nearestServices: (ciId) => services.filter((s) => s.components.includes(ciId)).map((s) => s.id),
+    named(word) {
+      const w = word.toLowerCase();
+      return {
+        serviceIds: services.filter((s) => s.id === w || s.name.toLowerCase() === w).map((s) => s.id),
+        ciIds: [...new Set(services.flatMap((s) => s.components))].filter((c) => c.toLowerCase() === w),
+      };
+    },
+  };
+  return { services: async () => infos, scopeIndex: async () => index };
 }
 
 export interface GrantSpec {
@@ -242,6 +269,7 @@ export interface GrantSpec {
   actions?: string[];
   scope?: ScopeRule[];
   drillLevel?: DrillLevel;
+  actOnChildren?: boolean;
 }
 
 export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): Viewer {
@@ -250,6 +278,7 @@ export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): 
     drillLevel: g.drillLevel ?? 'TELEMETRY',
     actions: g.actions ?? [],
     scope: g.scope ?? [{ kind: 'all' as const }],
+    actOnChildren: g.actOnChildren ?? false,
   }));
   return {
     id,
@@ -267,14 +296,13 @@ export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): 
  * What the cmdb, monitoring, helpdesk and knowledge subgraphs serve from, over the given fakes (one
  * object satisfies each subgraph's deps type).
  */
-export function testDeps(connectors: Partial<ConnectorSet>, directory: ServiceLookup, maxPageSize = 200) {
+export function testDeps(connectors: Partial<ConnectorSet>, maxPageSize = 200) {
   return {
     monitors: connectors.monitor ?? [],
     helpdesks: connectors.helpdesk ?? [],
     knowledgeBases: connectors.knowledge ?? [],
     // No sharing across requests: tests change their fakes between operations.
     cmdb: createMergedCmdbSource(connectors.cmdb ?? [], { identification: DEFAULT_IDENTIFICATION_RULES, log: silentLogger, ttlMs: 0 }),
-    directory,
     maxPageSize,
   };
 }
@@ -282,13 +310,20 @@ export function testDeps(connectors: Partial<ConnectorSet>, directory: ServiceLo
 const auth = (v: Viewer): RequestAuth => ({ sub: v.id, roles: v.roles, groups: v.groups });
 
 /**
- * Runs an operation as the lead's server does (minus shield and HTTP): one context per request from
- * the module, then the recorded partial errors appended to the response.
+ * Runs an operation as the server does (minus shield and HTTP): the scoped schema, one context per
+ * request from the module over the given catalog, then the recorded partial errors appended to the
+ * response. `audits` collects what the request audited.
  */
-export function createRunner<C extends BaseContext & PartialErrors>(module: SubgraphModule<C>) {
-  const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs(module.name), resolvers: module.resolvers }]);
+export function createRunner<C extends BaseContext & PartialErrors>(
+  module: SubgraphModule<C>,
+  directory: ScopeSource,
+  audits: unknown[] = [],
+) {
+  const { schema, baseContext } = buildScopedSchema(module, directory);
   return async (who: Viewer, source: string, variableValues?: Record<string, unknown>): Promise<ExecutionResult & { data?: any }> => {
-    const contextValue = await module.createContext({ auth: auth(who), viewer: who, log: silentLogger, audit: () => {} });
+    const contextValue = await module.createContext(
+      baseContext({ auth: auth(who), viewer: who, log: silentLogger, audit: (event) => audits.push(event) }),
+    );
     const result = await graphql({ schema, source, contextValue, ...(variableValues ? { variableValues } : {}) });
     return appendPartialErrors(result, contextValue);
   };

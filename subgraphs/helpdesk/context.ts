@@ -1,12 +1,10 @@
 import type { GraphQLError } from 'graphql';
-import type { ServiceLookup } from '../../bsm/directory.js';
 import type { MergedCmdbSource } from '../../bsm/merged-cmdb.js';
 import type { ConnectorInstance, HelpdeskApi, KnowledgeApi } from '../../connectors/core/connector.js';
 import type { Incident } from '../../kernel/model.js';
 import { createCmdbAccess, type CmdbAccess } from '../common/cmdb-access.js';
 import type { BaseContext } from '../common/module.js';
 import type { PartialErrors } from '../common/partial-errors.js';
-import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
 import { connectorError } from '../../kernel/errors.js';
 
 /** An incident as this subgraph serves it: the ticket, correlated to a CI and its services. */
@@ -37,7 +35,6 @@ export interface HelpdeskSubgraphDeps {
   /** For linkArticle: the article's title and URL are recorded with the link. */
   knowledgeBases: ConnectorInstance<KnowledgeApi>[];
   cmdb: MergedCmdbSource;
-  directory: ServiceLookup;
   /** Largest `first` a list accepts. */
   maxPageSize: number;
 }
@@ -47,19 +44,17 @@ export interface HelpdeskContext extends BaseContext, PartialErrors {
   /** For linkArticle: the article's title and URL are recorded with the link. */
   knowledgeBases: KnowledgeHandle[];
   topology: CmdbAccess;
-  scope: ScopeCheck;
   enrich(incident: Incident): Promise<IncidentView>;
   maxPageSize: number;
 }
 
 export function createHelpdeskContext(deps: HelpdeskSubgraphDeps, base: BaseContext): HelpdeskContext {
   const topology = createCmdbAccess(deps.cmdb);
-  const scope = createScopeCheck(deps.directory, base.viewer);
 
   async function enrich(incident: Incident): Promise<IncidentView> {
-    const loaded = await topology.load();
+    const [loaded, scope] = await Promise.all([topology.load(), base.scope.load()]);
     const ciId = loaded.correlate(incident.ci);
-    const ciServices = ciId ? await scope.servicesForCi(ciId) : [];
+    const ciServices = ciId ? scope.index.servicesAbove(ciId) : [];
     const serviceIds = [...new Set([...(incident.serviceId ? [incident.serviceId] : []), ...ciServices])];
     const ciError = ciId === null && incident.ci !== null ? (loaded.failures[0] ?? null) : null;
     return { ...incident, ciId, ciError, serviceIds };
@@ -93,7 +88,6 @@ export function createHelpdeskContext(deps: HelpdeskSubgraphDeps, base: BaseCont
     desks,
     knowledgeBases: deps.knowledgeBases.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) })),
     topology,
-    scope,
     enrich,
     maxPageSize: deps.maxPageSize,
   };

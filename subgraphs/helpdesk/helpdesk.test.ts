@@ -12,6 +12,7 @@ import {
   testDeps,
   viewer,
 } from '../common/test-fakes.js';
+import type { ScopeSource } from '../../bsm/directory.js';
 import { createHelpdeskSubgraph } from './index.js';
 
 const catalog = fakeCatalog([
@@ -28,7 +29,16 @@ const catalog = fakeCatalog([
 ]);
 const cis = [ci('server123', { fqdn: 'server123.corp.example' }), ci('payroll-db'), ci('mail-node1'), ci('trade-gw')];
 
-function setup(options: { jiraDown?: boolean; cmdbDown?: boolean; noLinks?: boolean; maxPageSize?: number } = {}) {
+function setup(
+  options: {
+    jiraDown?: boolean;
+    cmdbDown?: boolean;
+    noLinks?: boolean;
+    maxPageSize?: number;
+    catalog?: ScopeSource;
+    audits?: unknown[];
+  } = {},
+) {
   const soon = new Date(Date.now() + 600_000).toISOString();
   const rt = fakeHelpdesk(
     'rt',
@@ -54,9 +64,9 @@ function setup(options: { jiraDown?: boolean; cmdbDown?: boolean; noLinks?: bool
   const cmdb = fakeCmdb('cmdb', cis, [], { fail: options.cmdbDown ?? false });
   const desks = options.jiraDown ? [down.instance, rt.instance, sn.instance] : [rt.instance, sn.instance];
   const module = createHelpdeskSubgraph(
-    testDeps({ helpdesk: desks, cmdb: [cmdb.instance], knowledge: [wiki.instance] }, catalog, options.maxPageSize ?? 200),
+    testDeps({ helpdesk: desks, cmdb: [cmdb.instance], knowledge: [wiki.instance] }, options.maxPageSize ?? 200),
   );
-  return { run: createRunner(module), rt, sn };
+  return { run: createRunner(module, options.catalog ?? catalog, options.audits), rt, sn };
 }
 
 const agent = viewer('hank', [{ role: 'helpdesk', actions: ['incident:create', 'incident:comment', 'article:link'] }]);
@@ -170,7 +180,13 @@ describe('helpdesk subgraph', () => {
       service: { id: 'payroll' },
     });
     expect(again.data.createIncident.id).toBe(first.data.createIncident.id);
-    expect(rt.calls.create).toEqual(['k-1', 'k-1']);
+    // The key reaches the tool per viewer: the same clientMutationId from another viewer is another ticket.
+    expect(rt.calls.create).toHaveLength(2);
+    expect(rt.calls.create[0]).toBe(rt.calls.create[1]);
+    expect(rt.calls.create[0]).not.toContain('k-1');
+    const colleague = viewer('hugo', [{ role: 'helpdesk', actions: ['incident:create'] }]);
+    const theirs = await run(colleague, create, { input });
+    expect(theirs.data.createIncident.id).not.toBe(first.data.createIncident.id);
     const other = await run(agent, create, { input: { title: 'x', description: '', connector: 'sn', priority: 'LOW' } });
     expect(other.data.createIncident).toMatchObject({ connector: 'sn', priority: 'LOW', ci: null, service: null });
     // Without a clientMutationId every create gets its own key.
@@ -180,24 +196,37 @@ describe('helpdesk subgraph', () => {
     expect(codes(await run(agent, create, { input: { title: 'x', description: '', ciId: 'ghost' } }))).toEqual(['BAD_USER_INPUT']);
   });
 
-  it('checks the create right on the service the incident is for', async () => {
+  it('checks the create right on the service and on the CI the incident is for, each of them', async () => {
     const { run, rt } = setup();
     const payrollCreator = viewer('pc', [
       { role: 'payroll-desk', actions: ['incident:create'], scope: [{ kind: 'list', services: ['payroll'] }] },
     ]);
     const create = `mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id } }`;
-    expect(codes(await run(payrollCreator, create, { input: { title: 'x', description: '', ciId: 'mail-node1' } }))).toEqual(['FORBIDDEN']);
-    expect(codes(await run(payrollCreator, create, { input: { title: 'x', description: '', serviceId: 'email' } }))).toEqual(['NOT_FOUND']);
+    const refused = async (input: object) => {
+      const result = await run(payrollCreator, create, { input: { title: 'x', description: '', ...input } });
+      return [codes(result), result.errors?.[0]?.message];
+    };
+    // Objects outside the viewer's scope read as objects that do not exist, in the input as anywhere.
+    expect(await refused({ ciId: 'mail-node1' })).toEqual(
+      await refused({ ciId: 'mail-node9' }).then(([c, m]) => [c, String(m).replace('9', '1')]),
+    );
+    expect(await refused({ serviceId: 'email' })).toEqual([['BAD_USER_INPUT'], 'input.serviceId: no service "email"']);
+    // The service in scope does not carry a CI of another service with it.
+    expect(await refused({ serviceId: 'payroll', ciId: 'trade-gw' })).toEqual([
+      ['BAD_USER_INPUT'],
+      'input.ciId: no configuration item "trade-gw"',
+    ]);
     expect(rt.calls.create).toEqual([]);
     expect((await run(payrollCreator, create, { input: { title: 'x', description: '', serviceId: 'payroll' } })).errors).toBeUndefined();
-    expect((await run(payrollCreator, create, { input: { title: 'x', description: '' } })).errors).toBeUndefined();
+    // About nothing in particular, the ticket would be one only a viewer who sees everything could see again.
+    expect(codes(await run(payrollCreator, create, { input: { title: 'x', description: '' } }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('comments only where the viewer may, hiding incidents out of scope', async () => {
     const { run, rt } = setup();
     const comment = (id: string, who = payrollOwner) => run(who, `mutation { commentIncident(id: "${id}", text: "looking") { id } }`);
     expect((await comment('rt:1')).data.commentIncident).toEqual({ id: 'rt:1' });
-    expect(codes(await comment('rt:2'))).toEqual(['NOT_FOUND']);
+    expect(codes(await comment('rt:2'))).toEqual(['BAD_USER_INPUT']);
     const reader = viewer('rita', [{ role: 'reader', scope: [{ kind: 'all' }] }]);
     expect(codes(await comment('rt:1', reader))).toEqual(['FORBIDDEN']);
     expect(codes(await run(agent, 'mutation { commentIncident(id: "rt:1", text: " ") { id } }'))).toEqual(['BAD_USER_INPUT']);
@@ -211,9 +240,9 @@ describe('helpdesk subgraph', () => {
     const linked = await link('rt:2', 'wiki:Restart');
     expect(linked.data.linkArticle).toEqual({ id: 'rt:2', linkedArticleIds: ['wiki:Restart'] });
     expect(rt.calls.link).toEqual(['rt:2 -> wiki:Restart']);
-    expect(codes(await link('rt:2', 'wiki:Nope'))).toEqual(['NOT_FOUND']);
-    expect(codes(await link('rt:2', 'other:Nope'))).toEqual(['NOT_FOUND']);
-    expect(codes(await link('rt:99', 'wiki:Restart'))).toEqual(['NOT_FOUND']);
+    expect(codes(await link('rt:2', 'wiki:Nope'))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await link('rt:2', 'other:Nope'))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await link('rt:99', 'wiki:Restart'))).toEqual(['BAD_USER_INPUT']);
     const cannot = setup({ noLinks: true });
     expect(codes(await cannot.run(agent, 'mutation { linkArticle(incidentId: "rt:2", articleId: "wiki:Restart") { id } }'))).toEqual([
       'UPSTREAM_REJECTED',
@@ -232,7 +261,7 @@ describe('helpdesk subgraph', () => {
     // Trading is not consumed by ursula's groups: it reads as not existing, and nothing is created.
     const outside = await report('trading');
     const missing = await report('does-not-exist');
-    expect(codes(outside)).toEqual(['NOT_FOUND']);
+    expect(codes(outside)).toEqual(['BAD_USER_INPUT']);
     expect(outside.errors?.[0]?.message).toBe(missing.errors?.[0]?.message.replace('does-not-exist', 'trading'));
     expect(rt.calls.create).toHaveLength(1);
   });
@@ -241,5 +270,79 @@ describe('helpdesk subgraph', () => {
     const { run } = setup({ maxPageSize: 3 });
     expect(codes(await run(agent, '{ incidents(first: 4) { id } }'))).toEqual(['BAD_USER_INPUT']);
     expect((await run(agent, '{ incidents { id } }')).data.incidents).toHaveLength(3);
+  });
+});
+
+describe('seeing a child service is not acting on it', () => {
+  // Payslips go out by email: email is a child of payroll, so payroll's owner sees it.
+  const withChild = fakeCatalog([
+    {
+      id: 'payroll',
+      name: 'Payroll',
+      owner: 'hr-it',
+      criticality: 'CRITICAL',
+      components: ['server123', 'payroll-db'],
+      children: ['email'],
+    },
+    { id: 'email', name: 'Email', owner: 'mail-team', components: ['mail-node1'] },
+  ]);
+  const owner = (actOnChildren: boolean) =>
+    viewer(
+      'olivia',
+      [{ role: 'owner', actions: ['incident:create', 'incident:comment', 'problem:report'], scope: [{ kind: 'owned' }], actOnChildren }],
+      ['hr-it'],
+    );
+
+  it('sees the child’s incidents, may not comment, open or report on them, and each refusal is audited', async () => {
+    const audits: unknown[] = [];
+    const { run, rt } = setup({ catalog: withChild, audits });
+    const seen = await run(owner(false), '{ incidents { id } }');
+    expect(seen.data.incidents.map((i: { id: string }) => i.id)).toContain('rt:2');
+    const attempts = [
+      'mutation { commentIncident(id: "rt:2", text: "mine?") { id } }',
+      'mutation { createIncident(input: { title: "x", description: "", ciId: "mail-node1" }) { id } }',
+      'mutation { reportProblem(serviceId: "email", text: "slow") { number } }',
+    ];
+    for (const attempt of attempts) expect(codes(await run(owner(false), attempt)), attempt).toEqual(['FORBIDDEN']);
+    expect(rt.calls.comment).toEqual([]);
+    expect(rt.calls.create).toEqual([]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        kind: 'denial',
+        action: 'incident:comment',
+        field: 'Mutation.commentIncident',
+        target: 'rt:2',
+        result: 'denied',
+      }),
+      expect.objectContaining({
+        kind: 'denial',
+        action: 'incident:create',
+        field: 'Mutation.createIncident',
+        target: 'mail-node1',
+        result: 'denied',
+      }),
+      expect.objectContaining({
+        kind: 'denial',
+        action: 'problem:report',
+        field: 'Mutation.reportProblem',
+        target: 'email',
+        result: 'denied',
+      }),
+    ]);
+    // The same on payroll's own objects is allowed.
+    expect((await run(owner(false), 'mutation { commentIncident(id: "rt:1", text: "on it") { id } }')).errors).toBeUndefined();
+  });
+
+  it('acts on the children too when the role says actOnChildren', async () => {
+    const { run, rt } = setup({ catalog: withChild });
+    expect((await run(owner(true), 'mutation { commentIncident(id: "rt:2", text: "mine") { id } }')).errors).toBeUndefined();
+    expect(rt.calls.comment).toEqual(['rt:2: mine']);
+  });
+
+  it('opens a reported problem at a priority from the service’s criticality: CRITICAL → HIGH', async () => {
+    const { run, rt } = setup({ catalog: withChild });
+    const reported = await run(owner(false), 'mutation { reportProblem(serviceId: "payroll", text: "no payslip") { number } }');
+    const created = [...rt.state.values()].find((i) => i.number === reported.data.reportProblem.number);
+    expect(created?.priority).toBe('HIGH');
   });
 });

@@ -1,6 +1,6 @@
 import type { SubgraphModule } from '../common/module.js';
-import { createHelpdeskContext, type HelpdeskContext, type HelpdeskSubgraphDeps } from './context.js';
-import { helpdeskResolvers } from './resolvers.js';
+import { createHelpdeskContext, type HelpdeskContext, type HelpdeskSubgraphDeps, type IncidentView } from './context.js';
+import { findArticle, findCi, helpdeskResolvers, incidentById } from './resolvers.js';
 
 /**
  * Incidents from every configured help desk; create, comment, link articles, report a problem.
@@ -13,6 +13,21 @@ export function createHelpdeskSubgraph(deps: HelpdeskSubgraphDeps): SubgraphModu
   return {
     name: 'helpdesk',
     resolvers: helpdeskResolvers,
+    scope: {
+      // An incident is about the service it names and the CI it is correlated to; with neither, about nothing.
+      subjects: {
+        Incident: (incident: IncidentView) => ({
+          serviceIds: incident.serviceId ? [incident.serviceId] : [],
+          ciIds: incident.ciId ? [incident.ciId] : [],
+        }),
+      },
+      find: {
+        Incident: (id, ctx) => incidentById(ctx, id),
+        ConfigurationItem: (id, ctx) => findCi(ctx, id),
+        // Linked from a knowledge base: placed by its labels, as the knowledge subgraph places it.
+        Article: (id, ctx) => findArticle(ctx, id),
+      },
+    },
     createContext: (base) => createHelpdeskContext(deps, base),
   };
 }

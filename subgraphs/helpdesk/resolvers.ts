@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ERRORS, connectorError } from '../../kernel/errors.js';
 import { type Article, type IncidentPriority, type ServiceInfo, splitQualifiedId } from '../../kernel/model.js';
@@ -26,8 +26,9 @@ function mostUrgentFirst(a: IncidentView, b: IncidentView): number {
 }
 
 /**
- * A problem an end user reports is unverified, so even a critical service's report starts one step
- * below CRITICAL: the help desk raises it once it is confirmed.
+ * The priority of a problem report, from the service's criticality: a report is one person's word,
+ * unverified, so even a CRITICAL service's report opens at HIGH, one step below, and the help desk
+ * raises it once it is confirmed. A service without a criticality gets MODERATE.
  */
 const REPORT_PRIORITY: Record<NonNullable<ServiceInfo['criticality']>, IncidentPriority> = {
   CRITICAL: 'HIGH',
@@ -36,25 +37,24 @@ const REPORT_PRIORITY: Record<NonNullable<ServiceInfo['criticality']>, IncidentP
   LOW: 'LOW',
 };
 
-/** Every desk's incidents; a desk that fails adds its error and the others still count. */
+/**
+ * Every desk's incidents the viewer may see; a desk that fails adds its error and the others still
+ * count. Scope is applied here, before a list is cut to `first` (the scope middleware would drop
+ * them anyway, but the page would come up short).
+ */
 async function collect(ctx: HelpdeskContext, info: GraphQLResolveInfo, openOnly: boolean): Promise<IncidentView[]> {
-  const results = await Promise.allSettled(ctx.desks.map((desk) => desk.list(openOnly)));
-  return results.flatMap((result, i) => {
+  const [results, scope] = await Promise.all([Promise.allSettled(ctx.desks.map((desk) => desk.list(openOnly))), ctx.scope.load()]);
+  const incidents = results.flatMap((result, i) => {
     if (result.status === 'fulfilled') return result.value;
     recordPartialError(ctx, connectorError(ctx.desks[i]?.name ?? 'helpdesk', result.reason, ctx.log), info);
     return [];
   });
-}
-
-/** Incidents whose services are all outside the viewer's scope are left out, not reported as errors. */
-async function visibleOnly(ctx: HelpdeskContext, incidents: IncidentView[]): Promise<IncidentView[]> {
-  const keep = await Promise.all(incidents.map((incident) => ctx.scope.visible(incident.serviceIds)));
-  return incidents.filter((_, i) => keep[i]);
+  return scope.filter('Incident', incidents);
 }
 
 async function componentsOf(ctx: HelpdeskContext, serviceIds: readonly string[]): Promise<Set<string>> {
-  const lists = await Promise.all(serviceIds.map((id) => ctx.scope.componentIds(id)));
-  return new Set(lists.flat());
+  const { index } = await ctx.scope.load();
+  return new Set(serviceIds.flatMap((id) => index.components(id)));
 }
 
 function onServices(incident: IncidentView, serviceIds: ReadonlySet<string>, components: ReadonlySet<string>): boolean {
@@ -66,7 +66,7 @@ function deskOf(ctx: HelpdeskContext, id: string): DeskHandle | null {
   return (parts && ctx.desks.find((d) => d.name === parts.connector)) ?? null;
 }
 
-async function findIncident(ctx: HelpdeskContext, id: string): Promise<{ desk: DeskHandle; incident: IncidentView } | null> {
+export async function findIncident(ctx: HelpdeskContext, id: string): Promise<{ desk: DeskHandle; incident: IncidentView } | null> {
   const desk = deskOf(ctx, id);
   if (!desk) return null;
   const incident = await desk.api.incidentById(id).catch((error: unknown) => {
@@ -75,11 +75,8 @@ async function findIncident(ctx: HelpdeskContext, id: string): Promise<{ desk: D
   return incident ? { desk, incident: await ctx.enrich(incident) } : null;
 }
 
-/** A lookup outside the viewer's scope is null, as if the ticket did not exist. */
-async function visibleIncident(ctx: HelpdeskContext, id: string): Promise<IncidentView | null> {
-  const found = await findIncident(ctx, id);
-  return found && (await ctx.scope.visible(found.incident.serviceIds)) ? found.incident : null;
-}
+export const incidentById = async (ctx: HelpdeskContext, id: string): Promise<IncidentView | null> =>
+  (await findIncident(ctx, id))?.incident ?? null;
 
 async function incidents(_: unknown, args: QueryIncidentsArgs, ctx: HelpdeskContext, info: GraphQLResolveInfo): Promise<IncidentView[]> {
   const first = checkFirst(args.first, ctx.maxPageSize, info);
@@ -94,33 +91,40 @@ async function incidents(_: unknown, args: QueryIncidentsArgs, ctx: HelpdeskCont
       (!serviceIds || onServices(incident, serviceIds, components)) &&
       (!text || [incident.number, incident.title, incident.description].some((v) => v?.toLowerCase().includes(text))),
   );
-  return (await visibleOnly(ctx, matching)).sort(mostUrgentFirst).slice(0, first);
+  return matching.sort(mostUrgentFirst).slice(0, first);
 }
 
 /**
- * The incident a mutation acts on, once the viewer's right on it is checked. An incident the viewer
- * cannot see is NOT_FOUND (its existence is not leaked); one they see but may not act on is FORBIDDEN.
+ * The incident a mutation acts on. The scope middleware has already found it and checked that the
+ * viewer sees it and may take the action on what it serves; it can only have vanished since.
  */
-async function incidentToActOn(ctx: HelpdeskContext, id: string, action: string): Promise<{ desk: DeskHandle; incident: IncidentView }> {
+async function incidentToActOn(ctx: HelpdeskContext, id: string): Promise<{ desk: DeskHandle; incident: IncidentView }> {
   const found = await findIncident(ctx, id);
-  if (!found || !(await ctx.scope.visible(found.incident.serviceIds))) throw ERRORS.NOT_FOUND.err(`No incident ${id}`);
-  if (!(await ctx.scope.mayAct(action, found.incident.serviceIds))) {
-    ctx.audit({ kind: 'denial', action, target: id, result: 'denied' });
-    throw ERRORS.FORBIDDEN.err(`You may not ${action.split(':')[1] ?? action} incidents on the services this incident concerns`);
-  }
+  if (!found) throw ERRORS.NOT_FOUND.err(`No incident ${id}`);
   return found;
 }
 
-/** A service the viewer may see; anything else reads "no such service" so existence does not leak. */
-async function serviceInScope(ctx: HelpdeskContext, serviceId: string): Promise<ServiceInfo> {
-  const service = (await ctx.scope.services()).find((s) => s.id === serviceId);
-  if (!service || !(await ctx.scope.visible([service.id]))) throw ERRORS.NOT_FOUND.err(`No such service: ${serviceId}`);
-  return service;
+/** The CI a mutation argument names: from the merged CMDB; with a CMDB down, "no such CI" is not proven. */
+export async function findCi(ctx: HelpdeskContext, id: string): Promise<{ id: string } | null> {
+  const topology = await ctx.topology.load();
+  if (topology.byId.has(id)) return { id };
+  const failure = topology.failures[0];
+  if (failure) throw failure;
+  return null;
 }
+
+/**
+ * The tool's idempotency key, per viewer: the same clientMutationId from two viewers is two keys, so
+ * one never gets the other's ticket back. Hashed, so any key fits every tool's field (RT keeps 64
+ * characters of [A-Za-z0-9._-]).
+ */
+const correlationKey = (viewerId: string, clientMutationId: string) =>
+  createHash('sha256').update(`${viewerId}\n${clientMutationId}`).digest('hex').slice(0, 40);
 
 function pickDesk(ctx: HelpdeskContext, connector: string | null | undefined): DeskHandle {
   const desk = connector ? ctx.desks.find((d) => d.name === connector) : ctx.desks[0];
-  if (!desk) throw ERRORS.BAD_USER_INPUT.err(connector ? `No help desk named ${connector}` : 'No help desk is configured');
+  if (!desk && ctx.desks.length === 0) throw ERRORS.NOT_CONFIGURED.err('no help desk is configured: no incident can be opened');
+  if (!desk) throw ERRORS.BAD_USER_INPUT.err(`No help desk named ${connector}`);
   return desk;
 }
 
@@ -136,40 +140,35 @@ async function createIn(
   return ctx.enrich(created);
 }
 
+/**
+ * The scope middleware has checked that the viewer sees, and may open incidents on, the service and
+ * the CI the input names (each of them). Without either, the ticket concerns nothing in particular:
+ * the action right alone (checked by the gateway and the shield) will do, but only for a viewer who
+ * sees everything, since only such a viewer could ever see that ticket again.
+ */
 async function createIncident(_: unknown, { input }: MutationCreateIncidentArgs, ctx: HelpdeskContext): Promise<IncidentView> {
   const title = input.title.trim();
   if (!title) throw ERRORS.BAD_USER_INPUT.err('title must not be empty');
   const desk = pickDesk(ctx, input.connector);
-  const ciId = input.ciId ?? null;
-  const serviceId = input.serviceId ?? null;
-  if (ciId) {
-    const topology = await ctx.topology.load();
-    // With a CMDB down the CI may be one we cannot see; the help desk takes the id as given.
-    if (!topology.byId.has(ciId) && topology.failures.length === 0) throw ERRORS.BAD_USER_INPUT.err(`No such CI: ${ciId}`);
+  if (!input.serviceId && !input.ciId && !(await ctx.scope.load()).seesAll) {
+    throw ERRORS.BAD_USER_INPUT.err('name the serviceId or ciId the incident is about (one in your scope)');
   }
-  if (serviceId) await serviceInScope(ctx, serviceId);
-  const services = serviceId ? [serviceId] : ciId ? await ctx.scope.servicesForCi(ciId) : null;
-  // Without a CI or service the ticket concerns nothing in particular: any grant of the action will do.
-  const allowed = services ? await ctx.scope.mayAct('incident:create', services) : ctx.viewer.actions.includes('incident:create');
-  if (!allowed) {
-    ctx.audit({ kind: 'denial', action: 'incident:create', target: serviceId ?? ciId ?? undefined, result: 'denied' });
-    throw ERRORS.FORBIDDEN.err('You may not open incidents on this service');
-  }
+  const key = input.clientMutationId?.trim();
   return createIn(ctx, desk, {
     title,
     description: input.description,
     priority: input.priority,
-    ciId,
-    serviceId,
+    ciId: input.ciId ?? null,
+    serviceId: input.serviceId ?? null,
     caller: ctx.viewer.id,
-    correlationId: input.clientMutationId?.trim() || randomUUID(),
+    correlationId: key ? correlationKey(ctx.viewer.id, key) : randomUUID(),
   });
 }
 
 async function commentIncident(_: unknown, args: MutationCommentIncidentArgs, ctx: HelpdeskContext): Promise<IncidentView> {
   const text = args.text.trim();
   if (!text) throw ERRORS.BAD_USER_INPUT.err('text must not be empty');
-  const { desk } = await incidentToActOn(ctx, args.id, 'incident:comment');
+  const { desk } = await incidentToActOn(ctx, args.id);
   const updated = await desk.api.comment(args.id, { author: ctx.viewer.id, text, internal: args.internal }).catch((error: unknown) => {
     throw connectorError(desk.name, error, ctx.log);
   });
@@ -177,7 +176,7 @@ async function commentIncident(_: unknown, args: MutationCommentIncidentArgs, ct
   return ctx.enrich(updated);
 }
 
-async function findArticle(ctx: HelpdeskContext, id: string): Promise<Article | null> {
+export async function findArticle(ctx: HelpdeskContext, id: string): Promise<Article | null> {
   const parts = splitQualifiedId(id);
   const kb = parts && ctx.knowledgeBases.find((k) => k.name === parts.connector);
   if (!kb) return null;
@@ -187,7 +186,7 @@ async function findArticle(ctx: HelpdeskContext, id: string): Promise<Article | 
 }
 
 async function linkArticle(_: unknown, args: MutationLinkArticleArgs, ctx: HelpdeskContext): Promise<IncidentView> {
-  const { desk, incident } = await incidentToActOn(ctx, args.incidentId, 'article:link');
+  const { desk, incident } = await incidentToActOn(ctx, args.incidentId);
   const article = await findArticle(ctx, args.articleId);
   if (!article) throw ERRORS.NOT_FOUND.err(`No article ${args.articleId}`);
   const stored = await desk.api
@@ -209,11 +208,9 @@ async function reportProblem(
 ): Promise<{ number: string; message: string }> {
   const text = args.text.trim();
   if (!text) throw ERRORS.BAD_USER_INPUT.err('text must not be empty');
-  const service = await serviceInScope(ctx, args.serviceId);
-  if (!(await ctx.scope.mayAct('problem:report', [service.id]))) {
-    ctx.audit({ kind: 'denial', action: 'problem:report', target: service.id, result: 'denied' });
-    throw ERRORS.FORBIDDEN.err(`You may not report problems with ${service.name}`);
-  }
+  // The scope middleware has checked that the viewer sees the service and may report on it.
+  const service = (await ctx.scope.load()).catalog.find((s) => s.id === args.serviceId);
+  if (!service) throw ERRORS.BAD_USER_INPUT.err(`serviceId: no service ${JSON.stringify(args.serviceId)}`);
   const created = await createIn(ctx, pickDesk(ctx, null), {
     title: `${service.name}: problem reported by a user`,
     description: text,
@@ -232,8 +229,7 @@ async function incidentsOn(
   openOnly: boolean,
   match: (incident: IncidentView) => boolean,
 ): Promise<IncidentView[]> {
-  const found = (await collect(ctx, info, openOnly)).filter(match);
-  return (await visibleOnly(ctx, found)).sort(mostUrgentFirst);
+  return (await collect(ctx, info, openOnly)).filter(match).sort(mostUrgentFirst);
 }
 
 /** Seconds fit a GraphQL Int (32 bits) for 68 years either way; clamp beyond that rather than fail. */
@@ -248,11 +244,11 @@ function secondsUntil(iso: string | null): number | null {
 export const helpdeskResolvers = {
   Query: {
     incidents,
-    incident: (_, args, ctx) => visibleIncident(ctx, args.id),
+    incident: (_, args, ctx) => incidentById(ctx, args.id),
   },
   Mutation: { createIncident, commentIncident, linkArticle, reportProblem },
   Incident: {
-    __resolveReference: (ref, ctx) => visibleIncident(ctx, ref.id),
+    __resolveReference: (ref, ctx) => incidentById(ctx, ref.id),
     ci: (incident) => {
       if (incident.ciId !== null) return { id: incident.ciId };
       if (incident.ciError) throw incident.ciError;
@@ -265,7 +261,7 @@ export const helpdeskResolvers = {
       const topology = await ctx.topology.load();
       const ciName = (incident.ciId ? topology.byId.get(incident.ciId)?.name : undefined) ?? incident.ci?.name;
       const serviceId = incident.serviceIds[0];
-      const serviceName = serviceId ? (await ctx.scope.services()).find((s) => s.id === serviceId)?.name : undefined;
+      const serviceName = serviceId ? (await ctx.scope.load()).catalog.find((s) => s.id === serviceId)?.name : undefined;
       return [incident.title, ciName, serviceName].filter((part): part is string => !!part).join(' ');
     },
   },
@@ -274,8 +270,8 @@ export const helpdeskResolvers = {
   },
   Service: {
     incidents: async (service, args, ctx, info) => {
-      // The gateway passes componentIds (@requires); the catalog answers when called without them.
-      const components = new Set(service.componentIds ?? (await ctx.scope.componentIds(service.id)));
+      // The gateway passes componentIds (@requires); the directory answers when called without them.
+      const components = new Set(service.componentIds ?? (await ctx.scope.load()).index.components(service.id));
       const own = new Set([service.id]);
       return incidentsOn(ctx, info, args.openOnly, (incident) => onServices(incident, own, components));
     },

@@ -1,4 +1,5 @@
 import type { SubgraphModule } from '../common/module.js';
+import { DECIDED_BY_OWNER } from '../common/request-scope.js';
 import { createKnowledgeContext, type KnowledgeContext, type KnowledgeSubgraphDeps } from './context.js';
 import { knowledgeResolvers } from './resolvers.js';
 
@@ -13,6 +14,10 @@ export function createKnowledgeSubgraph(deps: KnowledgeSubgraphDeps): SubgraphMo
   return {
     name: 'knowledge',
     resolvers: knowledgeResolvers,
+    // Articles are placed by their labels (request-scope.ts). An Incident here is only the fields the
+    // gateway passes: the helpdesk subgraph decided whether the viewer sees it, and the articles
+    // added to it are scoped on their own.
+    scope: { subjects: { Incident: DECIDED_BY_OWNER } },
     createContext: (base) => createKnowledgeContext(deps, base),
   };
 }

@@ -23,10 +23,8 @@ function setup(options: { confluenceDown?: boolean; maxPageSize?: number } = {})
     ],
     { fail: options.confluenceDown ?? false },
   );
-  const module = createKnowledgeSubgraph(
-    testDeps({ knowledge: [wiki.instance, confluence.instance] }, fakeCatalog([]), options.maxPageSize ?? 200),
-  );
-  return { run: createRunner(module), wiki, confluence };
+  const module = createKnowledgeSubgraph(testDeps({ knowledge: [wiki.instance, confluence.instance] }, options.maxPageSize ?? 200));
+  return { run: createRunner(module, fakeCatalog([])), wiki, confluence };
 }
 
 const agent = viewer('hank', [{ role: 'helpdesk' }]);

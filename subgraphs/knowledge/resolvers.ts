@@ -7,12 +7,15 @@ import type { KnowledgeContext } from './context.js';
 import { mergeRanked } from './merge.js';
 import type { Resolvers } from './resolver-types.generated.js';
 
-/** Every knowledge base searched at once; one that fails adds its error and the others still count. */
+/**
+ * Every knowledge base searched at once; one that fails adds its error and the others still count.
+ * The articles the viewer may not see are left out before the merge cuts the list to `first`.
+ */
 async function searchAll(ctx: KnowledgeContext, info: GraphQLResolveInfo, query: ArticleQuery): Promise<Article[]> {
   if (!query.text.trim() || query.limit === 0) return [];
-  const results = await Promise.allSettled(ctx.knowledgeBases.map((kb) => kb.api.search(query)));
+  const [results, scope] = await Promise.all([Promise.allSettled(ctx.knowledgeBases.map((kb) => kb.api.search(query))), ctx.scope.load()]);
   const lists = results.map((result, i) => {
-    if (result.status === 'fulfilled') return result.value;
+    if (result.status === 'fulfilled') return scope.filter('Article', result.value);
     recordPartialError(ctx, connectorError(ctx.knowledgeBases[i]?.name ?? 'knowledge', result.reason, ctx.log), info);
     return [];
   });

@@ -1,12 +1,10 @@
 import type { GraphQLError } from 'graphql';
-import type { ServiceLookup } from '../../bsm/directory.js';
 import type { MergedCmdb, MergedCmdbSource } from '../../bsm/merged-cmdb.js';
 import type { ConnectorInstance, MonitorApi } from '../../connectors/core/connector.js';
 import type { Alert, MonitorSnapshot } from '../../kernel/model.js';
 import { createCmdbAccess, type CmdbAccess } from '../common/cmdb-access.js';
 import type { BaseContext } from '../common/module.js';
 import type { PartialErrors } from '../common/partial-errors.js';
-import { createScopeCheck, type ScopeCheck } from '../common/scope-check.js';
 import { connectorError } from '../../kernel/errors.js';
 
 /** An alert as this subgraph serves it: the tool's alert, correlated to a CI. */
@@ -31,7 +29,6 @@ export interface MonitorHandle {
 export interface MonitoringSubgraphDeps {
   monitors: ConnectorInstance<MonitorApi>[];
   cmdb: MergedCmdbSource;
-  directory: ServiceLookup;
   /** Largest `first` a list accepts. */
   maxPageSize: number;
 }
@@ -39,7 +36,6 @@ export interface MonitoringSubgraphDeps {
 export interface MonitoringContext extends BaseContext, PartialErrors {
   monitors: MonitorHandle[];
   topology: CmdbAccess;
-  scope: ScopeCheck;
   maxPageSize: number;
 }
 
@@ -75,7 +71,6 @@ export function createMonitoringContext(deps: MonitoringSubgraphDeps, base: Base
     errors: [],
     monitors,
     topology,
-    scope: createScopeCheck(deps.directory, base.viewer),
     maxPageSize: deps.maxPageSize,
   };
 }

@@ -1,6 +1,6 @@
 import type { SubgraphModule } from '../common/module.js';
-import { createMonitoringContext, type MonitoringContext, type MonitoringSubgraphDeps } from './context.js';
-import { monitoringResolvers } from './resolvers.js';
+import { type AlertView, createMonitoringContext, type MonitoringContext, type MonitoringSubgraphDeps } from './context.js';
+import { alertById, monitoringResolvers } from './resolvers.js';
 
 /**
  * Alerts and metrics from every configured monitor, mapped to CIs; acknowledge in the tool that
@@ -13,6 +13,11 @@ export function createMonitoringSubgraph(deps: MonitoringSubgraphDeps): Subgraph
   return {
     name: 'monitoring',
     resolvers: monitoringResolvers,
+    scope: {
+      // An alert is about its CI; an unmapped one about nothing (only a viewer who sees all sees it).
+      subjects: { Alert: (alert: AlertView) => ({ ciIds: alert.ciId ? [alert.ciId] : [] }) },
+      find: { Alert: (id, ctx) => alertById(ctx, id) },
+    },
     createContext: (base) => createMonitoringContext(deps, base),
   };
 }

@@ -1,10 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kernel/log.js';
-import { subgraphTypeDefs } from '../../schema/subgraphs.js';
 import { partialErrorsPlugin } from '../common/partial-errors.js';
+import { buildScopedSchema } from '../common/schema.js';
 import { alert, ci, codes, createRunner, fakeCatalog, fakeCmdb, fakeMonitor, testDeps, viewer } from '../common/test-fakes.js';
 import { createMonitoringSubgraph } from './index.js';
 
@@ -48,9 +47,9 @@ function setup(options: { zabbixDown?: boolean; cmdbDown?: boolean; failAck?: bo
   });
   const cmdb = fakeCmdb('cmdb', cis, [], { fail: options.cmdbDown ?? false });
   const module = createMonitoringSubgraph(
-    testDeps({ monitor: [prom.instance, icinga.instance, zabbix.instance], cmdb: [cmdb.instance] }, catalog, options.maxPageSize ?? 200),
+    testDeps({ monitor: [prom.instance, icinga.instance, zabbix.instance], cmdb: [cmdb.instance] }, options.maxPageSize ?? 200),
   );
-  return { run: createRunner(module), prom, icinga, zabbix, cmdb };
+  return { run: createRunner(module, catalog), prom, icinga, zabbix, cmdb };
 }
 
 const operator = viewer('olga', [{ role: 'operator', actions: ['alert:acknowledge'] }]);
@@ -120,19 +119,14 @@ describe('monitoring subgraph', () => {
   it('reaches Apollo Server clients through partialErrorsPlugin', async () => {
     const monitor = fakeMonitor('zabbix', [], { fail: true });
     const ok = fakeMonitor('prom', [alert('prom', 'a1')]);
-    const module = createMonitoringSubgraph(testDeps({ monitor: [ok.instance, monitor.instance] }, catalog));
-    const server = new ApolloServer({
-      schema: buildSubgraphSchema([{ typeDefs: subgraphTypeDefs('monitoring'), resolvers: module.resolvers }]),
-      plugins: [partialErrorsPlugin, ApolloServerPluginInlineTraceDisabled()],
-    });
+    const module = createMonitoringSubgraph(testDeps({ monitor: [ok.instance, monitor.instance] }));
+    const scoped = buildScopedSchema(module, catalog);
+    const server = new ApolloServer({ schema: scoped.schema, plugins: [partialErrorsPlugin, ApolloServerPluginInlineTraceDisabled()] });
     await server.start();
     try {
-      const contextValue = await module.createContext({
-        auth: { sub: 'olga', roles: [], groups: [] },
-        viewer: operator,
-        log: silentLogger,
-        audit: () => {},
-      });
+      const contextValue = await module.createContext(
+        scoped.baseContext({ auth: { sub: 'olga', roles: [], groups: [] }, viewer: operator, log: silentLogger, audit: () => {} }),
+      );
       const response = await server.executeOperation({ query: '{ alerts { id } }' }, { contextValue });
       expect(response.body.kind).toBe('single');
       if (response.body.kind !== 'single') return;
@@ -191,9 +185,11 @@ describe('monitoring subgraph', () => {
     expect(denied.data).toBeNull();
     const undo = await run(emailOperatorPayrollViewer, 'mutation { unacknowledgeAlert(id: "prom:a1") { id } }');
     expect(codes(undo)).toEqual(['FORBIDDEN']);
-    // An unmapped alert serves no service: only a grant with scope `all` may act on it.
+    // An unmapped alert serves no service: only a scope `all` sees it, so to anyone else it does not exist.
     const unmapped = await run(payrollOperator, 'mutation { acknowledgeAlert(id: "prom:a2", comment: "x") { id } }');
-    expect(codes(unmapped)).toEqual(['FORBIDDEN']);
+    const nonexistent = await run(payrollOperator, 'mutation { acknowledgeAlert(id: "prom:a9", comment: "x") { id } }');
+    expect(codes(unmapped)).toEqual(['BAD_USER_INPUT']);
+    expect(unmapped.errors?.[0]?.message).toBe(nonexistent.errors?.[0]?.message.replace('a9', 'a2'));
     expect(prom.calls.acknowledge).toEqual([]);
     expect(prom.calls.unacknowledge).toEqual([]);
     const allowed = await run(emailOperatorPayrollViewer, 'mutation { acknowledgeAlert(id: "prom:a4", comment: "x") { id acknowledged } }');
@@ -202,8 +198,8 @@ describe('monitoring subgraph', () => {
 
   it("rejects bad acknowledgements: unknown id, empty comment, past until; reports the tool's failure", async () => {
     const { run, prom } = setup({ failAck: true });
-    expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "prom:zzz", comment: "x") { id } }'))).toEqual(['NOT_FOUND']);
-    expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "other:1", comment: "x") { id } }'))).toEqual(['NOT_FOUND']);
+    expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "prom:zzz", comment: "x") { id } }'))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "other:1", comment: "x") { id } }'))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run(operator, 'mutation { acknowledgeAlert(id: "prom:a1", comment: "  ") { id } }'))).toEqual(['BAD_USER_INPUT']);
     expect(
       codes(await run(operator, 'mutation { acknowledgeAlert(id: "prom:a1", comment: "x", until: "2001-01-01T00:00:00Z") { id } }')),

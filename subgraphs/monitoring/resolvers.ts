@@ -25,25 +25,20 @@ function worstFirst(a: AlertView, b: AlertView): number {
   );
 }
 
-/** Every (named) monitor's alerts; a monitor that fails adds its error and the others still count. */
+/**
+ * Every (named) monitor's alerts the viewer may see; a monitor that fails adds its error and the
+ * others still count. Scope is applied here, before any list is cut to `first`, so a page is never
+ * short because of alerts the viewer cannot see (the scope middleware would drop them anyway).
+ */
 async function collect(ctx: MonitoringContext, info: GraphQLResolveInfo, names?: readonly string[] | null): Promise<AlertView[]> {
   const monitors = names ? ctx.monitors.filter((m) => names.includes(m.name)) : ctx.monitors;
-  const results = await Promise.allSettled(monitors.map((m) => m.alerts()));
-  return results.flatMap((result, i) => {
+  const [results, scope] = await Promise.all([Promise.allSettled(monitors.map((m) => m.alerts())), ctx.scope.load()]);
+  const alerts = results.flatMap((result, i) => {
     if (result.status === 'fulfilled') return result.value;
     recordPartialError(ctx, connectorError(monitors[i]?.name ?? 'monitor', result.reason, ctx.log), info);
     return [];
   });
-}
-
-async function servicesOf(ctx: MonitoringContext, alert: AlertView): Promise<string[]> {
-  return alert.ciId ? ctx.scope.servicesForCi(alert.ciId) : [];
-}
-
-/** Alerts whose services are all outside the viewer's scope are left out, not reported as errors. */
-async function visibleOnly(ctx: MonitoringContext, alerts: AlertView[]): Promise<AlertView[]> {
-  const keep = await Promise.all(alerts.map(async (alert) => ctx.scope.visible(await servicesOf(ctx, alert))));
-  return alerts.filter((_, i) => keep[i]);
+  return scope.filter('Alert', alerts);
 }
 
 function monitorOf(ctx: MonitoringContext, id: string): MonitorHandle | null {
@@ -63,11 +58,7 @@ async function findAlert(ctx: MonitoringContext, id: string): Promise<{ monitor:
   return alert ? { monitor, alert: toAlertView(alert, false, await ctx.topology.load()) } : null;
 }
 
-async function visibleAlert(ctx: MonitoringContext, id: string): Promise<AlertView | null> {
-  const found = await findAlert(ctx, id);
-  if (!found || !(await ctx.scope.visible(await servicesOf(ctx, found.alert)))) return null;
-  return found.alert;
-}
+export const alertById = async (ctx: MonitoringContext, id: string): Promise<AlertView | null> => (await findAlert(ctx, id))?.alert ?? null;
 
 async function alerts(_: unknown, args: QueryAlertsArgs, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<AlertView[]> {
   const first = checkFirst(args.first, ctx.maxPageSize, info);
@@ -81,7 +72,7 @@ async function alerts(_: unknown, args: QueryAlertsArgs, ctx: MonitoringContext,
       (filter.acknowledged == null || a.acknowledged === filter.acknowledged) &&
       (!ciIds || (a.ciId !== null && ciIds.has(a.ciId))),
   );
-  return (await visibleOnly(ctx, matching)).sort(worstFirst).slice(0, first);
+  return matching.sort(worstFirst).slice(0, first);
 }
 
 async function unmappedAlerts(
@@ -96,12 +87,11 @@ async function unmappedAlerts(
   const unproven = all.find((a) => a.ciError);
   if (unproven?.ciError) recordPartialError(ctx, unproven.ciError, info);
   const unmapped = all.filter((a) => a.ciId === null && a.ciError === null);
-  return (await visibleOnly(ctx, unmapped)).sort(worstFirst).slice(0, first);
+  return unmapped.sort(worstFirst).slice(0, first);
 }
 
 async function alertsOnCis(ctx: MonitoringContext, info: GraphQLResolveInfo, ciIds: ReadonlySet<string>): Promise<AlertView[]> {
-  const onCis = (await collect(ctx, info)).filter((a) => a.ciId !== null && ciIds.has(a.ciId));
-  return (await visibleOnly(ctx, onCis)).sort(worstFirst);
+  return (await collect(ctx, info)).filter((a) => a.ciId !== null && ciIds.has(a.ciId)).sort(worstFirst);
 }
 
 async function metrics(ci: { id: string }, _: unknown, ctx: MonitoringContext, info: GraphQLResolveInfo): Promise<CiMetric[]> {
@@ -172,18 +162,12 @@ function validateUntil(until: unknown): string | undefined {
 }
 
 /**
- * The alert a mutation acts on, once the viewer's right on it is checked: the alert's CI, the
- * services that CI serves, and one role granting `alert:acknowledge` with one of them in scope.
- * The tool is called only after this passes.
+ * The alert a mutation acts on. The scope middleware has already found it and checked that the
+ * viewer sees it and may acknowledge on what it serves; it can only have vanished since.
  */
 async function alertToActOn(ctx: MonitoringContext, id: string): Promise<{ monitor: MonitorHandle; alert: AlertView }> {
   const found = await findAlert(ctx, id);
   if (!found) throw ERRORS.NOT_FOUND.err(`No alert ${id}`);
-  const services = await servicesOf(ctx, found.alert);
-  if (!(await ctx.scope.mayAct('alert:acknowledge', services))) {
-    ctx.audit({ kind: 'denial', action: 'alert:acknowledge', target: id, result: 'denied' });
-    throw ERRORS.FORBIDDEN.err('You may not acknowledge alerts on the services this alert concerns');
-  }
   return found;
 }
 
@@ -213,13 +197,13 @@ async function unacknowledgeAlert(_: unknown, args: MutationUnacknowledgeAlertAr
 export const monitoringResolvers = {
   Query: {
     alerts,
-    alert: (_, args, ctx) => visibleAlert(ctx, args.id),
+    alert: (_, args, ctx) => alertById(ctx, args.id),
     unmappedAlerts,
     alertRules,
   },
   Mutation: { acknowledgeAlert, unacknowledgeAlert },
   Alert: {
-    __resolveReference: (ref, ctx) => visibleAlert(ctx, ref.id),
+    __resolveReference: (ref, ctx) => alertById(ctx, ref.id),
     source: (a) => ({ tool: a.tool, connector: a.connector, url: a.url }),
     labels: (a) => Object.entries(a.labels).map(([name, value]) => ({ name, value })),
     ci: (a) => {
@@ -236,8 +220,8 @@ export const monitoringResolvers = {
   },
   Service: {
     alerts: async (service, _, ctx, info) => {
-      // The gateway passes componentIds (@requires); the catalog answers when called without them.
-      const components = service.componentIds ?? (await ctx.scope.componentIds(service.id));
+      // The gateway passes componentIds (@requires); the directory answers when called without them.
+      const components = service.componentIds ?? (await ctx.scope.load()).index.components(service.id);
       return alertsOnCis(ctx, info, new Set(components));
     },
   },

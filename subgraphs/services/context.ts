@@ -1,11 +1,13 @@
-import { servicesInScope } from '../../authz/scope.js';
+import type { GraphQLError, GraphQLResolveInfo } from 'graphql';
 import type { ConnectorInstance, HelpdeskApi, MonitorApi } from '../../connectors/core/connector.js';
 import type { Logger } from '../../kernel/log.js';
 import type { Incident } from '../../kernel/model.js';
 import type { HealthSnapshot, ServiceModel } from '../../bsm/model.js';
+import type { ServiceTopology } from '../../bsm/service-topology.js';
 import { createServiceReporter, type ServiceReporter } from '../../bsm/service-report.js';
 import { openIncidentsByService } from '../../bsm/views.js';
 import type { BaseContext } from '../common/module.js';
+import { recordPartialError, type PartialErrors } from '../common/partial-errors.js';
 
 /** What the services subgraph serves from. */
 export interface ServicesSubgraphDeps {
@@ -26,23 +28,30 @@ export interface ServicesSubgraphDeps {
 /**
  * Per request: one health snapshot, one scope, one set of per-service numbers and one incident
  * lookup, whatever the number of fields asking (a dashboard over all services costs one each).
+ * Only fields that need health read it: names, criticality or the structure below a service never
+ * wait for a monitor.
  */
 export interface ServicesRequest {
   model: ServiceModel;
   maxPageSize: number;
   now: Date;
-  snapshot(): Promise<HealthSnapshot>;
-  /** Ids of the services the viewer may see (with their children). */
+  /**
+   * The health snapshot, for a field that answers from it: a monitor that failed or answered from
+   * its last known state is reported once per request, as a coded error naming it, at the path of
+   * the first field that read it (the answer still arrives: UNKNOWN or stale-marked, never OK).
+   */
+  health(info: GraphQLResolveInfo): Promise<HealthSnapshot>;
+  /** The health graph without health: reads the CMDBs, never a monitor. */
+  topology(): Promise<ServiceTopology>;
+  /** Ids of the services the viewer may see (with their children), from the request's scope. */
   scope(): Promise<Set<string>>;
-  /** True when a scope rule covers everything, so CIs under no service are visible too. */
-  seesAll: boolean;
   reporter(): Promise<ServiceReporter>;
   /** The open incident on each visible service. */
   incidents(): Promise<Map<string, Incident>>;
   monitors: { name: string; api: MonitorApi }[];
 }
 
-export interface ServicesContext extends BaseContext {
+export interface ServicesContext extends BaseContext, PartialErrors {
   services: ServicesRequest;
 }
 
@@ -54,11 +63,23 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
 export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseContext, clock: () => Date): ServicesContext {
   const { model } = deps;
   const now = clock();
+  const errors: GraphQLError[] = [];
   const snapshot = memo(() => model.snapshot());
-  const scope = memo(async () => servicesInScope(base.viewer.scope, base.viewer.groups, await model.directory.services()));
+  const reported = new Set<string>();
+  const health = async (info: GraphQLResolveInfo) => {
+    const snap = await snapshot();
+    for (const error of snap.monitorErrors) {
+      const connector = String(error.extensions['connector']);
+      if (reported.has(connector)) continue;
+      reported.add(connector);
+      recordPartialError({ errors }, error, info);
+    }
+    return snap;
+  };
+  const scope = memo(async () => new Set((await base.scope.load()).serviceIds));
   const reporter = memo(async () => {
     const snap = await snapshot();
-    return createServiceReporter(model, snap.status, now);
+    return createServiceReporter(model, snap.state, now);
   });
   const incidents = memo(async () => {
     const [snap, visible] = await Promise.all([snapshot(), scope()]);
@@ -67,13 +88,14 @@ export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseCont
   });
   return {
     ...base,
+    errors,
     services: {
       model,
       maxPageSize: deps.maxPageSize,
       now,
-      snapshot,
+      health,
+      topology: () => model.directory.topology(),
       scope,
-      seesAll: base.viewer.scope.some((rule) => rule.kind === 'all'),
       reporter,
       incidents,
       monitors: deps.monitors.map((i) => ({ name: i.name, api: i.forRequest(base.auth) })),

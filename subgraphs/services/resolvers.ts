@@ -4,21 +4,26 @@ import { ERRORS } from '../../kernel/errors.js';
 import type { Status } from '../../kernel/model.js';
 import type { NodeRule, ReduceRule } from '../../bsm/engine/types.js';
 import { describeMap, describeRule, mapStatus, ruleKinds } from '../../bsm/engine/rules.js';
+import { conditionOf } from '../../bsm/condition.js';
 import type { HealthSnapshot } from '../../bsm/model.js';
 import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
-import { isProblem, type ServiceImpactReport } from '../../bsm/service-report.js';
+import type { ServiceImpactReport } from '../../bsm/service-report.js';
+import type { ServiceTopology } from '../../bsm/service-topology.js';
 import type { SlaReport } from '../../bsm/sla.js';
 import { durationText } from '../../kernel/time.js';
-import { readKpi, serviceSentence } from '../../bsm/views.js';
+import { explanationText, mentionsIncident, readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
 import { type NodeRef, ciRef, serviceRef } from './parents.js';
 import type { ConfigurationItemStatusHistoryArgs, PathElement, Resolvers, ScopeKind } from './resolver-types.generated.js';
 
 /**
- * Resolvers of schema/services.graphql. Parents are references (`{ __typename, id }`); every field
- * reads the request's one health snapshot. Scope: a service outside the viewer's scope is invisible:
- * left out of lists, null as a root or entity lookup, never an error that says it exists.
+ * Resolvers of schema/services.graphql. Parents are references (`{ __typename, id }`); a field that
+ * answers from health reads the request's one health snapshot (`health(info)`, which reports the
+ * monitors that failed), one that answers from structure reads the topology alone. Scope is the
+ * scope middleware's (subgraphs/common): every service and CI handed out is checked there. Here,
+ * scope is read only where it changes an answer beyond the objects themselves: lists that are
+ * counted or paged, aggregates, the ranking and the words of an explanation.
  */
 
 /** Cursors are opaque: base64 of the offset of the last item returned. */
@@ -38,26 +43,14 @@ function parseInstant(value: unknown, name: string): Date {
 
 const duration = (seconds: number) => ({ seconds: Math.round(seconds), text: durationText(seconds) });
 
-function nodeRef(snap: HealthSnapshot, id: string): NodeRef {
-  return snap.topology.graph.nodes.get(id)?.kind === 'service' ? serviceRef(id) : ciRef(id);
+function nodeRef(topology: ServiceTopology, id: string): NodeRef {
+  return topology.graph.nodes.get(id)?.kind === 'service' ? serviceRef(id) : ciRef(id);
 }
 
-async function visibleService(req: ServicesRequest, id: string): Promise<boolean> {
-  return req.model.definitions.byId.has(id) && (await req.scope()).has(id);
-}
+const serviceIfKnown = (req: ServicesRequest, id: string) => (req.model.definitions.byId.has(id) ? serviceRef(id) : null);
 
-/** A CI is visible when it serves a visible service; CIs under no service only to a viewer who sees all. */
-async function visibleCi(req: ServicesRequest, id: string): Promise<boolean> {
-  const snap = await req.snapshot();
-  if (!snap.topology.graph.nodes.has(id) || snap.topology.graph.nodes.get(id)?.kind !== 'ci') return false;
-  if (req.seesAll) return true;
-  const scope = await req.scope();
-  return snap.topology.servicesAbove(id).some((s) => scope.has(s));
-}
-
-async function visibleRefs(req: ServicesRequest, snap: HealthSnapshot, ids: readonly string[]): Promise<NodeRef[]> {
-  const scope = await req.scope();
-  return ids.map((id) => nodeRef(snap, id)).filter((ref) => ref.__typename !== 'Service' || scope.has(ref.id));
+async function ciIfKnown(req: ServicesRequest, id: string) {
+  return (await req.topology()).graph.nodes.get(id)?.kind === 'ci' ? ciRef(id) : null;
 }
 
 interface RuleObject {
@@ -119,12 +112,11 @@ const emptyImpact: ServiceImpactReport = {
   calendarWeight: 1,
 };
 
-async function impactedServices(req: ServicesRequest, ciId: string) {
-  const snap = await req.snapshot();
-  const scope = await req.scope();
+async function impactedServices(req: ServicesRequest, ciId: string, info: GraphQLResolveInfo) {
+  const snap = await req.health(info);
   return snap.evaluation
     .impact(ciId)
-    .filter((i) => scope.has(i.serviceId) && req.model.definitions.byId.has(i.serviceId))
+    .filter((i) => req.model.definitions.byId.has(i.serviceId))
     .map((i) => impactedServiceObject(snap, i));
 }
 
@@ -138,14 +130,28 @@ function impactedServiceObject(snap: HealthSnapshot, i: OutageImpact) {
   };
 }
 
-async function explanation(req: ServicesRequest, id: string) {
-  const snap = await req.snapshot();
+/** Why the node has its status, in the words the viewer may read (causes it may not see are counted, not named). */
+async function explanation(ctx: ServicesContext, id: string, info: GraphQLResolveInfo) {
+  const [snap, scope] = await Promise.all([ctx.services.health(info), ctx.scope.load()]);
   const result = snap.evaluation.result(id);
   if (!result) return { text: 'not evaluated', rule: 'none', causes: [] };
+  const children = (snap.topology.graph.nodes.get(id)?.edges ?? []).map((e) => {
+    const child = snap.topology.graph.nodes.get(e.childId);
+    return {
+      id: e.childId,
+      name: child?.name ?? e.childId,
+      kind: child?.kind ?? 'ci',
+      status: mapStatus(e.map, snap.status(e.childId)),
+    };
+  });
+  const visible = (child: { id: string }) => {
+    const ref = nodeRef(snap.topology, child.id);
+    return scope.sees(ref.__typename, ref);
+  };
   return {
-    text: result.explanation.text,
+    text: explanationText(result.explanation, result.status, children, visible),
     rule: result.explanation.rule,
-    causes: await visibleRefs(req, snap, result.explanation.causeIds),
+    causes: result.explanation.causeIds.map((cause) => nodeRef(snap.topology, cause)),
   };
 }
 
@@ -156,23 +162,31 @@ async function statusHistory(req: ServicesRequest, id: string, args: Configurati
   if (from > to) throw ERRORS.BAD_USER_INPUT.err('from must not be after to');
   const first = checkFirst(args.first, req.maxPageSize, info);
   const changes = await req.model.history.history(id, from, to, first);
-  return changes.map((c) => ({ at: c.at.toISOString(), from: c.from, to: c.to }));
+  return changes.map((c) => ({ at: c.at.toISOString(), from: c.from, to: c.to, inMaintenance: c.inMaintenance }));
 }
 
-async function statusSince(req: ServicesRequest, id: string): Promise<string | null> {
-  await req.snapshot(); // records the current status first, so "since" matches it
+async function statusSince(req: ServicesRequest, id: string, info: GraphQLResolveInfo): Promise<string | null> {
+  await req.health(info); // records the current status first, so "since" matches it
   return req.model.statusSince(id)?.toISOString() ?? null;
 }
 
+type HealthResolver<T> = (ref: NodeRef, _: unknown, ctx: ServicesContext, info: GraphQLResolveInfo) => Promise<T>;
+/** A HealthNode field read from the request's health snapshot. */
+const fromHealth =
+  <T>(read: (snap: HealthSnapshot, id: string) => T): HealthResolver<T> =>
+  async (ref, _, ctx, info) =>
+    read(await ctx.services.health(info), ref.id);
+
 /** The HealthNode fields, the same for services and CIs. */
 const healthFields = {
-  status: async (ref: NodeRef, _: unknown, ctx: ServicesContext) => (await ctx.services.snapshot()).status(ref.id),
-  statusSince: (ref: NodeRef, _: unknown, ctx: ServicesContext) => statusSince(ctx.services, ref.id),
-  acknowledged: async (ref: NodeRef, _: unknown, ctx: ServicesContext) =>
-    (await ctx.services.snapshot()).evaluation.result(ref.id)?.acknowledged ?? false,
-  inMaintenance: async (ref: NodeRef, _: unknown, ctx: ServicesContext) =>
-    (await ctx.services.snapshot()).evaluation.result(ref.id)?.inMaintenance ?? false,
-  explanation: (ref: NodeRef, _: unknown, ctx: ServicesContext) => explanation(ctx.services, ref.id),
+  status: fromHealth((snap, id) => snap.status(id)),
+  statusSince: (ref: NodeRef, _: unknown, ctx: ServicesContext, info: GraphQLResolveInfo) => statusSince(ctx.services, ref.id, info),
+  statusAsOf: fromHealth((snap, id) => snap.freshness(id).asOf?.toISOString() ?? null),
+  statusStale: fromHealth((snap, id) => snap.freshness(id).stale),
+  acknowledged: fromHealth((snap, id) => snap.evaluation.result(id)?.acknowledged ?? false),
+  inMaintenance: fromHealth((snap, id) => snap.state(id).inMaintenance),
+  maintenanceUntil: fromHealth((snap, id) => snap.maintenance(id)?.until?.toISOString() ?? null),
+  explanation: (ref: NodeRef, _: unknown, ctx: ServicesContext, info: GraphQLResolveInfo) => explanation(ctx, ref.id, info),
   statusHistory: (ref: NodeRef, args: ConfigurationItemStatusHistoryArgs, ctx: ServicesContext, info: GraphQLResolveInfo) =>
     statusHistory(ctx.services, ref.id, args, info),
 };
@@ -190,13 +204,14 @@ export const servicesResolvers = {
       const req = ctx.services;
       const first = checkFirst(args.first, req.maxPageSize, info);
       const offset = decodeCursor(args.after) + 1;
-      const [scope, snap] = await Promise.all([req.scope(), req.snapshot()]);
       const f = args.filter ?? {};
+      // Only a filter on status needs health: a list of names never waits for a monitor.
+      const [scope, snap] = await Promise.all([req.scope(), f.status ? req.health(info) : null]);
       const text = f.text?.toLowerCase();
       const matching = req.model.definitions.services.filter(
         (d) =>
           scope.has(d.id) &&
-          (!f.status || f.status.includes(snap.status(d.id))) &&
+          (!f.status || !snap || f.status.includes(snap.status(d.id))) &&
           (!f.criticality || f.criticality.includes(d.criticality)) &&
           (!f.tag || d.tags.includes(f.tag)) &&
           (!text || [d.id, d.name, d.description ?? ''].some((s) => s.toLowerCase().includes(text))),
@@ -210,22 +225,28 @@ export const servicesResolvers = {
         hasNextPage,
       };
     },
-    service: async (_, args, ctx) => ((await visibleService(ctx.services, args.id)) ? serviceRef(args.id) : null),
-    async myServices(_, __, ctx) {
+    service: (_, args, ctx) => serviceIfKnown(ctx.services, args.id),
+    async myServices(_, __, ctx, info) {
       const req = ctx.services;
       const groups = new Set(ctx.viewer.groups);
-      const [scope, snap, incidents] = await Promise.all([req.scope(), req.snapshot(), req.incidents()]);
+      const [snap, incidents] = await Promise.all([req.health(info), req.incidents()]);
       return req.model.definitions.services
-        .filter((d) => scope.has(d.id) && d.consumers.some((c) => groups.has(c)))
+        .filter((d) => d.consumers.some((c) => groups.has(c)))
         .map((d) => {
-          const status = snap.status(d.id);
+          const state = snap.state(d.id);
           const since = req.model.statusSince(d.id);
           const incident = incidents.get(d.id)?.number ?? null;
           return {
             service: serviceRef(d.id),
-            status,
+            status: state.status,
             since: since?.toISOString() ?? null,
-            text: serviceSentence(d.name, status, since, isProblem(status) || status === 'UNKNOWN' ? incident : null),
+            text: serviceSentence(d.name, {
+              state,
+              since,
+              incidentNumber: incident,
+              maintenanceUntil: snap.maintenance(d.id)?.until ?? null,
+              now: req.now,
+            }),
             incidentNumber: incident,
           };
         });
@@ -233,7 +254,7 @@ export const servicesResolvers = {
     async outages(_, args, ctx, info) {
       const req = ctx.services;
       const first = checkFirst(args.first, req.maxPageSize, info);
-      const [scope, snap, reporter] = await Promise.all([req.scope(), req.snapshot(), req.reporter()]);
+      const [scope, snap, reporter] = await Promise.all([req.scope(), req.health(info), req.reporter()]);
       const ranked = await rankOutages(req.model, snap, { reporter, visible: (id) => scope.has(id) });
       return ranked.slice(0, first).map((o) => ({
         rank: o.rank,
@@ -249,17 +270,19 @@ export const servicesResolvers = {
         why: o.why,
       }));
     },
-    async businessImpact(_, __, ctx) {
+    async businessImpact(_, __, ctx, info) {
       const req = ctx.services;
-      const [snap, reporter] = await Promise.all([req.snapshot(), req.reporter()]);
+      const [snap, reporter] = await Promise.all([req.health(info), req.reporter()]);
       const ids = await servicesInScope(req);
-      const statuses = ids.map((id) => snap.status(id));
+      const conditions = ids.map((id) => conditionOf(snap.state(id)));
+      const count = (condition: string) => conditions.filter((c) => c === condition).length;
       const impacts = await Promise.all(ids.map(async (id) => ({ id, impact: (await reporter.impact(id)) ?? emptyImpact })));
       return {
         servicesTotal: ids.length,
-        servicesDown: statuses.filter((s) => s === 'MAJOR' || s === 'CRITICAL').length,
-        servicesDegraded: statuses.filter((s) => s === 'WARNING' || s === 'MINOR').length,
-        servicesUnknown: statuses.filter((s) => s === 'UNKNOWN').length,
+        servicesDown: count('down'),
+        servicesDegraded: count('degraded'),
+        servicesInMaintenance: count('maintenance'),
+        servicesUnknown: count('unknown'),
         revenuePerHourAtRisk: impacts.reduce((a, i) => a + i.impact.revenuePerHourAtRisk, 0),
         usersAffected: impacts.reduce((a, i) => a + i.impact.usersAffected, 0),
         ranked: impacts
@@ -267,7 +290,7 @@ export const servicesResolvers = {
           .sort((a, b) => b.impact.priorityScore - a.impact.priorityScore || a.id.localeCompare(b.id)),
       };
     },
-    slaAtRisk: (_, args, ctx) => slaRisks(ctx.services, args.horizonMinutes),
+    slaAtRisk: (_, args, ctx, info) => slaRisks(ctx.services, args.horizonMinutes, info),
     ruleKinds: () => ruleKinds,
     async viewer(_, __, ctx) {
       const v = ctx.viewer;
@@ -278,13 +301,13 @@ export const servicesResolvers = {
         groups: v.groups,
         drillLevel: DRILL_LEVELS.includes(v.drillLevel) ? v.drillLevel : 'BUSINESS',
         actions: v.actions,
-        scope: { kinds: kinds.length > 0 ? kinds : ['NONE'], services: [...(await ctx.services.scope())] },
+        scope: { kinds: kinds.length > 0 ? kinds : ['NONE'], services: [...(await ctx.scope.load()).serviceIds] },
       };
     },
   },
 
   BusinessImpact: {
-    slasAtRisk: (_, args, ctx) => slaRisks(ctx.services, args.horizonMinutes),
+    slasAtRisk: (_, args, ctx, info) => slaRisks(ctx.services, args.horizonMinutes, info),
     topServices: (parent, args, ctx, info) =>
       parent.ranked.slice(0, checkFirst(args.first, ctx.services.maxPageSize, info)).map((i) => serviceRef(i.id)),
   },
@@ -294,7 +317,7 @@ export const servicesResolvers = {
   },
 
   Service: {
-    __resolveReference: async (ref, ctx) => ((await visibleService(ctx.services, ref.id)) ? serviceRef(ref.id) : null),
+    __resolveReference: (ref, ctx) => serviceIfKnown(ctx.services, ref.id),
     ...healthFields,
     name: (ref, _, ctx) => def(ctx, ref.id).name,
     description: (ref, _, ctx) => def(ctx, ref.id).description,
@@ -303,69 +326,68 @@ export const servicesResolvers = {
     owner: (ref, _, ctx) => def(ctx, ref.id).owner,
     consumers: (ref, _, ctx) => def(ctx, ref.id).consumers,
     tags: (ref, _, ctx) => def(ctx, ref.id).tags,
-    async summary(ref, _, ctx) {
+    async summary(ref, _, ctx, info) {
       const req = ctx.services;
-      const status = (await req.snapshot()).status(ref.id);
-      const incident = isProblem(status) || status === 'UNKNOWN' ? ((await req.incidents()).get(ref.id)?.number ?? null) : null;
-      return serviceSentence(def(ctx, ref.id).name, status, req.model.statusSince(ref.id), incident);
+      const snap = await req.health(info);
+      const state = snap.state(ref.id);
+      const incident = mentionsIncident(state) ? ((await req.incidents()).get(ref.id)?.number ?? null) : null;
+      const maintenanceUntil = snap.maintenance(ref.id)?.until ?? null;
+      const since = req.model.statusSince(ref.id);
+      return serviceSentence(def(ctx, ref.id).name, { state, since, incidentNumber: incident, maintenanceUntil, now: req.now });
     },
-    impact: async (ref, _, ctx) => (await (await ctx.services.reporter()).impact(ref.id)) ?? emptyImpact,
-    async sla(ref, _, ctx) {
+    async impact(ref, _, ctx, info) {
+      await ctx.services.health(info);
+      return (await (await ctx.services.reporter()).impact(ref.id)) ?? emptyImpact;
+    },
+    async sla(ref, _, ctx, info) {
+      await ctx.services.health(info);
       const report = await (await ctx.services.reporter()).sla(ref.id);
       return report ? slaObject(report) : null;
     },
     kpis: (ref, _, ctx) => Promise.all(def(ctx, ref.id).kpis.map((k) => readKpi(k, ctx.services.monitors, ctx.services.now, ctx.log))),
     rule: (ref, _, ctx) => nodeRuleObject(def(ctx, ref.id).rule),
-    async dependencies(ref, _, ctx) {
-      const snap = await ctx.services.snapshot();
+    async dependencies(ref, _, ctx, info) {
+      const snap = await ctx.services.health(info);
       return (snap.topology.graph.nodes.get(ref.id)?.edges ?? []).map((e) => ({
-        node: nodeRef(snap, e.childId),
+        node: nodeRef(snap.topology, e.childId),
         relation: e.relation,
         map: describeMap(e.map),
         weight: e.weight,
         effectiveStatus: mapStatus(e.map, snap.status(e.childId)),
       }));
     },
-    async dependents(ref, _, ctx) {
-      const snap = await ctx.services.snapshot();
-      const scope = await ctx.services.scope();
-      return snap.topology
-        .servicesAbove(ref.id)
-        .filter((id) => scope.has(id))
-        .sort()
-        .map(serviceRef);
-    },
-    async tree(ref, args, ctx) {
+    dependents: async (ref, _, ctx) => (await ctx.services.topology()).servicesAbove(ref.id).sort().map(serviceRef),
+    async tree(ref, args, ctx, info) {
       const maxDepth = args.depth;
       if (maxDepth < 0 || maxDepth > 20) throw ERRORS.BAD_USER_INPUT.err('depth must be an integer from 0 to 20');
-      const snap = await ctx.services.snapshot();
+      const snap = await ctx.services.health(info);
       const out: { node: NodeRef; name: string; depth: number; parentId: string | null; status: Status }[] = [];
       const limit = ctx.services.maxPageSize * 20;
       const walk = (id: string, depth: number, parentId: string | null, trail: Set<string>) => {
         if (out.length >= limit) return;
         const node = snap.topology.graph.nodes.get(id);
-        out.push({ node: nodeRef(snap, id), name: node?.name ?? id, depth, parentId, status: snap.status(id) });
+        out.push({ node: nodeRef(snap.topology, id), name: node?.name ?? id, depth, parentId, status: snap.status(id) });
         if (depth >= maxDepth) return;
         for (const e of node?.edges ?? []) if (!trail.has(e.childId)) walk(e.childId, depth + 1, id, new Set([...trail, e.childId]));
       };
       walk(ref.id, 0, null, new Set([ref.id]));
       return out;
     },
-    async rootCauses(ref, _, ctx) {
-      const snap = await ctx.services.snapshot();
+    async rootCauses(ref, _, ctx, info) {
+      const snap = await ctx.services.health(info);
       return snap.evaluation.rootCauses(ref.id).map((c) => {
         const path = pathElements(snap, c.path);
         return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
       });
     },
-    components: async (ref, _, ctx) => (await ctx.services.snapshot()).topology.components(ref.id).map(ciRef),
-    componentIds: async (ref, _, ctx) => (await ctx.services.snapshot()).topology.components(ref.id),
+    components: async (ref, _, ctx) => (await ctx.services.topology()).components(ref.id).map(ciRef),
+    componentIds: async (ref, _, ctx) => (await ctx.services.topology()).components(ref.id),
   },
 
   ConfigurationItem: {
-    __resolveReference: async (ref, ctx) => ((await visibleCi(ctx.services, ref.id)) ? ciRef(ref.id) : null),
+    __resolveReference: (ref, ctx) => ciIfKnown(ctx.services, ref.id),
     ...healthFields,
-    impactedServices: (ref, _, ctx) => impactedServices(ctx.services, ref.id),
+    impactedServices: (ref, _, ctx, info) => impactedServices(ctx.services, ref.id, info),
   },
 } satisfies Resolvers;
 
@@ -376,9 +398,9 @@ async function servicesInScope(req: ServicesRequest): Promise<string[]> {
 }
 
 /** Services whose SLA breaks within the horizon if their current outage goes on, soonest first. */
-async function slaRisks(req: ServicesRequest, horizonMinutes: number) {
+async function slaRisks(req: ServicesRequest, horizonMinutes: number, info: GraphQLResolveInfo) {
   if (horizonMinutes < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must not be negative');
-  const [ids, reporter] = await Promise.all([servicesInScope(req), req.reporter()]);
+  const [ids, reporter] = await Promise.all([servicesInScope(req), req.reporter(), req.health(info)]);
   return (await reporter.slaAtRisk(ids, horizonMinutes * 60)).map(slaRiskObject);
 }
 

@@ -1,7 +1,6 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { ScopeRule, Viewer } from '../../authz/viewer.js';
 import {
@@ -14,8 +13,8 @@ import { createCache } from '../../connectors/core/cache.js';
 import type { ConnectorDeps, ConnectorSet } from '../../connectors/core/connector.js';
 import { silentLogger } from '../../kernel/log.js';
 import { createTestModel, type TestModel } from '../../bsm/test-fakes.js';
-import { subgraphTypeDefs } from '../../schema/subgraphs.js';
 import type { SubgraphModule } from '../common/module.js';
+import { buildScopedSchema } from '../common/schema.js';
 import { createServicesSubgraph, type ServicesContext } from './index.js';
 
 /**
@@ -51,7 +50,7 @@ export function viewer(id: string, groups: string[], scope: ScopeRule[], drillLe
     drillLevel,
     actions: [],
     scope,
-    grants: [{ role: id, drillLevel, actions: [], scope }],
+    grants: [{ role: id, drillLevel, actions: [], scope, actOnChildren: false }],
   };
 }
 
@@ -78,19 +77,16 @@ export function createHarness(options: { estateDir?: string; dataDir?: string; n
     log: silentLogger,
     ...(options.now ? { now: options.now } : {}),
   });
-  const schema = buildSubgraphSchema([{ typeDefs: subgraphTypeDefs('services'), resolvers: module.resolvers as never }]);
+  const { schema, baseContext } = buildScopedSchema(module, model.directory);
   const operator = viewer('operator', ['noc'], [{ kind: 'all' }]);
   return {
     model,
     module,
     schema,
     async run(query, as = operator, variables) {
-      const contextValue = await module.createContext({
-        auth: { sub: as.id, roles: as.roles, groups: as.groups },
-        viewer: as,
-        log: silentLogger,
-        audit: () => {},
-      });
+      const contextValue = await module.createContext(
+        baseContext({ auth: { sub: as.id, roles: as.roles, groups: as.groups }, viewer: as, log: silentLogger, audit: () => {} }),
+      );
       return graphql({ schema, source: query, contextValue, variableValues: variables ?? null });
     },
     async close() {

@@ -57,7 +57,7 @@ defineConnectorContract({
   },
 });
 
-/** The monitor checks alone: the generic ones are proven by the suites above. */
+/** The monitor checks alone: the generic ones are proven by the suites above and below. */
 const GENERIC: ContractCheck[] = [
   'concurrentReads',
   'authFailure',
@@ -70,6 +70,7 @@ const GENERIC: ContractCheck[] = [
   'staleIfError',
   'missing',
   'kind',
+  'observed',
 ];
 const PROM_PASSWORD = 'broken-prom-secret';
 
@@ -166,3 +167,20 @@ brokenMonitor('unparsed', ({ fake, raw }) => ({
     if (!(await raw(`${fake.url}/api/v2/status`)).ok) throw unavailable('unparsed');
   },
 }));
+
+/** Reads its tool with a fetch of its own, past connectors/core/http.ts: /metrics never sees its calls. */
+defineConnectorContract({
+  label: 'unobserved',
+  kind: 'cmdb',
+  skip: GENERIC.filter((check) => check !== 'observed'),
+  async start(options) {
+    const { fake } = await setup(options);
+    const api: CmdbApi = {
+      snapshot: async () => {
+        await fetch(`${fake.url}/api/now/table/cmdb_ci`);
+        return { cis: [], relations: [], stale: false, asOf: new Date().toISOString() };
+      },
+    };
+    return { api, name: 'unobserved', fake };
+  },
+});

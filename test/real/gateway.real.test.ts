@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startStack, type Stack } from '../harness.js';
@@ -8,7 +11,8 @@ import { AM_URL, ICINGA_CA, ICINGA_URL, MEDIAWIKI_URL, PROM_URL, RT_URL, until, 
  * The whole gateway over the real tools at once: Prometheus + Alertmanager, Icinga 2 and Zabbix 6.0
  * as monitors, Request Tracker 5 as the help desk, MediaWiki as the knowledge base, and the builtin
  * CMDB with the CIs those tools watch (test/estates/real). Correlation, deep links, acknowledge in
- * the tool that raised the alert, tickets and articles, all through GraphQL.
+ * the tool that raised the alert, tickets and articles, all through GraphQL; and, last, no false OK
+ * while Alertmanager and Prometheus restart.
  */
 const SLOW = 120_000;
 const ICINGA_UI = 'https://icinga.example.test/icingaweb2';
@@ -51,11 +55,16 @@ describe('the gateway over the real tools', () => {
     zbx = await zabbixSession();
     ({ eventId: zabbixEvent } = await zbx.freshProblem());
     const fast = 'timeoutMs: 10000, retryLimit: 0';
+    // An open circuit would answer "did not answer" (stale) for 30 s after each restart and hide the
+    // moments the restart test is about: Alertmanager back with no alerts, Prometheus back with nothing scraped.
+    const noBreaker = 'breakerThreshold: 1000000';
     stack = await startStack({
+      // As long as one attempt may take: real tools on a loaded machine answer in seconds.
+      extra: 'requestDeadlineMs: 10000',
       estateDir: join(ROOT, 'test/estates/real'),
       env: { ICINGA_PASSWORD: 'gateway-secret', ZABBIX_PASSWORD: 'zabbix', RT_PASSWORD: 'password' },
       connectors: `
-  - { name: prom, type: prometheus, prometheus: { baseUrl: "${PROM_URL}", ${fast} }, alertmanager: { baseUrl: "${AM_URL}", ${fast} }, cacheTtlMs: 0, targetsTtlMs: 0 }
+  - { name: prom, type: prometheus, prometheus: { baseUrl: "${PROM_URL}", ${fast}, ${noBreaker} }, alertmanager: { baseUrl: "${AM_URL}", ${fast}, ${noBreaker} }, cacheTtlMs: 0, targetsTtlMs: 0 }
   - { name: icinga, type: icinga, baseUrl: "${ICINGA_URL}", uiUrl: "${ICINGA_UI}", username: gateway, password: "\${ICINGA_PASSWORD}", caFile: "${ICINGA_CA}", allowHostnameMismatch: true, cacheTtlMs: 0, ${fast} }
   - { name: zbx, type: zabbix, baseUrl: "${ZABBIX_URL}", username: Admin, password: "\${ZABBIX_PASSWORD}", cacheTtlMs: 0, hostsTtlMs: 0, ${fast} }
   - { name: cmdb, type: builtin-cmdb }
@@ -208,4 +217,102 @@ describe('the gateway over the real tools', () => {
     },
     SLOW,
   );
+
+  /**
+   * Health you can trust while the monitor restarts (scripts/real-tools.sh restart: SIGTERM, state on
+   * disk kept). Alertmanager comes back knowing no alert until Prometheus resends; Prometheus comes
+   * back having scraped and evaluated nothing. Through the gateway, continuously: pay01 (CI0010, its
+   * target up while PaymentsFailing names it), dead-host (CI0009, its target down, TargetDown) and
+   * the Payments service over pay01 must never read OK, and the history must record no OK for them.
+   * Last in the file, and it waits for both servers to know every alert again before it ends.
+   */
+  it('never says OK for a failing host while Alertmanager and Prometheus restart, and records no OK transition', async () => {
+    const script = fileURLToPath(new URL('../../scripts/real-tools.sh', import.meta.url));
+    const restart = (tool: string) => promisify(execFile)('bash', [script, 'restart'], { env: { ...process.env, REAL_TOOLS: tool } });
+    const firing = async (url: string, pick: (body: any) => { labels: Record<string, string> }[]) => {
+      try {
+        const names = pick(await got.get(url, { timeout: { request: 2000 }, retry: { limit: 0 } }).json()).map(
+          (a) => a.labels['alertname'],
+        );
+        return names.includes('PaymentsFailing') && names.includes('TargetDown');
+      } catch {
+        return false; // restarting
+      }
+    };
+    const bothServersFire = async () =>
+      (await firing(`${AM_URL}/api/v2/alerts?active=true&silenced=true&inhibited=true`, (body) => body)) &&
+      (await firing(`${PROM_URL}/api/v1/alerts`, (body) => body.data.alerts.filter((a: any) => a.state === 'firing')));
+    type Sample = { at: number; pay: string; dead: string; payments: string; why: string; errors: string[] };
+    const sample = async (): Promise<Sample> => {
+      const at = Date.now();
+      const { body } = await stack.gql(
+        `{ pay: configurationItem(id: "CI0010") { status explanation { text } } dead: configurationItem(id: "CI0009") { status }
+           payments: service(id: "payments") { status } }`,
+        { token: operator },
+      );
+      const d = body.data as any;
+      return {
+        at,
+        pay: d?.pay?.status ?? 'ERROR',
+        dead: d?.dead?.status ?? 'ERROR',
+        payments: d?.payments?.status ?? 'ERROR',
+        why: d?.pay?.explanation?.text ?? '',
+        errors: [...new Set((body.errors ?? []).map((e) => `${e.extensions?.['code']}: ${e.message}`))],
+      };
+    };
+    await until('PaymentsFailing and TargetDown in both servers and through the gateway', async () => {
+      const s = await sample();
+      return (await bothServersFire()) && s.pay === 'CRITICAL' && s.dead === 'CRITICAL';
+    });
+    const from = new Date().toISOString();
+
+    const samples: Sample[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push(await sample());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    /** From each restart until both servers know every alert again: the moments a false OK would show. */
+    const windows: { tool: string; from: number; to: number }[] = [];
+    const restartAndWait = async (tool: string) => {
+      const started = Date.now();
+      await restart(tool);
+      await until(`both servers to fire both alerts after restarting ${tool}`, bothServersFire, 90_000);
+      windows.push({ tool, from: started, to: Date.now() });
+    };
+    try {
+      await restartAndWait('alertmanager');
+      await restartAndWait('prometheus');
+      await until('pay01 CRITICAL through the gateway again', async () => (await sample()).pay === 'CRITICAL', 90_000);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+
+    const falseOk = samples.filter((s) => s.pay === 'OK' || s.dead === 'OK' || s.payments === 'OK');
+    expect(falseOk.slice(0, 3)).toEqual([]);
+    const words = (s: Sample) => `${s.pay}: ${s.why}${s.errors.length ? ` [${s.errors.join('; ')}]` : ''}`.replace(/ \(as of [^)]*\)/g, '');
+    const seen = [...new Set(samples.map(words))];
+    const spans = windows.map((w) => `${w.tool} ${w.to - w.from} ms`).join(', ');
+    console.log(`restart samples through the gateway: ${samples.length} (${spans}); pay01 read as:\n  ${seen.join('\n  ')}`);
+    // The restarts were sampled, not slept through: answers were given while each server was restarting.
+    for (const w of windows) expect(samples.filter((s) => s.at >= w.from && s.at <= w.to).length, w.tool).toBeGreaterThan(0);
+
+    const { body } = await stack.gql(
+      `query($from: DateTime!) { pay: configurationItem(id: "CI0010") { statusHistory(from: $from) { to } }
+         dead: configurationItem(id: "CI0009") { statusHistory(from: $from) { to } }
+         payments: service(id: "payments") { statusHistory(from: $from) { to } } }`,
+      { token: operator, variables: { from } },
+    );
+    expect(body.errors).toBeUndefined();
+    const recorded = body.data as Record<string, { statusHistory: { to: string }[] }>;
+    for (const [node, { statusHistory }] of Object.entries(recorded)) {
+      expect(
+        statusHistory.filter((c) => c.to === 'OK'),
+        node,
+      ).toEqual([]);
+    }
+  }, 300_000);
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHistoryStore, createTransitionRecorder, type HistoryStore, type Transition } from '../../bsm/history.js';
+import { createHistoryStore, createTransitionRecorder, type HistoryStore, type NodeState, type Transition } from '../../bsm/history.js';
 import type { Status } from '../../kernel/model.js';
 import { createPostgresPool } from '../../kernel/postgres.js';
 import { silentLogger } from '../../kernel/log.js';
@@ -37,8 +37,24 @@ const postgres: OpenShared = async (onTestFinished) => {
 };
 
 const t = (hhmm: string) => new Date(`2026-11-27T${hhmm}:00Z`);
-const tr = (id: string, hhmm: string, from: Status | null, to: Status): Transition => ({ id, at: t(hhmm), from, to });
-const statuses = (entries: Record<string, Status>) => new Map(Object.entries(entries));
+const tr = (
+  id: string,
+  hhmm: string,
+  from: Status | null,
+  to: Status,
+  maintenance: { inMaintenance?: boolean; fromMaintenance?: boolean } = {},
+): Transition => ({
+  id,
+  at: t(hhmm),
+  from,
+  to,
+  inMaintenance: maintenance.inMaintenance ?? false,
+  fromMaintenance: maintenance.fromMaintenance ?? false,
+});
+/** Node states, none in maintenance. */
+const statuses = (entries: Record<string, Status>) =>
+  new Map(Object.entries(entries).map(([id, status]): [string, NodeState] => [id, { status, inMaintenance: false }]));
+const up = (status: Status) => ({ status, inMaintenance: false });
 const never = () => null;
 
 function defineHistorySuite(name: string, openShared: OpenShared, skip: boolean) {
@@ -51,19 +67,19 @@ function defineHistorySuite(name: string, openShared: OpenShared, skip: boolean)
         tr('payroll', '09:40', 'CRITICAL', 'OK'),
         tr('email', '09:05', null, 'WARNING'),
       ]);
-      expect(await store.statusAt('payroll', t('08:59'))).toBeNull();
-      expect(await store.statusAt('payroll', t('09:30'))).toBe('CRITICAL');
+      expect(await store.stateAt('payroll', t('08:59'))).toBeNull();
+      expect(await store.stateAt('payroll', t('09:30'))).toEqual(up('CRITICAL'));
       expect(await store.statusSince('payroll')).toEqual(t('09:40'));
       expect(await store.statusSince('nothing')).toBeNull();
       expect((await store.history('payroll', t('09:10'), t('09:40'))).map((c) => c.to)).toEqual(['CRITICAL', 'OK']);
       expect(await store.history('payroll', t('09:00'), t('10:00'), 2)).toEqual([
-        { at: t('09:00'), from: null, to: 'OK' },
-        { at: t('09:12'), from: 'OK', to: 'CRITICAL' },
+        { at: t('09:00'), from: null, to: 'OK', inMaintenance: false },
+        { at: t('09:12'), from: 'OK', to: 'CRITICAL', inMaintenance: false },
       ]);
       expect(await store.latest()).toEqual(
         new Map([
-          ['payroll', { status: 'OK', since: t('09:40') }],
-          ['email', { status: 'WARNING', since: t('09:05') }],
+          ['payroll', { ...up('OK'), since: t('09:40') }],
+          ['email', { ...up('WARNING'), since: t('09:05') }],
         ]),
       );
     });
@@ -90,7 +106,26 @@ function defineHistorySuite(name: string, openShared: OpenShared, skip: boolean)
       const store = await (await openShared(onTestFinished))();
       await store.record([tr('app', '09:30', null, 'CRITICAL')]);
       expect(await store.record([tr('app', '09:29', 'CRITICAL', 'OK')])).toEqual([tr('app', '09:30', 'CRITICAL', 'OK')]);
-      expect(await store.statusAt('app', t('09:30'))).toBe('OK');
+      expect(await store.stateAt('app', t('09:30'))).toEqual(up('OK'));
+    });
+
+    it('keeps planned maintenance as part of the state: entering and leaving it are transitions, compare-and-set too', async ({
+      onTestFinished,
+    }) => {
+      const store = await (await openShared(onTestFinished))();
+      await store.record([tr('reporting', '08:00', null, 'OK'), tr('reporting', '08:53', 'OK', 'CRITICAL', { inMaintenance: true })]);
+      const leave = tr('reporting', '09:30', 'CRITICAL', 'CRITICAL', { fromMaintenance: true });
+      // Written by someone who had not seen the maintenance start: stale, skipped.
+      expect(await store.record([tr('reporting', '09:20', 'CRITICAL', 'OK')])).toEqual([]);
+      expect(await store.record([leave])).toEqual([leave]);
+      expect(await store.record([leave])).toEqual([]);
+      expect(await store.stateAt('reporting', t('09:00'))).toEqual({ status: 'CRITICAL', inMaintenance: true });
+      expect((await store.latest()).get('reporting')).toEqual({ status: 'CRITICAL', inMaintenance: false, since: t('09:30') });
+      expect((await store.history('reporting', t('00:00'), t('23:59'))).map((c) => [c.to, c.inMaintenance])).toEqual([
+        ['OK', false],
+        ['CRITICAL', true],
+        ['CRITICAL', false],
+      ]);
     });
 
     it('two writers racing on one transition write it once', async ({ onTestFinished }) => {

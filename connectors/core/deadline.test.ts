@@ -1,0 +1,102 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Keyv } from 'keyv';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { silentLogger } from '../../kernel/log.js';
+import { runWithDeadline } from '../../kernel/request-context.js';
+import { createCachedReader } from './cache.js';
+import { listenOnLoopback } from './fake-http.js';
+import { createHttpClient, HttpSettings } from './http.js';
+
+/**
+ * The request's deadline bounds a whole tool call, retries included: a tool answering after 10 s
+ * costs a request its deadline, not attempts × timeout, and the cache then serves its last good answer.
+ */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  });
+  const listener = await listenOnLoopback(server);
+  onTestFinished(listener.close);
+  return { url: listener.url, requests };
+}
+
+// What production runs with: 5 s per attempt, two retries, a breaker that needs five failures.
+const client = (baseUrl: string) =>
+  createHttpClient({
+    connector: 'slow-tool',
+    settings: HttpSettings.parse({ baseUrl, timeoutMs: 5000, retryLimit: 2 }),
+    auth: { kind: 'none' },
+    log: silentLogger,
+  });
+
+const elapsed = async <T>(work: () => Promise<T>) => {
+  const started = performance.now();
+  const result = await work().catch((e: unknown) => e);
+  return { result, ms: performance.now() - started };
+};
+
+describe('the request deadline in the HTTP client', () => {
+  it('aborts a call to a tool that answers after 10 s at the deadline, with a coded error naming the tool', async () => {
+    const fake = await serve((_req, res) => setTimeout(() => res.end('{}'), 10_000).unref());
+    const { result, ms } = await elapsed(() => runWithDeadline(300, () => client(fake.url).call((g) => g.get('slow').json())));
+    expect(result).toMatchObject({
+      message: "slow-tool did not answer within the request's deadline",
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' },
+    });
+    expect(ms).toBeLessThan(3000);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('makes no retry whose wait would end after the deadline', async () => {
+    // Retry-After: 2 s, inside one attempt's timeout, so got would wait and ask again.
+    const fake = await serve((_req, res) => res.writeHead(503, { 'retry-after': '2' }).end());
+    const { result, ms } = await elapsed(() => runWithDeadline(1000, () => client(fake.url).call((g) => g.get('busy').json())));
+    expect(result).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' } });
+    expect(fake.requests).toHaveLength(1);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('retries within the deadline when the wait fits', async () => {
+    let calls = 0;
+    const fake = await serve((_req, res) => (++calls === 1 ? res.writeHead(503, { 'retry-after': '0' }).end() : res.end('{"ok":true}')));
+    // got waits about 1 s before its first retry: well inside 4 s.
+    await expect(runWithDeadline(4000, () => client(fake.url).call((g) => g.get('flaky').json()))).resolves.toEqual({ ok: true });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('asks nothing once the deadline has passed', async () => {
+    const fake = await serve((_req, res) => res.end('{}'));
+    const http = client(fake.url);
+    const error = await runWithDeadline(10, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return http.call((g) => g.get('late').json()).catch((e: unknown) => e);
+    });
+    expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' } });
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('only shortens: a part of a request cannot wait longer than the request', async () => {
+    const fake = await serve((_req, res) => setTimeout(() => res.end('{}'), 10_000).unref());
+    const { ms } = await elapsed(() =>
+      runWithDeadline(300, () => runWithDeadline(60_000, () => client(fake.url).call((g) => g.get('slow').json()))),
+    );
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it('ends in the cache’s last good answer, marked stale, when the tool has become slow', async () => {
+    let slow = false;
+    const fake = await serve((_req, res) => (slow ? setTimeout(() => res.end('{"n":2}'), 10_000).unref() : res.end('{"n":1}')));
+    const http = client(fake.url);
+    let now = 0;
+    const read = createCachedReader(new Keyv(), { now: () => now });
+    const get = () => read('key', 1000, 60_000, () => http.call((g) => g.get('x').json<{ n: number }>()));
+    await expect(runWithDeadline(1000, get)).resolves.toMatchObject({ value: { n: 1 }, stale: false });
+    slow = true;
+    now = 5000;
+    const { result, ms } = await elapsed(() => runWithDeadline(300, get));
+    expect(result).toMatchObject({ value: { n: 1 }, stale: true, fetchedAt: 0 });
+    expect(ms).toBeLessThan(3000);
+  });
+});
