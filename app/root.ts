@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
@@ -6,6 +7,8 @@ import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
 import { serviceReadings } from '../bsm/business-metrics.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
+import { createNotifier } from '../bsm/notifications.js';
+import { privateDir } from '../kernel/private-files.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
 import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
@@ -160,6 +163,17 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     (store) => store.close(),
   );
   const model = part(() => {
+    const webhooks = config.notifications.webhooks;
+    const notifier =
+      webhooks.length > 0
+        ? createNotifier({
+            webhooks,
+            definitions: definitions(),
+            log: log.child({ part: 'notifications' }),
+            deliveryLog: join(privateDir(dataDir), 'notifications.log'),
+            now: clock,
+          })
+        : null;
     const built = createServiceModel({
       directory: directory(),
       monitors: connectors('monitor'),
@@ -168,6 +182,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       log: log.child({ part: 'model' }),
       deadlineMs: config.requestDeadlineMs,
       now: clock,
+      ...(notifier ? { onRecorded: (written) => notifier.recorded(written) } : {}),
     });
     // The business series of /metrics come from the process that holds the model.
     if (config.metrics.enabled && config.metrics.business) {

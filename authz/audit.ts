@@ -15,6 +15,13 @@ import { currentRequest, type RequestContext } from '../kernel/request-context.j
  * removes never reaches a subgraph), a subgraph's shield, a resolver's scope check (the gateway then
  * writes no second line for that mutation). In a dry run only the gateway writes what it would deny.
  */
+/**
+ * Marks an error whose refusal a subgraph has audited already, where the gateway cannot tell it from
+ * a plain failure (an object out of scope is answered like a missing one). The gateway strips it
+ * from every answer, so no client can tell the two apart.
+ */
+export const AUDITED_EXTENSION = 'servicegraphAudited';
+
 export interface AuditEvent {
   /** Token subject, or 'anonymous'. */
   who: string;

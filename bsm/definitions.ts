@@ -23,6 +23,9 @@ export type ValueClass = (typeof VALUE_CLASSES)[number];
 
 const Percent = z.number().gt(0).max(100);
 
+/** The cost of one user-hour of lost work where a service does not say its own. */
+export const DEFAULT_COST_PER_USER_HOUR = 50;
+
 /** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -133,8 +136,13 @@ export const ServiceFileSchema = z.strictObject({
   consumers: z.array(z.string()).default([]),
   tags: z.array(z.string()).default([]),
   impact: z
-    .strictObject({ revenuePerHour: z.number().min(0).default(0), users: z.number().int().min(0).default(0) })
-    .default({ revenuePerHour: 0, users: 0 }),
+    .strictObject({
+      revenuePerHour: z.number().min(0).default(0),
+      users: z.number().int().min(0).default(0),
+      /** What an hour of one user's lost work costs, in the revenue unit, so users and revenue add up. @default 50 */
+      costPerUserHour: z.number().min(0).default(DEFAULT_COST_PER_USER_HOUR),
+    })
+    .default({ revenuePerHour: 0, users: 0, costPerUserHour: DEFAULT_COST_PER_USER_HOUR }),
   calendar: z.array(CalendarEntrySchema).default([]),
   sla: SlaSchema.optional(),
   kpis: z.array(KpiSchema).default([]),
@@ -183,7 +191,7 @@ export interface ServiceDefinition {
   owner: string;
   consumers: string[];
   tags: string[];
-  impact: { revenuePerHour: number; users: number };
+  impact: { revenuePerHour: number; users: number; costPerUserHour: number };
   calendar: CalendarEntry[];
   sla: SlaSpec | null;
   kpis: KpiDefinition[];

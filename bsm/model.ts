@@ -11,7 +11,7 @@ import type { ServiceDefinition, ServiceDefinitions } from './definitions.js';
 import type { ServiceDirectory } from './directory.js';
 import { evaluate } from './engine/evaluate.js';
 import type { Evaluation, LeafState } from './engine/types.js';
-import { createTransitionRecorder, type HistoryStore, type NodeState } from './history.js';
+import { createTransitionRecorder, type HistoryStore, type NodeState, type Transition } from './history.js';
 import type { Lease } from '../kernel/lease.js';
 import type { ServiceTopology } from './service-topology.js';
 
@@ -91,6 +91,11 @@ export interface ServiceModelOptions {
   deadlineMs?: number;
   /** The clock the model records transitions with. @default wall clock */
   now?: () => Date;
+  /**
+   * Called with the transitions this process wrote: only the lease holder writes, and the store's
+   * compare-and-set writes each once, so what listens here (notifications) fires once across replicas.
+   */
+  onRecorded?: (written: readonly Transition[]) => void;
 }
 
 /** What the connectors get of the deadline: the model keeps this much to take their last good answer. */
@@ -309,7 +314,8 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
       for (const id of topo.graph.nodes.keys()) states.set(id, state(id));
       try {
         // A node first seen failing is dated by its rule: worstIfAll failed with its last child, worst with its first.
-        await recorder.observe(states, at, (id) => evaluation.since(id));
+        const written = await recorder.observe(states, at, (id) => evaluation.since(id));
+        if (written.length > 0) options.onRecorded?.(written);
       } catch (error) {
         // History is best effort: the current status is still worth answering with.
         log.error('recording status transitions failed', { error: String(error) });

@@ -2,14 +2,14 @@ import type { Status } from '../kernel/model.js';
 import { calendarWeight } from './calendar.js';
 import type { HealthSnapshot, ServiceModel } from './model.js';
 import { isProblem, isProblemNow } from './condition.js';
-import { CRITICALITY_WEIGHT, USER_HOUR_VALUE, revenueShare, slaUrgency, type ServiceReporter } from './service-report.js';
+import { CRITICALITY_WEIGHT, revenueShare, slaUrgency, type ServiceReporter } from './service-report.js';
 import type { SlaReport } from './sla.js';
 import { durationText } from '../kernel/time.js';
 
 /**
  * Which of the many red things to fix first: the failing root-cause CIs of every (visible) service,
  * ranked by the business priority of what they break. A CI's score is the sum over the services it
- * breaks of: criticality weight × value at risk (the part of the service's revenue/h + 50 × users
+ * breaks of: criticality weight × value at risk (the part of the service's revenue/h + its cost per user-hour × users
  * this CI puts at risk) × calendar weight now × SLA urgency (see service-report.ts). A service in
  * planned maintenance is not failing the business (condition.ts): its root causes rank only through
  * other services.
@@ -97,7 +97,7 @@ export async function rankOutages(model: ServiceModel, snap: HealthSnapshot, opt
       const ttb = sla?.timeToBreachSeconds ?? null;
       revenue += svcRevenue;
       users += svcUsers;
-      const value = part * (def.impact.revenuePerHour + USER_HOUR_VALUE * svcUsers);
+      const value = part * (def.impact.revenuePerHour + def.impact.costPerUserHour * svcUsers);
       score += CRITICALITY_WEIGHT[def.criticality] * Math.max(1, value) * calendar.weight * slaUrgency(ttb);
       if (ttb !== null && (soonest?.timeToBreachSeconds == null || ttb < soonest.timeToBreachSeconds)) soonest = sla;
       if (calendar.weight > heaviest.weight) heaviest = calendar;

@@ -11,7 +11,7 @@ import { DAY_MS } from '../kernel/time.js';
  *
  * priorityScore = criticality weight × value at risk × calendar weight × SLA urgency
  *   criticality weight  LOW 1, MEDIUM 2, HIGH 4, CRITICAL 8
- *   value at risk       share × (revenue per hour + USER_HOUR_VALUE × users), share 1 when down (MAJOR,
+ *   value at risk       share × (revenue per hour + cost per user-hour × users), share 1 when down (MAJOR,
  *                       CRITICAL), 0.5 when degraded (WARNING, MINOR), 0 in planned maintenance
  *                       (condition.ts); at least 1, so a service with no numbers still ranks by
  *                       criticality
@@ -21,8 +21,6 @@ import { DAY_MS } from '../kernel/time.js';
  */
 
 export const CRITICALITY_WEIGHT: Record<Criticality, number> = { LOW: 1, MEDIUM: 2, HIGH: 4, CRITICAL: 8 };
-/** What an hour of one user's lost work is worth in the revenue unit, so users and revenue add up. */
-export const USER_HOUR_VALUE = 50;
 
 const SHARE: Record<Condition, number> = { down: 1, degraded: 0.5, up: 0, maintenance: 0, unknown: 0 };
 
@@ -48,7 +46,7 @@ export function serviceImpact(def: ServiceDefinition, state: NodeState, now: Dat
   const calendar = calendarWeight(def.calendar, now);
   const revenue = def.impact.revenuePerHour * revenueShare(state);
   const users = isProblemNow(state) ? def.impact.users : 0;
-  const value = Math.max(1, revenueShare(state) * (def.impact.revenuePerHour + USER_HOUR_VALUE * def.impact.users));
+  const value = Math.max(1, revenueShare(state) * (def.impact.revenuePerHour + def.impact.costPerUserHour * def.impact.users));
   const priorityScore = isProblemNow(state)
     ? CRITICALITY_WEIGHT[def.criticality] * value * calendar.weight * slaUrgency(sla?.timeToBreachSeconds ?? null)
     : 0;

@@ -173,7 +173,7 @@ export function breachInstant(spec: SlaSpec, now: number, budgetLeftMs: number):
 }
 
 /** The timeline as intervals of one state each over [start, end); null state before the first record. */
-function segments(timeline: StatusTimeline, start: number, end: number): { from: number; to: number; state: NodeState | null }[] {
+export function segments(timeline: StatusTimeline, start: number, end: number): { from: number; to: number; state: NodeState | null }[] {
   const out: { from: number; to: number; state: NodeState | null }[] = [];
   let state = timeline.initial;
   let from = start;

@@ -228,7 +228,9 @@ describe('authorization round two', () => {
         token: await stack.token('email-operator', { sub: 'scope-tester' }),
         variables: { id: alert.id },
       });
-      expect(code(answer)).toBe('FORBIDDEN');
+      // An object out of scope is answered like one that does not exist (no existence oracle).
+      expect(code(answer)).toBe('BAD_USER_INPUT');
+      expect(answer.body.errors?.[0]?.extensions).not.toHaveProperty('servicegraphAudited');
       const lines = await auditOf(answer.headers.get('x-request-id'), 1);
       expect(lines[0]).toMatchObject({ kind: 'denial', action: 'alert:acknowledge', result: 'denied', at: 'monitoring' });
     });

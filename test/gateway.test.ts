@@ -257,14 +257,15 @@ describe('actions persist across restarts', () => {
   });
 });
 
-describe('configuration errors stop the start with a clear message', () => {
+// Each case starts the program through tsx, which compiles the whole tree first: tens of seconds on a loaded 2-core machine.
+describe('configuration errors stop the start with a clear message', { timeout: 90_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'servicegraph-config-'));
   const start = async (configFile: string, env: NodeJS.ProcessEnv = testEnv) => {
     try {
       await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'app/main.ts'), '--config', configFile], {
         cwd: ROOT,
         env: { ...env, PORT: '0' },
-        timeout: 30_000,
+        timeout: 80_000,
       });
       return { code: 0, stderr: '' };
     } catch (error) {
@@ -296,7 +297,7 @@ describe('configuration errors stop the start with a clear message', () => {
   });
 });
 
-describe('npm run token', () => {
+describe('npm run token', { timeout: 90_000 }, () => {
   it('prints only a JWT the demo configuration accepts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'servicegraph-token-'));
     const file = join(dir, 'demo.yaml');

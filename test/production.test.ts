@@ -124,6 +124,8 @@ describe('SIGTERM during load', () => {
     const dir = mkdtempSync(join(tmpdir(), 'servicegraph-sigterm-'));
     const config = writeTestConfig(dir, {
       server: 'shutdownGraceMs: 60000',
+      // The requests are held upstream on purpose: their deadline must not answer them first.
+      extra: 'requestDeadlineMs: 60000',
       connectors: `${BUILTIN_CONNECTORS.replace(/\n\s+- \{ name: kb, type: builtin-knowledge \}/, '')}
   - { name: wiki, type: mediawiki, baseUrl: "${proxy.url}", retryLimit: 0, timeoutMs: 60000 }`,
     });

@@ -7,7 +7,9 @@ import {
   isObjectType,
   isScalarType,
   isEnumType,
+  isInputObjectType,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
@@ -30,11 +32,19 @@ const policy = loadPolicy(`${ROOT}/policy/demo.yaml`);
 const ROLES = Object.keys(policy.roles);
 const index: AnnotationIndex = buildAnnotationIndex(supergraphSdl);
 
-/** Values for required arguments, so every path can be asked. */
+/** Values for required arguments (and the required fields of input objects), so every path can be asked. */
 function argumentsFor(field: GraphQLField<unknown, unknown>, parent: string): string {
-  const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+  const requiredOf = <T extends { type: GraphQLInputType; defaultValue?: unknown }>(all: readonly T[]) =>
+    all.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+  const required = requiredOf(field.args);
   if (required.length === 0) return '';
-  const value = (name: string, typeName: string) => {
+  const value = (name: string, type: GraphQLInputType): string => {
+    const named = getNamedType(type);
+    if (isInputObjectType(named)) {
+      const inner = requiredOf(Object.values(named.getFields()));
+      return `{ ${inner.map((f) => `${f.name}: ${value(f.name, f.type)}`).join(', ')} }`;
+    }
+    const typeName = named.name;
     if (typeName === 'DateTime') return '"2026-01-01T00:00:00Z"';
     if (typeName === 'Int') return '5';
     if (name === 'id' && parent === 'Query' && field.name === 'service') return '"payroll"';
@@ -42,7 +52,7 @@ function argumentsFor(field: GraphQLField<unknown, unknown>, parent: string): st
     if (typeName === 'ID') return '"none:0"';
     return '"server"';
   };
-  return `(${required.map((a) => `${a.name}: ${value(a.name, getNamedType(a.type).name)}`).join(', ')})`;
+  return `(${required.map((a) => `${a.name}: ${value(a.name, a.type)}`).join(', ')})`;
 }
 
 interface Step {

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { IMiddlewareFieldMap, IMiddlewareTypeMap } from 'graphql-middleware';
 import { buildAnnotationIndex } from '../../authz/annotations.js';
+import { AUDITED_EXTENSION } from '../../authz/audit.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { BaseContext } from './module.js';
 import type { EntityScopes, Scope } from './request-scope.js';
@@ -187,7 +188,9 @@ export function createScopeMiddleware<TContext extends BaseContext>(
         const exists = value !== null && value !== undefined;
         if (!exists || !scope.sees(typeName, value)) {
           if (exists) ctx.audit({ kind: 'denial', action, field: label, target: id, result: 'denied' });
-          throw ERRORS.BAD_USER_INPUT.err(`${path.join('.')}: no ${word(typeName)} ${JSON.stringify(id)}`);
+          throw ERRORS.BAD_USER_INPUT.err(`${path.join('.')}: no ${word(typeName)} ${JSON.stringify(id)}`, {
+            extensions: exists ? { [AUDITED_EXTENSION]: true } : {},
+          });
         }
         if (action && !scope.mayAct(action, typeName, value)) {
           ctx.audit({ kind: 'denial', action, field: label, target: id, result: 'denied' });

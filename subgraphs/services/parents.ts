@@ -13,6 +13,6 @@ export const serviceRef = (id: string): ServiceRef => ({ __typename: 'Service', 
 export const ciRef = (id: string): CiRef => ({ __typename: 'ConfigurationItem', id });
 
 /** Query.businessImpact's answer: its fields, and the services ranked by priority score for `topServices`. */
-export type BusinessImpactParent = Omit<BusinessImpact, 'slasAtRisk' | 'topServices'> & {
+export type BusinessImpactParent = Omit<BusinessImpact, 'slasAtRisk' | 'topServices' | 'downtimeCostMonthToDate'> & {
   ranked: { id: string; impact: ServiceImpactReport }[];
 };

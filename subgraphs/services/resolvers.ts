@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { DRILL_LEVELS, type ScopeRule } from '../../authz/viewer.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Status } from '../../kernel/model.js';
-import type { NodeRule, ReduceRule } from '../../bsm/engine/types.js';
+import type { NodeRule, ReduceRule, RootCause } from '../../bsm/engine/types.js';
 import { describeMap, describeRule, mapStatus, ruleKinds } from '../../bsm/engine/rules.js';
 import { conditionOf } from '../../bsm/condition.js';
 import type { HealthSnapshot } from '../../bsm/model.js';
@@ -10,7 +10,9 @@ import { rankOutages, type OutageImpact } from '../../bsm/ranking.js';
 import type { ServiceImpactReport } from '../../bsm/service-report.js';
 import type { ServiceTopology } from '../../bsm/service-topology.js';
 import type { SlaReport } from '../../bsm/sla.js';
-import { durationText } from '../../kernel/time.js';
+import { HOUR_MS, durationText } from '../../kernel/time.js';
+import { type DowntimeCost, type DowntimeCostReport, downtimeCostReport, monthStart, serviceDowntimeCost } from '../../bsm/cost.js';
+import { type ScenarioState, type ServiceWhatIf, whatIf } from '../../bsm/what-if.js';
 import { explanationText, mentionsIncident, readKpi, serviceSentence } from '../../bsm/views.js';
 import { checkFirst } from '../common/paging.js';
 import type { ServicesContext, ServicesRequest } from './context.js';
@@ -291,6 +293,50 @@ export const servicesResolvers = {
       };
     },
     slaAtRisk: (_, args, ctx, info) => slaRisks(ctx.services, args.horizonMinutes, info),
+    async whatIf(_, args, ctx, info) {
+      const req = ctx.services;
+      const from = args.from === null || args.from === undefined ? req.now : parseInstant(args.from, 'from');
+      const to = args.to === null || args.to === undefined ? new Date(from.getTime() + HOUR_MS) : parseInstant(args.to, 'to');
+      const [snap, scope] = await Promise.all([req.health(info), ctx.scope.load()]);
+      // A node out of scope reads as unknown: a what-if must not tell which ids exist.
+      for (const change of args.changes) {
+        const ref = snap.topology.graph.nodes.has(change.id) ? nodeRef(snap.topology, change.id) : null;
+        if (!ref || !scope.sees(ref.__typename, ref)) throw ERRORS.NOT_FOUND.err(`no service or CI "${change.id}"`);
+      }
+      const hypotheses = args.changes.map((c) => ({ id: c.id, status: c.status ?? undefined, maintenance: c.maintenance }));
+      const visible = await req.scope();
+      const report = await whatIf(req.model, snap, hypotheses, { window: { from, to }, visible: (id) => visible.has(id) });
+      const sum = (pick: (s: ServiceWhatIf) => number) => report.services.reduce((a, s) => a + pick(s), 0);
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        services: report.services.map((s) => ({
+          service: serviceRef(s.serviceId),
+          current: scenarioObject(s.now),
+          hypothetical: scenarioObject(s.then),
+          changed: s.changed,
+          rootCauses: s.rootCauses.map((c) => rootCauseObject(snap, c)),
+          slaBreach: s.slaBreach,
+          windowRevenue: s.windowRevenue,
+          windowUserHours: s.windowUserHours,
+          windowCost: s.windowCost,
+        })),
+        revenuePerHourAtRiskNow: sum((s) => s.now.impact.revenuePerHourAtRisk),
+        revenuePerHourAtRiskThen: sum((s) => s.then.impact.revenuePerHourAtRisk),
+        usersAtRiskNow: sum((s) => s.now.impact.usersAffected),
+        usersAtRiskThen: sum((s) => s.then.impact.usersAffected),
+        slaBreaches: report.services.filter((s) => s.slaBreach).map((s) => serviceRef(s.serviceId)),
+        windowRevenue: sum((s) => s.windowRevenue),
+        windowUserHours: sum((s) => s.windowUserHours),
+        windowCost: sum((s) => s.windowCost),
+      };
+    },
+    async downtimeCost(_, args, ctx, info) {
+      const req = ctx.services;
+      const { from, to } = costPeriod(req, args);
+      await req.health(info); // records the current status first, so the period's end is in the history
+      return costReportObject(await downtimeCostReport(req.model, await servicesInScope(req), from, to));
+    },
     ruleKinds: () => ruleKinds,
     async viewer(_, __, ctx) {
       const v = ctx.viewer;
@@ -307,6 +353,11 @@ export const servicesResolvers = {
   },
 
   BusinessImpact: {
+    downtimeCostMonthToDate: async (_, __, ctx, info) => {
+      const req = ctx.services;
+      await req.health(info);
+      return costReportObject(await downtimeCostReport(req.model, await servicesInScope(req), monthStart(req.now), req.now));
+    },
     slasAtRisk: (_, args, ctx, info) => slaRisks(ctx.services, args.horizonMinutes, info),
     topServices: (parent, args, ctx, info) =>
       parent.ranked.slice(0, checkFirst(args.first, ctx.services.maxPageSize, info)).map((i) => serviceRef(i.id)),
@@ -346,6 +397,12 @@ export const servicesResolvers = {
     },
     kpis: (ref, _, ctx) => Promise.all(def(ctx, ref.id).kpis.map((k) => readKpi(k, ctx.services.monitors, ctx.services.now, ctx.log))),
     rule: (ref, _, ctx) => nodeRuleObject(def(ctx, ref.id).rule),
+    async downtimeCost(ref, args, ctx, info) {
+      const req = ctx.services;
+      const { from, to } = costPeriod(req, args);
+      await req.health(info);
+      return costObject(await serviceDowntimeCost(req.model, def(ctx, ref.id), from, to));
+    },
     async dependencies(ref, _, ctx, info) {
       const snap = await ctx.services.health(info);
       return (snap.topology.graph.nodes.get(ref.id)?.edges ?? []).map((e) => ({
@@ -375,10 +432,7 @@ export const servicesResolvers = {
     },
     async rootCauses(ref, _, ctx, info) {
       const snap = await ctx.services.health(info);
-      return snap.evaluation.rootCauses(ref.id).map((c) => {
-        const path = pathElements(snap, c.path);
-        return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
-      });
+      return snap.evaluation.rootCauses(ref.id).map((c) => rootCauseObject(snap, c));
     },
     components: async (ref, _, ctx) => (await ctx.services.topology()).components(ref.id).map(ciRef),
     componentIds: async (ref, _, ctx) => (await ctx.services.topology()).components(ref.id),
@@ -402,6 +456,56 @@ async function slaRisks(req: ServicesRequest, horizonMinutes: number, info: Grap
   if (horizonMinutes < 0) throw ERRORS.BAD_USER_INPUT.err('horizonMinutes must not be negative');
   const [ids, reporter] = await Promise.all([servicesInScope(req), req.reporter(), req.health(info)]);
   return (await reporter.slaAtRisk(ids, horizonMinutes * 60)).map(slaRiskObject);
+}
+
+/** A cost period from optional arguments: month to date (UTC) by default. */
+function costPeriod(req: ServicesRequest, args: { from?: unknown; to?: unknown }) {
+  const to = args.to === null || args.to === undefined ? req.now : parseInstant(args.to, 'to');
+  const from = args.from === null || args.from === undefined ? monthStart(to) : parseInstant(args.from, 'from');
+  if (from > to) throw ERRORS.BAD_USER_INPUT.err('from must not be after to');
+  return { from, to };
+}
+
+function costObject(c: DowntimeCost) {
+  return {
+    from: c.from.toISOString(),
+    to: c.to.toISOString(),
+    downtime: duration(c.downSeconds),
+    degraded: duration(c.degradedSeconds),
+    maintenance: duration(c.maintenanceSeconds),
+    availability: c.availability,
+    revenueLost: c.revenueLost,
+    userHoursLost: c.userHoursLost,
+    productivityCost: c.productivityCost,
+    total: c.total,
+  };
+}
+
+function costReportObject(r: DowntimeCostReport) {
+  return {
+    total: costObject(r.total),
+    byService: [...r.byService]
+      .sort((a, b) => b.cost.total - a.cost.total || a.serviceId.localeCompare(b.serviceId))
+      .map((s) => ({ service: serviceRef(s.serviceId), cost: costObject(s.cost) })),
+    byValueClass: r.byValueClass.map((v) => ({ valueClass: v.valueClass, cost: costObject(v.cost) })),
+  };
+}
+
+function rootCauseObject(snap: HealthSnapshot, c: RootCause) {
+  const path = pathElements(snap, c.path);
+  return { ci: ciRef(c.ciId), status: c.status, path, pathText: path.map((p) => p.name).join(' → ') };
+}
+
+function scenarioObject(s: ScenarioState) {
+  return {
+    status: s.status,
+    inMaintenance: s.inMaintenance,
+    revenuePerHourAtRisk: s.impact.revenuePerHourAtRisk,
+    usersAffected: s.impact.usersAffected,
+    calendarReason: s.impact.calendarReason,
+    timeToBreach: s.sla?.timeToBreachSeconds == null ? null : duration(s.sla.timeToBreachSeconds),
+    breachAt: s.sla?.breachAt?.toISOString() ?? null,
+  };
 }
 
 function slaRiskObject(risk: { serviceId: string; report: SlaReport }) {
