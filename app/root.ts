@@ -205,6 +205,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       audit: audit(),
       directory: directory(),
       deadlineMs: config.requestDeadlineMs,
+      shutdownGraceMs: config.server.shutdownGraceMs,
     });
     // Servers close before the model and connectors they use (closers run in reverse).
     closers.push(() => server.close());
