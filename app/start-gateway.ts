@@ -138,6 +138,8 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       },
       cors: config.server.cors,
       explorer: config.server.explorer,
+      // The history is read where the subgraphs run (in local mode, this process): live status is served there.
+      ...(local ? { liveStatus: root.liveStatus() } : {}),
     });
     const port = options.port ?? config.server.port;
     const running = await listenOrExplain(loaded.file, 'server.port (or PORT)', port, config.server.host, () =>

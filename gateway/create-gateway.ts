@@ -22,6 +22,7 @@ import { newRequestContext, runInRequest, type RequestContext } from '../kernel/
 import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
+import { createLiveStatus, type LiveStatusSource } from './live-status.js';
 import { passed, type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
 import { sendTraceContext } from '../kernel/tracing.js';
 import { createRequestObserver, measuredDataSource, type RequestObservation } from './request-observer.js';
@@ -72,6 +73,8 @@ export interface GatewayOptions {
   cors: CorsSettings;
   /** GraphiQL for browsers at GET /graphql, served offline by the gateway. */
   explorer: boolean;
+  /** Live status at /graphql/stream (GraphQL over SSE); absent: the route answers 404. */
+  liveStatus?: LiveStatusSource;
 }
 
 export interface RunningGateway {
@@ -167,9 +170,22 @@ export async function createGateway(options: GatewayOptions) {
       observer.plugin,
     ],
   });
-  await apollo.start();
-
   const authenticate = createAuthenticator({ verify: options.verify, policy, audit: options.audit, log });
+
+  // Before start: live status learns the API schema from the gateway's first load.
+  const { liveStatus } = options;
+  const live = liveStatus
+    ? createLiveStatus({
+        source: liveStatus,
+        gateway,
+        policy,
+        audit: options.audit,
+        maxBodyBytes: options.limits.maxBodyBytes,
+        authenticate,
+      })
+    : null;
+
+  await apollo.start();
 
   const readiness = readinessOf(options);
   const corsFor = createCors(options.cors);
@@ -206,6 +222,7 @@ export async function createGateway(options: GatewayOptions) {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') return await answerReadiness(res);
+        if (url.pathname === '/graphql/stream' && live) return await live(req, res);
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
         if (answerBrowser(req, res, url)) return;
         // Reported once answered: one log line, its metrics and the root span of its trace.
