@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../kernel/errors.js';
+import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
 import { inspectConfig, loadConfig } from './config.js';
 
 const write = (yaml: string) => {
@@ -166,5 +167,57 @@ connectors:
         'connectors[1].auth.pasword: unknown key, did you mean password?',
       ]),
     );
+  });
+});
+
+describe('the supergraph and where its subgraphs run', () => {
+  // Only the join__Graph enum matters here: which subgraphs, and the URL composition wrote for each.
+  const supergraph = (dir: string) => {
+    const file = join(dir, 'company.graphql');
+    writeFileSync(
+      file,
+      `enum join__Graph {
+  SERVICES @join__graph(name: "services", url: "http://services.invalid")
+  ORDERS @join__graph(name: "orders", url: "http://127.0.0.1:4001/graphql")
+  BILLING @join__graph(name: "billing", url: "")
+}`,
+    );
+    return file;
+  };
+
+  const BASE = 'auth: { issuer: i, audience: a, demoKeyFile: ./demo.key }\nconnectors: [{ name: builtin, type: builtin-monitor }]\n';
+
+  it('runs the connector subgraphs it names in local mode and calls any other at its URL', () => {
+    const { dir, file } = write(`${BASE}supergraph: ./company.graphql
+subgraphs: { urls: { billing: "http://127.0.0.1:4002/graphql" } }
+`);
+    const sdl = supergraph(dir);
+    const { config, supergraph: routing } = loadConfig(file, {});
+    expect(config.supergraph).toBe(sdl);
+    expect(routing.local).toEqual(['services']);
+    expect(routing.remote).toEqual({ orders: 'http://127.0.0.1:4001/graphql', billing: 'http://127.0.0.1:4002/graphql' });
+  });
+
+  it('lists a subgraph with no callable URL, a URL for a name the supergraph lacks, and an unreadable file', () => {
+    const { dir, file } = write(`${BASE}supergraph: ./company.graphql
+subgraphs: { mode: remote, urls: { orderz: "http://127.0.0.1:1/graphql" } }
+`);
+    supergraph(dir);
+    expect(inspectConfig(file, {}).problems).toEqual([
+      expect.stringMatching(/^subgraphs\.urls\.services: where does subgraph "services" answer\? \(remote mode/),
+      expect.stringMatching(/^subgraphs\.urls\.billing: where does subgraph "billing" answer\?/),
+      'subgraphs.urls.orderz: the supergraph has no subgraph "orderz" (it has: services, orders, billing)',
+    ]);
+    const missing = write(`${BASE}supergraph: ./nowhere.graphql\n`);
+    expect(inspectConfig(missing.file, {}).problems).toEqual([
+      expect.stringMatching(/^supergraph: cannot read .*nowhere\.graphql \(ENOENT\)$/),
+    ]);
+  });
+
+  it('serves the connector subgraphs by default', () => {
+    const { file } = write(BASE);
+    const { supergraph: routing } = loadConfig(file, {});
+    expect([...routing.local].sort()).toEqual([...SUBGRAPH_NAMES].sort());
+    expect(routing.remote).toEqual({});
   });
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NotificationsSchema } from '../bsm/notifications.js';
 import { ConfigError } from '../kernel/errors.js';
 import { IdentificationRules } from '../kernel/correlate.js';
-import { SUBGRAPH_NAMES } from '../schema/subgraphs.js';
+import { isConnectorSubgraph, SUPERGRAPH_PATH, type SubgraphName, supergraphSubgraphs } from '../schema/subgraphs.js';
 import { connectorTypes, findConnector } from '../connectors/registry.js';
 import { AuthConfig } from '../gateway/identity.js';
 import { conformToSchema } from './config-input.js';
@@ -18,9 +18,8 @@ import { conformToSchema } from './config-input.js';
  * Every problem is collected and reported at once, before anything starts.
  */
 
-const SubgraphUrls = z.object(
-  Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, z.url()])) as Record<(typeof SUBGRAPH_NAMES)[number], z.ZodURL>,
-);
+/** Where subgraphs answer, by the names the supergraph gives them (the connector subgraphs' or any other). */
+const SubgraphUrls = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'a subgraph name of the supergraph'), z.url());
 
 const ServerConfig = z.object({
   host: z.string().default('127.0.0.1'),
@@ -33,6 +32,12 @@ const ServerConfig = z.object({
   shutdownGraceMs: z.number().int().min(0).max(600_000).default(10_000),
   /** /readyz: how long each check (a subgraph, a tool) may take before it counts as failed. @default 2000 */
   readinessTimeoutMs: z.number().int().positive().max(60_000).default(2000),
+  /**
+   * Identical concurrent queries from viewers who may see exactly the same data (same permission set,
+   * same scope, same groups) run once and share the answer; never mutations. The audit records the
+   * one that ran, not the callers merged into it. @default false
+   */
+  mergeRequests: z.boolean().default(false),
   /** Cross-origin calls from browsers; off unless origins are listed. */
   cors: z
     .object({
@@ -115,11 +120,19 @@ export const ConfigSchema = z
          * transport http implies it; in-process needs no port. @default false
          */
         listen: z.boolean().default(false),
-        /** remote: where each subgraph runs. */
-        urls: SubgraphUrls.optional(),
+        /**
+         * Where each subgraph the gateway does not run itself answers, by name: in remote mode every
+         * subgraph of the supergraph, in local mode those that are not connector subgraphs. @default
+         * the URL the supergraph names for it, when it names a callable one
+         */
+        urls: SubgraphUrls.default({}),
       })
-      .prefault({})
-      .refine((s) => s.mode === 'local' || s.urls, { message: 'remote mode needs urls for every subgraph' }),
+      .prefault({}),
+    /**
+     * The supergraph the gateway serves, composed by @apollo/composition (or rover) from the
+     * connector subgraphs and/or a company's own. @default the connector subgraphs' (schema/supergraph.graphql)
+     */
+    supergraph: z.string().optional(),
     /** Service definitions and the builtin tools' data. */
     estate: z.string().default('estate/demo'),
     /** Writable state: SQLite files, the demo key. */
@@ -216,6 +229,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 export interface LoadedConfig {
   file: string;
   config: Config;
+  /** The supergraph the gateway serves, and where each of its subgraphs runs. */
+  supergraph: SubgraphRouting;
   /** Each connector entry's settings, validated by its connector's own schema. */
   connectorConfigs: { name: string; type: string; settings: unknown }[];
 }
@@ -349,7 +364,8 @@ export function inspectConfig(file: string, env: NodeJS.ProcessEnv = process.env
     typeof value === 'string' && written[key] !== undefined ? resolve(base, value) : resolve(fallback);
   const doc = (substituted && typeof substituted === 'object' ? substituted : {}) as Record<string, unknown>;
   const names = { policy: rel(doc['policy'], 'policy', 'policy/demo.yaml'), estate: rel(doc['estate'], 'estate', 'estate/demo') };
-  if (problems.length > 0 || !parsed.success) return { file: path, loaded: null, problems, names };
+  const routing = parsed.success ? routeSubgraphs(parsed.data, rel(parsed.data.supergraph, 'supergraph', SUPERGRAPH_PATH), problems) : null;
+  if (problems.length > 0 || !parsed.success || !routing) return { file: path, loaded: null, problems, names };
 
   const config = parsed.data;
   const { auth, audit } = config;
@@ -360,12 +376,65 @@ export function inspectConfig(file: string, env: NodeJS.ProcessEnv = process.env
       estate: rel(config.estate, 'estate', config.estate),
       dataDir: rel(config.dataDir, 'dataDir', config.dataDir),
       policy: rel(config.policy, 'policy', config.policy),
+      supergraph: routing.file,
       auth: auth.demoKeyFile ? { ...auth, demoKeyFile: resolve(base, auth.demoKeyFile) } : auth,
       audit: typeof audit.sink === 'object' ? { sink: { file: resolve(base, audit.sink.file) } } : audit,
     },
     connectorConfigs: connectorConfigs.map((c) => ({ ...c, settings: resolveCaFiles(c.settings, base) })),
+    supergraph: routing,
   };
   return { file: path, loaded, problems: [], names };
+}
+
+export interface SubgraphRouting {
+  /** The supergraph file. */
+  file: string;
+  sdl: string;
+  /** Connector subgraphs of the supergraph this process runs itself (local mode). */
+  local: SubgraphName[];
+  /** Every other subgraph of the supergraph, by name: where it answers. */
+  remote: Record<string, string>;
+}
+
+/**
+ * Reads the supergraph and decides where each of its subgraphs runs: in local mode the connector
+ * subgraphs it names run in this process and any other subgraph (a company's own) is called at its
+ * URL; in remote mode every subgraph is. A URL comes from `subgraphs.urls`, else from the
+ * supergraph; a subgraph with neither, or a URL for a name the supergraph lacks, is a problem.
+ */
+function routeSubgraphs(config: Config, file: string, problems: string[]): SubgraphRouting | null {
+  let sdl: string;
+  let graphs: { name: string; url: string | null }[];
+  try {
+    sdl = readFileSync(file, 'utf8');
+    graphs = supergraphSubgraphs(sdl);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(`supergraph: ${code ? `cannot read ${file} (${code})` : `${file} is not a supergraph (${(error as Error).message})`}`);
+    return null;
+  }
+  if (graphs.length === 0) problems.push(`supergraph: ${file} names no subgraph (no join__Graph enum: compose it first)`);
+  const local: SubgraphName[] = [];
+  const remote: Record<string, string> = {};
+  const mode = config.subgraphs.mode;
+  for (const { name, url } of graphs) {
+    if (mode === 'local' && isConnectorSubgraph(name)) {
+      local.push(name);
+      continue;
+    }
+    const at = config.subgraphs.urls[name] ?? url;
+    if (at) remote[name] = at;
+    else
+      problems.push(
+        `subgraphs.urls.${name}: where does subgraph "${name}" answer? (${mode === 'remote' ? 'remote mode: every subgraph needs a URL' : 'not a connector subgraph, so it runs elsewhere'}; the supergraph names no callable URL)`,
+      );
+  }
+  const known = new Set(graphs.map((g) => g.name));
+  for (const name of Object.keys(config.subgraphs.urls)) {
+    if (!known.has(name))
+      problems.push(`subgraphs.urls.${name}: the supergraph has no subgraph "${name}" (it has: ${[...known].join(', ')})`);
+  }
+  return { file, sdl, local, remote };
 }
 
 /** Reads and validates a config file; throws one ConfigError listing every problem. */

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadPolicy } from '../authz/policy.js';
 import { loadServiceDefinitions } from '../bsm/definitions.js';
 import { createGateway } from '../gateway/create-gateway.js';
 import { createVerifier } from '../gateway/identity.js';
 import { internalKey } from '../kernel/identity-token.js';
 import type { Logger } from '../kernel/log.js';
-import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schema/subgraphs.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../schema/subgraphs.js';
 import type { SubgraphServer } from '../subgraphs/common/server.js';
 import { inspectConfig, type LoadedConfig } from './config.js';
 import { startObservability } from './observability.js';
@@ -34,8 +33,8 @@ export interface Running {
   url: string;
   /** Where this process serves /metrics (`metrics.enabled`), else null. */
   metricsUrl: string | null;
-  /** The subgraphs this process serves on their own ports (local mode with `listen`), or calls (remote). */
-  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  /** The subgraphs this process serves on their own ports (local mode with `listen`), and those it calls. */
+  subgraphUrls: Record<string, string>;
   config: LoadedConfig;
   /**
    * Graceful stop: readiness 503 and no new connection at once, requests in flight finish within
@@ -99,12 +98,13 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     // In one process a fresh random key per start is enough; remote subgraphs share the configured one.
     const key = internalKey(config.internalAuth.secret ?? randomBytes(32).toString('base64url'));
 
-    const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
+    const subgraphUrls: Record<string, string> = {};
     const inProcess: Partial<Record<SubgraphName, SubgraphServer>> = {};
     if (local) {
       const listen = config.subgraphs.listen || config.subgraphs.transport === 'http';
       const basePort = options.subgraphBasePort ?? config.subgraphs.basePort;
       for (const [i, name] of SUBGRAPH_NAMES.entries()) {
+        if (!loaded.supergraph.local.includes(name)) continue;
         const server = await root.subgraphServer(name, key);
         const port = basePort === 0 ? 0 : basePort + i;
         if (listen) {
@@ -114,13 +114,13 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
         }
         if (config.subgraphs.transport === 'in-process') inProcess[name] = server;
       }
-    } else {
-      Object.assign(subgraphUrls, config.subgraphs.urls);
     }
+    // A company's own subgraphs beside the connector subgraphs, and every subgraph in remote mode.
+    Object.assign(subgraphUrls, loaded.supergraph.remote);
 
     const verify = await createVerifier(config.auth, () => policy.current().claims);
     const gateway = await createGateway({
-      supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+      supergraphSdl: loaded.supergraph.sdl,
       subgraphUrls,
       inProcess,
       policy,
@@ -140,6 +140,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       explorer: config.server.explorer,
       // The history is read where the subgraphs run (in local mode, this process): live status is served there.
       ...(local ? { liveStatus: root.liveStatus() } : {}),
+      mergeRequests: config.server.mergeRequests,
     });
     const port = options.port ?? config.server.port;
     const running = await listenOrExplain(loaded.file, 'server.port (or PORT)', port, config.server.host, () =>

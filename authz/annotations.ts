@@ -22,12 +22,13 @@ export interface AnnotationIndex {
    * The level a viewer needs to read `type.field`: the field's @drill, else its type's @drill.
    * Interface fields need the deepest level over the interface and every implementation (Apollo
    * Router's rule: selecting `HealthNode.status` may return a CI). A field with no annotation at all
-   * needs TELEMETRY, so a forgotten annotation hides data instead of leaking it.
+   * needs the policy's `unannotated.drillLevel`, TELEMETRY unless it says otherwise, so a forgotten
+   * annotation hides data instead of leaking it.
    */
   levelOf(typeName: string, fieldName: string): DrillLevel;
   /** The @drill on the type itself, if any. */
   typeLevel(typeName: string): DrillLevel | undefined;
-  /** The @action a root mutation field needs, if any. */
+  /** The @action a root mutation field needs, if any (for a mutation without @action: the policy's `unannotated.action`). */
   actionOf(mutationField: string): string | undefined;
   /** Every `Type.field → level` entry (for tests, docs and the introspection filter). */
   readonly fields: ReadonlyMap<string, DrillLevel>;
@@ -88,7 +89,13 @@ function collectTypes(doc: DocumentNode): Map<string, TypeEntry> {
   return types;
 }
 
-export function buildAnnotationIndex(sdl: string | DocumentNode): AnnotationIndex {
+/** What a field or mutation the SDL does not annotate needs (the policy's `unannotated`). */
+export interface Unannotated {
+  drillLevel: DrillLevel;
+  action?: string | undefined;
+}
+
+export function buildAnnotationIndex(sdl: string | DocumentNode, unannotated: Unannotated = { drillLevel: 'TELEMETRY' }): AnnotationIndex {
   const types = collectTypes(toDocument(sdl));
   const fields = new Map<string, DrillLevel>();
   const actions = new Map<string, string>();
@@ -108,16 +115,16 @@ export function buildAnnotationIndex(sdl: string | DocumentNode): AnnotationInde
     for (const iface of entry.implements) {
       for (const fieldName of types.get(iface)?.fields.keys() ?? []) {
         const key = `${iface}.${fieldName}`;
-        const own = fields.get(`${typeName}.${fieldName}`) ?? 'TELEMETRY';
+        const own = fields.get(`${typeName}.${fieldName}`) ?? unannotated.drillLevel;
         fields.set(key, maxLevel(fields.get(key) ?? own, own));
       }
     }
   }
 
   return {
-    levelOf: (typeName, fieldName) => fields.get(`${typeName}.${fieldName}`) ?? 'TELEMETRY',
+    levelOf: (typeName, fieldName) => fields.get(`${typeName}.${fieldName}`) ?? unannotated.drillLevel,
     typeLevel: (typeName) => types.get(typeName)?.level,
-    actionOf: (field) => actions.get(`Mutation.${field}`),
+    actionOf: (field) => actions.get(`Mutation.${field}`) ?? unannotated.action,
     fields,
     actions,
   };

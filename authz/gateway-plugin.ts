@@ -179,10 +179,26 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
   const cacheSize = options.cacheSize ?? 1000;
   let apiSchema: GraphQLSchema | undefined;
   let apiSdl: DocumentNode | undefined;
+  let coreSdl = 'scalar _NoAnnotations';
   let index: AnnotationIndex | undefined;
+  /** The policy's `unannotated` the index was built with: a reload that changes it rebuilds the index. */
+  let indexedFor = '';
   const analyses = lru<Analysis>(cacheSize);
   const filters = lru<Filtered | GraphQLError>(cacheSize);
   const introspectionSchemas = new Map<string, GraphQLSchema | null>();
+
+  /** The annotations under the current policy: the supergraph's @drill/@action, the policy's default elsewhere. */
+  function currentIndex(): AnnotationIndex {
+    const unannotated = policy.current().unannotated;
+    const key = `${unannotated.drillLevel}|${unannotated.action ?? ''}`;
+    if (!index || key !== indexedFor) {
+      index = buildAnnotationIndex(coreSdl, unannotated);
+      indexedFor = key;
+      filters.clear();
+      introspectionSchemas.clear();
+    }
+    return index;
+  }
 
   function analyse(query: string, schema: GraphQLSchema): Analysis {
     const hit = analyses.get(query);
@@ -228,7 +244,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
     if (!introspectionSchemas.has(key)) {
       let schema: GraphQLSchema | null = null;
       try {
-        schema = apiSdl && index ? schemaForViewer(apiSdl, index, viewer) : null;
+        schema = apiSdl ? schemaForViewer(apiSdl, currentIndex(), viewer) : null;
       } catch (error) {
         log.error('building the filtered introspection schema failed', { reason: error instanceof Error ? error.message : String(error) });
       }
@@ -243,8 +259,10 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
         schemaDidLoadOrUpdate({ apiSchema: schema, coreSupergraphSdl }) {
           apiSchema = schema;
           apiSdl = apiSchemaDocument(schema);
-          if (!coreSupergraphSdl) log.error('authz: no supergraph SDL, so no @drill annotations: every field needs TELEMETRY');
-          index = buildAnnotationIndex(coreSupergraphSdl ?? 'scalar _NoAnnotations');
+          if (!coreSupergraphSdl)
+            log.error("authz: no supergraph SDL, so no @drill annotations: every field needs the policy's unannotated level");
+          coreSdl = coreSupergraphSdl ?? 'scalar _NoAnnotations';
+          index = undefined;
           analyses.clear();
           filters.clear();
           introspectionSchemas.clear();
@@ -270,13 +288,14 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
       // The client's operation: its variables (and their defaults) decide @skip/@include.
       let clientOperation: OperationDefinitionNode | undefined;
       const applyFilter = current.mode === 'filter' && !current.dryRun;
-      if (typeof request.query === 'string' && apiSchema && index) {
+      if (typeof request.query === 'string' && apiSchema) {
         const query = request.query;
+        const idx = currentIndex();
         const analysis = analyse(query, apiSchema);
         if (analysis.kind === 'refused') refused = analysis.error;
         else if (analysis.kind === 'parsed') {
           const operation = selectOperation(analysis.document, request.operationName);
-          const entry = operation instanceof GraphQLError ? operation : filterFor(query, analysis.document, viewer, apiSchema, index);
+          const entry = operation instanceof GraphQLError ? operation : filterFor(query, analysis.document, viewer, apiSchema, idx);
           if (entry instanceof GraphQLError) refused = entry;
           else {
             const rewrite = applyFilter && entry.text !== null;
@@ -346,7 +365,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
             mutations = mutationFields(operation, document, ctx.schema, request.variables ?? {}).map(({ key, name, target }) => ({
               key,
               field: `Mutation.${name}`,
-              action: index?.actionOf(name),
+              action: currentIndex().actionOf(name),
               target,
             }));
           }
@@ -358,7 +377,7 @@ export function createAuthzPlugin<TContext extends BaseContext>(options: AuthzPl
                 ...base(),
                 kind: 'action',
                 field: f.field,
-                action: f.action ?? index?.actionOf(f.field.slice('Mutation.'.length)),
+                action: f.action ?? currentIndex().actionOf(f.field.slice('Mutation.'.length)),
                 target: targets.get(f.responseKey),
                 needs: f.action ? undefined : f.needs,
                 result: current.dryRun ? 'dry-run' : 'denied',

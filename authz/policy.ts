@@ -73,6 +73,18 @@ export const PolicySchema = z.strictObject({
   maxCost: z.number().int().positive().default(50_000),
   /** Actions per viewer per window; over it, LIMIT_EXCEEDED with a retry-after. @default 30 per 60 s */
   actionRate: ActionRateSchema.prefault({}),
+  /**
+   * What the fields and mutations the schema does not annotate need: a company's own subgraphs
+   * behind the gateway carry no @drill or @action. The connector subgraphs annotate everything.
+   */
+  unannotated: z
+    .strictObject({
+      /** The drill level a field needs when neither it nor its type has @drill. @default TELEMETRY: unannotated data stays hidden below it */
+      drillLevel: z.enum(DRILL_LEVELS).default('TELEMETRY'),
+      /** The action a mutation without @action needs besides that level, e.g. `external:write`. @default none: the level alone */
+      action: z.string().min(1).optional(),
+    })
+    .prefault({}),
   roles: z.record(z.string(), RoleSchema),
 });
 
@@ -110,10 +122,13 @@ const formatPath = (path: readonly PropertyKey[]) =>
   '(root)';
 
 /** Cross-reference checks zod cannot express; run on the raw value so they list problems even when zod also fails. */
-function crossCheck(raw: unknown, actions: ReadonlySet<string>): string[] {
+function crossCheck(raw: unknown, schemaActions: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   if (!raw || typeof raw !== 'object') return problems;
   const doc = raw as Record<string, unknown>;
+  // The action the policy gives unannotated mutations is part of the vocabulary roles may grant.
+  const unannotated = doc['unannotated'] && typeof doc['unannotated'] === 'object' ? (doc['unannotated'] as Record<string, unknown>) : {};
+  const actions = typeof unannotated['action'] === 'string' ? new Set([...schemaActions, unannotated['action']]) : schemaActions;
   const roles = doc['roles'] && typeof doc['roles'] === 'object' ? (doc['roles'] as Record<string, unknown>) : {};
   const roleNames = new Set(Object.keys(roles));
   for (const [name, role] of Object.entries(roles)) {

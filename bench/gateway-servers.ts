@@ -68,6 +68,8 @@ process.stdout.write(
     tokens: {
       operator: await signTestToken(['operator'], { expiresIn: '2h' }),
       executive: await signTestToken(['executive'], { expiresIn: '2h' }),
+      endUser: await signTestToken(['end-user'], { groups: ['all-staff'], expiresIn: '2h' }),
+      helpdesk: await signTestToken(['helpdesk'], { expiresIn: '2h' }),
     },
   })}\n`,
 );

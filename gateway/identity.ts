@@ -92,19 +92,45 @@ export class TokenRejected extends Error {}
  */
 const RESERVED_SUBJECTS = new Set(['anonymous', 'servicegraph']);
 
-export async function createVerifier(auth: AuthConfig, claims: () => ClaimNames) {
+/**
+ * A verified token is remembered, by its exact text, until it expires and for at most
+ * `VERIFIED_TTL_MS`: a client sends the same token with every request, and checking its signature
+ * again each time was most of the authentication cost. The claims are read anew each time (the
+ * policy may rename them); a key the identity provider withdraws stops being honoured within that TTL.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
+export async function createVerifier(auth: AuthConfig, claims: () => ClaimNames, now: () => number = Date.now) {
   const { key, algorithms } = await verificationKey(auth);
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+  const options = {
+    issuer: auth.issuer,
+    audience: auth.audience,
+    algorithms,
+    clockTolerance: auth.clockToleranceSeconds,
+    requiredClaims: ['exp', 'sub'],
+  };
+
+  async function payloadOf(token: string): Promise<JWTPayload> {
+    const t = now();
+    const known = verified.get(token);
+    if (known && t < known.until) return known.payload;
+    if (known) verified.delete(token);
+    const current = new Date(t);
+    const { payload } =
+      typeof key === 'function'
+        ? await jwtVerify(token, key, { ...options, currentDate: current })
+        : await jwtVerify(token, key as Uint8Array, { ...options, currentDate: current });
+    const until = Math.min(t + VERIFIED_TTL_MS, ((payload.exp ?? 0) + auth.clockToleranceSeconds) * 1000);
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { payload, until });
+    return payload;
+  }
+
   return async function verify(token: string): Promise<Identity> {
     try {
-      const options = {
-        issuer: auth.issuer,
-        audience: auth.audience,
-        algorithms,
-        clockTolerance: auth.clockToleranceSeconds,
-        requiredClaims: ['exp', 'sub'],
-      };
-      const { payload } =
-        typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key as Uint8Array, options);
+      const payload = await payloadOf(token);
       const sub = payload.sub?.trim() ?? '';
       if (sub === '' || RESERVED_SUBJECTS.has(sub)) throw new TokenRejected(`the token's subject "${sub}" is empty or reserved`);
       const names = claims();

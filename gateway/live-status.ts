@@ -59,11 +59,20 @@ export function createLiveStatus(options: {
 }) {
   const { source, policy, audit } = options;
   let schema: GraphQLSchema | undefined;
-  let index: AnnotationIndex | undefined;
+  let coreSdl: string | undefined;
+  // As in the authorization plugin: the supergraph's annotations, the policy's `unannotated` default elsewhere.
+  let index: { key: string; value: AnnotationIndex } | undefined;
   options.gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     schema = apiSchema;
-    index = buildAnnotationIndex(coreSupergraphSdl);
+    coreSdl = coreSupergraphSdl;
+    index = undefined;
   });
+  const currentIndex = (sdl: string): AnnotationIndex => {
+    const unannotated = policy.current().unannotated;
+    const key = `${unannotated.drillLevel}|${unannotated.action ?? ''}`;
+    if (index?.key !== key) index = { key, value: buildAnnotationIndex(sdl, unannotated) };
+    return index.value;
+  };
 
   /** The transitions of the services the viewer sees, missed ones first, then live, each once. */
   async function changesFor(context: StreamContext): Promise<AsyncIterableIterator<{ serviceStatusChanged: unknown }>> {
@@ -125,7 +134,7 @@ export function createLiveStatus(options: {
 
   const handler = createHandler<IncomingMessage, StreamContext, StreamContext>({
     onSubscribe: async (req, params) => {
-      if (!schema || !index)
+      if (!schema || !coreSdl)
         return [
           JSON.stringify({ errors: [{ message: 'the schema is not loaded yet' }] }),
           { status: 503, statusText: 'Service Unavailable' },
@@ -150,7 +159,7 @@ export function createLiveStatus(options: {
         return refuse(400, ERRORS.BAD_USER_INPUT.code, 'only subscriptions are served here: POST queries and mutations to /graphql');
       }
       const current = policy.current();
-      const filtered = filterOperation(document, schema, index, viewer);
+      const filtered = filterOperation(document, schema, currentIndex(coreSdl), viewer);
       if (filtered.denied.length > 0 && !current.dryRun) {
         for (const d of filtered.denied) {
           audit.record({

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext as ApolloContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext as ApolloContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { ERRORS } from './errors.js';
 
 /**
@@ -50,6 +50,16 @@ export async function executeGraphQL<TContext extends ApolloContext>(
   body: string,
   context: () => Promise<TContext>,
 ): Promise<void> {
+  await writeGraphQLResponse(res, await runGraphQL(server, req, body, context));
+}
+
+/** Runs one GraphQL HTTP request through Apollo Server; the answer is the caller's to write (or share). */
+export async function runGraphQL<TContext extends ApolloContext>(
+  server: ApolloServer<TContext>,
+  req: IncomingMessage,
+  body: string,
+  context: () => Promise<TContext>,
+): Promise<HTTPGraphQLResponse> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -63,10 +73,13 @@ export async function executeGraphQL<TContext extends ApolloContext>(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const response = await server.executeHTTPGraphQLRequest({
+  return server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
     context,
   });
+}
+
+export async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   const outHeaders: Record<string, string> = {};
   for (const [key, value] of response.headers) outHeaders[key] = value;
   res.writeHead(response.status ?? 200, outHeaders);

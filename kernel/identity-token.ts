@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { createHash, createHmac } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import type { RequestAuth } from './request.js';
 import type { RequestContext } from './request-context.js';
 
@@ -38,6 +38,11 @@ export function requestBinding(request: BoundRequest): string {
     .digest('base64url');
 }
 
+/**
+ * Signed with node:crypto's HMAC directly rather than jose's SignJWT: jose signs through WebCrypto
+ * (an async job and a key import per token), which was 5 % of the gateway's CPU on the federation
+ * benchmark at four tokens a request, and a token per subgraph fetch now. The token is the same compact HS256 JWS; jose verifies it.
+ */
 export async function signIdentity(
   key: Uint8Array,
   auth: RequestAuth,
@@ -46,16 +51,24 @@ export async function signIdentity(
   ttlSeconds: number,
   bound: BoundRequest,
 ): Promise<string> {
-  const ids = { rid: request.requestId, ...(request.clientRequestId ? { crid: request.clientRequestId } : {}) };
-  return new SignJWT({ roles: auth.roles, groups: auth.groups, bnd: requestBinding(bound), ...ids })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(auth.sub)
-    .setIssuer(ISSUER)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key);
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    roles: auth.roles,
+    groups: auth.groups,
+    bnd: requestBinding(bound),
+    rid: request.requestId,
+    ...(request.clientRequestId ? { crid: request.clientRequestId } : {}),
+    sub: auth.sub,
+    iss: ISSUER,
+    aud: audience,
+    iat,
+    exp: iat + ttlSeconds,
+  };
+  const signingInput = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`;
 }
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
 
 /**
  * Throws on a missing, forged, expired or misdirected token, on one without a request id, and on one
