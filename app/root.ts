@@ -5,6 +5,8 @@ import { catalogOf } from '../bsm/catalog.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
 import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
+import { createHistoryTail } from '../bsm/history-tail.js';
+import type { LiveStatusSource } from '../gateway/live-status.js';
 import { createMergedCmdbSource, type MergedCmdbSource } from '../bsm/merged-cmdb.js';
 import { serviceReadings } from '../bsm/business-metrics.js';
 import { createServiceModel, type ServiceModel } from '../bsm/model.js';
@@ -54,6 +56,8 @@ export interface Servicegraph {
   cmdb(): MergedCmdbSource;
   directory(): ServiceDirectory;
   model(): ServiceModel;
+  /** What the gateway's live status reads: the tail of the status history and the service catalogue. */
+  liveStatus(): LiveStatusSource;
   /** The subgraph's server (not listening yet); closed by close(). */
   subgraphServer(name: SubgraphName, internalKey: Uint8Array): Promise<SubgraphServer>;
   /**
@@ -191,6 +195,12 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     }
     return built;
   });
+  // Every replica tails the history, the lease holder too: one way to learn transitions everywhere.
+  const tail = part(
+    () => createHistoryTail(history(), { intervalMs: config.evaluatorIntervalMs, log: log.child({ part: 'live-status' }) }),
+    (t) => t.close(),
+  );
+  const liveStatus = (): LiveStatusSource => ({ listen: tail().listen, after: tail().after, services: () => directory().services() });
   /** A subgraph over no tool of its kind answers empty and says why. */
   const unless = <M extends object>(kind: keyof typeof UNCONFIGURED, module: M): M =>
     connectors(kind).length > 0 ? module : { ...module, unconfigured: UNCONFIGURED[kind] };
@@ -206,6 +216,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       audit: audit(),
       directory: directory(),
       deadlineMs: config.requestDeadlineMs,
+      shutdownGraceMs: config.server.shutdownGraceMs,
     });
     // Servers close before the model and connectors they use (closers run in reverse).
     closers.push(() => server.close());
@@ -271,6 +282,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     cmdb,
     directory,
     model,
+    liveStatus,
     subgraphServer: (name, internalKey) => servers[name](internalKey),
     readinessChecks,
     async close() {

@@ -141,6 +141,8 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
       },
       cors: config.server.cors,
       explorer: config.server.explorer,
+      // The history is read where the subgraphs run (in local mode, this process): live status is served there.
+      ...(local ? { liveStatus: root.liveStatus() } : {}),
       mergeRequests: config.server.mergeRequests,
       routes: [
         createBoardApi({

@@ -1,5 +1,5 @@
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../kernel/errors.js';
@@ -279,12 +279,25 @@ export function createPolicyStore(
   }
 
   if (options.watch) {
-    // Watch the directory, not the file: editors replace files by rename, which ends a file watch.
-    const name = basename(file);
-    watcher = watch(dirname(file), (_event, changed) => {
-      if (changed !== null && changed !== name) return;
+    // Watch the directory, and compare what the file reads: an editor replaces the file by rename,
+    // and a Kubernetes ConfigMap update swaps the `..data` link the file points through, so neither
+    // a watch on the file nor an event naming it sees every change.
+    const read = () => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return null; // mid-swap or removed: the next event reads it again
+      }
+    };
+    let seen = read();
+    watcher = watch(dirname(file), () => {
       clearTimeout(timer);
-      timer = setTimeout(reload, options.debounceMs ?? 200);
+      timer = setTimeout(() => {
+        const text = read();
+        if (text === seen) return;
+        seen = text;
+        reload();
+      }, options.debounceMs ?? 200);
     });
     watcher.on('error', (error) => log.warn('policy watch failed', { file, reason: error.message }));
   }

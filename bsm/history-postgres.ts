@@ -1,6 +1,6 @@
 import type { Status } from '../kernel/model.js';
 import { inTransaction, lazyMigration, type PostgresPool } from '../kernel/postgres.js';
-import { continuesFrom, type HistoryStore, type NodeState, type StatusChange, type Transition } from './history.js';
+import { continuesFrom, type HistoryStore, type NodeState, type RecordedChange, type StatusChange, type Transition } from './history.js';
 
 /**
  * The status history in PostgreSQL, shared by every replica: an append-only log of transitions and
@@ -111,6 +111,17 @@ export function createPostgresHistory(pool: PostgresPool): HistoryStore {
       );
       const row = rows[0];
       return row ? { status: row.to_status, inMaintenance: row.in_maintenance } : null;
+    },
+    async changesAfter(seq, limit) {
+      const { rows } = await (await db()).query<Row & { seq: string; node_id: string }>(
+        `SELECT seq, node_id, at, from_status, to_status, in_maintenance FROM status_transition WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [seq, limit],
+      );
+      return rows.map((row): RecordedChange => ({ ...toChange(row), seq: Number(row.seq), nodeId: row.node_id }));
+    },
+    async lastSeq() {
+      const { rows } = await (await db()).query<{ seq: string }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM status_transition');
+      return Number(rows[0]?.seq ?? 0);
     },
     // The pool belongs to the composition root, which closes it after every store.
     async close() {},

@@ -37,6 +37,13 @@ export interface Transition extends StatusChange {
   fromMaintenance: boolean;
 }
 
+/** A transition as the store holds it: its position in the log, in write order. */
+export interface RecordedChange extends StatusChange {
+  /** Increases with every transition written (SQLite rowid, PostgreSQL seq): where a reader of the log stands. */
+  seq: number;
+  nodeId: string;
+}
+
 /** Whether a transition leaves exactly the node's last recorded state (none for a first record). */
 export const continuesFrom = (last: NodeState | undefined, t: Pick<Transition, 'from' | 'fromMaintenance'>): boolean =>
   last ? last.status === t.from && last.inMaintenance === t.fromMaintenance : t.from === null;
@@ -58,6 +65,10 @@ export interface HistoryStore {
   history(id: string, from: Date, to: Date, limit?: number): Promise<StatusChange[]>;
   /** The state in effect at an instant; null when nothing was recorded before it. */
   stateAt(id: string, at: Date): Promise<NodeState | null>;
+  /** Every node's transitions written after position `seq`, in write order, at most `limit` (what a tail of the log reads). */
+  changesAfter(seq: number, limit: number): Promise<RecordedChange[]>;
+  /** The position of the last transition written; 0 when none. */
+  lastSeq(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -124,6 +135,8 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
       ON t.node_id = m.node_id AND t.rowid = m.last`);
   // LIMIT -1 is SQLite for "no limit".
   const range = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at >= ? AND at <= ? ORDER BY at, rowid LIMIT ?');
+  const after = db.prepare('SELECT rowid AS seq, * FROM status_transition WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const maxSeq = db.prepare('SELECT COALESCE(MAX(rowid), 0) AS seq FROM status_transition');
   const before = db.prepare('SELECT * FROM status_transition WHERE node_id = ? AND at <= ? ORDER BY at DESC, rowid DESC LIMIT 1');
 
   return {
@@ -146,6 +159,12 @@ export function createSqliteHistory(dataDir: string, fileName = 'history.sqlite'
     async stateAt(id, at) {
       const row = before.get(id, at.getTime()) as Row | undefined;
       return row ? stateOf(row) : null;
+    },
+    async changesAfter(seq, limit) {
+      return (after.all(seq, limit) as (Row & { seq: number })[]).map((row) => ({ ...toChange(row), seq: row.seq, nodeId: row.node_id }));
+    },
+    async lastSeq() {
+      return (maxSeq.get() as { seq: number }).seq;
     },
     async close() {
       db.close();

@@ -30,6 +30,7 @@ import { newRequestContext, runInRequest, type RequestContext } from '../kernel/
 import { maskErrors } from '../kernel/mask-errors.js';
 import { createCors, type CorsSettings } from './cors.js';
 import { createExplorer, wantsExplorer } from './explorer.js';
+import { createLiveStatus, type LiveStatusSource } from './live-status.js';
 import { passed, type ReadinessCheck, runChecks, subgraphCheck } from './readiness.js';
 import type { Route } from './static.js';
 import { sendTraceContext } from '../kernel/tracing.js';
@@ -83,6 +84,8 @@ export interface GatewayOptions {
   cors: CorsSettings;
   /** GraphiQL for browsers at GET /graphql, served offline by the gateway. */
   explorer: boolean;
+  /** Live status at /graphql/stream (GraphQL over SSE); absent: the route answers 404. */
+  liveStatus?: LiveStatusSource;
   /** Merge identical concurrent queries of viewers who may see the same data (request-merging.ts). @default false */
   mergeRequests?: boolean;
   /** Tried in order for every path but /graphql, /healthz and /readyz before the 404: the service board and its sign-in. */
@@ -193,9 +196,22 @@ export async function createGateway(options: GatewayOptions) {
       observer.plugin,
     ],
   });
-  await apollo.start();
-
   const authenticate = createAuthenticator({ verify: options.verify, policy, audit: options.audit, log });
+
+  // Before start: live status learns the API schema from the gateway's first load.
+  const { liveStatus } = options;
+  const live = liveStatus
+    ? createLiveStatus({
+        source: liveStatus,
+        gateway,
+        policy,
+        audit: options.audit,
+        maxBodyBytes: options.limits.maxBodyBytes,
+        authenticate,
+      })
+    : null;
+
+  await apollo.start();
 
   const readiness = readinessOf(options);
   const corsFor = createCors(options.cors);
@@ -233,6 +249,7 @@ export async function createGateway(options: GatewayOptions) {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname === '/readyz') return await answerReadiness(res);
+        if (url.pathname === '/graphql/stream' && live) return await live(req, res);
         if (url.pathname !== '/graphql') {
           for (const route of options.routes ?? []) if (await route(req, res, url)) return;
           throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');

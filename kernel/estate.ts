@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCollection, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
@@ -117,14 +117,14 @@ export function loadEstateFile<S extends z.ZodType>(file: string, schema: S, now
 /**
  * The YAML files (`.yaml`, `.yml`) directly inside `dir/sub`, as full paths sorted by name, so
  * services load in a stable order. A missing folder is an empty list: the caller decides whether
- * that is an error.
+ * that is an error. A symbolic link counts as the file it points to: a Kubernetes ConfigMap mounts
+ * every key as a link into its `..data` directory.
  */
 export function listEstateFiles(dir: string, sub = '.'): string[] {
   const folder = join(dir, sub);
   if (!existsSync(folder)) return [];
-  return readdirSync(folder, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
-    .map((entry) => entry.name)
+  return readdirSync(folder)
+    .filter((name) => /\.ya?ml$/i.test(name) && statSync(join(folder, name), { throwIfNoEntry: false })?.isFile())
     .sort()
     .map((name) => join(folder, name));
 }

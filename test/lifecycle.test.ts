@@ -2,7 +2,7 @@ import { createServer, request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startServicegraph } from '../app/start-gateway.js';
 import { startFakeMediaWiki } from '../connectors/mediawiki/fake-server.js';
 import { listenGracefully } from '../kernel/http-server.js';
@@ -194,5 +194,37 @@ connectors:${BUILTIN_CONNECTORS}
       status: 'ready',
       checks: Object.fromEntries(['services', 'monitoring', 'cmdb', 'helpdesk', 'knowledge'].map((n) => [`subgraph:${n}`, 'ok'])),
     });
+  });
+});
+
+describe('a subgraph serving on its own port (as each remote Deployment does)', () => {
+  it('answers /healthz without a token, and on close lets a request in flight finish before the tools close', async ({
+    onTestFinished,
+  }) => {
+    const wiki = await startFakeMediaWiki();
+    const proxy = await startHeldProxy(wiki.url);
+    onTestFinished(async () => {
+      proxy.release();
+      await proxy.close();
+      await wiki.close();
+    });
+    const stack = await startStack({
+      connectors: `${BUILTIN_CONNECTORS.replace(/\n\s+- \{ name: kb, type: builtin-knowledge \}/, '')}
+  - { name: wiki, type: mediawiki, baseUrl: "${proxy.url}", retryLimit: 0, timeoutMs: 60000 }`,
+    });
+    const base = (stack.subgraphUrls.knowledge as string).replace(/\/graphql$/, '');
+    expect(await get(`${base}/healthz`)).toEqual({ status: 200, body: JSON.stringify({ status: 'ok' }) });
+
+    const answer = stack.subgraph('knowledge', '{ searchArticles(text: "payroll") { title } }');
+    await proxy.whenHeld(1); // the wiki search is held upstream
+    const closing = stack.close(60_000);
+    // Released only once the subgraph's listener is closed, so the request is in flight during its drain.
+    await vi.waitFor(() => expect(get(`${base}/healthz`)).rejects.toThrow(), { timeout: 30_000, interval: 50 });
+    proxy.release();
+    const { status, body } = await answer;
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(Array.isArray(body.data.searchArticles)).toBe(true);
+    expect(await closing).toEqual({ cut: 0 });
   });
 });

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { applyMiddleware } from 'graphql-middleware';
@@ -11,7 +10,15 @@ import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
 import type { ScopeSource } from '../../bsm/directory.js';
 import { subgraphSdl } from '../../schema/subgraphs.js';
-import { executeGraphQL, HttpProblem, readBody, sendProblem } from '../../kernel/http-server.js';
+import {
+  executeGraphQL,
+  HttpProblem,
+  type Listening,
+  listenGracefully,
+  readBody,
+  sendJson,
+  sendProblem,
+} from '../../kernel/http-server.js';
 import { notConfiguredPlugin } from './not-configured.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { IDENTITY_HEADER, verifyIdentity, type BoundRequest } from '../../kernel/identity-token.js';
@@ -59,6 +66,8 @@ export interface SubgraphServerOptions {
    * for its tool's own timeout.
    */
   deadlineMs: number;
+  /** On close: how long requests in flight may take before their connections are cut (server.shutdownGraceMs). */
+  shutdownGraceMs: number;
 }
 
 /** Whether a document may hold a mutation: the keyword is the only way to write one (a false "yes" only waits longer). */
@@ -137,6 +146,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       let request: RequestContext | undefined;
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
+        // Alive and listening (no token: probes come from the kubelet, and it tells nothing but that).
+        if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
         if (url.pathname !== '/graphql') throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found');
         if (req.method !== 'POST') throw new HttpProblem(405, ERRORS.BAD_USER_INPUT.code, 'use POST');
         const token = req.headers[IDENTITY_HEADER];
@@ -175,17 +186,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     })();
   });
   http.keepAliveTimeout = 65_000;
+  let listening: Listening | undefined;
 
   return {
     name: module.name,
-    listen: (port, host) =>
-      new Promise((resolveListen, reject) => {
-        http.once('error', reject);
-        http.listen(port, host, () => {
-          const { port: bound } = http.address() as AddressInfo;
-          resolveListen(`http://${host}:${bound}/graphql`);
-        });
-      }),
+    async listen(port, host) {
+      listening = await listenGracefully(http, port, host);
+      return `http://${host}:${listening.port}/graphql`;
+    },
     async executeInProcess(request, auth) {
       log.debug('subgraph operation', { body: JSON.stringify(request).slice(0, 4000) });
       const contextValue = await contextFor(auth);
@@ -200,10 +208,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       return response.body.singleResult;
     },
     async close() {
-      await new Promise<void>((done) => {
-        http.close(() => done());
-        http.closeAllConnections();
-      });
+      // Requests in flight finish (the gateway's last ones included) before the tools they use close.
+      const { cut } = listening ? await listening.drain(options.shutdownGraceMs) : { cut: 0 };
+      if (cut > 0) log.warn('requests cut at shutdown', { cut });
       await module.stop?.();
       await apollo.stop();
     },

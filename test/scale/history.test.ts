@@ -59,6 +59,25 @@ const never = () => null;
 
 function defineHistorySuite(name: string, openShared: OpenShared, skip: boolean) {
   describe.skipIf(skip)(`status history: ${name}`, () => {
+    it("reads every node's transitions after a position, in write order, as another handle wrote them (live status tails this)", async ({
+      onTestFinished,
+    }) => {
+      const open = await openShared(onTestFinished);
+      const [writer, reader] = [await open(), await open()];
+      expect(await reader.lastSeq()).toBe(0);
+      await writer.record([tr('payroll', '09:00', null, 'OK'), tr('email', '09:05', null, 'WARNING')]);
+      const start = await reader.lastSeq();
+      await writer.record([tr('payroll', '09:12', 'OK', 'CRITICAL'), tr('email', '09:10', 'WARNING', 'OK')]);
+      const after = await reader.changesAfter(start, 10);
+      expect(after.map((c) => [c.nodeId, c.from, c.to])).toEqual([
+        ['payroll', 'OK', 'CRITICAL'],
+        ['email', 'WARNING', 'OK'],
+      ]);
+      expect(after[0]?.seq).toBeGreaterThan(start);
+      expect(after[1]?.seq).toBeGreaterThan(after[0]?.seq as number);
+      expect(await reader.changesAfter(start, 1)).toHaveLength(1);
+      expect(await reader.changesAfter(after[1]?.seq as number, 10)).toEqual([]);
+    });
     it('answers status at an instant, since when, and the changes in a range', async ({ onTestFinished }) => {
       const store = await (await openShared(onTestFinished))();
       await store.record([
