@@ -44,7 +44,12 @@ const subgraphs: Record<SubgraphName, { context: string; mappers: Record<string,
   },
   helpdesk: {
     context: './context.js#HelpdeskContext',
-    mappers: { Incident: './context.js#IncidentView', ConfigurationItem: reference, Service: reference },
+    mappers: {
+      Incident: './context.js#IncidentView',
+      Offering: '../../bsm/catalog.js#Offering',
+      ConfigurationItem: reference,
+      Service: reference,
+    },
   },
   knowledge: {
     context: './context.js#KnowledgeContext',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type AuditLog, createAuditLog } from '../authz/audit.js';
 import { createPolicyStore, type PolicyStore } from '../authz/policy.js';
+import { catalogOf } from '../bsm/catalog.js';
 import { loadServiceDefinitions, type ServiceDefinitions } from '../bsm/definitions.js';
 import { createServiceDirectory, type ServiceDirectory } from '../bsm/directory.js';
 import { createHistoryStore, type HistoryStore } from '../bsm/history.js';
@@ -249,6 +250,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
             helpdesks: connectors('helpdesk'),
             knowledgeBases: connectors('knowledge'),
             cmdb: cmdb(),
+            catalog: catalogOf(definitions()),
             maxPageSize,
           }),
         ),

@@ -31,6 +31,7 @@ describe('annotation index of the supergraph', () => {
       'Mutation.commentIncident': 'incident:comment',
       'Mutation.linkArticle': 'article:link',
       'Mutation.reportProblem': 'problem:report',
+      'Mutation.requestOffering': 'offering:request',
     });
     expect(index.actionOf('createIncident')).toBe('incident:create');
   });
@@ -76,6 +77,7 @@ describe('every field of the real schema is annotated', () => {
       'article:link',
       'incident:comment',
       'incident:create',
+      'offering:request',
       'problem:report',
     ]);
   });

@@ -287,7 +287,7 @@ describe('gateway authorization plugin', () => {
     expect(exec.data.mutation.mutationType).toBeNull(); // an executive has no action
 
     const endUser = await run(query, ['end-user']);
-    expect(endUser.data.mutation.mutationType.fields.map((f: { name: string }) => f.name)).toEqual(['reportProblem']);
+    expect(endUser.data.mutation.mutationType.fields.map((f: { name: string }) => f.name)).toEqual(['reportProblem', 'requestOffering']);
 
     const op = await run(query, ['operator']);
     expect(op.data.ci).toEqual({ name: 'ConfigurationItem' });

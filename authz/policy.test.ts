@@ -41,6 +41,7 @@ describe('loadPolicy', () => {
       'article:link',
       'incident:comment',
       'incident:create',
+      'offering:request',
       'problem:report',
     ]);
     expect(policy).toMatchObject({
@@ -93,7 +94,7 @@ roles:
     expect(text).toMatch(/roles\.viewer\.scope\[0\]/);
     expect(problems.length).toBeGreaterThanOrEqual(8);
     // The known actions come from the schema's @action directives.
-    expect(text).toContain('alert:acknowledge, article:link, incident:comment, incident:create, problem:report');
+    expect(text).toContain('alert:acknowledge, article:link, incident:comment, incident:create, offering:request, problem:report');
   });
 
   it('names the file and reports YAML syntax errors and a missing file', ({ onTestFinished }) => {
@@ -115,7 +116,7 @@ describe('viewerFor', () => {
       roles: ['executive', 'helpdesk', 'service-owner'],
       drillLevel: 'COMPONENT',
     });
-    expect(viewer.actions).toEqual(['article:link', 'incident:comment', 'incident:create', 'problem:report']);
+    expect(viewer.actions).toEqual(['article:link', 'incident:comment', 'incident:create', 'offering:request', 'problem:report']);
     expect(viewer.grants.map((g) => [g.role, g.drillLevel, g.scope.map((s) => s.kind)])).toEqual([
       ['executive', 'BUSINESS', ['all']],
       ['helpdesk', 'COMPONENT', ['all']],

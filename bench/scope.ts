@@ -16,6 +16,7 @@ import { SUPERGRAPH_PATH, type SubgraphName, subgraphSdl, subgraphTypeDefs } fro
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
 import type { BaseContext, SubgraphModule } from '../subgraphs/common/module.js';
 import { buildScopedSchema } from '../subgraphs/common/schema.js';
+import { catalogOf } from '../bsm/catalog.js';
 import { createHelpdeskSubgraph } from '../subgraphs/helpdesk/index.js';
 import { createKnowledgeSubgraph } from '../subgraphs/knowledge/index.js';
 import { createMonitoringSubgraph } from '../subgraphs/monitoring/index.js';
@@ -70,6 +71,7 @@ const modules: Record<SubgraphName, SubgraphModule<BaseContext>> = {
     helpdesks: root.connectors('helpdesk'),
     knowledgeBases: root.connectors('knowledge'),
     cmdb: root.cmdb(),
+    catalog: catalogOf(root.definitions()),
     maxPageSize,
   }) as never,
   knowledge: createKnowledgeSubgraph({ knowledgeBases: root.connectors('knowledge'), maxPageSize }) as never,

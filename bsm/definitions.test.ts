@@ -44,6 +44,7 @@ describe('service definitions', () => {
       id: 'email',
       map: { kind: 'decrease', n: 1 },
       weight: 1,
+      costShare: null,
     });
     expect(defs.nodeRules.find((r) => r.ci === 'mail-cluster')?.rule.main).toEqual({ kind: 'quorum', min: 2 });
   });

@@ -92,8 +92,11 @@ const ChildSchema = z
     service: Id.optional(),
     map: EdgeMapSchema.optional(),
     weight: z.number().positive().default(1),
+    /** This parent's weight in the showback of a shared child service (bsm/showback.ts); by users when absent. */
+    costShare: z.number().min(0).optional(),
   })
-  .refine((c) => (c.ci === undefined) !== (c.service === undefined), 'give exactly one of ci, service');
+  .refine((c) => (c.ci === undefined) !== (c.service === undefined), 'give exactly one of ci, service')
+  .refine((c) => c.costShare === undefined || c.service !== undefined, 'costShare: only on a child service');
 
 const SelectorSchema = z
   .strictObject({
@@ -126,6 +129,17 @@ const NodeRuleSchema = z
   })
   .refine((n) => (n.ci === undefined) !== (n.class === undefined), 'give exactly one of ci, class');
 
+/** A standard offering users request from the catalogue; its id is local to the service file. */
+const OfferingSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-" only'),
+  name: z.string().min(1),
+  description: z.string().min(1),
+  /** What the offering costs per month once granted, in the revenue unit. @default 0 */
+  monthlyCost: z.number().min(0).default(0),
+  /** What the requester should know or give, shown next to the request button. */
+  howToRequest: z.string().min(1),
+});
+
 export const ServiceFileSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
   name: z.string().min(1),
@@ -152,6 +166,12 @@ export const ServiceFileSchema = z.strictObject({
   children: z.array(ChildSchema).default([]),
   selectors: z.array(SelectorSchema).default([]),
   nodeRules: z.array(NodeRuleSchema).default([]),
+  /** What running the service costs per month, in the revenue unit, for showback. @default 0 */
+  monthlyCost: z.number().min(0).default(0),
+  offerings: z
+    .array(OfferingSchema)
+    .default([])
+    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'offering ids must be unique'),
 });
 type ServiceFile = z.output<typeof ServiceFileSchema>;
 
@@ -160,6 +180,8 @@ export interface ChildDefinition {
   id: string;
   map: EdgeMap;
   weight: number;
+  /** The parent's declared weight in the child service's showback; null: by the parent's users. */
+  costShare: number | null;
 }
 
 export interface SelectorDefinition {
@@ -180,6 +202,15 @@ export interface KpiDefinition {
   monitor: string | null;
 }
 
+export interface OfferingDefinition {
+  /** `<service id>.<offering id>`: unique across the estate. */
+  id: string;
+  name: string;
+  description: string;
+  monthlyCost: number;
+  howToRequest: string;
+}
+
 export interface ServiceDefinition {
   /** Relative to the estate: `services/payroll.yaml`. */
   file: string;
@@ -198,6 +229,9 @@ export interface ServiceDefinition {
   rule: NodeRule;
   children: ChildDefinition[];
   selectors: SelectorDefinition[];
+  /** Its own running cost per month (showback). */
+  monthlyCost: number;
+  offerings: OfferingDefinition[];
 }
 
 /** A rule for CI nodes, by CI id or by class. A CI-specific rule beats a class rule. */
@@ -243,6 +277,7 @@ function toDefinition(file: string, data: ServiceFile): ServiceDefinition {
       id: (c.ci ?? c.service) as string,
       map: c.map ?? { kind: 'identity' },
       weight: c.weight,
+      costShare: c.costShare ?? null,
     })),
     selectors: data.selectors.map(
       (s) =>
@@ -255,6 +290,8 @@ function toDefinition(file: string, data: ServiceFile): ServiceDefinition {
           weight: s.weight,
         }) as SelectorDefinition,
     ),
+    monthlyCost: data.monthlyCost,
+    offerings: data.offerings.map((o) => ({ ...o, id: `${data.id}.${o.id}` })),
   };
 }
 

@@ -138,7 +138,12 @@ function schemaModel(schema: GraphQLSchema) {
         .getPossibleTypes(type)
         .map((t) => `... on ${t.name} { ${selection(t.name)} }`)
         .join(' ')} ${inner}`;
-    const facts: Record<string, string> = { Alert: 'ci { id }', Incident: 'service { id } ci { id }', Article: 'labels' };
+    const facts: Record<string, string> = {
+      Alert: 'ci { id }',
+      Incident: 'service { id } ci { id }',
+      Article: 'labels',
+      Offering: 'service { id }',
+    };
     if (ENTITIES.has(typeName)) return `__typename id ${facts[typeName] ?? ''} ${inner}`;
     const via = pointers.get(typeName) ?? [];
     const fields = isObjectType(type) ? type.getFields() : {};
@@ -265,6 +270,7 @@ interface Facts {
   alertCi: Map<string, string | null>;
   incident: Map<string, { service: string | null; ci: string | null }>;
   labels: Map<string, string[]>;
+  offeringService: Map<string, string>;
   /** Service and CI ids by their lower-case id and name. */
   names: Map<string, string[]>;
 }
@@ -280,6 +286,7 @@ function learn(value: Json, facts: Facts): void {
   if (value.__typename === 'Incident' && 'ci' in value)
     facts.incident.set(value.id, { service: value.service?.id ?? null, ci: value.ci?.id ?? null });
   if (value.__typename === 'Article' && Array.isArray(value.labels)) facts.labels.set(value.id, value.labels);
+  if (value.__typename === 'Offering' && value.service) facts.offeringService.set(value.id, value.service.id);
   for (const v of Object.values(value)) learn(v, facts);
 }
 
@@ -309,6 +316,11 @@ function inScopeFor(viewer: MatrixViewer, facts: Facts) {
         if (!labels) throw new Error(`the admin's answers say nothing of article ${id}`);
         const named = labels.flatMap((l) => facts.names.get(l.toLowerCase()) ?? []);
         return named.length === 0 || named.some((n) => services.has(n) || cis.has(n));
+      }
+      case 'Offering': {
+        const service = facts.offeringService.get(id);
+        if (!service) throw new Error(`the admin's answers say nothing of offering ${id}`);
+        return services.has(service);
       }
       default:
         throw new Error(`${type} is an entity type the matrix cannot place: say here what makes one in scope`);
@@ -380,7 +392,14 @@ export async function defineObjectScopeMatrix(label: string): Promise<void> {
     let stack: Stack;
     const tokens = new Map<string, string>();
     let admin: string;
-    const facts: Facts = { components: new Map(), alertCi: new Map(), incident: new Map(), labels: new Map(), names: new Map() };
+    const facts: Facts = {
+      components: new Map(),
+      alertCi: new Map(),
+      incident: new Map(),
+      labels: new Map(),
+      offeringService: new Map(),
+      names: new Map(),
+    };
     /** Every id of each entity type, as the admin lists them (for lookups by id). */
     const ids = new Map<string, string[]>();
 

@@ -164,6 +164,7 @@ describe('role matrix through the gateway', () => {
       commentIncident: 'commentIncident(id: $incident, text: "matrix") { id }',
       linkArticle: 'linkArticle(incidentId: $incident, articleId: $article) { id linkedArticleIds }',
       reportProblem: 'reportProblem(serviceId: "payroll", text: "matrix") { number }',
+      requestOffering: 'requestOffering(input: { offeringId: "payroll.payslip-reissue", clientMutationId: "matrix" }) { number }',
     };
 
     it('lists a mutation here for every @action in the schema', () => {

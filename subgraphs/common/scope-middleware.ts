@@ -45,6 +45,7 @@ const ARGUMENT_KINDS: Record<string, string> = {
   alert: 'Alert',
   incident: 'Incident',
   article: 'Article',
+  offering: 'Offering',
 };
 
 const WORDS: Record<string, string> = { ConfigurationItem: 'configuration item' };

@@ -1,3 +1,4 @@
+import type { Offering } from '../../bsm/catalog.js';
 import { graphql, type ExecutionResult } from 'graphql';
 import type { Viewer, ScopeRule, DrillLevel } from '../../authz/viewer.js';
 import type { ScopeIndex, ScopeSource } from '../../bsm/directory.js';
@@ -296,13 +297,14 @@ export function viewer(id: string, grants: GrantSpec[], groups: string[] = []): 
  * What the cmdb, monitoring, helpdesk and knowledge subgraphs serve from, over the given fakes (one
  * object satisfies each subgraph's deps type).
  */
-export function testDeps(connectors: Partial<ConnectorSet>, maxPageSize = 200) {
+export function testDeps(connectors: Partial<ConnectorSet>, maxPageSize = 200, catalog: readonly Offering[] = []) {
   return {
     monitors: connectors.monitor ?? [],
     helpdesks: connectors.helpdesk ?? [],
     knowledgeBases: connectors.knowledge ?? [],
     // No sharing across requests: tests change their fakes between operations.
     cmdb: createMergedCmdbSource(connectors.cmdb ?? [], { identification: DEFAULT_IDENTIFICATION_RULES, log: silentLogger, ttlMs: 0 }),
+    catalog,
     maxPageSize,
   };
 }

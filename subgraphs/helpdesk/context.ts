@@ -1,4 +1,5 @@
 import type { GraphQLError } from 'graphql';
+import type { Offering } from '../../bsm/catalog.js';
 import type { MergedCmdbSource } from '../../bsm/merged-cmdb.js';
 import type { ConnectorInstance, HelpdeskApi, KnowledgeApi } from '../../connectors/core/connector.js';
 import type { Incident } from '../../kernel/model.js';
@@ -35,6 +36,8 @@ export interface HelpdeskSubgraphDeps {
   /** For linkArticle: the article's title and URL are recorded with the link. */
   knowledgeBases: ConnectorInstance<KnowledgeApi>[];
   cmdb: MergedCmdbSource;
+  /** The service catalogue's offerings (bsm/catalog.ts), for `catalog` and `requestOffering`. */
+  catalog: readonly Offering[];
   /** Largest `first` a list accepts. */
   maxPageSize: number;
 }
@@ -45,6 +48,7 @@ export interface HelpdeskContext extends BaseContext, PartialErrors {
   knowledgeBases: KnowledgeHandle[];
   topology: CmdbAccess;
   enrich(incident: Incident): Promise<IncidentView>;
+  catalog: readonly Offering[];
   maxPageSize: number;
 }
 
@@ -89,6 +93,7 @@ export function createHelpdeskContext(deps: HelpdeskSubgraphDeps, base: BaseCont
     knowledgeBases: deps.knowledgeBases.map((instance) => ({ name: instance.name, api: instance.forRequest(base.auth) })),
     topology,
     enrich,
+    catalog: deps.catalog,
     maxPageSize: deps.maxPageSize,
   };
 }

@@ -12,6 +12,7 @@ import {
   testDeps,
   viewer,
 } from '../common/test-fakes.js';
+import type { Offering } from '../../bsm/catalog.js';
 import type { ScopeSource } from '../../bsm/directory.js';
 import { createHelpdeskSubgraph } from './index.js';
 
@@ -37,6 +38,7 @@ function setup(
     maxPageSize?: number;
     catalog?: ScopeSource;
     audits?: unknown[];
+    offerings?: Offering[];
   } = {},
 ) {
   const soon = new Date(Date.now() + 600_000).toISOString();
@@ -64,7 +66,7 @@ function setup(
   const cmdb = fakeCmdb('cmdb', cis, [], { fail: options.cmdbDown ?? false });
   const desks = options.jiraDown ? [down.instance, rt.instance, sn.instance] : [rt.instance, sn.instance];
   const module = createHelpdeskSubgraph(
-    testDeps({ helpdesk: desks, cmdb: [cmdb.instance], knowledge: [wiki.instance] }, options.maxPageSize ?? 200),
+    testDeps({ helpdesk: desks, cmdb: [cmdb.instance], knowledge: [wiki.instance] }, options.maxPageSize ?? 200, options.offerings),
   );
   return { run: createRunner(module, options.catalog ?? catalog, options.audits), rt, sn };
 }
@@ -247,6 +249,49 @@ describe('helpdesk subgraph', () => {
     expect(codes(await cannot.run(agent, 'mutation { linkArticle(incidentId: "rt:2", articleId: "wiki:Restart") { id } }'))).toEqual([
       'UPSTREAM_REJECTED',
     ]);
+  });
+
+  it('opens one request per clientMutationId and viewer in the first desk, and refuses an offering out of scope like a missing one', async () => {
+    const offering = (serviceId: string): Offering => ({
+      id: `${serviceId}.access`,
+      serviceId,
+      name: `${serviceId} access`,
+      description: 'an account',
+      valueClass: 'COMMODITY',
+      monthlyCost: 10,
+      slaObjective: null,
+      owner: 'it',
+      howToRequest: 'ask',
+    });
+    const audits: unknown[] = [];
+    const { run, rt } = setup({ offerings: [offering('payroll'), offering('trading')], audits });
+    const requester = viewer(
+      'ursula',
+      [{ role: 'end-user', actions: ['offering:request'], scope: [{ kind: 'consumed' }], drillLevel: 'BUSINESS' }],
+      ['staff'],
+    );
+    const request = (who: typeof requester, offeringId: string, key: string) =>
+      run(
+        who,
+        `mutation { requestOffering(input: { offeringId: "${offeringId}", clientMutationId: "${key}" }) { number offering { id } } }`,
+      );
+    const before = rt.state.size;
+    const first = await request(requester, 'payroll.access', 'k1');
+    expect(first.errors).toBeUndefined();
+    expect((await request(requester, 'payroll.access', 'k1')).data.requestOffering.number).toBe(first.data.requestOffering.number);
+    const created = [...rt.state.values()].find((i) => i.number === first.data.requestOffering.number);
+    expect(created).toMatchObject({ serviceId: 'payroll', priority: 'PLANNING', title: 'Request: payroll access' });
+    const other = await request({ ...requester, id: 'victor' }, 'payroll.access', 'k1');
+    expect(other.data.requestOffering.number).not.toBe(first.data.requestOffering.number);
+    expect(rt.state.size).toBe(before + 2);
+    const outside = await request(requester, 'trading.access', 'k2');
+    const missing = await request(requester, 'nothing.access', 'k2');
+    expect(codes(outside)).toEqual(['BAD_USER_INPUT']);
+    expect(outside.errors?.[0]?.message).toBe(missing.errors?.[0]?.message.replace('nothing', 'trading'));
+    expect(rt.state.size).toBe(before + 2);
+    expect(audits).toEqual([expect.objectContaining({ kind: 'denial', action: 'offering:request', target: 'trading.access' })]);
+    const listed = await run(requester, '{ catalog { id } }');
+    expect(listed.data.catalog).toEqual([{ id: 'payroll.access' }]);
   });
 
   it('lets an end user report a problem with a service they use, and only those', async () => {

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '../common/module.js';
 import { createHelpdeskContext, type HelpdeskContext, type HelpdeskSubgraphDeps, type IncidentView } from './context.js';
-import { findArticle, findCi, helpdeskResolvers, incidentById } from './resolvers.js';
+import type { Offering } from '../../bsm/catalog.js';
+import { findArticle, findCi, helpdeskResolvers, incidentById, offeringById } from './resolvers.js';
 
 /**
  * Incidents from every configured help desk; create, comment, link articles, report a problem.
@@ -20,9 +21,12 @@ export function createHelpdeskSubgraph(deps: HelpdeskSubgraphDeps): SubgraphModu
           serviceIds: incident.serviceId ? [incident.serviceId] : [],
           ciIds: incident.ciId ? [incident.ciId] : [],
         }),
+        // An offering is its service's: seen and requested by whoever sees and acts on the service.
+        Offering: (offering: Offering) => ({ serviceIds: [offering.serviceId] }),
       },
       find: {
         Incident: (id, ctx) => incidentById(ctx, id),
+        Offering: async (id, ctx) => offeringById(ctx, id),
         ConfigurationItem: (id, ctx) => findCi(ctx, id),
         // Linked from a knowledge base: placed by its labels, as the knowledge subgraph places it.
         Article: (id, ctx) => findArticle(ctx, id),

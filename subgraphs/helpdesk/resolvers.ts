@@ -4,12 +4,14 @@ import { ERRORS, connectorError } from '../../kernel/errors.js';
 import { type Article, type IncidentPriority, type ServiceInfo, splitQualifiedId } from '../../kernel/model.js';
 import { checkFirst } from '../common/paging.js';
 import { recordPartialError } from '../common/partial-errors.js';
+import type { Offering } from '../../bsm/catalog.js';
 import type { DeskHandle, HelpdeskContext, IncidentView } from './context.js';
 import type {
   MutationCommentIncidentArgs,
   MutationCreateIncidentArgs,
   MutationLinkArticleArgs,
   MutationReportProblemArgs,
+  MutationRequestOfferingArgs,
   QueryIncidentsArgs,
   Resolvers,
 } from './resolver-types.generated.js';
@@ -223,6 +225,39 @@ async function reportProblem(
   return { number: created.number, message: `Thanks — we opened ${created.number} for ${service.name}.` };
 }
 
+export const offeringById = (ctx: HelpdeskContext, id: string): Offering | null => ctx.catalog.find((o) => o.id === id) ?? null;
+
+/**
+ * A catalogue request: a ticket on the offering's service, at PLANNING priority (a request is
+ * planned work, not an outage), opened through the desk's create, which every help desk connector
+ * makes idempotent by the correlation id. The key is per viewer and kept apart from
+ * createIncident's, so the same clientMutationId there never returns this ticket. The scope
+ * middleware has checked that the viewer sees the offering's service and may request on it.
+ */
+async function requestOffering(
+  _: unknown,
+  { input }: MutationRequestOfferingArgs,
+  ctx: HelpdeskContext,
+): Promise<{ number: string; offering: Offering; message: string }> {
+  const key = input.clientMutationId.trim();
+  if (!key) throw ERRORS.BAD_USER_INPUT.err('clientMutationId must not be empty');
+  const offering = offeringById(ctx, input.offeringId);
+  if (!offering) throw ERRORS.BAD_USER_INPUT.err(`offeringId: no offering ${JSON.stringify(input.offeringId)}`);
+  const note = input.note.trim();
+  const created = await createIn(ctx, pickDesk(ctx, null), {
+    title: `Request: ${offering.name}`,
+    description: [`Catalogue offering ${offering.id}, ${offering.monthlyCost} per month, for ${offering.owner}.`, note]
+      .filter(Boolean)
+      .join('\n\n'),
+    priority: 'PLANNING',
+    ciId: null,
+    serviceId: offering.serviceId,
+    caller: ctx.viewer.id,
+    correlationId: correlationKey(ctx.viewer.id, `offering\n${key}`),
+  });
+  return { number: created.number, offering, message: `We opened ${created.number} for ${offering.name}.` };
+}
+
 async function incidentsOn(
   ctx: HelpdeskContext,
   info: GraphQLResolveInfo,
@@ -245,8 +280,14 @@ export const helpdeskResolvers = {
   Query: {
     incidents,
     incident: (_, args, ctx) => incidentById(ctx, args.id),
+    // The scope middleware keeps the offerings of the services the viewer sees.
+    catalog: (_, __, ctx) => [...ctx.catalog],
   },
-  Mutation: { createIncident, commentIncident, linkArticle, reportProblem },
+  Mutation: { createIncident, commentIncident, linkArticle, reportProblem, requestOffering },
+  Offering: {
+    __resolveReference: (ref, ctx) => offeringById(ctx, ref.id),
+    service: (offering) => ({ id: offering.serviceId }),
+  },
   Incident: {
     __resolveReference: (ref, ctx) => incidentById(ctx, ref.id),
     ci: (incident) => {

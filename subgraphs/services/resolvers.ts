@@ -11,6 +11,7 @@ import type { ServiceImpactReport } from '../../bsm/service-report.js';
 import type { ServiceTopology } from '../../bsm/service-topology.js';
 import type { SlaReport } from '../../bsm/sla.js';
 import { HOUR_MS, durationText } from '../../kernel/time.js';
+import { byConsumerGroup, showback } from '../../bsm/showback.js';
 import { type DowntimeCost, type DowntimeCostReport, downtimeCostReport, monthStart, serviceDowntimeCost } from '../../bsm/cost.js';
 import { type ScenarioState, type ServiceWhatIf, whatIf } from '../../bsm/what-if.js';
 import { explanationText, mentionsIncident, readKpi, serviceSentence } from '../../bsm/views.js';
@@ -336,6 +337,21 @@ export const servicesResolvers = {
       const { from, to } = costPeriod(req, args);
       await req.health(info); // records the current status first, so the period's end is in the history
       return costReportObject(await downtimeCostReport(req.model, await servicesInScope(req), from, to));
+    },
+    async showback(_, args, ctx) {
+      const req = ctx.services;
+      const month = args.month ?? req.now.toISOString().slice(0, 7);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw ERRORS.BAD_USER_INPUT.err(`month: expected YYYY-MM, got ${JSON.stringify(month)}`);
+      const scope = new Set(await servicesInScope(req));
+      const services = showback(req.model.definitions).filter((s) => scope.has(s.serviceId));
+      return {
+        month,
+        total: services.reduce((sum, s) => sum + s.ownCost, 0),
+        services: [...services]
+          .sort((a, b) => b.totalCost - a.totalCost || a.serviceId.localeCompare(b.serviceId))
+          .map((s) => ({ ...s, service: serviceRef(s.serviceId) })),
+        byConsumerGroup: byConsumerGroup(services),
+      };
     },
     ruleKinds: () => ruleKinds,
     async viewer(_, __, ctx) {
