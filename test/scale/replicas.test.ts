@@ -44,6 +44,7 @@ describe.skipIf(skip)('two replicas on one Redis and one PostgreSQL', () => {
   let databaseUrl: string;
   let db: pg.Client;
   const services: ServicesProcess[] = [];
+  const spawned: ChildProcess[] = [];
   const gateways: Running[] = [];
   const closers: (() => Promise<void>)[] = [];
   const dropDatabase: (() => Promise<void>)[] = [];
@@ -76,11 +77,11 @@ connectors:
 
   function startServicesProcess(configFile: string): Promise<ServicesProcess> {
     // node itself (not the tsx wrapper, which runs node as a child): SIGKILL must kill the replica.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'app/subgraph-main.ts'), 'services', '--config', configFile], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Port 0: the two replicas share one config, whose basePort would give both the same port.
+    const args = ['--import', 'tsx', join(ROOT, 'app/subgraph-main.ts'), 'services', '--config', configFile, '--port', '0'];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Stopped after the tests even when the start fails, so no replica outlives the run.
+    spawned.push(child);
     const log: string[] = [];
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => log.push(line));
     return new Promise((resolve, reject) => {
@@ -176,10 +177,9 @@ connectors:
   }, 120_000);
 
   afterAll(async () => {
-    for (const s of services) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
-    await Promise.all(
-      services.map((s) => (s.child.exitCode === null && s.child.signalCode === null ? new Promise((r) => s.child.once('exit', r)) : null)),
-    );
+    const running = spawned.filter((child) => child.exitCode === null && child.signalCode === null);
+    for (const child of running) child.kill('SIGTERM');
+    await Promise.all(running.map((child) => new Promise((r) => child.once('exit', r))));
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await db?.end();
     for (const drop of dropDatabase) await drop();
