@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Keyv } from 'keyv';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../kernel/log.js';
-import { runWithDeadline } from '../../kernel/request-context.js';
+import { currentDeadline, runWithDeadline } from '../../kernel/request-context.js';
 import { createCachedReader } from './cache.js';
 import { listenOnLoopback } from './fake-http.js';
 import { createHttpClient, HttpSettings } from './http.js';
@@ -11,14 +11,19 @@ import { createHttpClient, HttpSettings } from './http.js';
  * The request's deadline bounds a whole tool call, retries included: a tool answering after 10 s
  * costs a request its deadline, not attempts × timeout, and the cache then serves its last good answer.
  */
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+/** A fake tool; `hold(res)` keeps a request open without answering until the test ends (no timer). */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, hold: (res: ServerResponse) => void) => void) {
   const requests: string[] = [];
+  const held: ServerResponse[] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    handler(req, res);
+    handler(req, res, (r) => held.push(r));
   });
   const listener = await listenOnLoopback(server);
-  onTestFinished(listener.close);
+  onTestFinished(async () => {
+    for (const res of held) res.destroy();
+    await listener.close();
+  });
   return { url: listener.url, requests };
 }
 
@@ -39,7 +44,7 @@ const elapsed = async <T>(work: () => Promise<T>) => {
 
 describe('the request deadline in the HTTP client', () => {
   it('aborts a call to a tool that answers after 10 s at the deadline, with a coded error naming the tool', async () => {
-    const fake = await serve((_req, res) => setTimeout(() => res.end('{}'), 10_000).unref());
+    const fake = await serve((_req, res, hold) => hold(res));
     const { result, ms } = await elapsed(() => runWithDeadline(300, () => client(fake.url).call((g) => g.get('slow').json())));
     expect(result).toMatchObject({
       message: "slow-tool did not answer within the request's deadline",
@@ -70,7 +75,9 @@ describe('the request deadline in the HTTP client', () => {
     const fake = await serve((_req, res) => res.end('{}'));
     const http = client(fake.url);
     const error = await runWithDeadline(10, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Wait for the deadline itself to pass (its signal), not for a guessed time.
+      const signal = currentDeadline()?.signal;
+      if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
       return http.call((g) => g.get('late').json()).catch((e: unknown) => e);
     });
     expect(error).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' } });
@@ -78,7 +85,7 @@ describe('the request deadline in the HTTP client', () => {
   });
 
   it('only shortens: a part of a request cannot wait longer than the request', async () => {
-    const fake = await serve((_req, res) => setTimeout(() => res.end('{}'), 10_000).unref());
+    const fake = await serve((_req, res, hold) => hold(res));
     const { ms } = await elapsed(() =>
       runWithDeadline(300, () => runWithDeadline(60_000, () => client(fake.url).call((g) => g.get('slow').json()))),
     );
@@ -87,7 +94,7 @@ describe('the request deadline in the HTTP client', () => {
 
   it('ends in the cache’s last good answer, marked stale, when the tool has become slow', async () => {
     let slow = false;
-    const fake = await serve((_req, res) => (slow ? setTimeout(() => res.end('{"n":2}'), 10_000).unref() : res.end('{"n":1}')));
+    const fake = await serve((_req, res, hold) => (slow ? hold(res) : res.end('{"n":1}')));
     const http = client(fake.url);
     let now = 0;
     const read = createCachedReader(new Keyv(), { now: () => now });
