@@ -128,7 +128,9 @@ image=$(cat "$WORK/image.id")
 log "image ${image:0:19} built ($(pm image inspect "$image" --format '{{.Size}}' | awk '{ printf "%d MB", $1 / 1e6 }'))"
 
 [ "$(pm image inspect "$image" --format '{{.Config.User}}')" = "10001:10001" ] || { log "the image must run as 10001:10001"; exit 1; }
-pm image inspect "$image" --format '{{json .Config.Healthcheck}}' | grep -q healthz || { log "the image has no HEALTHCHECK"; exit 1; }
+# Outputs are read whole before matching: under pipefail, 'grep -q' closing the pipe early makes the
+# writer fail with SIGPIPE (curl: "Failed writing body") and the check fail though the text is there.
+[[ "$(pm image inspect "$image" --format '{{json .Config.Healthcheck}}')" == *healthz* ]] || { log "the image has no HEALTHCHECK"; exit 1; }
 
 # --- run: read-only root, data on a tmpfs owned by the image's user, a free loopback port ------------
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"; }
@@ -165,7 +167,8 @@ case "$answer" in
   *) log "unexpected answer: $answer"; exit 1 ;;
 esac
 
-curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^servicegraph_graphql_request_duration_seconds_count' \
+metrics=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics") || { log "/metrics not served on the published port 9464"; exit 1; }
+grep -q '^servicegraph_graphql_request_duration_seconds_count' <<< "$metrics" \
   || { log "no request metrics on the published port 9464"; exit 1; }
 log "/metrics served on the published port 9464"
 
@@ -173,6 +176,6 @@ log "/metrics served on the published port 9464"
 pm stop -t 30 "$cid" > /dev/null 2> "$WORK/run.log" || { cat "$WORK/run.log" >&2; exit 1; }
 code=$(pm inspect "$cid" --format '{{.State.ExitCode}}')
 [ "$code" = 0 ] || { pm logs "$cid" | tail -20 >&2; log "exit code $code after SIGTERM, expected 0"; exit 1; }
-pm logs "$cid" 2>&1 | grep -q '"msg":"stopped"' || { log "no 'stopped' line in the log"; exit 1; }
+[[ "$(pm logs "$cid" 2>&1)" == *'"msg":"stopped"'* ]] || { log "no 'stopped' line in the log"; exit 1; }
 log "stopped by SIGTERM: exit code 0"
 log "image smoke test passed"
