@@ -216,6 +216,13 @@ describe('business calendar', () => {
     // Saturday: no market.
     expect(calendarWeight(calendar, at('2026-11-28T15:00:00Z'))).toEqual({ weight: 1, reason: null });
   });
+
+  it('opens at the minute, whatever was asked within the minute before (local time is remembered per minute)', () => {
+    expect(calendarWeight(calendar, at('2026-11-26T14:29:00.000Z')).reason).toBe(null);
+    expect(calendarWeight(calendar, at('2026-11-26T14:29:59.999Z')).reason).toBe(null);
+    expect(calendarWeight(calendar, at('2026-11-26T14:30:00.000Z')).reason).toBe('market hours');
+    expect(calendarWeight(calendar, at('2026-11-26T14:29:30.000Z')).reason).toBe(null);
+  });
 });
 
 describe("a report read later (an evaluation's report between evaluations)", () => {
