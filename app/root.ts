@@ -179,6 +179,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
             log: log.child({ part: 'notifications' }),
             deliveryLog: join(privateDir(dataDir), 'notifications.log'),
             now: clock,
+            checkEveryMs: config.evaluatorIntervalMs,
           })
         : null;
     const built = createServiceModel({

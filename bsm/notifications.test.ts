@@ -1,14 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { silentLogger } from '../kernel/log.js';
-import type { ServiceDefinitions } from './definitions.js';
+import { loadServiceDefinitions, type ServiceDefinitions } from './definitions.js';
 import type { Transition } from './history.js';
-import { createNotifier, type Notifier, WebhookSchema } from './notifications.js';
+import { createNotifier, type Notifier, NotificationsSchema, WebhookSchema } from './notifications.js';
 import { alert, ci, connectorSet, createTestModel, fakeCmdb, fakeMonitor } from './test-fakes.js';
 
 const definitions = {
@@ -106,7 +107,7 @@ const MIN = 60_000;
  * shop (VALUE_ADD) over web, and back-office (COMMODITY) over db, both with a 99.9 % SLA over 30
  * days: 43.2 minutes of error budget. The clock, the monitor and the evaluations are the test's.
  */
-function setup(webhook: Record<string, unknown>, options: { held?: boolean } = {}) {
+function setup(webhook: Record<string, unknown>, options: { held?: boolean; checkEveryMs?: number } = {}) {
   const estateDir = mkdtempSync(join(tmpdir(), 'sg-notify-'));
   cleanup.push(() => rmSync(estateDir, { recursive: true, force: true }));
   mkdirSync(join(estateDir, 'services'));
@@ -142,6 +143,7 @@ function setup(webhook: Record<string, unknown>, options: { held?: boolean } = {
     log: silentLogger,
     now: () => new Date(clock.now),
     sleep: async () => {},
+    ...(options.checkEveryMs ? { checkEveryMs: options.checkEveryMs } : {}),
   });
   const n = notifier;
   /** One evaluation at `minutes` after T0, and every check and delivery it started. */
@@ -235,6 +237,32 @@ describe('KPI out of its band', () => {
     monitor.state.metrics = { orders: [80] };
     await evaluateAt(4);
     expect(r.delivered().map((a) => a.annotations.summary)).toEqual(['Shop: orders per minute below 50% of 15 minutes ago']);
+  });
+
+  it('takes the README example as written, against the demo estate', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').find((b) => b.startsWith('notifications:'));
+    const env = (text: string) => text.replace(/\$\{\w+\}/g, SECRET);
+    const { webhooks } = NotificationsSchema.parse(parseYaml(env(block ?? '')).notifications);
+    expect(webhooks.map((w) => [w.name, w.slaAtRiskWithin, w.kpis.length])).toEqual([
+      ['noc', 1_800_000, 0],
+      ['business-desk', undefined, 3],
+    ]);
+    // Every band names a KPI the demo defines (the notifier refuses one that does not).
+    const demo = loadServiceDefinitions(join(import.meta.dirname, '..', 'estate', 'demo'));
+    expect(() => createNotifier({ webhooks, definitions: demo, monitors: [], log: silentLogger })).not.toThrow();
+  });
+
+  it('checks at most once per checkEveryMs of the evaluations’ clock (requests evaluate too)', async () => {
+    const r = await receiver();
+    const { monitor, evaluateAt } = setup({ url: r.url, kpis: [{ ...band, min: 50 }] }, { checkEveryMs: 5 * MIN });
+    monitor.state.metrics = { orders: [100] };
+    await evaluateAt(0);
+    monitor.state.metrics = { orders: [10] };
+    await evaluateAt(1); // within 5 minutes of the last check: not checked
+    expect(r.hits).toEqual([]);
+    await evaluateAt(5);
+    expect(r.delivered()).toHaveLength(1);
   });
 
   it('refuses a band that names no KPI of the service', () => {

@@ -296,6 +296,11 @@ export interface NotifierOptions {
   /** Where each attempt is appended as one JSON line; none when absent. */
   deliveryLog?: string;
   now?: () => Date;
+  /**
+   * At most one SLA and KPI check per this span of the evaluations' clock: every GraphQL request
+   * evaluates too, and a KPI check asks the monitors. The root passes the evaluator interval. @default 0
+   */
+  checkEveryMs?: number;
   /** How the notifier waits between attempts (tests pass their own). @default setTimeout */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -305,7 +310,8 @@ export interface Notifier {
   recorded(written: readonly Transition[]): void;
   /**
    * Checks the SLA-at-risk and KPI triggers against this evaluation; never throws, never blocks the
-   * caller. An evaluation that comes while the last check runs is skipped: checks never overlap.
+   * caller. An evaluation that comes while the last check runs, or within `checkEveryMs` of it, is
+   * skipped: checks never overlap.
    */
   evaluated(snapshot: HealthSnapshot, model: ServiceModel): void;
   /** Resolves when every check and delivery started so far has finished (delivered or given up). */
@@ -339,6 +345,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   /** The bands whose KPI is out of the band now: notified, not again until it is back. */
   const excursions = new Set<string>();
   let checking = false;
+  let lastCheck = Number.NEGATIVE_INFINITY;
 
   const record = (entry: DeliveryRecord) => {
     if (!options.deliveryLog) return;
@@ -487,6 +494,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     },
     evaluated(snapshot, model) {
       if (checking || (atRiskHooks.length === 0 && bands.length === 0)) return;
+      if (snapshot.at.getTime() - lastCheck < (options.checkEveryMs ?? 0)) return;
+      lastCheck = snapshot.at.getTime();
       checking = true;
       const check = async () => {
         try {
