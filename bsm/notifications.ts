@@ -81,7 +81,7 @@ const KpiBandSchema = z
     path: ['window'],
   })
   .refine((b) => b.min === undefined || b.max === undefined || b.min < b.max, { message: 'min must be below max', path: ['min'] });
-export type KpiBand = z.output<typeof KpiBandSchema>;
+type KpiBand = z.output<typeof KpiBandSchema>;
 
 export const WebhookSchema = z.strictObject({
   name: z.string().min(1),
@@ -173,7 +173,7 @@ export function statusEvents(written: readonly Transition[], definitions: Servic
  * When the outage the service is in now began: the first transition of the run of down states the
  * history ends with; null when the history does not end down (the outage is not recorded yet).
  */
-export function outageStart(changes: readonly Pick<StatusChange, 'at' | 'to' | 'inMaintenance'>[]): Date | null {
+function outageStart(changes: readonly Pick<StatusChange, 'at' | 'to' | 'inMaintenance'>[]): Date | null {
   let start: Date | null = null;
   for (const change of [...changes].reverse()) {
     if (conditionOf({ status: change.to, inMaintenance: change.inMaintenance }) !== 'down') break;
@@ -183,7 +183,7 @@ export function outageStart(changes: readonly Pick<StatusChange, 'at' | 'to' | '
 }
 
 /** Which bound of the band the reading is beyond; null inside; undefined when unknown (no value, or no past value to compare). */
-export function bandCrossed(band: KpiBand, value: number | null, previous: number | null): string | null | undefined {
+function bandCrossed(band: KpiBand, value: number | null, previous: number | null): string | null | undefined {
   if (value === null) return undefined;
   if (band.min !== undefined && value < band.min) return `below min ${band.min}`;
   if (band.max !== undefined && value > band.max) return `above max ${band.max}`;
