@@ -329,7 +329,7 @@ function resolveBands(webhooks: readonly WebhookConfig[], definitions: ServiceDe
       const def = definitions.byId.get(band.service);
       const kpi = def?.kpis.find((k) => k.name === band.kpi);
       if (!def || !kpi) throw new Error(`notifications.webhooks ${hook.name} kpis[${i}]: service ${band.service} has no KPI "${band.kpi}"`);
-      return { hook, band, def, kpi, id: `${hook.name}\u0000${i}` };
+      return { hook, band, index: i, def, kpi, id: `${hook.name}\u0000${i}` };
     }),
   );
 }
@@ -454,7 +454,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!p) pasts.set(key, (p = kpiValueAt(kpi, options.monitors, new Date(at.getTime() - windowMs), KPI_LOOKBACK_MS, log)));
       return p;
     };
-    for (const { hook, band, def, kpi, id } of bands) {
+    for (const { hook, band, index, def, kpi, id } of bands) {
       const value = await currentOf(kpi);
       const previous = band.window !== undefined && value !== null ? await pastOf(kpi, band.window) : null;
       const crossed = bandCrossed(band, value, previous);
@@ -465,7 +465,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
       if (excursions.has(id) || value === null) continue;
       const event: KpiEvent = {
-        key: `kpi:${def.id}:${kpi.name}:${at.getTime()}`,
+        key: `kpi:${def.id}:${kpi.name}:${index}:${at.getTime()}`,
         kind: 'kpi',
         serviceId: def.id,
         serviceName: def.name,
