@@ -74,7 +74,7 @@ describe('the service board', () => {
     await expectAccessible(exec, 'business impact');
 
     const texts = [await page.locator('body').innerText()];
-    for (const view of ['service/payroll', 'service/email', 'my']) {
+    for (const view of ['service/payroll', 'service/email', 'my', 'costs', 'catalog']) {
       await openView(page, view);
       texts.push(await page.locator('body').innerText());
       if (view === 'service/payroll') await screenshot(page, 'service-executive');
@@ -84,8 +84,80 @@ describe('the service board', () => {
       const named = names.filter((name) => new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`).test(text));
       expect(named, 'CI names on the executive page').toEqual([]);
     }
-    // No view of components for a business drill level.
+    // No view of components for a business drill level, and no request without the action.
     expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'What if' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Request / }).count()).toBe(0);
+  });
+
+  it('shows the executive the showback totals and this month’s downtime cost, as the API gives them', async () => {
+    const exec = await session('executive');
+    const { page } = exec;
+    await openView(page, 'costs');
+    const { data } = await board.gql(
+      await board.demoToken('executive'),
+      '{ showback { total services { service { name } totalCost } } downtimeCost { total { total } } }',
+    );
+    const money = (value: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(value);
+    expect(await page.locator('.showback-total').innerText()).toBe(`All services together: ${money(data.showback.total)} per month.`);
+    const byService = page.getByRole('table', { name: 'Running cost by service' });
+    for (const s of data.showback.services)
+      expect(await byService.getByRole('row', { name: new RegExp(`^${s.service.name}\\b`) }).innerText()).toContain(money(s.totalCost));
+    expect(await page.getByRole('table', { name: 'Running cost by consumer group' }).getByRole('row').count()).toBeGreaterThan(2);
+    // Payroll has been down since the demo started: the month's downtime has cost something.
+    expect(data.downtimeCost.total.total).toBeGreaterThan(0);
+    expect(await mainText(exec)).toContain(`${money(data.downtimeCost.total.total)} downtime cost`);
+    await screenshot(page, 'costs');
+    await expectAccessible(exec, 'costs');
+  });
+
+  it('lets the end user request an offering from the catalogue: one ticket, also after a second click', async () => {
+    const user = await session('end-user');
+    const { page } = user;
+    await openView(page, 'catalog');
+    const mailbox = page.locator('.offering', { hasText: 'Shared mailbox' });
+    await mailbox.getByLabel('Note for', { exact: false }).fill('team-finance@, for the finance team');
+    const request = mailbox.getByRole('button', { name: 'Request Shared mailbox' });
+    await request.dblclick();
+    const outcome = mailbox.locator('.outcome', { hasText: 'Your ticket: INC' });
+    await outcome.waitFor();
+    const number = /Your ticket: (INC\d+)/.exec(await outcome.innerText())?.[1];
+    expect(number).toBeTruthy();
+    await screenshot(page, 'catalogue');
+    await expectAccessible(user, 'catalogue');
+    // Once more: the same request, so the same ticket.
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('RequestOffering'),
+    );
+    await request.click();
+    await answered;
+    await page.waitForFunction(() => !document.querySelector('.offering button[disabled]'));
+    expect(await outcome.innerText()).toContain(`Your ticket: ${number}.`);
+    const { data } = await board.gql(
+      await board.demoToken('helpdesk'),
+      '{ incidents(filter: { serviceIds: ["email"] }) { number title } }',
+    );
+    expect(data.incidents.filter((i: { title: string }) => i.title === 'Request: Shared mailbox')).toEqual([
+      { number, title: 'Request: Shared mailbox' },
+    ]);
+  });
+
+  it('runs the operator’s what-if of san-storage01 beside now: payroll impacted, nothing recorded', async () => {
+    const ops = await session('operator');
+    const { page } = ops;
+    await openView(page, 'whatif');
+    await page.getByLabel('Component or service 1').selectOption('san-storage01');
+    await page.getByRole('button', { name: 'Show what would happen' }).click();
+    const table = page.getByRole('table', { name: 'Impacted services' });
+    await table.waitFor();
+    const payroll = await table.getByRole('row', { name: /^Payroll\b/ }).innerText();
+    expect(payroll).toMatch(/CRITICAL/);
+    expect(await page.locator('#what-if-result').locator('..').innerText()).toMatch(/revenue at risk/);
+    await screenshot(page, 'what-if');
+    await expectAccessible(ops, 'what if');
+    // Nothing recorded: san-storage01 is as it was.
+    const { data } = await board.gql(await board.demoToken('operator'), '{ configurationItem(id: "san-storage01") { status } }');
+    expect(data.configurationItem.status).toBe('OK');
   });
 
   it('shows the end user only the services their groups use, in plain words, and reports a problem', async () => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { atLeast } from './drill';
+import { atLeast, OPERATION_LEVELS, type Operation } from './drill';
 import { graphql } from './gql';
 import { execute, TokenRefused } from './graphql';
 import { href, useRoute } from './route';
@@ -14,11 +14,14 @@ import {
   type Viewer,
 } from './session';
 import { BusinessImpact } from './views/BusinessImpact';
+import { Catalog } from './views/Catalog';
+import { Costs } from './views/Costs';
 import { MyServices } from './views/MyServices';
 import { Operations } from './views/Operations';
 import { ServiceDetail } from './views/ServiceDetail';
 import { SignIn } from './views/SignIn';
 import { Ticket, Tickets } from './views/Tickets';
+import { WhatIf } from './views/WhatIf';
 
 const viewerQuery = graphql(`
   query Viewer {
@@ -32,16 +35,22 @@ const viewerQuery = graphql(`
   }
 `);
 
-/** The views a viewer may open, from what its drill level reads (never from role names). */
-function viewsFor(viewer: Viewer) {
-  const components = atLeast(viewer.drillLevel, 'COMPONENT');
-  return [
-    { path: 'my', label: 'My services', shown: true },
-    { path: 'impact', label: 'Business impact', shown: true },
-    { path: 'operations', label: 'Operations', shown: components },
-    { path: 'tickets', label: 'Tickets', shown: components },
-  ].filter((v) => v.shown);
-}
+/**
+ * The views in the navigation, each with the operation it opens with: a viewer sees the entry when
+ * its drill level reads that operation (drill.ts, held to the SDL by test/board-operations.test.ts),
+ * never by role name.
+ */
+const VIEWS: { path: string; label: string; opens: Operation }[] = [
+  { path: 'my', label: 'My services', opens: 'MyServices' },
+  { path: 'impact', label: 'Business impact', opens: 'BusinessImpact' },
+  { path: 'costs', label: 'Costs', opens: 'Costs' },
+  { path: 'catalog', label: 'Catalogue', opens: 'Catalog' },
+  { path: 'operations', label: 'Operations', opens: 'Outages' },
+  { path: 'whatif', label: 'What if', opens: 'WhatIf' },
+  { path: 'tickets', label: 'Tickets', opens: 'Tickets' },
+];
+
+const viewsFor = (viewer: Viewer) => VIEWS.filter((v) => atLeast(viewer.drillLevel, OPERATION_LEVELS[v.opens]));
 
 /** Where a viewer lands: what it acts on first. */
 function homeOf(viewer: Viewer): string {
@@ -172,6 +181,12 @@ function View({ view, id }: { view: string; id: string }) {
       return <Operations />;
     case 'tickets':
       return <Tickets />;
+    case 'costs':
+      return <Costs />;
+    case 'catalog':
+      return <Catalog />;
+    case 'whatif':
+      return <WhatIf key={id} id={id} />;
     case 'service':
       return <ServiceDetail key={id} id={id} />;
     case 'ticket':

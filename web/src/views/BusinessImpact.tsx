@@ -3,7 +3,8 @@ import { useQuery } from '../graphql';
 import { number, perHour } from '../format';
 import { Countdown } from '../parts/Countdown';
 import { DowntimeCost } from '../parts/DowntimeCost';
-import { Errors, Loading } from '../parts/Errors';
+import { Card, Cards } from '../parts/Cards';
+import { Page, Section } from '../parts/Page';
 import { Status } from '../parts/Status';
 import { href } from '../route';
 
@@ -48,10 +49,7 @@ export function BusinessImpact() {
   const { data, errors, loading, receivedAt } = useQuery(businessImpactQuery, {});
   const impact = data?.businessImpact;
   return (
-    <>
-      <h1 tabIndex={-1}>Business impact</h1>
-      <Errors errors={errors} />
-      {loading && !impact ? <Loading what="the business impact" /> : null}
+    <Page title="Business impact" errors={errors} loading={loading && !impact && 'the business impact'}>
       {impact ? (
         <>
           <ul class="tiles" aria-label="Summary">
@@ -72,8 +70,7 @@ export function BusinessImpact() {
             </li>
           </ul>
 
-          <section aria-labelledby="sla-risk">
-            <h2 id="sla-risk">SLAs at risk</h2>
+          <Section id="sla-risk" title="SLAs at risk">
             {impact.slasAtRisk.length === 0 ? (
               <p>No SLA breaks in the next four hours.</p>
             ) : (
@@ -86,13 +83,12 @@ export function BusinessImpact() {
                 ))}
               </ul>
             )}
-          </section>
+          </Section>
 
-          <section aria-labelledby="top-services">
-            <h2 id="top-services">Hit hardest</h2>
-            <ol class="cards">
-              {impact.topServices.map((s) => (
-                <li key={s.id} class={`card status-edge-${s.status.toLowerCase()}`}>
+          <Section id="top-services" title="Hit hardest">
+            <Cards items={impact.topServices} empty="Every service is working." ordered>
+              {(s) => (
+                <Card key={s.id} status={s.status}>
                   <h3>
                     <a href={href('service', s.id)}>{s.name}</a> <Status status={s.status} plain />
                   </h3>
@@ -105,12 +101,12 @@ export function BusinessImpact() {
                   {s.status === 'CRITICAL' && !s.inMaintenance && s.statusSince ? (
                     <DowntimeCost perHour={s.impact.revenuePerHourAtRisk} since={s.statusSince} />
                   ) : null}
-                </li>
-              ))}
-            </ol>
-          </section>
+                </Card>
+              )}
+            </Cards>
+          </Section>
         </>
       ) : null}
-    </>
+    </Page>
   );
 }
