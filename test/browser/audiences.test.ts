@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
@@ -38,6 +39,9 @@ async function session(role: string, viewport?: { width: number; height: number 
 }
 
 const mainText = (p: BoardPage) => p.page.locator('main').innerText();
+/** The row of a table that the given name heads. */
+const row = (table: Locator, name: string) =>
+  table.getByRole('row').filter({ has: table.page().getByRole('rowheader', { name, exact: true }) });
 
 async function expectAccessible(p: BoardPage, view: string) {
   expect(await accessibilityViolations(p.page), `axe-core on ${view}`).toEqual([]);
@@ -93,20 +97,23 @@ describe('the service board', () => {
   it('shows the executive the showback totals and this month’s downtime cost, as the API gives them', async () => {
     const exec = await session('executive');
     const { page } = exec;
+    const token = await board.demoToken('executive');
+    const ask = async () =>
+      (await board.gql(token, '{ showback { total services { service { name } totalCost } } downtimeCost { total { total } } }')).data;
+    // Downtime cost grows while payroll is down: what the page shows lies between what the API said
+    // before the page asked and after.
+    const before = await ask();
     await openView(page, 'costs');
-    const { data } = await board.gql(
-      await board.demoToken('executive'),
-      '{ showback { total services { service { name } totalCost } } downtimeCost { total { total } } }',
-    );
+    const shown = Number((await page.locator('.tile', { hasText: 'downtime cost' }).locator('.tile-value').innerText()).replace(/,/g, ''));
+    const data = await ask();
+    expect(before.downtimeCost.total.total).toBeGreaterThan(0);
+    expect(shown).toBeGreaterThanOrEqual(Math.floor(before.downtimeCost.total.total));
+    expect(shown).toBeLessThanOrEqual(Math.ceil(data.downtimeCost.total.total));
     const money = (value: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(value);
     expect(await page.locator('.showback-total').innerText()).toBe(`All services together: ${money(data.showback.total)} per month.`);
     const byService = page.getByRole('table', { name: 'Running cost by service' });
-    for (const s of data.showback.services)
-      expect(await byService.getByRole('row', { name: new RegExp(`^${s.service.name}\\b`) }).innerText()).toContain(money(s.totalCost));
+    for (const s of data.showback.services) expect(await row(byService, s.service.name).innerText()).toContain(money(s.totalCost));
     expect(await page.getByRole('table', { name: 'Running cost by consumer group' }).getByRole('row').count()).toBeGreaterThan(2);
-    // Payroll has been down since the demo started: the month's downtime has cost something.
-    expect(data.downtimeCost.total.total).toBeGreaterThan(0);
-    expect(await mainText(exec)).toContain(`${money(data.downtimeCost.total.total)} downtime cost`);
     await screenshot(page, 'costs');
     await expectAccessible(exec, 'costs');
   });
@@ -119,9 +126,9 @@ describe('the service board', () => {
     await mailbox.getByLabel('Note for', { exact: false }).fill('team-finance@, for the finance team');
     const request = mailbox.getByRole('button', { name: 'Request Shared mailbox' });
     await request.dblclick();
-    const outcome = mailbox.locator('.outcome', { hasText: 'Your ticket: INC' });
+    const outcome = mailbox.locator('.outcome', { hasText: /INC\d+/ });
     await outcome.waitFor();
-    const number = /Your ticket: (INC\d+)/.exec(await outcome.innerText())?.[1];
+    const number = /INC\d+/.exec(await outcome.innerText())?.[0];
     expect(number).toBeTruthy();
     await screenshot(page, 'catalogue');
     await expectAccessible(user, 'catalogue');
@@ -132,7 +139,7 @@ describe('the service board', () => {
     await request.click();
     await answered;
     await page.waitForFunction(() => !document.querySelector('.offering button[disabled]'));
-    expect(await outcome.innerText()).toContain(`Your ticket: ${number}.`);
+    expect(await outcome.innerText()).toBe(`We opened ${number} for Shared mailbox.`);
     const { data } = await board.gql(
       await board.demoToken('helpdesk'),
       '{ incidents(filter: { serviceIds: ["email"] }) { number title } }',
@@ -150,7 +157,7 @@ describe('the service board', () => {
     await page.getByRole('button', { name: 'Show what would happen' }).click();
     const table = page.getByRole('table', { name: 'Impacted services' });
     await table.waitFor();
-    const payroll = await table.getByRole('row', { name: /^Payroll\b/ }).innerText();
+    const payroll = await row(table, 'Payroll').innerText();
     expect(payroll).toMatch(/CRITICAL/);
     expect(await page.locator('#what-if-result').locator('..').innerText()).toMatch(/revenue at risk/);
     await screenshot(page, 'what-if');
@@ -235,16 +242,20 @@ describe('the service board', () => {
   });
 
   it('works on a phone: one column, nothing wider than the screen', async () => {
-    for (const [role, name] of [
-      ['operator', 'phone-operations'],
-      ['end-user', 'phone-my-services'],
+    for (const [role, name, more] of [
+      ['operator', 'phone-operations', ['whatif', 'costs']],
+      ['end-user', 'phone-my-services', ['catalog']],
     ] as const) {
       const phone = await session(role, { width: 390, height: 844 });
       const { page } = phone;
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${role} on a 390 px screen`).toBeLessThanOrEqual(0);
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(await overflow(), `${role} on a 390 px screen`).toBeLessThanOrEqual(0);
       await screenshot(page, name);
       await expectAccessible(phone, name);
+      for (const view of more) {
+        await openView(page, view);
+        expect(await overflow(), `${view} for ${role} on a 390 px screen`).toBeLessThanOrEqual(0);
+      }
     }
   });
 
@@ -254,7 +265,7 @@ describe('the service board', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the content');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-    for (const view of ['My services', 'Business impact', 'Tickets', 'Operations']) {
+    for (const view of ['My services', 'Business impact', 'Costs', 'Catalogue', 'Tickets', 'Operations', 'What if']) {
       await page.getByRole('link', { name: view }).focus();
       await page.keyboard.press('Enter');
       await settle(page);

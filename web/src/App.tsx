@@ -1,3 +1,4 @@
+import type { JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { atLeast, OPERATION_LEVELS, type Operation } from './drill';
 import { graphql } from './gql';
@@ -36,21 +37,24 @@ const viewerQuery = graphql(`
 `);
 
 /**
- * The views in the navigation, each with the operation it opens with: a viewer sees the entry when
- * its drill level reads that operation (drill.ts, held to the SDL by test/board-operations.test.ts),
- * never by role name.
+ * Every view: its address, the operation it opens with and how it is drawn; those with a label are
+ * in the navigation, for a viewer whose drill level reads that operation (drill.ts, held to the SDL
+ * by test/board-operations.test.ts), never by role name.
  */
-const VIEWS: { path: string; label: string; opens: Operation }[] = [
-  { path: 'my', label: 'My services', opens: 'MyServices' },
-  { path: 'impact', label: 'Business impact', opens: 'BusinessImpact' },
-  { path: 'costs', label: 'Costs', opens: 'Costs' },
-  { path: 'catalog', label: 'Catalogue', opens: 'Catalog' },
-  { path: 'operations', label: 'Operations', opens: 'Outages' },
-  { path: 'whatif', label: 'What if', opens: 'WhatIf' },
-  { path: 'tickets', label: 'Tickets', opens: 'Tickets' },
+const VIEWS: { path: string; label?: string; opens: Operation; render(id: string): JSX.Element }[] = [
+  { path: 'my', label: 'My services', opens: 'MyServices', render: () => <MyServices /> },
+  { path: 'impact', label: 'Business impact', opens: 'BusinessImpact', render: () => <BusinessImpact /> },
+  { path: 'costs', label: 'Costs', opens: 'Costs', render: () => <Costs /> },
+  { path: 'catalog', label: 'Catalogue', opens: 'Catalog', render: () => <Catalog /> },
+  { path: 'operations', label: 'Operations', opens: 'Outages', render: () => <Operations /> },
+  { path: 'whatif', label: 'What if', opens: 'WhatIf', render: (id) => <WhatIf key={id} id={id} /> },
+  { path: 'tickets', label: 'Tickets', opens: 'Tickets', render: () => <Tickets /> },
+  { path: 'service', opens: 'ServiceSummary', render: (id) => <ServiceDetail key={id} id={id} /> },
+  { path: 'ticket', opens: 'Ticket', render: (id) => <Ticket key={id} id={id} /> },
 ];
 
-const viewsFor = (viewer: Viewer) => VIEWS.filter((v) => atLeast(viewer.drillLevel, OPERATION_LEVELS[v.opens]));
+const navigationFor = (viewer: Viewer) =>
+  VIEWS.flatMap((v) => (v.label && atLeast(viewer.drillLevel, OPERATION_LEVELS[v.opens]) ? [{ path: v.path, label: v.label }] : []));
 
 /** Where a viewer lands: what it acts on first. */
 function homeOf(viewer: Viewer): string {
@@ -119,7 +123,7 @@ export function App() {
 function Shell({ session }: { session: Session }) {
   const route = useRoute();
   const { viewer, settings } = session;
-  const views = viewsFor(viewer);
+  const views = navigationFor(viewer);
   const [view = homeOf(viewer), id = ''] = route;
   const main = useRef<HTMLElement>(null);
 
@@ -172,26 +176,5 @@ function Shell({ session }: { session: Session }) {
 }
 
 function View({ view, id }: { view: string; id: string }) {
-  switch (view) {
-    case 'my':
-      return <MyServices />;
-    case 'impact':
-      return <BusinessImpact />;
-    case 'operations':
-      return <Operations />;
-    case 'tickets':
-      return <Tickets />;
-    case 'costs':
-      return <Costs />;
-    case 'catalog':
-      return <Catalog />;
-    case 'whatif':
-      return <WhatIf key={id} id={id} />;
-    case 'service':
-      return <ServiceDetail key={id} id={id} />;
-    case 'ticket':
-      return <Ticket key={id} id={id} />;
-    default:
-      return <h1 tabIndex={-1}>No such view</h1>;
-  }
+  return VIEWS.find((v) => v.path === view)?.render(id) ?? <h1 tabIndex={-1}>No such view</h1>;
 }

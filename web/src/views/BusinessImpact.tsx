@@ -6,6 +6,7 @@ import { DowntimeCost } from '../parts/DowntimeCost';
 import { Card, Cards } from '../parts/Cards';
 import { Page, Section } from '../parts/Page';
 import { Status } from '../parts/Status';
+import { Tiles } from '../parts/Tiles';
 import { href } from '../route';
 
 const businessImpactQuery = graphql(`
@@ -18,13 +19,8 @@ const businessImpactQuery = graphql(`
       revenuePerHourAtRisk
       usersAffected
       slasAtRisk {
-        service {
-          id
-          name
-        }
-        timeToBreach {
-          seconds
-        }
+        service { id name }
+        timeToBreach { seconds }
       }
       topServices(first: 5) {
         id
@@ -34,11 +30,7 @@ const businessImpactQuery = graphql(`
         inMaintenance
         summary
         criticality
-        impact {
-          revenuePerHourAtRisk
-          usersAffected
-          calendarReason
-        }
+        impact { revenuePerHourAtRisk usersAffected calendarReason }
       }
     }
   }
@@ -46,29 +38,23 @@ const businessImpactQuery = graphql(`
 
 /** Management's view: what is down, what it puts at risk, which SLA breaks when: no CI, no metric. */
 export function BusinessImpact() {
-  const { data, errors, loading, receivedAt } = useQuery(businessImpactQuery, {});
+  const answer = useQuery(businessImpactQuery, {});
+  const { data, receivedAt } = answer;
   const impact = data?.businessImpact;
   return (
-    <Page title="Business impact" errors={errors} loading={loading && !impact && 'the business impact'}>
+    <Page title="Business impact" answers={[answer]} what="the business impact">
       {impact ? (
         <>
-          <ul class="tiles" aria-label="Summary">
-            <li class={impact.servicesDown > 0 ? 'tile alarm' : 'tile'}>
-              <span class="tile-value">{impact.servicesDown}</span> of {impact.servicesTotal} services down
-            </li>
-            <li class="tile">
-              <span class="tile-value">{impact.servicesDegraded}</span> degraded
-            </li>
-            <li class="tile">
-              <span class="tile-value">{impact.servicesUnknown}</span> unknown
-            </li>
-            <li class="tile">
-              <span class="tile-value">{perHour(impact.revenuePerHourAtRisk)}</span> revenue at risk
-            </li>
-            <li class="tile">
-              <span class="tile-value">{number(impact.usersAffected)}</span> users affected
-            </li>
-          </ul>
+          <Tiles
+            label="Summary"
+            tiles={[
+              { value: impact.servicesDown, text: `of ${impact.servicesTotal} services down`, alarm: impact.servicesDown > 0 },
+              { value: impact.servicesDegraded, text: 'degraded' },
+              { value: impact.servicesUnknown, text: 'unknown' },
+              { value: perHour(impact.revenuePerHourAtRisk), text: 'revenue at risk' },
+              { value: number(impact.usersAffected), text: 'users affected' },
+            ]}
+          />
 
           <Section id="sla-risk" title="SLAs at risk">
             {impact.slasAtRisk.length === 0 ? (

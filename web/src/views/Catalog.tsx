@@ -13,6 +13,7 @@ import { useSession } from '../session';
 const catalogQuery = graphql(`
   query Catalog {
     catalog {
+      service { id name status }
       id
       name
       description
@@ -21,21 +22,13 @@ const catalogQuery = graphql(`
       slaObjective
       owner
       howToRequest
-      service {
-        id
-        name
-        status
-      }
     }
   }
 `);
 
 const requestMutation = graphql(`
   mutation RequestOffering($input: RequestOfferingInput!) {
-    requestOffering(input: $input) {
-      number
-      message
-    }
+    requestOffering(input: $input) { number message }
   }
 `);
 
@@ -43,16 +36,16 @@ type Offering = CatalogQuery['catalog'][number];
 
 /** The service catalogue: the standard offerings of the services the viewer sees, and "request" where the role may. */
 export function Catalog() {
-  const { data, errors, loading } = useQuery(catalogQuery, {});
+  const answer = useQuery(catalogQuery, {});
   const { may } = useSession();
   return (
     <Page
       title="Catalogue"
       lead="Standard offerings of the services you use: what each costs, who provides it, and how to ask for it."
-      errors={errors}
-      loading={loading && !data && 'the catalogue'}
+      answers={[answer]}
+      what="the catalogue"
     >
-      <Cards items={data?.catalog} empty="No service you see offers anything to request.">
+      <Cards items={answer.data?.catalog} empty="No service you see offers anything to request.">
         {(o) => (
           <Card key={o.id} class="offering">
             <h2>{o.name}</h2>
@@ -84,7 +77,7 @@ function RequestForm({ offering }: { offering: Offering }) {
   const [key, setKey] = useState(newRequestKey);
   const [ticket, setTicket] = useState<string | null>(null);
   const { act, running, outcome } = useAction(requestMutation, {
-    done: ({ requestOffering: r }) => `${r.message} Your ticket: ${r.number}.`,
+    done: ({ requestOffering: r }) => r.message,
     failed: 'Not requested',
   });
   const id = `note-${offering.id}`;

@@ -4,6 +4,7 @@ import type { CostsQuery } from '../gql/graphql';
 import { useQuery } from '../graphql';
 import { Page, Section } from '../parts/Page';
 import { type Column, Table } from '../parts/Table';
+import { Tiles } from '../parts/Tiles';
 import { href } from '../route';
 
 const costsQuery = graphql(`
@@ -11,23 +12,16 @@ const costsQuery = graphql(`
     downtimeCost {
       total {
         availability
-        downtime {
-          text
-        }
+        downtime { text }
         revenueLost
         productivityCost
         total
       }
       byService {
-        service {
-          id
-          name
-        }
+        service { id name }
         cost {
           availability
-          downtime {
-            text
-          }
+          downtime { text }
           total
         }
       }
@@ -36,18 +30,12 @@ const costsQuery = graphql(`
       month
       total
       services {
-        service {
-          id
-          name
-        }
+        service { id name }
         ownCost
         allocatedCost
         totalCost
       }
-      byConsumerGroup {
-        group
-        cost
-      }
+      byConsumerGroup { group cost }
     }
   }
 `);
@@ -78,32 +66,28 @@ const GROUPS: Column<Showback['byConsumerGroup'][number]>[] = [
 
 /** Management's money: what downtime cost this month so far, and what each service costs to run and who it is charged to. */
 export function Costs() {
-  const { data, errors, loading } = useQuery(costsQuery, {});
+  const answer = useQuery(costsQuery, {});
+  const { data } = answer;
   const downtime = data?.downtimeCost;
   const showback = data?.showback;
   return (
     <Page
       title="Costs"
       lead="What outages cost this month so far, and what the services cost to run: shared services passed on to those that use them."
-      errors={errors}
-      loading={loading && !data && 'the costs'}
+      answers={[answer]}
+      what="the costs"
     >
       {downtime ? (
         <Section id="downtime" title="Downtime this month">
-          <ul class="tiles" aria-label="Downtime this month">
-            <li class="tile">
-              <span class="tile-value">{money(downtime.total.total)}</span> downtime cost
-            </li>
-            <li class="tile">
-              <span class="tile-value">{money(downtime.total.revenueLost)}</span> revenue lost
-            </li>
-            <li class="tile">
-              <span class="tile-value">{money(downtime.total.productivityCost)}</span> lost working time
-            </li>
-            <li class="tile">
-              <span class="tile-value">{percent(downtime.total.availability)}</span> available ({downtime.total.downtime.text} down)
-            </li>
-          </ul>
+          <Tiles
+            label="Downtime this month"
+            tiles={[
+              { value: money(downtime.total.total), text: 'downtime cost' },
+              { value: money(downtime.total.revenueLost), text: 'revenue lost' },
+              { value: money(downtime.total.productivityCost), text: 'lost working time' },
+              { value: percent(downtime.total.availability), text: `available (${downtime.total.downtime.text} down)` },
+            ]}
+          />
           <Table
             caption="Downtime cost by service, costliest first"
             columns={DOWNTIME}

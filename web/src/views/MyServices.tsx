@@ -11,11 +11,7 @@ import { useSession } from '../session';
 const myServicesQuery = graphql(`
   query MyServices {
     myServices {
-      service {
-        id
-        name
-        description
-      }
+      service { id name description }
       status
       text
       incidentNumber
@@ -25,25 +21,17 @@ const myServicesQuery = graphql(`
 
 const reportMutation = graphql(`
   mutation ReportProblem($serviceId: ID!, $text: String!) {
-    reportProblem(serviceId: $serviceId, text: $text) {
-      number
-      message
-    }
+    reportProblem(serviceId: $serviceId, text: $text) { number message }
   }
 `);
 
 /** The end user's view: each service their groups use, in plain words, and "report a problem". */
 export function MyServices() {
-  const { data, errors, loading, refetch } = useQuery(myServicesQuery, {});
+  const answer = useQuery(myServicesQuery, {});
   const { may } = useSession();
   return (
-    <Page
-      title="My services"
-      lead="The services you use, and whether they work."
-      errors={errors}
-      loading={loading && !data && 'your services'}
-    >
-      <Cards items={data?.myServices} empty="No service is listed as used by your groups.">
+    <Page title="My services" lead="The services you use, and whether they work." answers={[answer]} what="your services">
+      <Cards items={answer.data?.myServices} empty="No service is listed as used by your groups.">
         {(s) => (
           <Card key={s.service.id} class="my-service" status={s.status}>
             <h2>
@@ -51,7 +39,7 @@ export function MyServices() {
             </h2>
             <p>{s.text}</p>
             {s.service.description ? <p class="muted">{s.service.description}</p> : null}
-            {may('problem:report') ? <Report serviceId={s.service.id} name={s.service.name} onDone={refetch} /> : null}
+            {may('problem:report') ? <Report serviceId={s.service.id} name={s.service.name} onDone={answer.refetch} /> : null}
           </Card>
         )}
       </Cards>

@@ -18,9 +18,7 @@ const outagesQuery = graphql(`
       rank
       status
       why
-      timeToBreach {
-        seconds
-      }
+      timeToBreach { seconds }
       revenuePerHourAtRisk
       usersAtRisk
       ci {
@@ -34,22 +32,12 @@ const outagesQuery = graphql(`
           startsAt
           acknowledged
           acknowledgedBy
-          source {
-            tool
-            connector
-          }
+          source { tool connector }
         }
-        incidents {
-          id
-          number
-          title
-        }
+        incidents { id number title }
       }
       impactedServices {
-        service {
-          id
-          name
-        }
+        service { id name }
         statusWith
       }
     }
@@ -64,20 +52,10 @@ const linksQuery = graphql(`
         id
         alerts {
           id
-          source {
-            url
-          }
+          source { url }
         }
-        sourceLinks {
-          tool
-          connector
-          url
-        }
-        monitorLinks {
-          tool
-          connector
-          url
-        }
+        sourceLinks { tool connector url }
+        monitorLinks { tool connector url }
       }
     }
   }
@@ -85,11 +63,7 @@ const linksQuery = graphql(`
 
 const acknowledgeMutation = graphql(`
   mutation AcknowledgeAlert($id: ID!, $comment: String!) {
-    acknowledgeAlert(id: $id, comment: $comment) {
-      id
-      acknowledged
-      acknowledgedBy
-    }
+    acknowledgeAlert(id: $id, comment: $comment) { id acknowledged acknowledgedBy }
   }
 `);
 
@@ -98,18 +72,20 @@ type Links = OutageLinksQuery['outages'][number]['ci'];
 
 /** The operator's view: what to fix first and why, how long until an SLA breaks, acknowledge, and where to look. */
 export function Operations() {
-  const { data, errors, loading, receivedAt, refetch } = useQuery(outagesQuery, {});
+  const outages = useQuery(outagesQuery, {});
   const links = useQuery(linksQuery, {});
   const linksOf = new Map(links.data?.outages.map((o) => [o.ci.id, o.ci]));
   return (
     <Page
       title="Operations"
       lead="Failing components ranked by what they cost the business: fix the first one first."
-      errors={[...errors, ...links.errors]}
-      loading={loading && !data && 'the outages'}
+      answers={[outages, links]}
+      what="the outages"
     >
-      <Cards items={data?.outages} empty="Nothing is failing." ordered>
-        {(o) => <OutageCard key={o.ci.id} outage={o} links={linksOf.get(o.ci.id)} receivedAt={receivedAt} onChange={refetch} />}
+      <Cards items={outages.data?.outages} empty="Nothing is failing." ordered>
+        {(o) => (
+          <OutageCard key={o.ci.id} outage={o} links={linksOf.get(o.ci.id)} receivedAt={outages.receivedAt} onChange={outages.refetch} />
+        )}
       </Cards>
     </Page>
   );

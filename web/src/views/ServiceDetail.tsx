@@ -5,7 +5,7 @@ import { useQuery } from '../graphql';
 import { Countdown } from '../parts/Countdown';
 import { Loading } from '../parts/Errors';
 import { BudgetGauge } from '../parts/Gauge';
-import { Page, Section } from '../parts/Page';
+import { ListSection, Page, Section } from '../parts/Page';
 import { ServiceLinks } from '../parts/ServiceLinks';
 import { Status } from '../parts/Status';
 import { Timeline } from '../parts/Timeline';
@@ -25,25 +25,15 @@ const summaryQuery = graphql(`
       status
       statusSince
       summary
-      impact {
-        revenuePerHourAtRisk
-        usersAffected
-        calendarReason
-      }
+      impact { revenuePerHourAtRisk usersAffected calendarReason }
       sla {
         objective
         windowDays
         schedule
         availability
-        errorBudget {
-          seconds
-        }
-        errorBudgetLeft {
-          seconds
-        }
-        timeToBreach {
-          seconds
-        }
+        errorBudget { seconds }
+        errorBudgetLeft { seconds }
+        timeToBreach { seconds }
         breached
       }
     }
@@ -54,30 +44,18 @@ const structureQuery = graphql(`
   query ServiceStructure($id: ID!, $from: DateTime!) {
     service(id: $id) {
       id
-      explanation {
-        text
-      }
+      explanation { text }
       tree(depth: 6) {
         name
         depth
         status
         node {
           __typename
-          ... on Service {
-            id
-          }
+          ... on Service { id }
         }
       }
-      dependents {
-        id
-        name
-        status
-      }
-      statusHistory(from: $from, first: 500) {
-        at
-        from
-        to
-      }
+      dependents { id name status }
+      statusHistory(from: $from, first: 500) { at from to }
     }
   }
 `);
@@ -93,20 +71,12 @@ const componentsQuery = graphql(`
           id
           name
           impactedServices {
-            service {
-              id
-              name
-            }
+            service { id name }
             statusWith
           }
         }
       }
-      incidents {
-        id
-        number
-        title
-        state
-      }
+      incidents { id number title state }
     }
   }
 `);
@@ -128,13 +98,13 @@ export function ServiceDetail({ id }: { id: string }) {
   const summary = useQuery(summaryQuery, { id });
   const structure = useQuery(structureQuery, { id, from });
   const components = useQuery(componentsQuery, { id });
+  const answers = [summary, structure, components];
   const { data, loading, receivedAt } = summary;
-  const errors = [...summary.errors, ...structure.errors, ...components.errors];
   const service = data?.service ? { ...data.service, ...structure.data?.service, ...components.data?.service } : null;
   if (loading && !data) return <Loading what="the service" />;
   if (!service)
     return (
-      <Page title="Service not found" errors={errors}>
+      <Page title="Service not found" answers={answers}>
         <p>There is no service "{id}", or it is not one you may see.</p>
       </Page>
     );
@@ -147,7 +117,7 @@ export function ServiceDetail({ id }: { id: string }) {
         </>
       }
       lead={service.summary}
-      errors={errors}
+      answers={answers}
     >
       {reads(OPERATION_LEVELS.WhatIf) ? (
         <p>
@@ -206,29 +176,25 @@ export function ServiceDetail({ id }: { id: string }) {
         </Section>
       ) : null}
 
-      {service.rootCauses && service.rootCauses.length > 0 ? (
-        <Section id="root-cause" title="Root cause">
-          <ul class="root-causes">
-            {service.rootCauses.map((cause) => (
-              <li key={cause.ci.id}>
-                <p>
-                  <strong>{cause.pathText}</strong> <Status status={cause.status} />
-                </p>
-                {cause.ci.impactedServices.length > 1 ? (
-                  <p>
-                    {cause.ci.name} also impacts:{' '}
-                    <ServiceLinks
-                      services={cause.ci.impactedServices
-                        .filter((s) => s.service.id !== service.id)
-                        .map((s) => ({ ...s.service, status: s.statusWith }))}
-                    />
-                  </p>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </Section>
-      ) : null}
+      <ListSection id="root-cause" title="Root cause" class="root-causes" items={service.rootCauses}>
+        {(cause) => (
+          <li key={cause.ci.id}>
+            <p>
+              <strong>{cause.pathText}</strong> <Status status={cause.status} />
+            </p>
+            {cause.ci.impactedServices.length > 1 ? (
+              <p>
+                {cause.ci.name} also impacts:{' '}
+                <ServiceLinks
+                  services={cause.ci.impactedServices
+                    .filter((s) => s.service.id !== service.id)
+                    .map((s) => ({ ...s.service, status: s.statusWith }))}
+                />
+              </p>
+            ) : null}
+          </li>
+        )}
+      </ListSection>
 
       {service.tree ? (
         <Section id="tree" title="Depends on">
@@ -243,17 +209,13 @@ export function ServiceDetail({ id }: { id: string }) {
         </Section>
       ) : null}
 
-      {service.dependents && service.dependents.length > 0 ? (
-        <Section id="dependents" title="Services that depend on it">
-          <ul class="inline-list">
-            {service.dependents.map((d) => (
-              <li key={d.id}>
-                <a href={href('service', d.id)}>{d.name}</a> <Status status={d.status} />
-              </li>
-            ))}
-          </ul>
-        </Section>
-      ) : null}
+      <ListSection id="dependents" title="Services that depend on it" class="inline-list" items={service.dependents}>
+        {(d) => (
+          <li key={d.id}>
+            <a href={href('service', d.id)}>{d.name}</a> <Status status={d.status} />
+          </li>
+        )}
+      </ListSection>
 
       {service.statusHistory ? (
         <Section id="history" title="Status history">
@@ -265,18 +227,13 @@ export function ServiceDetail({ id }: { id: string }) {
         </Section>
       ) : null}
 
-      {service.incidents && service.incidents.length > 0 ? (
-        <Section id="tickets" title="Open tickets">
-          <ul>
-            {service.incidents.map((t) => (
-              <li key={t.id}>
-                <a href={href('ticket', t.id)}>{t.number}</a> {t.title}{' '}
-                <span class="muted">({t.state.toLowerCase().replace('_', ' ')})</span>
-              </li>
-            ))}
-          </ul>
-        </Section>
-      ) : null}
+      <ListSection id="tickets" title="Open tickets" items={service.incidents}>
+        {(t) => (
+          <li key={t.id}>
+            <a href={href('ticket', t.id)}>{t.number}</a> {t.title} <span class="muted">({t.state.toLowerCase().replace('_', ' ')})</span>
+          </li>
+        )}
+      </ListSection>
     </Page>
   );
 }

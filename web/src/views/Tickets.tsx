@@ -18,10 +18,7 @@ const ticketsQuery = graphql(`
       state
       priority
       openedAt
-      service {
-        id
-        name
-      }
+      service { id name }
     }
   }
 `);
@@ -40,42 +37,23 @@ const ticketQuery = graphql(`
       resolutionTimeLeftSeconds
       url
       source
-      ci {
-        id
-        name
-      }
+      ci { id name }
       service {
         id
         name
         status
         summary
-        rootCauses {
-          pathText
-          status
-        }
+        rootCauses { pathText status }
       }
-      suggestedArticles(first: 5) {
-        id
-        title
-        snippet
-        url
-        source
-      }
-      linkedArticles {
-        id
-        title
-        url
-      }
+      suggestedArticles(first: 5) { id title snippet url source }
+      linkedArticles { id title url }
     }
   }
 `);
 
 const linkMutation = graphql(`
   mutation LinkArticle($incidentId: ID!, $articleId: ID!) {
-    linkArticle(incidentId: $incidentId, articleId: $articleId) {
-      id
-      linkedArticleIds
-    }
+    linkArticle(incidentId: $incidentId, articleId: $articleId) { id linkedArticleIds }
   }
 `);
 
@@ -83,15 +61,15 @@ const words = (value: string) => value.toLowerCase().replace('_', ' ');
 
 /** The help desk's list: open tickets, newest first as the help desk gives them. */
 export function Tickets() {
-  const { data, errors, loading } = useQuery(ticketsQuery, {});
+  const answer = useQuery(ticketsQuery, {});
   return (
     <Page
       title="Tickets"
       lead="Open incidents in every help desk. Open one to reach its service, the root cause and the articles that fix it."
-      errors={errors}
-      loading={loading && !data && 'the tickets'}
+      answers={[answer]}
+      what="the tickets"
     >
-      <Cards items={data?.incidents} empty="No ticket is open.">
+      <Cards items={answer.data?.incidents} empty="No ticket is open.">
         {(t) => (
           <Card key={t.id}>
             <h2>
@@ -113,7 +91,8 @@ export function Tickets() {
 /** One ticket: incident → service → root cause → suggested articles, and link the one that helps. */
 export function Ticket({ id }: { id: string }) {
   const { may } = useSession();
-  const { data, errors, loading, refetch } = useQuery(ticketQuery, { id });
+  const answer = useQuery(ticketQuery, { id });
+  const { data, loading, refetch } = answer;
   const { act, running, outcome } = useAction(linkMutation, {
     done: (_, { articleId }) => {
       const article = data?.incident?.suggestedArticles.find((a) => a.id === articleId);
@@ -123,7 +102,7 @@ export function Ticket({ id }: { id: string }) {
   });
   const incident = data?.incident;
   if (loading && !data) return <Loading what="the ticket" />;
-  if (!incident) return <Page title="Ticket not found" errors={errors} />;
+  if (!incident) return <Page title="Ticket not found" answers={[answer]} />;
   const linked = new Set(incident.linkedArticles.map((a) => a.id));
   return (
     <Page
@@ -132,7 +111,7 @@ export function Ticket({ id }: { id: string }) {
           {incident.number}: {incident.title}
         </>
       }
-      errors={errors}
+      answers={[answer]}
     >
       <p class="facts">
         {words(incident.priority)} priority · {words(incident.state)} ·{' '}

@@ -6,21 +6,15 @@ import { useOnDemand, useQuery } from '../graphql';
 import { Page, Section } from '../parts/Page';
 import { Status } from '../parts/Status';
 import { type Column, Table } from '../parts/Table';
+import { Tiles } from '../parts/Tiles';
 import { href } from '../route';
 
 const targetsQuery = graphql(`
   query WhatIfTargets {
     services(first: 200) {
-      nodes {
-        id
-        name
-      }
+      nodes { id name }
     }
-    configurationItems(first: 500) {
-      id
-      name
-      class
-    }
+    configurationItems(first: 500) { id name class }
   }
 `);
 
@@ -34,27 +28,13 @@ const whatIfQuery = graphql(`
       usersAtRiskNow
       usersAtRiskThen
       windowCost
-      slaBreaches {
-        id
-        name
-      }
+      slaBreaches { id name }
       services {
-        service {
-          id
-          name
-        }
+        service { id name }
         changed
         slaBreach
-        current {
-          status
-          inMaintenance
-          revenuePerHourAtRisk
-        }
-        hypothetical {
-          status
-          inMaintenance
-          revenuePerHourAtRisk
-        }
+        current { status inMaintenance revenuePerHourAtRisk }
+        hypothetical { status inMaintenance revenuePerHourAtRisk }
       }
     }
   }
@@ -96,13 +76,12 @@ export function WhatIf({ id }: { id: string }) {
   const [to, setTo] = useState('');
   const [answer, setAnswer] = useState<Awaited<ReturnType<typeof ask>> | null>(null);
   const update = (i: number, change: Partial<WhatIfChange>) => setChanges(changes.map((c, j) => (j === i ? { ...c, ...change } : c)));
-  const errors = [...targets.errors, ...(answer?.errors ?? [])];
   return (
     <Page
       title="What if"
       lead="Assume components or services fail, or go into planned maintenance, and see what would follow beside what is true now. Nothing is recorded and no tool is touched."
-      errors={errors}
-      loading={targets.loading && !targets.data && 'the services and components'}
+      answers={[targets, answer]}
+      what="the services and components"
     >
       <form
         class="what-if"
@@ -187,27 +166,19 @@ export function WhatIf({ id }: { id: string }) {
 function Comparison({ result }: { result: Result }) {
   return (
     <Section id="what-if-result" title="Now and then">
-      <ul class="tiles" aria-label="Now and then">
-        <li class="tile">
-          <span class="tile-value">
-            {perHour(result.revenuePerHourAtRiskNow)} → {perHour(result.revenuePerHourAtRiskThen)}
-          </span>{' '}
-          revenue at risk
-        </li>
-        <li class="tile">
-          <span class="tile-value">
-            {number(result.usersAtRiskNow)} → {number(result.usersAtRiskThen)}
-          </span>{' '}
-          users at risk
-        </li>
-        <li class={result.slaBreaches.length > 0 ? 'tile alarm' : 'tile'}>
-          <span class="tile-value">{result.slaBreaches.length}</span> SLAs would breach
-          {result.slaBreaches.length > 0 ? `: ${result.slaBreaches.map((s) => s.name).join(', ')}` : ''}
-        </li>
-        <li class="tile">
-          <span class="tile-value">{money(result.windowCost)}</span> the window costs
-        </li>
-      </ul>
+      <Tiles
+        label="Now and then"
+        tiles={[
+          { value: `${perHour(result.revenuePerHourAtRiskNow)} → ${perHour(result.revenuePerHourAtRiskThen)}`, text: 'revenue at risk' },
+          { value: `${number(result.usersAtRiskNow)} → ${number(result.usersAtRiskThen)}`, text: 'users at risk' },
+          {
+            value: result.slaBreaches.length,
+            text: `SLAs would breach${result.slaBreaches.length > 0 ? `: ${result.slaBreaches.map((s) => s.name).join(', ')}` : ''}`,
+            alarm: result.slaBreaches.length > 0,
+          },
+          { value: money(result.windowCost), text: 'the window costs' },
+        ]}
+      />
       <Table caption="Impacted services" columns={COLUMNS} rows={result.services} keyOf={(r) => r.service.id} />
     </Section>
   );
