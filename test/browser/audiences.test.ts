@@ -70,6 +70,7 @@ describe('the service board', () => {
     // Live: the countdown moves without a reload.
     await page.waitForFunction((before) => document.querySelector('.risks [role="timer"]')?.textContent !== before, first);
     expect(await mainText(exec)).toContain('today is payday');
+    expect(await mainText(exec)).toMatch(/downtime cost this month, \d+\.\d\d % available/);
     // Payroll is down: what it has cost so far (20,000/h for about 12 minutes); the degraded Web Shop has no such line.
     const payroll = page.locator('.cards li', { hasText: 'Payroll' });
     expect(await payroll.locator('.downtime-cost').innerText()).toMatch(/^Downtime cost so far: about 4,\d{3} \(1[2-4] min \d\d s down\)$/);
@@ -92,6 +93,10 @@ describe('the service board', () => {
     expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'What if' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Request / }).count()).toBe(0);
+    // Opened by its address all the same, a view above the drill level says so, and asks nothing.
+    await openView(page, 'whatif');
+    expect(await page.locator('main h1').innerText()).toBe('What if');
+    expect(await mainText(exec)).toContain('This view needs the component drill level; yours is business.');
   });
 
   it('shows the executive the showback totals and this month’s downtime cost, as the API gives them', async () => {

@@ -9,6 +9,7 @@ import {
   forgetToken,
   type Session,
   SessionProvider,
+  useSession,
   storedToken,
   storeToken,
   tokenFromFragment,
@@ -175,6 +176,20 @@ function Shell({ session }: { session: Session }) {
   );
 }
 
+/** The view at the address; one whose opening operation the viewer's drill level does not read says so instead. */
 function View({ view, id }: { view: string; id: string }) {
-  return VIEWS.find((v) => v.path === view)?.render(id) ?? <h1 tabIndex={-1}>No such view</h1>;
+  const { viewer } = useSession();
+  const found = VIEWS.find((v) => v.path === view);
+  if (!found) return <h1 tabIndex={-1}>No such view</h1>;
+  const needs = OPERATION_LEVELS[found.opens];
+  if (!atLeast(viewer.drillLevel, needs))
+    return (
+      <>
+        <h1 tabIndex={-1}>{found.label ?? 'Not at your drill level'}</h1>
+        <p>
+          This view needs the {needs.toLowerCase()} drill level; yours is {viewer.drillLevel.toLowerCase()}.
+        </p>
+      </>
+    );
+  return found.render(id);
 }

@@ -10,23 +10,17 @@ export function Cards<T>({
   items,
   empty,
   ordered = false,
-  label,
   children,
 }: {
   items: readonly T[] | undefined;
   empty: ComponentChildren;
   ordered?: boolean;
-  label?: string;
   children: (item: T) => ComponentChildren;
 }) {
   if (!items) return null;
   if (items.length === 0) return <p>{empty}</p>;
   const List = ordered ? 'ol' : 'ul';
-  return (
-    <List class="cards" aria-label={label}>
-      {items.map(children)}
-    </List>
-  );
+  return <List class="cards">{items.map(children)}</List>;
 }
 
 /** One card; its left edge takes the colour of a status when it has one. */

@@ -1,6 +1,6 @@
 import { graphql } from '../gql';
 import { useQuery } from '../graphql';
-import { number, perHour } from '../format';
+import { money, number, percent, perHour } from '../format';
 import { Countdown } from '../parts/Countdown';
 import { DowntimeCost } from '../parts/DowntimeCost';
 import { Card, Cards } from '../parts/Cards';
@@ -18,6 +18,9 @@ const businessImpactQuery = graphql(`
       servicesUnknown
       revenuePerHourAtRisk
       usersAffected
+      downtimeCostMonthToDate {
+        total { total availability }
+      }
       slasAtRisk {
         service { id name }
         timeToBreach { seconds }
@@ -53,6 +56,15 @@ export function BusinessImpact() {
               { value: impact.servicesUnknown, text: 'unknown' },
               { value: perHour(impact.revenuePerHourAtRisk), text: 'revenue at risk' },
               { value: number(impact.usersAffected), text: 'users affected' },
+              {
+                value: money(impact.downtimeCostMonthToDate.total.total),
+                text: (
+                  <>
+                    <a href={href('costs')}>downtime cost this month</a>, {percent(impact.downtimeCostMonthToDate.total.availability)}{' '}
+                    available
+                  </>
+                ),
+              },
             ]}
           />
 

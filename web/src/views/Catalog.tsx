@@ -5,7 +5,7 @@ import type { CatalogQuery } from '../gql/graphql';
 import { useQuery } from '../graphql';
 import { Outcome, useAction } from '../parts/Action';
 import { Card, Cards } from '../parts/Cards';
-import { Page } from '../parts/Page';
+import { Page, Section } from '../parts/Page';
 import { Status } from '../parts/Status';
 import { href } from '../route';
 import { useSession } from '../session';
@@ -34,10 +34,22 @@ const requestMutation = graphql(`
 
 type Offering = CatalogQuery['catalog'][number];
 
-/** The service catalogue: the standard offerings of the services the viewer sees, and "request" where the role may. */
+/** Offerings under the service that provides them, services in the order the catalogue first names them. */
+function byService(offerings: readonly Offering[]): { service: Offering['service']; offerings: Offering[] }[] {
+  const groups = new Map<string, { service: Offering['service']; offerings: Offering[] }>();
+  for (const o of offerings) {
+    const group = groups.get(o.service.id) ?? { service: o.service, offerings: [] };
+    group.offerings.push(o);
+    groups.set(o.service.id, group);
+  }
+  return [...groups.values()];
+}
+
+/** The service catalogue: the standard offerings of the services the viewer sees, by service, and "request" where the role may. */
 export function Catalog() {
   const answer = useQuery(catalogQuery, {});
   const { may } = useSession();
+  const catalog = answer.data?.catalog;
   return (
     <Page
       title="Catalogue"
@@ -45,24 +57,36 @@ export function Catalog() {
       answers={[answer]}
       what="the catalogue"
     >
-      <Cards items={answer.data?.catalog} empty="No service you see offers anything to request.">
-        {(o) => (
-          <Card key={o.id} class="offering">
-            <h2>{o.name}</h2>
-            <p>{o.description}</p>
-            <p class="facts">
-              {money(o.monthlyCost)} per month ·{' '}
-              {o.slaObjective === null || o.slaObjective === undefined ? 'no SLA' : `SLA ${o.slaObjective} %`} · provided by {o.owner} ·{' '}
-              {o.valueClass.toLowerCase().replace('_', '-')} · <a href={href('service', o.service.id)}>{o.service.name}</a>{' '}
-              <Status status={o.service.status} plain />
-            </p>
-            <p>
-              <strong>How to request:</strong> {o.howToRequest}
-            </p>
-            {may('offering:request') ? <RequestForm offering={o} /> : null}
-          </Card>
-        )}
-      </Cards>
+      {catalog?.length === 0 ? <p>No service you see offers anything to request.</p> : null}
+      {byService(catalog ?? []).map(({ service, offerings }) => (
+        <Section
+          key={service.id}
+          id={`offerings-${service.id}`}
+          title={
+            <>
+              <a href={href('service', service.id)}>{service.name}</a> <Status status={service.status} plain />
+            </>
+          }
+        >
+          <Cards items={offerings} empty={null}>
+            {(o) => (
+              <Card key={o.id} class="offering">
+                <h3>{o.name}</h3>
+                <p>{o.description}</p>
+                <p class="facts">
+                  {money(o.monthlyCost)} per month ·{' '}
+                  {o.slaObjective === null || o.slaObjective === undefined ? 'no SLA' : `SLA ${o.slaObjective} %`} · provided by {o.owner} ·{' '}
+                  {o.valueClass.toLowerCase().replace('_', '-')}
+                </p>
+                <p>
+                  <strong>How to request:</strong> {o.howToRequest}
+                </p>
+                {may('offering:request') ? <RequestForm offering={o} /> : null}
+              </Card>
+            )}
+          </Cards>
+        </Section>
+      ))}
     </Page>
   );
 }
