@@ -21,7 +21,19 @@ export const testSettings = {
 };
 
 export function ci(id: string, extra: Partial<ConfigurationItem> = {}): ConfigurationItem {
-  return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...extra };
+  return {
+    id,
+    name: id,
+    class: 'server',
+    fqdn: null,
+    ip: null,
+    serial: null,
+    tags: [],
+    attributes: {},
+    monthlyCost: null,
+    sourceLinks: [],
+    ...extra,
+  };
 }
 
 export function alert(connector: string, nativeId: string, hint: CiHint, severity: Severity, extra: Partial<Alert> = {}): Alert {

@@ -78,5 +78,17 @@ export function testIncident(correlationId: string, extra: Partial<NewIncident> 
 
 /** A CI with only an id (also its name); `fields` sets the rest. */
 export function testCi(id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem {
-  return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...fields };
+  return {
+    id,
+    name: id,
+    class: 'server',
+    fqdn: null,
+    ip: null,
+    serial: null,
+    tags: [],
+    attributes: {},
+    monthlyCost: null,
+    sourceLinks: [],
+    ...fields,
+  };
 }

@@ -191,6 +191,18 @@ describe('servicenow-cmdb', () => {
     expect(f.requests).toHaveLength(2);
   });
 
+  it('reads the cost field as a monthly cost: empty is unknown (null), a yearly figure is divided by 12', async ({ onTestFinished }) => {
+    const f = await fake(onTestFinished);
+    const cost = async (extra: Record<string, unknown>) =>
+      new Map((await cmdb(f, extra).snapshot()).cis.map((ci) => [ci.id, ci.monthlyCost]));
+    const monthly = await cost({});
+    expect([monthly.get('server123'), monthly.get('server124'), monthly.get('web01')]).toEqual([1200, 800, null]);
+    expect(params(f.requests.find((r) => r.includes('/cmdb_ci?'))!).get('sysparm_fields')).toContain(',cost');
+    expect((await cost({ costPeriod: 'year' })).get('server123')).toBe(100);
+    // A field the instance does not have is absent from the answer: every cost unknown, none 0.
+    expect([...(await cost({ costField: 'u_monthly_cost' })).values()].every((c) => c === null)).toBe(true);
+  });
+
   it('uses sys_ids as CI ids when configured, and honours a narrower class list', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = cmdb(f, { idField: 'sys_id', classes: ['cmdb_ci_linux_server', 'cmdb_ci_db_ora_instance'] });
