@@ -232,7 +232,7 @@ export interface NewRequest {
   /**
    * The offering's ids in the tools, from its `request:` block in the estate (e.g. `servicenow: <catalog
    * item sys_id>`, `jsm: <requestTypeId>`, `rt: <queue>`). A connector reads the key named after its
-   * instance, else its tool's key, else its config default (requestItem).
+   * instance, else its tool's key, else its connector's configured default (README of each connector).
    */
   toolIds: Readonly<Record<string, string>>;
 }

@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { createCache } from './cache.js';
 import type { ConnectorDeps } from './connector.js';
 import { silentLogger } from '../../kernel/log.js';
-import type { ConfigurationItem, NewIncident } from '../../kernel/model.js';
+import type { ConfigurationItem, NewIncident, NewRequest } from '../../kernel/model.js';
 import type { RequestAuth } from '../../kernel/request.js';
 
 /** The caller of a test request: no roles or groups (connectors do not authorize, the gateway does). */
@@ -60,6 +60,20 @@ export async function codeOf(promise: Promise<unknown>): Promise<unknown> {
     return error instanceof GraphQLError ? error.extensions['code'] : error;
   }
   return 'resolved';
+}
+
+/** A catalogue request to open in a helpdesk test; `extra` overrides any field. */
+export function testRequest(correlationId: string, extra: Partial<NewRequest> = {}): NewRequest {
+  return {
+    offeringId: 'payroll.payslip-reissue',
+    title: 'Request: Payslip reissue',
+    description: 'For March.',
+    serviceId: 'payroll',
+    caller: 'ursula',
+    correlationId,
+    toolIds: {},
+    ...extra,
+  };
 }
 
 /** An incident to open in a helpdesk test; `extra` overrides any field. */
