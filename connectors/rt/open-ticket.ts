@@ -1,21 +1,11 @@
-import type { IncidentPriority } from '../../kernel/model.js';
+import type { NewIncident } from '../../kernel/model.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { RtClient, TicketDto } from './client.js';
 import type { RtConfig } from './config.js';
 import { sqlString, subjectMarker, toRtPriority } from './mapping.js';
 
 /** What to open in RT: an incident in the first of `queues`, or a catalogue request in the request queue. */
-export interface TicketToOpen {
-  queue: string;
-  title: string;
-  /** The body's own text; the caller, CI and service are added below it. */
-  description: string;
-  priority: IncidentPriority;
-  ciId: string | null;
-  serviceId: string | null;
-  caller: string;
-  correlationId: string;
-}
+export type TicketToOpen = NewIncident & { queue: string };
 
 /** Correlation ids become part of TicketSQL and a Subject: keep them to a safe alphabet. */
 function safeKey(correlationId: string): string {
