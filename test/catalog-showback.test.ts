@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness.js';
+import { ROOT, startStack, type Stack } from './harness.js';
 
 /** Showback and the service catalogue through the gateway on the demo estate and its builtin help desk. */
 describe('showback and the service catalogue over the demo estate', () => {
@@ -136,5 +136,36 @@ describe('showback and the service catalogue over the demo estate', () => {
     const executive = await stack.token('executive');
     const { body } = await request(executive, 'payroll.payslip-reissue', 'req-3');
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+/** Showback with the CMDB's cost of the CIs: the demo estate with two priced CIs in its builtin CMDB. */
+describe('showback with CI costs from the CMDB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-cmdb-cost-'));
+  let stack: Stack;
+  beforeAll(async () => {
+    const estateDir = join(dir, 'estate');
+    cpSync(join(ROOT, 'estate/demo'), estateDir, { recursive: true });
+    const cmdb = readFileSync(join(estateDir, 'cmdb.yaml'), 'utf8')
+      .replace('{ id: server123, class: server,', '{ id: server123, monthlyCost: 850, class: server,')
+      .replace('{ id: san-storage01, class: storage,', '{ id: san-storage01, monthlyCost: 4200, class: storage,');
+    writeFileSync(join(estateDir, 'cmdb.yaml'), cmdb);
+    stack = await startStack({ dir, estateDir });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds each service’s share of the CIs it uses directly, a shared CI split by users', async () => {
+    const executive = await stack.token('executive');
+    const { body } = await stack.gql<any>(`{ showback { total services { service { id } ownCost totalCost } } }`, { token: executive });
+    expect(body.errors).toBeUndefined();
+    const byId = new Map(body.data.showback.services.map((s: any) => [s.service.id, s]));
+    // server123 (850) is payroll's alone. san-storage01 (4200) is used directly by payroll (server123,
+    // db-server01) and the web shop (db-server02): by users 1200 : 3000 = 1200 + 3000.
+    expect(byId.get('payroll')).toEqual({ service: { id: 'payroll' }, ownCost: 25000 + 850 + 1200, totalCost: 67000 + 2050 });
+    expect(byId.get('webshop')).toEqual({ service: { id: 'webshop' }, ownCost: 40000 + 3000, totalCost: 70000 + 3000 });
+    expect(body.data.showback.total).toBe(227200 + 850 + 4200);
   });
 });
