@@ -282,13 +282,8 @@ describe('helpdesk subgraph', () => {
     expect((await request(requester, 'payroll.access', 'k1')).data.requestOffering.number).toBe(first.data.requestOffering.number);
     // A request, not an incident, carrying the offering's ids in the tools.
     const created = [...rt.requests.values()].find((r) => r.number === first.data.requestOffering.number);
-    expect(created).toMatchObject({
-      offeringId: 'payroll.access',
-      serviceId: 'payroll',
-      title: 'Request: payroll access',
-      caller: 'ursula',
-      toolIds: { rt: 'payroll requests' },
-    });
+    expect(created).toMatchObject({ offeringId: 'payroll.access', serviceId: 'payroll', toolIds: { rt: 'payroll requests' } });
+    expect([created?.title, created?.caller]).toEqual(['Request: payroll access', 'ursula']);
     const other = await request({ ...requester, id: 'victor' }, 'payroll.access', 'k1');
     expect(other.data.requestOffering.number).not.toBe(first.data.requestOffering.number);
     expect(rt.requests.size).toBe(2);
