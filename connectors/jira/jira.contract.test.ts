@@ -12,7 +12,7 @@ defineConnectorContract({
       email: 'bot@example.com',
       apiToken: 'jira-secret-token',
       projectKey: 'OPS',
-      serviceDesk: { id: '1', requestTypeId: '10' },
+      serviceDesk: { id: '1', requestTypeId: '10', catalogRequestTypeId: '11' },
       retryLimit,
       timeoutMs,
       cacheTtlMs,

@@ -23,6 +23,7 @@ export const netboxConnector = {
       connector: name,
       uiUrl: config.uiUrl ?? config.baseUrl,
       roleClassMap: { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap },
+      costField: config.costField,
     };
 
     async function fetchTopology(): Promise<{ cis: ConfigurationItem[]; relations: Relation[] }> {

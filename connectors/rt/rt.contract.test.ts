@@ -11,6 +11,7 @@ defineConnectorContract({
       baseUrl: fake.url,
       username: 'root',
       password: 'rt-secret-pw',
+      requestQueue: 'Requests',
       retryLimit,
       timeoutMs,
       cacheTtlMs,

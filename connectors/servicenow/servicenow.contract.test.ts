@@ -25,7 +25,12 @@ defineConnectorContract({
   kind: 'helpdesk',
   async start(options) {
     const { fake, config } = await setup(options);
-    const parsed = servicenowIncidentConnector.config.parse({ ...config, knowledgeConnector: 'snow-kb' });
+    // Catalogue requests order the fixtures' "Payslip reissue" item (sc_cat_item.json).
+    const parsed = servicenowIncidentConnector.config.parse({
+      ...config,
+      knowledgeConnector: 'snow-kb',
+      catalogItem: 'fe87991e10b612ece389725c1382499d',
+    });
     const instance = servicenowIncidentConnector.create('snow-inc', parsed, contractDeps('snow-inc'));
     return { instance, fake, secrets: [PASSWORD] };
   },
