@@ -87,9 +87,18 @@ do_install() {
 }
 
 # --- start recipes -------------------------------------------------------------------------------
+# A run starts the monitors with no memory: Prometheus restores an alert's "for" state and keeps the
+# series of an earlier run's targets (still "up" for five minutes), so a run within minutes of another
+# would see alerts fire before any scrape and a target it never configured. `restart` keeps the state
+# on disk: that is what a real restart does and what the restart tests are about.
+fresh_state() {
+  [ "${KEEP_STATE:-}" = 1 ] || rm -rf "$1"
+  mkdir -p "$1"
+}
+
 start_alertmanager() {
   need_port 19093
-  local D=$W/alertmanager; mkdir -p "$D/data"
+  local D=$W/alertmanager; fresh_state "$D/data"
   cat > "$D/alertmanager.yml" <<'EOF'
 route: { receiver: 'null', group_by: ['alertname'], group_wait: 1s, group_interval: 5s, repeat_interval: 1h }
 receivers: [ { name: 'null' } ]
@@ -103,7 +112,7 @@ EOF
 
 start_prometheus() {
   need_port 19090
-  local D=$W/prometheus; mkdir -p "$D/data"
+  local D=$W/prometheus; fresh_state "$D/data"
   cat > "$D/prometheus.yml" <<EOF
 global: { scrape_interval: 5s, evaluation_interval: 5s }
 rule_files: [ '$D/rules.yml' ]
@@ -366,7 +375,7 @@ case "${1:-}" in
   install) do_install ;;
   start) do_start ;;
   stop) do_stop ;;
-  restart) do_stop; do_start ;;
+  restart) do_stop; KEEP_STATE=1 do_start ;;
   env) do_env ;;
   running) do_running ;;
   *) echo "usage: $0 install|start|stop|restart|env|running   (REAL_TOOLS=\"$SERVICES\")" >&2; exit 2 ;;
