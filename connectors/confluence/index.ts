@@ -1,5 +1,5 @@
-import type { Connector, KnowledgeApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { KnowledgeApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createConfluenceClient } from './client.js';
 import { ConfluenceConfig } from './config.js';
@@ -7,14 +7,9 @@ import { buildCql, pageToArticle, queryWords, resultToArticle, score, type Mappi
 import type { RequestAuth } from '../../kernel/request.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
-export const confluenceConnector = {
-  type: 'confluence',
-  kind: 'knowledge',
-  config: ConfluenceConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createConfluenceClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const confluenceConnector = httpConnector('confluence', 'knowledge', ConfluenceConfig, {
+  client: createConfluenceClient,
+  create({ name, config, client, cachedRead }) {
     const ctx: MappingContext = {
       connector: name,
       siteBase: `${(config.uiUrl ?? config.baseUrl).replace(/\/+$/, '')}${config.contextPath}`,
@@ -44,8 +39,6 @@ export const confluenceConnector = {
     }
 
     return {
-      name,
-      kind: 'knowledge',
       // Articles are read with the connector's own account: nothing here depends on the caller.
       forRequest(_auth: RequestAuth): KnowledgeApi {
         return {
@@ -63,7 +56,6 @@ export const confluenceConnector = {
       async healthCheck() {
         await client.currentUser();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<ConfluenceConfig, KnowledgeApi>;
+});

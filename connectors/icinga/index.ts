@@ -1,5 +1,5 @@
-import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { MonitorApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
@@ -44,14 +44,9 @@ async function readOne(client: IcingaClient, ref: ObjectRef): Promise<IcingaObje
   return { hosts, services, comments };
 }
 
-export const icingaConnector = {
-  type: 'icinga',
-  kind: 'monitor',
-  config: IcingaConfig,
-  create(name, config, deps): ConnectorInstance<MonitorApi> {
-    const log = deps.log.child({ connector: name });
-    const client = createIcingaClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const icingaConnector = httpConnector('icinga', 'monitor', IcingaConfig, {
+  client: createIcingaClient,
+  create({ name, config, log, client, cachedRead }) {
     const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = {
       connector: name,
@@ -149,14 +144,11 @@ export const icingaConnector = {
     };
 
     return {
-      name,
-      kind: 'monitor',
       forRequest: () => api,
       async healthCheck() {
         // Parsed, as every read: an answer of the wrong shape is not ready.
         await client.status();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<IcingaConfig, MonitorApi>;
+});

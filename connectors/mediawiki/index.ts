@@ -1,5 +1,5 @@
-import type { Connector, KnowledgeApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { KnowledgeApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createMediaWikiClient, type SearchHit } from './client.js';
 import { MediaWikiConfig } from './config.js';
@@ -7,14 +7,9 @@ import { articleUrl, hitToArticle, parsedToArticle, rankScore, searchPlan, type 
 import type { RequestAuth } from '../../kernel/request.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
-export const mediawikiConnector = {
-  type: 'mediawiki',
-  kind: 'knowledge',
-  config: MediaWikiConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createMediaWikiClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const mediawikiConnector = httpConnector('mediawiki', 'knowledge', MediaWikiConfig, {
+  client: createMediaWikiClient,
+  create({ name, config, client, cachedRead }) {
     const ctx: MappingContext = { connector: name, articlePath: config.articlePath };
     const staleMs = 24 * 60 * 60_000;
 
@@ -45,8 +40,6 @@ export const mediawikiConnector = {
     }
 
     return {
-      name,
-      kind: 'knowledge',
       // Articles are public to the wiki's reader account: nothing here depends on the caller.
       forRequest(_auth: RequestAuth): KnowledgeApi {
         return {
@@ -65,7 +58,6 @@ export const mediawikiConnector = {
       async healthCheck() {
         await client.siteinfo();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<MediaWikiConfig, KnowledgeApi>;
+});

@@ -1,5 +1,5 @@
-import type { CmdbApi, Connector } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { CmdbApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createNetBoxClient } from './client.js';
 import { DEFAULT_ROLE_CLASS_MAP, NetBoxConfig } from './config.js';
@@ -11,14 +11,9 @@ import type { RequestAuth } from '../../kernel/request.js';
  * DNS name) and services. The five lists are read together and cached for minutes with
  * stale-if-error; see mapping.ts for how they become CIs and relations.
  */
-export const netboxConnector = {
-  type: 'netbox',
-  kind: 'cmdb',
-  config: NetBoxConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createNetBoxClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const netboxConnector = httpConnector('netbox', 'cmdb', NetBoxConfig, {
+  client: createNetBoxClient,
+  create({ name, config, log, client, cachedRead }) {
     const ctx = {
       connector: name,
       uiUrl: config.uiUrl ?? config.baseUrl,
@@ -44,12 +39,9 @@ export const netboxConnector = {
       },
     };
     return {
-      name,
-      kind: 'cmdb',
       // NetBox is read with the connector's own token and is the same for every caller.
       forRequest: (_auth: RequestAuth) => api,
       healthCheck: () => client.ping(),
-      async dispose() {},
     };
   },
-} satisfies Connector<NetBoxConfig, CmdbApi>;
+});

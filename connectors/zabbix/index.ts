@@ -1,5 +1,5 @@
-import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { MonitorApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
@@ -15,14 +15,9 @@ interface Problems {
 
 const PROBLEMS = 'problems';
 
-export const zabbixConnector = {
-  type: 'zabbix',
-  kind: 'monitor',
-  config: ZabbixConfig,
-  create(name, config, deps): ConnectorInstance<MonitorApi> {
-    const log = deps.log.child({ connector: name });
-    const client = createZabbixClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const zabbixConnector = httpConnector('zabbix', 'monitor', ZabbixConfig, {
+  client: createZabbixClient,
+  create({ name, config, log, client, cachedRead }) {
     const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = { connector: name, uiUrl: (config.uiUrl ?? config.baseUrl).replace(/\/+$/, ''), ciIdTag: config.ciIdTag };
     const extensions = { connector: name };
@@ -145,11 +140,8 @@ export const zabbixConnector = {
     };
 
     return {
-      name,
-      kind: 'monitor',
       forRequest: () => api,
       healthCheck: () => client.ping(),
-      async dispose() {},
     };
   },
-} satisfies Connector<ZabbixConfig, MonitorApi>;
+});
