@@ -22,15 +22,15 @@ export interface HttpConnectorParts<TConfig, TClient> {
  * serves a request, how it checks the tool), and the logger, client and cache are made here. Nothing
  * to dispose: the client holds only keep-alive sockets, which Node's agent unrefs while idle.
  */
-export function httpConnector<TConfig, TClient, TApi>(
+export function httpConnector<K extends ConnectorKind, TConfig, TClient, TApi>(
   type: string,
-  kind: ConnectorKind,
+  kind: K,
   config: z.ZodType<TConfig>,
   own: {
     client: (name: string, config: TConfig, log: Logger) => TClient;
     create(parts: HttpConnectorParts<TConfig, TClient>): Pick<ConnectorInstance<TApi>, 'forRequest' | 'healthCheck'>;
   },
-): Connector<TConfig, TApi> {
+): Connector<TConfig, TApi> & { readonly kind: K } {
   return {
     type,
     kind,
