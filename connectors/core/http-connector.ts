@@ -1,7 +1,7 @@
 import type { ConnectorKind } from '../../kernel/model.js';
 import type { Logger } from '../../kernel/log.js';
 import type { z } from 'zod';
-import { createCachedReader } from './cache.js';
+import { createCachedReader, type CachedReader } from './cache.js';
 import type { Connector, ConnectorDeps, ConnectorInstance } from './connector.js';
 
 /** What every HTTP connector's instance is built from, made the same way for each. */
@@ -14,7 +14,7 @@ export interface HttpConnectorParts<TConfig, TClient> {
   log: Logger;
   client: TClient;
   /** Stale-if-error, single-flight reads through the instance's own cache namespace. */
-  cachedRead: ReturnType<typeof createCachedReader>;
+  cachedRead: CachedReader;
 }
 
 /**

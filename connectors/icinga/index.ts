@@ -1,4 +1,4 @@
-import type { MonitorApi } from '../core/connector.js';
+import { NO_METRICS, type MonitorApi } from '../core/connector.js';
 import { httpConnector } from '../core/http-connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
@@ -136,11 +136,7 @@ export const icingaConnector = httpConnector('icinga', 'monitor', IcingaConfig, 
       },
 
       // Icinga has no query language over metrics (its perfdata goes to Graphite or InfluxDB).
-      metricsFor: async () => null,
-      query: async () => null,
-      queryRange: async () => null,
-      // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.
-      alertRules: async () => null,
+      ...NO_METRICS,
     };
 
     return {

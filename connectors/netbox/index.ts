@@ -1,4 +1,4 @@
-import type { CmdbApi } from '../core/connector.js';
+import { cachedCmdbApi } from '../core/cached-apis.js';
 import { httpConnector } from '../core/http-connector.js';
 import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createNetBoxClient } from './client.js';
@@ -32,12 +32,7 @@ export const netboxConnector = httpConnector('netbox', 'cmdb', NetBoxConfig, {
       log.info('netbox topology read', { cis: topology.cis.length, relations: topology.relations.length });
       return topology;
     }
-    const api: CmdbApi = {
-      async snapshot() {
-        const { value, stale, fetchedAt } = await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology);
-        return { ...value, stale, asOf: new Date(fetchedAt).toISOString() };
-      },
-    };
+    const api = cachedCmdbApi(cachedRead, config, fetchTopology);
     return {
       // NetBox is read with the connector's own token and is the same for every caller.
       forRequest: (_auth: RequestAuth) => api,

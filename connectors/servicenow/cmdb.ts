@@ -1,4 +1,4 @@
-import type { CmdbApi } from '../core/connector.js';
+import { cachedCmdbApi } from '../core/cached-apis.js';
 import { httpConnector } from '../core/http-connector.js';
 import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createServiceNowClient, inList } from './client.js';
@@ -52,12 +52,7 @@ export const servicenowCmdbConnector = httpConnector('servicenow-cmdb', 'cmdb', 
       return { cis, relations };
     }
 
-    const api: CmdbApi = {
-      async snapshot() {
-        const { value, stale, fetchedAt } = await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology);
-        return { ...value, stale, asOf: new Date(fetchedAt).toISOString() };
-      },
-    };
+    const api = cachedCmdbApi(cachedRead, config, fetchTopology);
     return {
       // The CMDB is read with the connector's own account and is the same for every caller.
       forRequest: (_auth: RequestAuth) => api,
