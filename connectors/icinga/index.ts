@@ -47,12 +47,12 @@ async function readOne(client: IcingaClient, ref: ObjectRef): Promise<IcingaObje
 export const icingaConnector = httpConnector('icinga', 'monitor', IcingaConfig, {
   client: createIcingaClient,
   create({ name, config, log, client, cachedRead }) {
-    const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = {
       connector: name,
       uiUrl: (config.uiUrl ?? defaultUiUrl(config.baseUrl)).replace(/\/+$/, ''),
       ciIdVar: config.ciIdVar,
     };
+    const writes = createIdempotentWrites(name, log);
     const extensions = { connector: name };
     const alerts = (objects: IcingaObjects) => toAlerts(objects, ctx, config.hardStatesOnly);
     const read = () => cachedRead(SNAPSHOT, config.cacheTtlMs, config.staleMs, () => readObjects(client, config));

@@ -14,11 +14,8 @@ import type { RequestAuth } from '../../kernel/request.js';
 export const netboxConnector = httpConnector('netbox', 'cmdb', NetBoxConfig, {
   client: createNetBoxClient,
   create({ name, config, log, client, cachedRead }) {
-    const ctx = {
-      connector: name,
-      uiUrl: config.uiUrl ?? config.baseUrl,
-      roleClassMap: { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap },
-    };
+    const roleClassMap = { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap };
+    const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, roleClassMap };
 
     async function fetchTopology(): Promise<{ cis: ConfigurationItem[]; relations: Relation[] }> {
       const [devices, virtualMachines, clusters, ipAddresses, services] = await Promise.all([
