@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { NewIncident } from '../../kernel/model.js';
-import { failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
+import { connectorForTest, failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
 import { adf } from './client.js';
 import { parseJql, startFakeJira, type FakeJiraOptions } from './fake-server.js';
 import { buildJql, correlationLabel, jiraConnector } from './index.js';
 import { adfText, isoDate, slaDue, toPriority, toState } from './mapping.js';
 
-async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) {
-  const fake = await fakeForTest(onTestFinished, startFakeJira(fakeOptions));
-  const config = jiraConnector.config.parse({
-    baseUrl: fake.url,
+const setup = (onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) =>
+  connectorForTest(onTestFinished, jiraConnector, 'jsm', startFakeJira(fakeOptions), {
     uiUrl: 'https://acme.atlassian.example.invalid',
     email: 'bot@example.com',
     apiToken: 'jira-api-token',
     projectKey: 'OPS',
-    retryLimit: 0,
-    timeoutMs: 1000,
     ...overrides,
   });
-  const instance = jiraConnector.create('jsm', config, testDeps('jsm'));
-  return { fake, instance, api: instance.forRequest(testAuth()) };
-}
 
 const incident = (correlationId: string, extra: Partial<NewIncident> = {}) =>
   testIncident(correlationId, { priority: 'CRITICAL', ...extra });
