@@ -283,3 +283,10 @@ export function fromUpstream(connector: string, error: unknown): GraphQLError {
 export function garbage(connector: string, what: string): GraphQLError {
   return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} answered an unexpected ${what}`, { extensions: { connector } });
 }
+
+/** A 2xx answer as `schema` reads it: a shape the connector cannot use is an outage of that tool, not a crash. */
+export function parseAnswer<T>(connector: string, schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw garbage(connector, what);
+  return parsed.data;
+}

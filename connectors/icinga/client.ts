@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, ERRORS } from '../../kernel/errors.js';
-import { createHttpClient, garbage } from '../core/http.js';
+import { createHttpClient, parseAnswer } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { IcingaConfig } from './config.js';
 
@@ -161,12 +161,6 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
     headers: { accept: 'application/json' },
   });
 
-  function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw garbage(name, what);
-    return parsed.data;
-  }
-
   const query = <T>(path: string, schema: z.ZodType<T>, body: Record<string, unknown>, what: string) =>
     http.call(async (got) => {
       const answer = await got
@@ -177,7 +171,7 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
           retry: { methods: ['POST'] },
         })
         .json();
-      return parse(Results(schema), answer, what).results;
+      return parseAnswer(name, Results(schema), answer, what).results;
     });
 
   /**
@@ -186,7 +180,7 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
    */
   const action = (path: string, body: Record<string, unknown>) =>
     http.call(async (got) => {
-      const answer = parse(Results(ActionResult), await got.post(path, { json: body }).json(), 'action result');
+      const answer = parseAnswer(name, Results(ActionResult), await got.post(path, { json: body }).json(), 'action result');
       if (answer.results.length === 0) throw ERRORS.NOT_FOUND.err(`${name}: no such object`);
       const refused = answer.results.find((r) => r.code < 200 || r.code >= 300);
       if (refused) throw ERRORS.UPSTREAM_REJECTED.err(`${name} refused the action (code ${refused.code})`);
@@ -215,7 +209,8 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
     ) => action('actions/acknowledge-problem', { type, ...filter, ...ack }),
     removeAcknowledgement: (type: ObjectType, filter: Filter, author: string) =>
       action('actions/remove-acknowledgement', { type, ...filter, author }),
-    status: () => http.call(async (got) => parse(ApplicationStatus, await got.get('status/IcingaApplication').json(), 'status')),
+    status: () =>
+      http.call(async (got) => parseAnswer(name, ApplicationStatus, await got.get('status/IcingaApplication').json(), 'status')),
   };
 }
 
