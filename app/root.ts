@@ -17,6 +17,7 @@ import { findConnector } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
 import { reportServices } from '../kernel/metrics.js';
 import type { ConnectorKind } from '../kernel/model.js';
+import { SYSTEM_AUTH } from '../kernel/request.js';
 import { runWithDeadline } from '../kernel/request-context.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { createCmdbSubgraph } from '../subgraphs/cmdb/index.js';
@@ -174,9 +175,11 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
         ? createNotifier({
             webhooks,
             definitions: definitions(),
+            monitors: connectors('monitor').map((m) => ({ name: m.name, api: m.forRequest(SYSTEM_AUTH) })),
             log: log.child({ part: 'notifications' }),
             deliveryLog: join(privateDir(dataDir), 'notifications.log'),
             now: clock,
+            checkEveryMs: config.evaluatorIntervalMs,
           })
         : null;
     const built = createServiceModel({
@@ -187,7 +190,9 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
       log: log.child({ part: 'model' }),
       deadlineMs: config.requestDeadlineMs,
       now: clock,
-      ...(notifier ? { onRecorded: (written) => notifier.recorded(written) } : {}),
+      ...(notifier
+        ? { onRecorded: (written) => notifier.recorded(written), onEvaluated: (snapshot) => notifier.evaluated(snapshot, built) }
+        : {}),
     });
     // The business series of /metrics come from the process that holds the model.
     if (config.metrics.enabled && config.metrics.business) {

@@ -96,6 +96,12 @@ export interface ServiceModelOptions {
    * compare-and-set writes each once, so what listens here (notifications) fires once across replicas.
    */
   onRecorded?: (written: readonly Transition[]) => void;
+  /**
+   * Called after each evaluation this process makes while it holds the lease, for what reads the
+   * health and the clock rather than a transition (an SLA at risk, a KPI out of its band): it too
+   * runs on one replica only.
+   */
+  onEvaluated?: (snapshot: HealthSnapshot) => void;
 }
 
 /** What the connectors get of the deadline: the model keeps this much to take their last good answer. */
@@ -335,7 +341,9 @@ export function createServiceModel(options: ServiceModelOptions): ServiceModel {
         ? { until: earliest(below(id).map((l) => (l.inMaintenance && l.maintenanceUntil ? l.maintenanceUntil.getTime() : NaN))) }
         : null;
     observe.healthEvaluation(secondsSince(startedAt));
-    return { at, topology: topo, leaves, evaluation, status, state, freshness, maintenance, monitorErrors: errors };
+    const health: HealthSnapshot = { at, topology: topo, leaves, evaluation, status, state, freshness, maintenance, monitorErrors: errors };
+    if (options.lease?.held() ?? true) options.onEvaluated?.(health);
+    return health;
   }, 0);
 
   return {

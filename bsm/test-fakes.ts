@@ -5,7 +5,7 @@ import { loadServiceDefinitions } from './definitions.js';
 import { createServiceDirectory, type ServiceDirectory, type ServiceLookup } from './directory.js';
 import { createSqliteHistory, type HistoryStore } from './history.js';
 import { createMergedCmdbSource } from './merged-cmdb.js';
-import { createServiceModel, type ServiceModel } from './model.js';
+import { createServiceModel, type ServiceModel, type ServiceModelOptions } from './model.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../kernel/correlate.js';
 import type { Alert, CiHint, ConfigurationItem, MetricSample, Relation, Severity, WatchedCi } from '../kernel/model.js';
 
@@ -142,6 +142,8 @@ export function createTestModel(options: {
   cacheMs?: number;
   deadlineMs?: number;
   now?: () => Date;
+  lease?: ServiceModelOptions['lease'];
+  onEvaluated?: ServiceModelOptions['onEvaluated'];
 }): TestModel {
   const log = options.log ?? silentLogger;
   const definitions = loadServiceDefinitions(options.estateDir);
@@ -159,6 +161,8 @@ export function createTestModel(options: {
     log,
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.lease ? { lease: options.lease } : {}),
+    ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
   });
   return {
     ...model,

@@ -132,6 +132,34 @@ export function kpiFlag(
   return { deviation, flag: deviation > limit ? 'SPIKE' : deviation < -limit ? 'DROP' : 'NORMAL' };
 }
 
+/** The monitors a KPI is read from: the named one, else every one in order. */
+const kpiMonitors = (kpi: KpiDefinition, monitors: { name: string; api: MonitorApi }[]) =>
+  kpi.monitor ? monitors.filter((m) => m.name === kpi.monitor) : monitors;
+
+/**
+ * A KPI's value at a past instant: the sum of each series' last sample within `lookbackMs` before
+ * it, from the first monitor that has one; null when none can say (no range queries, no data), which
+ * is unknown, never 0.
+ */
+export async function kpiValueAt(
+  kpi: KpiDefinition,
+  monitors: { name: string; api: MonitorApi }[],
+  at: Date,
+  lookbackMs: number,
+  log: Logger,
+): Promise<number | null> {
+  for (const { name, api } of kpiMonitors(kpi, monitors)) {
+    try {
+      const series = await api.queryRange(kpi.expression, new Date(at.getTime() - lookbackMs), at, Math.max(1, lookbackMs / 5000));
+      const last = (series ?? []).flatMap((s) => s.slice(-1).map((sample) => sample.value));
+      if (last.length > 0) return sum(last);
+    } catch (error) {
+      log.warn('KPI range query failed', { connector: name, kpi: kpi.name, error: String(error) });
+    }
+  }
+  return null;
+}
+
 /**
  * Reads a KPI: from the named monitor, or the first that answers. Several series add up (orders per
  * minute across shop nodes). Without a baseline in the definition, the average over the last day.
@@ -142,7 +170,7 @@ export async function readKpi(
   now: Date,
   log: Logger,
 ): Promise<KpiReport> {
-  const candidates = kpi.monitor ? monitors.filter((m) => m.name === kpi.monitor) : monitors;
+  const candidates = kpiMonitors(kpi, monitors);
   let value: number | null = null;
   let baseline = kpi.baseline;
   for (const { name, api } of candidates) {

@@ -45,8 +45,10 @@ describe('webhook notifications through the stack on the demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sg-notify-'));
   let stack: Stack;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let slaReceiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     receiver = await startReceiver();
+    slaReceiver = await startReceiver();
     // Payroll was last recorded OK: the first evaluation sees it CRITICAL (server123), a real change.
     const history = createSqliteHistory(join(dir, 'data'));
     await history.record([
@@ -56,12 +58,16 @@ describe('webhook notifications through the stack on the demo', () => {
     stack = await startStack({
       dir,
       env: { SG_TEST_WEBHOOK_SECRET: SECRET },
-      extra: `notifications: { webhooks: [{ name: noc, url: "${receiver.url}", secret: "\${SG_TEST_WEBHOOK_SECRET}", services: [payroll], backoffMs: 1 }] }`,
+      extra: `notifications: { webhooks: [
+        { name: noc, url: "${receiver.url}", secret: "\${SG_TEST_WEBHOOK_SECRET}", services: [payroll], backoffMs: 1 },
+        { name: sla, url: "${slaReceiver.url}", secret: "\${SG_TEST_WEBHOOK_SECRET}", services: [payroll], statusChanges: false, slaAtRiskWithin: 1d, backoffMs: 1 }
+      ] }`,
     });
   });
   afterAll(async () => {
     await stack?.close();
     await receiver?.close();
+    await slaReceiver?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -85,12 +91,13 @@ describe('webhook notifications through the stack on the demo', () => {
       receiver: 'noc',
       alerts: [{ status: 'firing', labels: { alertname: 'ServiceStatusChanged', service: 'payroll', severity: 'critical' } }],
     });
-    // The delivery log has both attempts, and never the secret.
+    // The delivery log has both attempts (and the other webhook's), and never the secret.
     const log = readFileSync(join(dir, 'data', 'notifications.log'), 'utf8');
     const lines = log
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.webhook === 'noc');
     expect(lines.map((l) => [l.attempt, l.status, l.delivered])).toEqual([
       [1, 503, false],
       [2, 200, true],
@@ -100,5 +107,15 @@ describe('webhook notifications through the stack on the demo', () => {
     const { body } = await stack.gql(`{ service(id: "payroll") { status } }`, { token: await stack.token('operator') });
     expect(body.errors).toBeUndefined();
     expect(receiver.received).toHaveLength(2);
+  });
+
+  it('warns that payroll’s SLA breaches within the horizon, keyed by its outage start, also when the first attempt failed', async () => {
+    const got = await slaReceiver.delivered;
+    expect(slaReceiver.received.map((r) => r.answered)).toEqual([503, 200]);
+    expect(got.headers['idempotency-key']).toMatch(/^slaAtRisk:payroll:\d+$/);
+    expect(JSON.parse(got.body)).toMatchObject({
+      receiver: 'sla',
+      alerts: [{ status: 'firing', labels: { alertname: 'SlaAtRisk', service: 'payroll', severity: 'critical' } }],
+    });
   });
 });

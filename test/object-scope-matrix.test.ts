@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { startVitest } from 'vitest/node';
-import { defineObjectScopeMatrix } from './object-scope-matrix.js';
+import { defineObjectScopeMatrix, defineSubscriptionScopeMatrix } from './object-scope-matrix.js';
 
 /**
- * The object-scope matrix (object-scope-matrix.ts) on the real subgraphs: every field that returns
- * objects gives each scoped viewer exactly the objects in its scope. And the matrix must fail a
- * subgraph that forgets scope, not only pass good ones: it runs again, nested, against the
- * deliberately forgetful cmdb subgraph of object-scope-selftest/.
+ * The object-scope matrix (object-scope-matrix.ts) on the real subgraphs and the real live status:
+ * every field that returns objects gives each scoped viewer exactly the objects in its scope, and
+ * every subscription streams each one exactly the objects in its scope. And the matrix must fail a
+ * part that forgets scope, not only pass good ones: it runs again, nested, against the deliberately
+ * forgetful cmdb subgraph and live status of object-scope-selftest/.
  */
 await defineObjectScopeMatrix('demo estate');
+await defineSubscriptionScopeMatrix('demo estate');
 
 describe('object-scope matrix self-test', () => {
-  it('fails exactly the fields a cmdb subgraph that forgets scope answers', async () => {
+  it('fails exactly the fields a cmdb subgraph that forgets scope answers, and the subscriptions of a live status that does', async () => {
     const exitCode = process.exitCode;
     const vitest = await startVitest('test', [], {
       include: ['test/object-scope-selftest/*.selftest.ts'],
@@ -38,6 +40,7 @@ describe('object-scope matrix self-test', () => {
       'Explanation.causes under ConfigurationItem',
       'Query.configurationItem',
       'Query.configurationItems',
+      'Subscription.serviceStatusChanged',
     ]);
     expect([...outcomes.values()].filter((s) => s === 'passed').length).toBe(outcomes.size - failed.length);
   }, 300_000);

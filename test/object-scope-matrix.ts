@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
@@ -18,8 +18,11 @@ import {
   parse,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteHistory, type HistoryStore } from '../bsm/history.js';
+import type { Status } from '../kernel/model.js';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.js';
 import { ROOT, type Stack, startStack } from './harness.js';
+import { subscribe } from './sse-client.js';
 
 /**
  * The object-scope matrix, generated from the schema as the role matrix is for fields: every entry
@@ -101,6 +104,14 @@ interface Step {
   text: string;
   /** The object type the step lands on. */
   type: string;
+}
+
+/** The API schema of the committed supergraph, as the gateway serves it. */
+async function loadApiSchema(): Promise<GraphQLSchema> {
+  const gateway = new ApolloGateway({ supergraphSdl });
+  const { schema } = await gateway.load();
+  await gateway.stop();
+  return schema;
 }
 
 /** What the schema says about objects: which types are entities, which point at one, how each is selected. */
@@ -235,7 +246,7 @@ function schemaModel(schema: GraphQLSchema) {
     });
   }
 
-  return { objectTypes, pointers, returnsObjects, selection, argumentsFor, pathsTo };
+  return { schema, objectTypes, pointers, returnsObjects, selection, argumentsFor, pathsTo };
 }
 
 type SchemaModel = ReturnType<typeof schemaModel>;
@@ -377,15 +388,115 @@ function parentInScope(parent: string, inScope: (key: string) => boolean): boole
 }
 
 /**
+ * The field of a streamed event that names the object the event is about, and that object's type,
+ * by the schema's naming: `serviceId` names a Service.
+ */
+function eventObject(type: GraphQLObjectType): { field: string; entity: string } {
+  for (const f of Object.values(type.getFields())) {
+    if (getNamedType(f.type).name !== 'ID') continue;
+    const entity = [...ENTITIES].find((e) => `${e.charAt(0).toLowerCase()}${e.slice(1)}Id` === f.name);
+    if (entity) return { field: f.name, entity };
+  }
+  throw new Error(`${type.name}: say here which of its fields names the object an event is about`);
+}
+
+/** A status other than the node's last recorded one, so a transition to it is written. */
+const otherThan = (last: Status | undefined): Status => (last === 'WARNING' ? 'MINOR' : 'WARNING');
+
+/**
+ * Every subscription field, as every matrix viewer and the admin: one transition of every service
+ * is written to the history the stream tails, then one of a service every viewer sees; once that
+ * one arrived, each stream must have carried exactly the services in its viewer's scope (the admin's:
+ * all of them).
+ */
+export async function defineSubscriptionScopeMatrix(label: string): Promise<void> {
+  const model = schemaModel(await loadApiSchema());
+  const fields = Object.values(model.schema.getSubscriptionType()?.getFields() ?? {});
+  describe(`object-scope matrix of subscriptions (${label})`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'servicegraph-matrix-stream-'));
+    let stack: Stack;
+    // Another writer of the stack's history, as the lease holder's evaluator is for every replica's tail.
+    let writer: HistoryStore;
+    let services: string[];
+    beforeAll(async () => {
+      // The tail reads the history at the evaluator interval: a second keeps the wait for an event short.
+      stack = await startStack({ dir, policyFile: matrixPolicyFile(), extra: 'evaluatorIntervalMs: 1000' });
+      writer = createSqliteHistory(join(dir, 'data'));
+      const { body } = await stack.gql(`{ services(first: ${PAGE}) { nodes { id } } }`, { token: await stack.token('admin') });
+      services = (body.data as Json).services.nodes.map((s: Json) => s.id);
+    }, 120_000);
+    afterAll(async () => {
+      await writer?.close();
+      await stack?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('has a subscription to check', () => expect(fields.length).toBeGreaterThan(0));
+
+    for (const field of fields) {
+      it(`Subscription.${field.name}`, async () => {
+        const about = eventObject(getNamedType(field.type) as GraphQLObjectType);
+        if (about.entity !== 'Service')
+          throw new Error(`${field.name} streams ${about.entity}s: say here how to drive a transition of one`);
+        const url = stack.url.replace(/\/graphql$/, '/graphql/stream');
+        const query = `subscription { ${field.name}${model.argumentsFor(field) ?? ''} { __typename ${about.field} } }`;
+        const viewers = [{ name: 'admin', roles: ['admin'], groups: [], services }, ...MATRIX_VIEWERS];
+        const streams = await Promise.all(
+          viewers.map(async (v) =>
+            subscribe(url, { token: await stack.token(v.roles, { sub: `matrix-${v.roles[0]}`, groups: v.groups }), query }),
+          ),
+        );
+        try {
+          for (const [i, s] of streams.entries()) expect(s.res.status, viewers[i]?.name).toBe(200);
+          const before = await writer.lastSeq();
+          const write = async (ids: string[], at: Date) => {
+            const latest = await writer.latest();
+            await writer.record(
+              ids.map((id) => {
+                const last = latest.get(id);
+                return {
+                  id,
+                  at,
+                  from: last?.status ?? null,
+                  to: otherThan(last?.status),
+                  inMaintenance: false,
+                  fromMaintenance: last?.inMaintenance ?? false,
+                };
+              }),
+            );
+          };
+          await write(services, new Date());
+          const common = services.find((id) => MATRIX_VIEWERS.every((v) => v.services.includes(id)));
+          expect(common, 'a service every matrix viewer sees').toBeDefined();
+          const lastAt = new Date(Date.now() + 1);
+          await write([common as string], lastAt);
+          const last = (await writer.changesAfter(before, 10_000)).find((c) => c.nodeId === common && c.at.getTime() === lastAt.getTime());
+          expect(last, 'the last transition was written').toBeDefined();
+          for (const [i, s] of streams.entries()) {
+            const viewer = viewers[i] as MatrixViewer;
+            await s.next((e) => e.id === String(last?.seq));
+            const seen = new Set(
+              s.events
+                .filter((e) => e.event === 'next')
+                .map((e) => String((e.data.data as Record<string, Json> | undefined)?.[field.name]?.[about.field])),
+            );
+            expect([...seen].sort(), `Subscription.${field.name} for the ${viewer.name}`).toEqual([...viewer.services].sort());
+          }
+        } finally {
+          await Promise.all(streams.map((s) => s.close()));
+        }
+      });
+    }
+  });
+}
+
+/**
  * Defines the matrix: one test per field that returns objects (named `Type.field`), each asking as
  * every matrix viewer. `label` names the stack: the self-test runs the same matrix against a
  * deliberately forgetful subgraph.
  */
 export async function defineObjectScopeMatrix(label: string): Promise<void> {
-  const gateway = new ApolloGateway({ supergraphSdl });
-  const schema = (await gateway.load()).schema;
-  await gateway.stop();
-  const model = schemaModel(schema);
+  const model = schemaModel(await loadApiSchema());
   const fields = fieldsUnderTest(model);
 
   describe(`object-scope matrix (${label})`, () => {

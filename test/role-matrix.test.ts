@@ -19,13 +19,15 @@ import { loadPolicy } from '../authz/policy.js';
 import { drillRank, type DrillLevel } from '../authz/viewer.js';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.js';
 import { ROOT, startStack, type Stack } from './harness.js';
+import { subscribe } from './sse-client.js';
 
 /**
  * The role matrix, generated from the SDL annotations: for every field of every type reachable
- * from Query, and every demo role, the allow/deny the policy implies is checked through the real
- * gateway. A new field is covered automatically (and schema/schema.test.ts fails when it has no
- * @drill); for every mutation, the action right is checked, and a denied mutation leaves the
- * tool behind it untouched.
+ * from Query or Subscription, and every demo role, the allow/deny the policy implies is checked
+ * through the real gateway (subscriptions through /graphql/stream, which refuses a subscription
+ * whole). A new field or subscription is covered automatically (and schema/schema.test.ts fails
+ * when it has no @drill); for every mutation, the action right is checked, and a denied mutation
+ * leaves the tool behind it untouched.
  */
 const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
 const policy = loadPolicy(`${ROOT}/policy/demo.yaml`);
@@ -64,10 +66,15 @@ interface Step {
   fragment?: string;
 }
 
-/** Shortest path of fields from Query to every object or interface type (breadth first). */
+/** The roots the matrix walks from: what /graphql answers and what /graphql/stream streams. */
+const ROOTS = ['Query', 'Subscription'] as const;
+type Root = (typeof ROOTS)[number];
+
+/** Shortest path of fields from a root to every object or interface type (breadth first, Query first). */
 function pathsToTypes(schema: GraphQLSchema): Map<string, Step[]> {
-  const paths = new Map<string, Step[]>([['Query', []]]);
-  const queue = ['Query'];
+  const roots = ROOTS.filter((r) => schema.getType(r));
+  const paths = new Map<string, Step[]>(roots.map((r) => [r, []]));
+  const queue: string[] = [...roots];
   while (queue.length > 0) {
     const typeName = queue.shift()!;
     const type = schema.getType(typeName) as GraphQLObjectType;
@@ -87,7 +94,7 @@ function pathsToTypes(schema: GraphQLSchema): Map<string, Step[]> {
   return paths;
 }
 
-function queryFor(path: Step[], leafType: GraphQLObjectType, fields: string[]): string {
+function queryFor(path: Step[], leafType: GraphQLObjectType, fields: string[]): { root: Root; text: string } {
   const leaf = fields
     .map((name) => {
       const field = leafType.getFields()[name]!;
@@ -102,7 +109,8 @@ function queryFor(path: Step[], leafType: GraphQLObjectType, fields: string[]): 
   for (const step of [...path].reverse()) {
     body = step.fragment ? `${step.text} { __typename ... on ${step.fragment} { ${body} } }` : `${step.text} { __typename ${body} }`;
   }
-  return `{ ${body} }`;
+  const root = (path[0]?.type ?? 'Query') as Root;
+  return { root, text: `${root === 'Subscription' ? 'subscription ' : ''}{ ${body} }` };
 }
 
 const levelOf = (role: string): DrillLevel => policy.roles[role]!.drillLevel as DrillLevel;
@@ -123,20 +131,42 @@ describe('role matrix through the gateway', () => {
   });
   afterAll(() => stack?.close());
 
-  it('covers every field of every type reachable from Query, for every role', async () => {
+  /**
+   * The fields the gateway refuses the role in this operation: on /graphql each FORBIDDEN error's
+   * field; on /graphql/stream, which refuses a subscription whole (a stream has no partial answer),
+   * the `denied` of its 403, and none when the stream opens.
+   */
+  async function forbiddenFields(operation: { root: Root; text: string }, token: string): Promise<Set<string>> {
+    if (operation.root === 'Query') {
+      const { body } = await stack.gql(operation.text, { token });
+      return new Set((body.errors ?? []).filter((e) => e.extensions?.['code'] === 'FORBIDDEN').map((e) => String(e.extensions?.['field'])));
+    }
+    const sub = await subscribe(stack.url.replace(/\/graphql$/, '/graphql/stream'), { token, query: operation.text });
+    try {
+      if (sub.res.status === 200) return new Set();
+      const body = (await sub.res.json()) as { errors: { extensions: { code: string; denied?: { field: string }[] } }[] };
+      expect(sub.res.status, operation.text).toBe(403);
+      expect(body.errors[0]?.extensions.code).toBe('FORBIDDEN');
+      return new Set((body.errors[0]?.extensions.denied ?? []).map((d) => d.field));
+    } finally {
+      await sub.close();
+    }
+  }
+
+  it('covers every field of every type reachable from Query and Subscription, for every role', async () => {
     const paths = pathsToTypes(schema);
     let checked = 0;
+    const walked = new Set<string>();
     for (const [typeName, path] of paths) {
       const type = schema.getType(typeName);
-      if (!type || !isObjectType(type) || typeName === 'Query' || typeName.startsWith('__')) continue;
+      if (!type || !isObjectType(type) || (ROOTS as readonly string[]).includes(typeName) || typeName.startsWith('__')) continue;
       const fields = Object.keys(type.getFields());
+      const operation = queryFor(path, type, fields);
+      walked.add(operation.root);
       for (const role of ROLES) {
         // The first denied step on the way down is where the gateway must stop this role.
         const blockedAt = path.find((step) => !allows(role, step.type, step.field));
-        const { body } = await stack.gql(queryFor(path, type, fields), { token: tokens.get(role)! });
-        const forbidden = new Set(
-          (body.errors ?? []).filter((e) => e.extensions?.['code'] === 'FORBIDDEN').map((e) => String(e.extensions?.['field'])),
-        );
+        const forbidden = await forbiddenFields(operation, tokens.get(role)!);
         if (blockedAt) {
           expect(forbidden, `${role}: ${typeName} reached through ${blockedAt.type}.${blockedAt.field}`).toContain(
             `${blockedAt.type}.${blockedAt.field}`,
@@ -152,9 +182,29 @@ describe('role matrix through the gateway', () => {
         }
       }
     }
-    // Sanity: the walk reached the whole schema, not a corner of it.
+    // Sanity: the walk reached the whole schema, not a corner of it, from every root it has.
     expect(checked).toBeGreaterThan(200);
+    expect([...walked].sort()).toEqual(ROOTS.filter((r) => schema.getType(r)).sort());
   }, 120_000);
+
+  it('refuses every subscription field to exactly the roles below its drill level', async () => {
+    const fields = Object.values(schema.getSubscriptionType()?.getFields() ?? {});
+    expect(fields.length).toBeGreaterThan(0);
+    for (const field of fields) {
+      const target = getNamedType(field.type);
+      const selection = isScalarType(target) || isEnumType(target) ? '' : ' { __typename }';
+      const operation = {
+        root: 'Subscription' as const,
+        text: `subscription { ${field.name}${argumentsFor(field, 'Subscription')}${selection} }`,
+      };
+      for (const role of ROLES) {
+        const forbidden = await forbiddenFields(operation, tokens.get(role)!);
+        expect(forbidden.has(`Subscription.${field.name}`), `${role} Subscription.${field.name}`).toBe(
+          !allows(role, 'Subscription', field.name),
+        );
+      }
+    }
+  });
 
   describe('actions: every mutation for every role, the tool untouched when denied', () => {
     const MUTATIONS: Record<string, string> = {
