@@ -20,24 +20,22 @@ const CheckResult = z
   .loose()
   .nullish();
 
+/** What hosts and services have alike: Icinga checks both the same way ("checkable" objects). */
+const CheckableAttrs = z.object({
+  display_name: z.string().optional(),
+  state: z.number(),
+  state_type: z.number().default(1),
+  acknowledgement: z.number().default(0),
+  acknowledgement_expiry: z.number().default(0),
+  downtime_depth: z.number().default(0),
+  last_state_change: z.number().optional(),
+  last_check_result: CheckResult,
+});
+
 export const HostDto = z
   .object({
     name: z.string(),
-    attrs: z
-      .object({
-        display_name: z.string().optional(),
-        address: z.string().default(''),
-        address6: z.string().default(''),
-        state: z.number(),
-        state_type: z.number().default(1),
-        acknowledgement: z.number().default(0),
-        acknowledgement_expiry: z.number().default(0),
-        downtime_depth: z.number().default(0),
-        last_state_change: z.number().optional(),
-        last_check_result: CheckResult,
-        vars: Vars,
-      })
-      .loose(),
+    attrs: CheckableAttrs.extend({ address: z.string().default(''), address6: z.string().default(''), vars: Vars }).loose(),
   })
   .loose();
 export type HostDto = z.infer<typeof HostDto>;
@@ -45,20 +43,7 @@ export type HostDto = z.infer<typeof HostDto>;
 export const ServiceDto = z
   .object({
     name: z.string(),
-    attrs: z
-      .object({
-        name: z.string(),
-        display_name: z.string().optional(),
-        host_name: z.string(),
-        state: z.number(),
-        state_type: z.number().default(1),
-        acknowledgement: z.number().default(0),
-        acknowledgement_expiry: z.number().default(0),
-        downtime_depth: z.number().default(0),
-        last_state_change: z.number().optional(),
-        last_check_result: CheckResult,
-      })
-      .loose(),
+    attrs: CheckableAttrs.extend({ name: z.string(), host_name: z.string() }).loose(),
     joins: z
       .object({
         host: z
