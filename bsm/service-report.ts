@@ -76,13 +76,19 @@ export interface ServiceReporter {
   slaAtRisk(ids: readonly string[], horizonSeconds: number): Promise<{ serviceId: string; report: SlaReport }[]>;
 }
 
-export function createServiceReporter(model: ServiceModel, state: (id: string) => NodeState, now: Date): ServiceReporter {
+/** `slaOf` computes a service's SLA (from the history, by default; evaluation-reports.ts reads it from its evaluation's). */
+export function createServiceReporter(
+  model: ServiceModel,
+  state: (id: string) => NodeState,
+  now: Date,
+  slaOf: (def: ServiceDefinition) => Promise<SlaReport | null> = (def) => serviceSla(model, def, state(def.id), now),
+): ServiceReporter {
   const slas = new Map<string, Promise<SlaReport | null>>();
   const sla = (id: string): Promise<SlaReport | null> => {
     let p = slas.get(id);
     if (!p) {
       const def = model.definitions.byId.get(id);
-      p = def ? serviceSla(model, def, state(id), now) : Promise.resolve(null);
+      p = def ? slaOf(def) : Promise.resolve(null);
       slas.set(id, p);
     }
     return p;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { calendarWeight } from './calendar.js';
-import { computeSla, countedIntervals, scheduleIntervals, scheduleText, type SlaSpec, type StatusTimeline } from './sla.js';
+import {
+  computeSla,
+  countedIntervals,
+  scheduleIntervals,
+  scheduleText,
+  slaAt,
+  type SlaReport,
+  type SlaSpec,
+  type StatusTimeline,
+} from './sla.js';
 import type { Status } from '../kernel/model.js';
 import { durationText } from '../kernel/time.js';
 import type { NodeState } from './history.js';
@@ -206,5 +215,70 @@ describe('business calendar', () => {
     expect(calendarWeight(calendar, at('2026-11-26T14:15:00Z'))).toEqual({ weight: 1, reason: null });
     // Saturday: no market.
     expect(calendarWeight(calendar, at('2026-11-28T15:00:00Z'))).toEqual({ weight: 1, reason: null });
+  });
+
+  it('opens at the minute, whatever was asked within the minute before (local time is remembered per minute)', () => {
+    expect(calendarWeight(calendar, at('2026-11-26T14:29:00.000Z')).reason).toBe(null);
+    expect(calendarWeight(calendar, at('2026-11-26T14:29:59.999Z')).reason).toBe(null);
+    expect(calendarWeight(calendar, at('2026-11-26T14:30:00.000Z')).reason).toBe('market hours');
+    expect(calendarWeight(calendar, at('2026-11-26T14:29:30.000Z')).reason).toBe(null);
+  });
+});
+
+describe("a report read later (an evaluation's report between evaluations)", () => {
+  /** Every field of the report, numbers to the microsecond, instants to the millisecond. */
+  const same = (read: SlaReport, fresh: SlaReport, label: string) => {
+    for (const key of Object.keys(fresh) as (keyof SlaReport)[]) {
+      const [a, b] = [read[key], fresh[key]];
+      const what = `${label}: ${key}`;
+      if (typeof b === 'number' && typeof a === 'number') expect.soft(a, what).toBeCloseTo(b, 6);
+      else if (b instanceof Date && a instanceof Date) expect.soft(Math.abs(a.getTime() - b.getTime()), what).toBeLessThanOrEqual(1);
+      else expect.soft(a, what).toEqual(b);
+    }
+  };
+  const specs: Record<string, SlaSpec> = {
+    'around the clock': { objective: 99.9, windowDays: 30, exclude: [] },
+    'business hours': {
+      objective: 99.5,
+      windowDays: 30,
+      schedule: { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: '09:00-17:00', timezone: 'Europe/Paris' },
+      exclude: [{ from: '2026-11-25T16:30:00Z', to: '2026-11-25T16:40:00Z', reason: 'change window' }],
+    },
+  };
+  const states = [st('CRITICAL'), st('MAJOR', true), st('WARNING'), st('UNKNOWN'), st('OK')];
+  // Wed 15:50 UTC (16:50 in Paris): the schedule closes within the first 10 minutes and reopens Thursday.
+  const evaluatedAt = at('2026-11-25T15:50:00Z');
+
+  it('counts down exactly as a fresh computation would, for every state and schedule', () => {
+    for (const [name, spec] of Object.entries(specs)) {
+      for (const current of states) {
+        // History starts two days before: the window's start slides over nothing recorded.
+        const timeline: StatusTimeline = {
+          initial: null,
+          changes: [
+            { at: at('2026-11-23T15:00:00Z'), to: 'OK', inMaintenance: false },
+            { at: at('2026-11-25T15:40:00Z'), to: current.status, inMaintenance: current.inMaintenance },
+          ],
+        };
+        const report = computeSla(spec, timeline, evaluatedAt, current);
+        for (const laterMs of [0, 90_000, 25 * 60_000, 3 * 86_400_000]) {
+          const now = new Date(evaluatedAt.getTime() + laterMs);
+          const label = `${name}, ${current.status}${current.inMaintenance ? ' in maintenance' : ''}, ${laterMs / 1000} s later`;
+          same(slaAt(spec, report, evaluatedAt, now, current), computeSla(spec, timeline, now, current), label);
+        }
+      }
+    }
+  });
+
+  it('breaches when the outage outlasts the budget left', () => {
+    const spec = specs['around the clock'] as SlaSpec;
+    const timeline: StatusTimeline = {
+      initial: st('OK'),
+      changes: [{ at: at('2026-11-25T15:40:00Z'), to: 'CRITICAL', inMaintenance: false }],
+    };
+    const report = computeSla(spec, timeline, evaluatedAt, st('CRITICAL'));
+    const late = slaAt(spec, report, evaluatedAt, new Date(report.breachAt!.getTime() + 60_000), st('CRITICAL'));
+    expect(report.breached).toBe(false);
+    expect(late).toMatchObject({ breached: true, timeToBreachSeconds: 0, errorBudgetLeftSeconds: 0 });
   });
 });

@@ -205,6 +205,21 @@ export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, c
     if (conditionOf(state) === 'down') badMs += ms;
   }
 
+  const maintenanceMs = overlap(scheduled, start, end) - countedMs;
+  return slaReport(spec, { countedMs, maintenanceMs, observedMs, badMs }, end, current);
+}
+
+/** The window's time, in ms, by how it counts. */
+interface SlaTotals {
+  countedMs: number;
+  maintenanceMs: number;
+  observedMs: number;
+  badMs: number;
+}
+
+/** The report of these totals at `end` (epoch ms), with the breach ahead when the service is down now. */
+function slaReport(spec: SlaSpec, totals: SlaTotals, end: number, current: NodeState): SlaReport {
+  const { countedMs, maintenanceMs, observedMs, badMs } = totals;
   const budgetMs = ((100 - spec.objective) / 100) * countedMs;
   const leftMs = Math.max(0, budgetMs - badMs);
   const breached = badMs > budgetMs;
@@ -216,7 +231,7 @@ export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, c
     schedule: scheduleText(spec.schedule),
     availability: observedMs > 0 ? ((observedMs - badMs) / observedMs) * 100 : 100,
     countedSeconds: countedMs / 1000,
-    maintenanceSeconds: (overlap(scheduled, start, end) - countedMs) / 1000,
+    maintenanceSeconds: maintenanceMs / 1000,
     observedSeconds: observedMs / 1000,
     badSeconds: badMs / 1000,
     errorBudgetSeconds: budgetMs / 1000,
@@ -225,4 +240,31 @@ export function computeSla(spec: SlaSpec, timeline: StatusTimeline, now: Date, c
     breachAt: breachAt === null ? null : new Date(breachAt),
     breached,
   };
+}
+
+/**
+ * A report computed at `at`, read at `now`: the schedule time since then counts as the current
+ * state's (bad while down, neither while unknown, maintenance while in it) and the schedule time
+ * that slid out of the window's start meanwhile leaves the counted time, so the budget, the budget
+ * left, the time to breach and `breached` move between evaluations as a fresh computation's would.
+ * The observed and bad time that slid out (at most one evaluation interval of it) still count: bad
+ * time that should have left errs on the early side, as breachInstant does.
+ */
+export function slaAt(spec: SlaSpec, report: SlaReport, at: Date, now: Date, current: NodeState): SlaReport {
+  const from = at.getTime();
+  const end = now.getTime();
+  if (end <= from) return report;
+  const windowMs = spec.windowDays * DAY_MS;
+  const scheduledMs = (a: number, b: number) => overlap(countedIntervals(spec, a, b), a, b);
+  const elapsedMs = scheduledMs(from, end);
+  const condition = conditionOf(current);
+  const inMaintenance = condition === 'maintenance';
+  const observedMs = inMaintenance || condition === 'unknown' ? 0 : elapsedMs;
+  const totals: SlaTotals = {
+    countedMs: report.countedSeconds * 1000 + (inMaintenance ? 0 : elapsedMs) - scheduledMs(from - windowMs, end - windowMs),
+    maintenanceMs: report.maintenanceSeconds * 1000 + (inMaintenance ? elapsedMs : 0),
+    observedMs: report.observedSeconds * 1000 + observedMs,
+    badMs: report.badSeconds * 1000 + (condition === 'down' ? elapsedMs : 0),
+  };
+  return slaReport(spec, totals, end, current);
 }

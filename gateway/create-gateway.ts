@@ -229,13 +229,13 @@ export async function createGateway(options: GatewayOptions) {
   }
 
   /** What /graphql answers a browser itself, before GraphQL: CORS preflights and the explorer. True when answered. */
-  function answerBrowser(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  async function answerBrowser(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (corsFor?.(req, res)) return true;
     if (req.method === 'OPTIONS') throw new HttpProblem(403, ERRORS.FORBIDDEN.code, 'cross-origin calls are not allowed from this origin');
     if (!wantsExplorer(req, url)) return false;
     if (!explorer)
       throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'no explorer here (server.explorer in the config); POST GraphQL to /graphql');
-    explorer(req, res);
+    await explorer(req, res);
     return true;
   }
 
@@ -254,7 +254,7 @@ export async function createGateway(options: GatewayOptions) {
           for (const route of options.routes ?? []) if (await route(req, res, url)) return;
           throw new HttpProblem(404, ERRORS.NOT_FOUND.code, 'not found: use /graphql');
         }
-        if (answerBrowser(req, res, url)) return;
+        if (await answerBrowser(req, res, url)) return;
         // Reported once answered: one log line, its metrics and the root span of its trace.
         await observer.observed(res, request, async (observation) => {
           const context: GatewayContext = { ...(await authenticate(req.headers.authorization)), request, observation };

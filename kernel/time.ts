@@ -65,18 +65,31 @@ function rawParts(instant: number, timeZone: string) {
   };
 }
 
+/**
+ * The local date and time of an instant, to the minute. Remembered per zone for the last minute
+ * asked: calendars ask for "now" for every service of every request, and a local wall clock moves
+ * only once a minute (zone offsets are whole minutes since 1972), where each miss costs an Intl
+ * formatToParts.
+ */
 export function localParts(instant: number, timeZone: string): LocalParts {
+  const minute = Math.floor(instant / MINUTE_MS);
+  const known = lastMinute.get(timeZone);
+  if (known?.minute === minute) return known.parts;
   const p = rawParts(instant, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return {
+  const parts: LocalParts = Object.freeze({
     year: p.year,
     month: p.month,
     day: p.day,
     weekday: p.weekday,
     minutes: p.hour * 60 + p.minute,
     date: `${p.year}-${pad(p.month)}-${pad(p.day)}`,
-  };
+  });
+  lastMinute.set(timeZone, { minute, parts });
+  return parts;
 }
+/** One entry per zone: as many as the zones the definitions name. */
+const lastMinute = new Map<string, { minute: number; parts: LocalParts }>();
 
 /** Offset of the zone from UTC at an instant, in ms (positive east of Greenwich). */
 function offsetAt(instant: number, timeZone: string): number {

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServicegraph, type Running } from '../app/start-gateway.js';
 import { silentLogger } from '../kernel/log.js';
-import { BUILTIN_CONNECTORS, ROOT, startStack } from './harness.js';
+import { writeDemoConfig } from './demo-config.js';
+import { startStack } from './harness.js';
 
 /**
  * Demo mode (`demo: true`): the gateway says it is the demo and mints tokens for a picked role, and
@@ -15,21 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'servicegraph-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function startDemo(): Promise<Running> {
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(
-    configFile,
-    `server: { host: 127.0.0.1, port: 0 }
-subgraphs: { mode: local }
-estate: ${join(ROOT, 'estate/demo')}
-dataDir: ${join(dir, 'data')}
-policy: ${join(ROOT, 'policy/demo.yaml')}
-auth: { issuer: servicegraph-demo, audience: servicegraph, demoKeyFile: ${join(dir, 'demo-jwt.key')} }
-audit: { sink: { file: ${join(dir, 'audit.log')} } }
-demo: true
-connectors:${BUILTIN_CONNECTORS}
-`,
-  );
-  return startServicegraph({ configFile, log: silentLogger });
+  return startServicegraph({ configFile: writeDemoConfig(dir), log: silentLogger });
 }
 
 const origin = (running: Running) => running.url.replace(/\/graphql$/, '');

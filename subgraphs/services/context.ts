@@ -4,7 +4,8 @@ import type { Logger } from '../../kernel/log.js';
 import type { Incident } from '../../kernel/model.js';
 import type { HealthSnapshot, ServiceModel } from '../../bsm/model.js';
 import type { ServiceTopology } from '../../bsm/service-topology.js';
-import { createServiceReporter, type ServiceReporter } from '../../bsm/service-report.js';
+import type { EvaluationReports } from '../../bsm/evaluation-reports.js';
+import type { ServiceReporter } from '../../bsm/service-report.js';
 import { openIncidentsByService } from '../../bsm/views.js';
 import type { BaseContext } from '../common/module.js';
 import { recordPartialError, type PartialErrors } from '../common/partial-errors.js';
@@ -60,7 +61,12 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (value ??= make());
 }
 
-export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseContext, clock: () => Date): ServicesContext {
+export function createServicesContext(
+  deps: ServicesSubgraphDeps,
+  base: BaseContext,
+  clock: () => Date,
+  reports: EvaluationReports,
+): ServicesContext {
   const { model } = deps;
   const now = clock();
   const errors: GraphQLError[] = [];
@@ -77,10 +83,7 @@ export function createServicesContext(deps: ServicesSubgraphDeps, base: BaseCont
     return snap;
   };
   const scope = memo(async () => new Set((await base.scope.load()).serviceIds));
-  const reporter = memo(async () => {
-    const snap = await snapshot();
-    return createServiceReporter(model, snap.state, now);
-  });
+  const reporter = memo(async () => reports.reporter(await snapshot(), now));
   const incidents = memo(async () => {
     const [snap, visible] = await Promise.all([snapshot(), scope()]);
     const helpdesks = deps.helpdesks.map((i) => ({ name: i.name, api: i.forRequest(base.auth) }));

@@ -1,3 +1,4 @@
+import { createEvaluationReports } from '../../bsm/evaluation-reports.js';
 import type { SubgraphModule } from '../common/module.js';
 import { createServicesContext, type ServicesContext, type ServicesSubgraphDeps } from './context.js';
 import { servicesResolvers } from './resolvers.js';
@@ -10,6 +11,10 @@ export type { ServicesContext, ServicesSubgraphDeps } from './context.js';
  */
 export function createServicesSubgraph(deps: ServicesSubgraphDeps): SubgraphModule<ServicesContext> {
   const clock = deps.now ?? (() => new Date());
+  // A floor, so a misconfigured 0 cannot turn the evaluator into a busy loop against the tools.
+  const intervalMs = Math.max(1000, deps.evaluatorIntervalMs);
+  // SLA reports live as long as one evaluation, and no longer than the evaluator's interval.
+  const reports = createEvaluationReports(deps.model, { maxAgeMs: intervalMs });
   let timer: NodeJS.Timeout | null = null;
 
   const tick = async () => {
@@ -23,12 +28,11 @@ export function createServicesSubgraph(deps: ServicesSubgraphDeps): SubgraphModu
   return {
     name: 'services',
     resolvers: servicesResolvers,
-    createContext: (base) => createServicesContext(deps, base, clock),
+    createContext: (base) => createServicesContext(deps, base, clock, reports),
     async start() {
       if (timer) return;
       await tick();
-      // A floor, so a misconfigured 0 cannot turn the evaluator into a busy loop against the tools.
-      timer = setInterval(() => void tick(), Math.max(1000, deps.evaluatorIntervalMs));
+      timer = setInterval(() => void tick(), intervalMs);
       timer.unref();
     },
     async stop() {

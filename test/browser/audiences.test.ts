@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
@@ -38,6 +39,9 @@ async function session(role: string, viewport?: { width: number; height: number 
 }
 
 const mainText = (p: BoardPage) => p.page.locator('main').innerText();
+/** The row of a table that the given name heads. */
+const row = (table: Locator, name: string) =>
+  table.getByRole('row').filter({ has: table.page().getByRole('rowheader', { name, exact: true }) });
 
 async function expectAccessible(p: BoardPage, view: string) {
   expect(await accessibilityViolations(p.page), `axe-core on ${view}`).toEqual([]);
@@ -66,6 +70,7 @@ describe('the service board', () => {
     // Live: the countdown moves without a reload.
     await page.waitForFunction((before) => document.querySelector('.risks [role="timer"]')?.textContent !== before, first);
     expect(await mainText(exec)).toContain('today is payday');
+    expect(await mainText(exec)).toMatch(/downtime cost this month, \d+\.\d\d % available/);
     // Payroll is down: what it has cost so far (20,000/h for about 12 minutes); the degraded Web Shop has no such line.
     const payroll = page.locator('.cards li', { hasText: 'Payroll' });
     expect(await payroll.locator('.downtime-cost').innerText()).toMatch(/^Downtime cost so far: about 4,\d{3} \(1[2-4] min \d\d s down\)$/);
@@ -74,7 +79,7 @@ describe('the service board', () => {
     await expectAccessible(exec, 'business impact');
 
     const texts = [await page.locator('body').innerText()];
-    for (const view of ['service/payroll', 'service/email', 'my']) {
+    for (const view of ['service/payroll', 'service/email', 'my', 'costs', 'catalog']) {
       await openView(page, view);
       texts.push(await page.locator('body').innerText());
       if (view === 'service/payroll') await screenshot(page, 'service-executive');
@@ -84,8 +89,87 @@ describe('the service board', () => {
       const named = names.filter((name) => new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`).test(text));
       expect(named, 'CI names on the executive page').toEqual([]);
     }
-    // No view of components for a business drill level.
+    // No view of components for a business drill level, and no request without the action.
     expect(await page.getByRole('link', { name: 'Operations' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'What if' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Request / }).count()).toBe(0);
+    // Opened by its address all the same, a view above the drill level says so, and asks nothing.
+    await openView(page, 'whatif');
+    expect(await page.locator('main h1').innerText()).toBe('What if');
+    expect(await mainText(exec)).toContain('This view needs the component drill level; yours is business.');
+  });
+
+  it('shows the executive the showback totals and this month’s downtime cost, as the API gives them', async () => {
+    const exec = await session('executive');
+    const { page } = exec;
+    const token = await board.demoToken('executive');
+    const ask = async () =>
+      (await board.gql(token, '{ showback { total services { service { name } totalCost } } downtimeCost { total { total } } }')).data;
+    // Downtime cost grows while payroll is down: what the page shows lies between what the API said
+    // before the page asked and after.
+    const before = await ask();
+    await openView(page, 'costs');
+    const shown = Number((await page.locator('.tile', { hasText: 'downtime cost' }).locator('.tile-value').innerText()).replace(/,/g, ''));
+    const data = await ask();
+    expect(before.downtimeCost.total.total).toBeGreaterThan(0);
+    expect(shown).toBeGreaterThanOrEqual(Math.floor(before.downtimeCost.total.total));
+    expect(shown).toBeLessThanOrEqual(Math.ceil(data.downtimeCost.total.total));
+    const money = (value: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(value);
+    expect(await page.locator('.showback-total').innerText()).toBe(`All services together: ${money(data.showback.total)} per month.`);
+    const byService = page.getByRole('table', { name: 'Running cost by service' });
+    for (const s of data.showback.services) expect(await row(byService, s.service.name).innerText()).toContain(money(s.totalCost));
+    expect(await page.getByRole('table', { name: 'Running cost by consumer group' }).getByRole('row').count()).toBeGreaterThan(2);
+    await screenshot(page, 'costs');
+    await expectAccessible(exec, 'costs');
+  });
+
+  it('lets the end user request an offering from the catalogue: one ticket, also after a second click', async () => {
+    const user = await session('end-user');
+    const { page } = user;
+    await openView(page, 'catalog');
+    const mailbox = page.locator('.offering', { hasText: 'Shared mailbox' });
+    await mailbox.getByLabel('Note for', { exact: false }).fill('team-finance@, for the finance team');
+    const request = mailbox.getByRole('button', { name: 'Request Shared mailbox' });
+    await request.dblclick();
+    const outcome = mailbox.locator('.outcome', { hasText: /INC\d+/ });
+    await outcome.waitFor();
+    const number = /INC\d+/.exec(await outcome.innerText())?.[0];
+    expect(number).toBeTruthy();
+    await screenshot(page, 'catalogue');
+    await expectAccessible(user, 'catalogue');
+    // Once more: the same request, so the same ticket.
+    const answered = page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('RequestOffering'),
+    );
+    await request.click();
+    await answered;
+    await page.waitForFunction(() => !document.querySelector('.offering button[disabled]'));
+    expect(await outcome.innerText()).toBe(`We opened ${number} for Shared mailbox.`);
+    const { data } = await board.gql(
+      await board.demoToken('helpdesk'),
+      '{ incidents(filter: { serviceIds: ["email"] }) { number title } }',
+    );
+    expect(data.incidents.filter((i: { title: string }) => i.title === 'Request: Shared mailbox')).toEqual([
+      { number, title: 'Request: Shared mailbox' },
+    ]);
+  });
+
+  it('runs the operator’s what-if of san-storage01 beside now: payroll impacted, nothing recorded', async () => {
+    const ops = await session('operator');
+    const { page } = ops;
+    await openView(page, 'whatif');
+    await page.getByLabel('Component or service 1').selectOption('san-storage01');
+    await page.getByRole('button', { name: 'Show what would happen' }).click();
+    const table = page.getByRole('table', { name: 'Impacted services' });
+    await table.waitFor();
+    const payroll = await row(table, 'Payroll').innerText();
+    expect(payroll).toMatch(/CRITICAL/);
+    expect(await page.locator('#what-if-result').locator('..').innerText()).toMatch(/revenue at risk/);
+    await screenshot(page, 'what-if');
+    await expectAccessible(ops, 'what if');
+    // Nothing recorded: san-storage01 is as it was.
+    const { data } = await board.gql(await board.demoToken('operator'), '{ configurationItem(id: "san-storage01") { status } }');
+    expect(data.configurationItem.status).toBe('OK');
   });
 
   it('shows the end user only the services their groups use, in plain words, and reports a problem', async () => {
@@ -163,16 +247,20 @@ describe('the service board', () => {
   });
 
   it('works on a phone: one column, nothing wider than the screen', async () => {
-    for (const [role, name] of [
-      ['operator', 'phone-operations'],
-      ['end-user', 'phone-my-services'],
+    for (const [role, name, more] of [
+      ['operator', 'phone-operations', ['whatif', 'costs']],
+      ['end-user', 'phone-my-services', ['catalog']],
     ] as const) {
       const phone = await session(role, { width: 390, height: 844 });
       const { page } = phone;
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${role} on a 390 px screen`).toBeLessThanOrEqual(0);
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(await overflow(), `${role} on a 390 px screen`).toBeLessThanOrEqual(0);
       await screenshot(page, name);
       await expectAccessible(phone, name);
+      for (const view of more) {
+        await openView(page, view);
+        expect(await overflow(), `${view} for ${role} on a 390 px screen`).toBeLessThanOrEqual(0);
+      }
     }
   });
 
@@ -182,7 +270,7 @@ describe('the service board', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the content');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-    for (const view of ['My services', 'Business impact', 'Tickets', 'Operations']) {
+    for (const view of ['My services', 'Business impact', 'Costs', 'Catalogue', 'Tickets', 'Operations', 'What if']) {
       await page.getByRole('link', { name: view }).focus();
       await page.keyboard.press('Enter');
       await settle(page);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { startServicegraph, type Running } from '../../app/start-gateway.js';
 import { BOARD_DIR } from '../../gateway/static.js';
 import { silentLogger } from '../../kernel/log.js';
+import { writeDemoConfig } from '../demo-config.js';
 import { ROOT } from '../harness.js';
 
 /**
@@ -49,28 +50,10 @@ export async function startBoard(options: { connectors?: string; extra?: string 
   if (!existsSync(join(BOARD_DIR, 'index.html')))
     throw new Error(`the board is not built in ${BOARD_DIR}: npm run build (scripts/test-browser.sh does)`);
   const dir = mkdtempSync(join(tmpdir(), 'servicegraph-board-'));
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(
-    configFile,
-    `server: { host: 127.0.0.1, port: 0 }
-subgraphs: { mode: local }
-estate: ${join(ROOT, 'estate/demo')}
-dataDir: ${join(dir, 'data')}
-policy: ${join(ROOT, 'policy/demo.yaml')}
-auth: { issuer: servicegraph-demo, audience: servicegraph, demoKeyFile: ${join(dir, 'demo-jwt.key')} }
-audit: { sink: { file: ${join(dir, 'audit.log')} } }
-evaluatorIntervalMs: 5000
-${options.extra ?? 'demo: true'}
-connectors:${
-      options.connectors ??
-      `
-  - { name: builtin, type: builtin-monitor }
-  - { name: cmdb, type: builtin-cmdb }
-  - { name: desk, type: builtin-helpdesk }
-  - { name: kb, type: builtin-knowledge }`
-    }
-`,
-  );
+  const configFile = writeDemoConfig(dir, {
+    extra: `evaluatorIntervalMs: 5000\n${options.extra ?? 'demo: true'}`,
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+  });
   const running = await startServicegraph({ configFile, log: silentLogger });
   const base = running.url.replace(/graphql$/, '');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -1,5 +1,6 @@
+import type { JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { atLeast } from './drill';
+import { atLeast, OPERATION_LEVELS, type Operation } from './drill';
 import { graphql } from './gql';
 import { execute, TokenRefused } from './graphql';
 import { href, useRoute } from './route';
@@ -8,17 +9,21 @@ import {
   forgetToken,
   type Session,
   SessionProvider,
+  useSession,
   storedToken,
   storeToken,
   tokenFromFragment,
   type Viewer,
 } from './session';
 import { BusinessImpact } from './views/BusinessImpact';
+import { Catalog } from './views/Catalog';
+import { Costs } from './views/Costs';
 import { MyServices } from './views/MyServices';
 import { Operations } from './views/Operations';
 import { ServiceDetail } from './views/ServiceDetail';
 import { SignIn } from './views/SignIn';
 import { Ticket, Tickets } from './views/Tickets';
+import { WhatIf } from './views/WhatIf';
 
 const viewerQuery = graphql(`
   query Viewer {
@@ -32,16 +37,25 @@ const viewerQuery = graphql(`
   }
 `);
 
-/** The views a viewer may open, from what its drill level reads (never from role names). */
-function viewsFor(viewer: Viewer) {
-  const components = atLeast(viewer.drillLevel, 'COMPONENT');
-  return [
-    { path: 'my', label: 'My services', shown: true },
-    { path: 'impact', label: 'Business impact', shown: true },
-    { path: 'operations', label: 'Operations', shown: components },
-    { path: 'tickets', label: 'Tickets', shown: components },
-  ].filter((v) => v.shown);
-}
+/**
+ * Every view: its address, the operation it opens with and how it is drawn; those with a label are
+ * in the navigation, for a viewer whose drill level reads that operation (drill.ts, held to the SDL
+ * by test/board-operations.test.ts), never by role name.
+ */
+const VIEWS: { path: string; label?: string; opens: Operation; render(id: string): JSX.Element }[] = [
+  { path: 'my', label: 'My services', opens: 'MyServices', render: () => <MyServices /> },
+  { path: 'impact', label: 'Business impact', opens: 'BusinessImpact', render: () => <BusinessImpact /> },
+  { path: 'costs', label: 'Costs', opens: 'Costs', render: () => <Costs /> },
+  { path: 'catalog', label: 'Catalogue', opens: 'Catalog', render: () => <Catalog /> },
+  { path: 'operations', label: 'Operations', opens: 'Outages', render: () => <Operations /> },
+  { path: 'whatif', label: 'What if', opens: 'WhatIf', render: (id) => <WhatIf key={id} id={id} /> },
+  { path: 'tickets', label: 'Tickets', opens: 'Tickets', render: () => <Tickets /> },
+  { path: 'service', opens: 'ServiceSummary', render: (id) => <ServiceDetail key={id} id={id} /> },
+  { path: 'ticket', opens: 'Ticket', render: (id) => <Ticket key={id} id={id} /> },
+];
+
+const navigationFor = (viewer: Viewer) =>
+  VIEWS.flatMap((v) => (v.label && atLeast(viewer.drillLevel, OPERATION_LEVELS[v.opens]) ? [{ path: v.path, label: v.label }] : []));
 
 /** Where a viewer lands: what it acts on first. */
 function homeOf(viewer: Viewer): string {
@@ -110,7 +124,7 @@ export function App() {
 function Shell({ session }: { session: Session }) {
   const route = useRoute();
   const { viewer, settings } = session;
-  const views = viewsFor(viewer);
+  const views = navigationFor(viewer);
   const [view = homeOf(viewer), id = ''] = route;
   const main = useRef<HTMLElement>(null);
 
@@ -162,21 +176,20 @@ function Shell({ session }: { session: Session }) {
   );
 }
 
+/** The view at the address; one whose opening operation the viewer's drill level does not read says so instead. */
 function View({ view, id }: { view: string; id: string }) {
-  switch (view) {
-    case 'my':
-      return <MyServices />;
-    case 'impact':
-      return <BusinessImpact />;
-    case 'operations':
-      return <Operations />;
-    case 'tickets':
-      return <Tickets />;
-    case 'service':
-      return <ServiceDetail key={id} id={id} />;
-    case 'ticket':
-      return <Ticket key={id} id={id} />;
-    default:
-      return <h1 tabIndex={-1}>No such view</h1>;
-  }
+  const { viewer } = useSession();
+  const found = VIEWS.find((v) => v.path === view);
+  if (!found) return <h1 tabIndex={-1}>No such view</h1>;
+  const needs = OPERATION_LEVELS[found.opens];
+  if (!atLeast(viewer.drillLevel, needs))
+    return (
+      <>
+        <h1 tabIndex={-1}>{found.label ?? 'Not at your drill level'}</h1>
+        <p>
+          This view needs the {needs.toLowerCase()} drill level; yours is {viewer.drillLevel.toLowerCase()}.
+        </p>
+      </>
+    );
+  return found.render(id);
 }

@@ -1,7 +1,7 @@
 /**
  * The page asks only for what the viewer's drill level lets it read, so no view ever draws a
  * FORBIDDEN (nor fills the audit log with denials). Each operation of the page reads at one level:
- * the deepest @drill among its fields, written down here. `useQuery` and `useMutation` send none
+ * the deepest @drill among its fields, written down here. `useQuery` and `useOnDemand` send none
  * whose level is above the viewer's (`viewer { drillLevel }`), and the views show what arrived.
  * test/board-operations.test.ts holds this table to the SDL: every operation of the page is in it,
  * at exactly the level its fields need. (Hiding is not the security: the gateway filters every
@@ -25,7 +25,14 @@ export const OPERATION_LEVELS = {
   Tickets: 'COMPONENT',
   Ticket: 'COMPONENT',
   LinkArticle: 'COMPONENT',
+  Catalog: 'BUSINESS',
+  RequestOffering: 'BUSINESS',
+  Costs: 'BUSINESS',
+  WhatIfTargets: 'COMPONENT',
+  WhatIf: 'COMPONENT',
 } as const satisfies Record<string, DrillLevel>;
+
+export type Operation = keyof typeof OPERATION_LEVELS;
 
 export const atLeast = (viewer: DrillLevel, level: DrillLevel): boolean => DRILL_LEVELS.indexOf(viewer) >= DRILL_LEVELS.indexOf(level);
 

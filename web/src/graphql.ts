@@ -82,8 +82,11 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
   return { ...state, refetch: run };
 }
 
-/** A mutation: its answer, its errors, and whether it is running. */
-export function useMutation<R, V>(document: TypedDocumentString<R, V>) {
+/**
+ * An operation the person starts (a mutation, or a question asked once such as a what-if): its
+ * answer, its errors, and whether it is running.
+ */
+export function useOnDemand<R, V>(document: TypedDocumentString<R, V>) {
   const { token, refuse, reads } = useSession();
   const [running, setRunning] = useState(false);
   const mutate = useCallback(

@@ -1,6 +1,6 @@
 import { clock, when } from '../format';
 import type { Status as StatusValue } from '../gql/graphql';
-import { Status } from './Status';
+import { Status, tone } from './Status';
 
 interface Change {
   at: string;
@@ -43,8 +43,8 @@ export function Timeline({ changes, start, end }: { changes: readonly Change[]; 
         {parts.map((p) => (
           <span
             key={p.from}
-            class={`timeline-part status-${p.status?.toLowerCase() ?? 'none'}`}
-            style={{ flexGrow: (p.to - p.from) / span }}
+            class="timeline-part"
+            style={{ ...(p.status ? tone(p.status) : {}), flexGrow: (p.to - p.from) / span }}
             title={`${p.status ?? 'not observed'} ${clock(new Date(p.from).toISOString())}–${clock(new Date(p.to).toISOString())}`}
           />
         ))}

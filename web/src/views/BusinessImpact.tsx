@@ -1,10 +1,12 @@
 import { graphql } from '../gql';
 import { useQuery } from '../graphql';
-import { number, perHour } from '../format';
+import { money, number, percent, perHour } from '../format';
 import { Countdown } from '../parts/Countdown';
 import { DowntimeCost } from '../parts/DowntimeCost';
-import { Errors, Loading } from '../parts/Errors';
+import { Card, Cards } from '../parts/Cards';
+import { Page, Section } from '../parts/Page';
 import { Status } from '../parts/Status';
+import { Tiles } from '../parts/Tiles';
 import { href } from '../route';
 
 const businessImpactQuery = graphql(`
@@ -16,14 +18,12 @@ const businessImpactQuery = graphql(`
       servicesUnknown
       revenuePerHourAtRisk
       usersAffected
+      downtimeCostMonthToDate {
+        total { total availability }
+      }
       slasAtRisk {
-        service {
-          id
-          name
-        }
-        timeToBreach {
-          seconds
-        }
+        service { id name }
+        timeToBreach { seconds }
       }
       topServices(first: 5) {
         id
@@ -33,11 +33,7 @@ const businessImpactQuery = graphql(`
         inMaintenance
         summary
         criticality
-        impact {
-          revenuePerHourAtRisk
-          usersAffected
-          calendarReason
-        }
+        impact { revenuePerHourAtRisk usersAffected calendarReason }
       }
     }
   }
@@ -45,35 +41,34 @@ const businessImpactQuery = graphql(`
 
 /** Management's view: what is down, what it puts at risk, which SLA breaks when: no CI, no metric. */
 export function BusinessImpact() {
-  const { data, errors, loading, receivedAt } = useQuery(businessImpactQuery, {});
+  const answer = useQuery(businessImpactQuery, {});
+  const { data, receivedAt } = answer;
   const impact = data?.businessImpact;
   return (
-    <>
-      <h1 tabIndex={-1}>Business impact</h1>
-      <Errors errors={errors} />
-      {loading && !impact ? <Loading what="the business impact" /> : null}
+    <Page title="Business impact" answers={[answer]} what="the business impact">
       {impact ? (
         <>
-          <ul class="tiles" aria-label="Summary">
-            <li class={impact.servicesDown > 0 ? 'tile alarm' : 'tile'}>
-              <span class="tile-value">{impact.servicesDown}</span> of {impact.servicesTotal} services down
-            </li>
-            <li class="tile">
-              <span class="tile-value">{impact.servicesDegraded}</span> degraded
-            </li>
-            <li class="tile">
-              <span class="tile-value">{impact.servicesUnknown}</span> unknown
-            </li>
-            <li class="tile">
-              <span class="tile-value">{perHour(impact.revenuePerHourAtRisk)}</span> revenue at risk
-            </li>
-            <li class="tile">
-              <span class="tile-value">{number(impact.usersAffected)}</span> users affected
-            </li>
-          </ul>
+          <Tiles
+            label="Summary"
+            tiles={[
+              { value: impact.servicesDown, text: `of ${impact.servicesTotal} services down`, alarm: impact.servicesDown > 0 },
+              { value: impact.servicesDegraded, text: 'degraded' },
+              { value: impact.servicesUnknown, text: 'unknown' },
+              { value: perHour(impact.revenuePerHourAtRisk), text: 'revenue at risk' },
+              { value: number(impact.usersAffected), text: 'users affected' },
+              {
+                value: money(impact.downtimeCostMonthToDate.total.total),
+                text: (
+                  <>
+                    <a href={href('costs')}>downtime cost this month</a>, {percent(impact.downtimeCostMonthToDate.total.availability)}{' '}
+                    available
+                  </>
+                ),
+              },
+            ]}
+          />
 
-          <section aria-labelledby="sla-risk">
-            <h2 id="sla-risk">SLAs at risk</h2>
+          <Section id="sla-risk" title="SLAs at risk">
             {impact.slasAtRisk.length === 0 ? (
               <p>No SLA breaks in the next four hours.</p>
             ) : (
@@ -86,13 +81,12 @@ export function BusinessImpact() {
                 ))}
               </ul>
             )}
-          </section>
+          </Section>
 
-          <section aria-labelledby="top-services">
-            <h2 id="top-services">Hit hardest</h2>
-            <ol class="cards">
-              {impact.topServices.map((s) => (
-                <li key={s.id} class={`card status-edge-${s.status.toLowerCase()}`}>
+          <Section id="top-services" title="Hit hardest">
+            <Cards items={impact.topServices} empty="Every service is working." ordered>
+              {(s) => (
+                <Card key={s.id} status={s.status}>
                   <h3>
                     <a href={href('service', s.id)}>{s.name}</a> <Status status={s.status} plain />
                   </h3>
@@ -105,12 +99,12 @@ export function BusinessImpact() {
                   {s.status === 'CRITICAL' && !s.inMaintenance && s.statusSince ? (
                     <DowntimeCost perHour={s.impact.revenuePerHourAtRisk} since={s.statusSince} />
                   ) : null}
-                </li>
-              ))}
-            </ol>
-          </section>
+                </Card>
+              )}
+            </Cards>
+          </Section>
         </>
       ) : null}
-    </>
+    </Page>
   );
 }

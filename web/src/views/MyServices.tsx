@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { graphql } from '../gql';
-import { useMutation, useQuery } from '../graphql';
-import { Errors, Loading } from '../parts/Errors';
+import { useQuery } from '../graphql';
+import { Outcome, useAction } from '../parts/Action';
+import { Card, Cards } from '../parts/Cards';
+import { Page } from '../parts/Page';
 import { Status } from '../parts/Status';
 import { href } from '../route';
 import { useSession } from '../session';
@@ -9,11 +11,7 @@ import { useSession } from '../session';
 const myServicesQuery = graphql(`
   query MyServices {
     myServices {
-      service {
-        id
-        name
-        description
-      }
+      service { id name description }
       status
       text
       incidentNumber
@@ -23,45 +21,39 @@ const myServicesQuery = graphql(`
 
 const reportMutation = graphql(`
   mutation ReportProblem($serviceId: ID!, $text: String!) {
-    reportProblem(serviceId: $serviceId, text: $text) {
-      number
-      message
-    }
+    reportProblem(serviceId: $serviceId, text: $text) { number message }
   }
 `);
 
 /** The end user's view: each service their groups use, in plain words, and "report a problem". */
 export function MyServices() {
-  const { data, errors, loading, refetch } = useQuery(myServicesQuery, {});
+  const answer = useQuery(myServicesQuery, {});
   const { may } = useSession();
   return (
-    <>
-      <h1 tabIndex={-1}>My services</h1>
-      <p class="lead">The services you use, and whether they work.</p>
-      <Errors errors={errors} />
-      {loading && !data ? <Loading what="your services" /> : null}
-      {data && data.myServices.length === 0 ? <p>No service is listed as used by your groups.</p> : null}
-      <ul class="cards">
-        {data?.myServices.map((s) => (
-          <li key={s.service.id} class={`card my-service status-edge-${s.status.toLowerCase()}`}>
+    <Page title="My services" lead="The services you use, and whether they work." answers={[answer]} what="your services">
+      <Cards items={answer.data?.myServices} empty="No service is listed as used by your groups.">
+        {(s) => (
+          <Card key={s.service.id} class="my-service" status={s.status}>
             <h2>
               <a href={href('service', s.service.id)}>{s.service.name}</a> <Status status={s.status} plain />
             </h2>
             <p>{s.text}</p>
             {s.service.description ? <p class="muted">{s.service.description}</p> : null}
-            {may('problem:report') ? <Report serviceId={s.service.id} name={s.service.name} onDone={refetch} /> : null}
-          </li>
-        ))}
-      </ul>
-    </>
+            {may('problem:report') ? <Report serviceId={s.service.id} name={s.service.name} onDone={answer.refetch} /> : null}
+          </Card>
+        )}
+      </Cards>
+    </Page>
   );
 }
 
 function Report({ serviceId, name, onDone }: { serviceId: string; name: string; onDone: () => Promise<void> }) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
-  const [outcome, setOutcome] = useState<string | null>(null);
-  const { mutate, running } = useMutation(reportMutation);
+  const { act, running, outcome } = useAction(reportMutation, {
+    done: ({ reportProblem: r }) => `${r.message} (ticket ${r.number})`,
+    failed: 'Not reported',
+  });
   const id = `report-${serviceId}`;
   return (
     <div>
@@ -70,12 +62,7 @@ function Report({ serviceId, name, onDone }: { serviceId: string; name: string; 
           class="report"
           onSubmit={async (event) => {
             event.preventDefault();
-            const answer = await mutate({ serviceId, text });
-            const report = answer.data?.reportProblem;
-            setOutcome(
-              report ? `${report.message} (ticket ${report.number})` : `Not reported: ${answer.errors.map((e) => e.message).join('; ')}`,
-            );
-            if (report) {
+            if (await act({ serviceId, text })) {
               setOpen(false);
               setText('');
               await onDone();
@@ -98,9 +85,7 @@ function Report({ serviceId, name, onDone }: { serviceId: string; name: string; 
           Report a problem with {name}
         </button>
       )}
-      <p class="outcome" aria-live="polite">
-        {outcome}
-      </p>
+      <Outcome text={outcome} />
     </div>
   );
 }

@@ -2,9 +2,12 @@ import { useState } from 'preact/hooks';
 import { clock, number, perHour } from '../format';
 import { graphql } from '../gql';
 import type { OutageLinksQuery, OutagesQuery } from '../gql/graphql';
-import { useMutation, useQuery } from '../graphql';
+import { useQuery } from '../graphql';
+import { Outcome, useAction } from '../parts/Action';
+import { Card, Cards } from '../parts/Cards';
 import { Countdown } from '../parts/Countdown';
-import { Errors, Loading } from '../parts/Errors';
+import { Page } from '../parts/Page';
+import { ServiceLinks } from '../parts/ServiceLinks';
 import { Status } from '../parts/Status';
 import { href } from '../route';
 import { useSession } from '../session';
@@ -15,9 +18,7 @@ const outagesQuery = graphql(`
       rank
       status
       why
-      timeToBreach {
-        seconds
-      }
+      timeToBreach { seconds }
       revenuePerHourAtRisk
       usersAtRisk
       ci {
@@ -31,22 +32,12 @@ const outagesQuery = graphql(`
           startsAt
           acknowledged
           acknowledgedBy
-          source {
-            tool
-            connector
-          }
+          source { tool connector }
         }
-        incidents {
-          id
-          number
-          title
-        }
+        incidents { id number title }
       }
       impactedServices {
-        service {
-          id
-          name
-        }
+        service { id name }
         statusWith
       }
     }
@@ -61,20 +52,10 @@ const linksQuery = graphql(`
         id
         alerts {
           id
-          source {
-            url
-          }
+          source { url }
         }
-        sourceLinks {
-          tool
-          connector
-          url
-        }
-        monitorLinks {
-          tool
-          connector
-          url
-        }
+        sourceLinks { tool connector url }
+        monitorLinks { tool connector url }
       }
     }
   }
@@ -82,11 +63,7 @@ const linksQuery = graphql(`
 
 const acknowledgeMutation = graphql(`
   mutation AcknowledgeAlert($id: ID!, $comment: String!) {
-    acknowledgeAlert(id: $id, comment: $comment) {
-      id
-      acknowledged
-      acknowledgedBy
-    }
+    acknowledgeAlert(id: $id, comment: $comment) { id acknowledged acknowledgedBy }
   }
 `);
 
@@ -95,22 +72,22 @@ type Links = OutageLinksQuery['outages'][number]['ci'];
 
 /** The operator's view: what to fix first and why, how long until an SLA breaks, acknowledge, and where to look. */
 export function Operations() {
-  const { data, errors, loading, receivedAt, refetch } = useQuery(outagesQuery, {});
+  const outages = useQuery(outagesQuery, {});
   const links = useQuery(linksQuery, {});
   const linksOf = new Map(links.data?.outages.map((o) => [o.ci.id, o.ci]));
   return (
-    <>
-      <h1 tabIndex={-1}>Operations</h1>
-      <p class="lead">Failing components ranked by what they cost the business: fix the first one first.</p>
-      <Errors errors={[...errors, ...links.errors]} />
-      {loading && !data ? <Loading what="the outages" /> : null}
-      {data && data.outages.length === 0 ? <p>Nothing is failing.</p> : null}
-      <ol class="outages">
-        {data?.outages.map((o) => (
-          <OutageCard key={o.ci.id} outage={o} links={linksOf.get(o.ci.id)} receivedAt={receivedAt} onChange={refetch} />
-        ))}
-      </ol>
-    </>
+    <Page
+      title="Operations"
+      lead="Failing components ranked by what they cost the business: fix the first one first."
+      answers={[outages, links]}
+      what="the outages"
+    >
+      <Cards items={outages.data?.outages} empty="Nothing is failing." ordered>
+        {(o) => (
+          <OutageCard key={o.ci.id} outage={o} links={linksOf.get(o.ci.id)} receivedAt={outages.receivedAt} onChange={outages.refetch} />
+        )}
+      </Cards>
+    </Page>
   );
 }
 
@@ -129,7 +106,7 @@ function OutageCard({
   const links = [...(deep?.sourceLinks ?? []), ...(deep?.monitorLinks ?? [])].flatMap((l) => (l.url ? [{ ...l, url: l.url }] : []));
   const alertUrl = new Map(deep?.alerts.map((a) => [a.id, a.source.url]));
   return (
-    <li class={`card outage status-edge-${outage.status.toLowerCase()}`}>
+    <Card class="outage" status={outage.status}>
       <h2>
         <span class="rank">#{outage.rank}</span> {ci.name} <Status status={outage.status} />
         <span class="muted"> {ci.class}</span>
@@ -140,13 +117,7 @@ function OutageCard({
         {perHour(outage.revenuePerHourAtRisk)} at risk · {number(outage.usersAtRisk)} users
       </p>
       <p>
-        Impacts:{' '}
-        {outage.impactedServices.map((s, i) => (
-          <span key={s.service.id}>
-            {i > 0 ? ', ' : ''}
-            <a href={href('service', s.service.id)}>{s.service.name}</a> <Status status={s.statusWith} />
-          </span>
-        ))}
+        Impacts: <ServiceLinks services={outage.impactedServices.map((s) => ({ ...s.service, status: s.statusWith }))} />
       </p>
       {ci.incidents.length > 0 ? (
         <p>
@@ -177,15 +148,17 @@ function OutageCard({
           ))}
         </p>
       ) : null}
-    </li>
+    </Card>
   );
 }
 
 function AlertRow({ alert, url, onChange }: { alert: Outage['ci']['alerts'][number]; url: string | null; onChange: () => Promise<void> }) {
   const { may } = useSession();
   const [comment, setComment] = useState('');
-  const [outcome, setOutcome] = useState<string | null>(null);
-  const { mutate, running } = useMutation(acknowledgeMutation);
+  const { act, running, outcome } = useAction(acknowledgeMutation, {
+    done: ({ acknowledgeAlert: acked }) => `Acknowledged in ${alert.source.tool} by ${acked.acknowledgedBy ?? 'you'}`,
+    failed: 'Not acknowledged',
+  });
   const inputId = `ack-${alert.id}`;
   return (
     <li class="alert">
@@ -208,14 +181,7 @@ function AlertRow({ alert, url, onChange }: { alert: Outage['ci']['alerts'][numb
           class="acknowledge"
           onSubmit={async (event) => {
             event.preventDefault();
-            const answer = await mutate({ id: alert.id, comment });
-            const acked = answer.data?.acknowledgeAlert;
-            setOutcome(
-              acked
-                ? `Acknowledged in ${alert.source.tool} by ${acked.acknowledgedBy ?? 'you'}`
-                : `Not acknowledged: ${answer.errors.map((e) => e.message).join('; ')}`,
-            );
-            if (acked) await onChange();
+            if (await act({ id: alert.id, comment })) await onChange();
           }}
         >
           <label for={inputId}>Comment</label>
@@ -225,9 +191,7 @@ function AlertRow({ alert, url, onChange }: { alert: Outage['ci']['alerts'][numb
           </button>
         </form>
       ) : null}
-      <span class="outcome" aria-live="polite">
-        {outcome}
-      </span>
+      <Outcome text={outcome} inline />
     </li>
   );
 }

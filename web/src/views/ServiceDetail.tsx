@@ -3,12 +3,16 @@ import { number, percent, perHour, when } from '../format';
 import { graphql } from '../gql';
 import { useQuery } from '../graphql';
 import { Countdown } from '../parts/Countdown';
-import { Errors, Loading } from '../parts/Errors';
+import { Loading } from '../parts/Errors';
 import { BudgetGauge } from '../parts/Gauge';
+import { ListSection, Page, Section } from '../parts/Page';
+import { ServiceLinks } from '../parts/ServiceLinks';
 import { Status } from '../parts/Status';
 import { Timeline } from '../parts/Timeline';
 import { Tree } from '../parts/Tree';
+import { OPERATION_LEVELS } from '../drill';
 import { href } from '../route';
+import { useSession } from '../session';
 
 const summaryQuery = graphql(`
   query ServiceSummary($id: ID!) {
@@ -21,25 +25,15 @@ const summaryQuery = graphql(`
       status
       statusSince
       summary
-      impact {
-        revenuePerHourAtRisk
-        usersAffected
-        calendarReason
-      }
+      impact { revenuePerHourAtRisk usersAffected calendarReason }
       sla {
         objective
         windowDays
         schedule
         availability
-        errorBudget {
-          seconds
-        }
-        errorBudgetLeft {
-          seconds
-        }
-        timeToBreach {
-          seconds
-        }
+        errorBudget { seconds }
+        errorBudgetLeft { seconds }
+        timeToBreach { seconds }
         breached
       }
     }
@@ -50,30 +44,18 @@ const structureQuery = graphql(`
   query ServiceStructure($id: ID!, $from: DateTime!) {
     service(id: $id) {
       id
-      explanation {
-        text
-      }
+      explanation { text }
       tree(depth: 6) {
         name
         depth
         status
         node {
           __typename
-          ... on Service {
-            id
-          }
+          ... on Service { id }
         }
       }
-      dependents {
-        id
-        name
-        status
-      }
-      statusHistory(from: $from, first: 500) {
-        at
-        from
-        to
-      }
+      dependents { id name status }
+      statusHistory(from: $from, first: 500) { at from to }
     }
   }
 `);
@@ -89,20 +71,12 @@ const componentsQuery = graphql(`
           id
           name
           impactedServices {
-            service {
-              id
-              name
-            }
+            service { id name }
             statusWith
           }
         }
       }
-      incidents {
-        id
-        number
-        title
-        state
-      }
+      incidents { id number title state }
     }
   }
 `);
@@ -119,33 +93,39 @@ function timelineStart(changes: readonly { at: string }[], from: number, now: nu
 /** One service to the viewer's depth: status, impact and SLA for everyone; structure, history and root cause deeper. */
 export function ServiceDetail({ id }: { id: string }) {
   // The window's start moves only when the page is opened, so each refresh asks the same question.
+  const { reads } = useSession();
   const from = useMemo(() => new Date(Date.now() - HISTORY_MS).toISOString(), []);
   const summary = useQuery(summaryQuery, { id });
   const structure = useQuery(structureQuery, { id, from });
   const components = useQuery(componentsQuery, { id });
+  const answers = [summary, structure, components];
   const { data, loading, receivedAt } = summary;
-  const errors = [...summary.errors, ...structure.errors, ...components.errors];
   const service = data?.service ? { ...data.service, ...structure.data?.service, ...components.data?.service } : null;
   if (loading && !data) return <Loading what="the service" />;
   if (!service)
     return (
-      <>
-        <h1 tabIndex={-1}>Service not found</h1>
-        <Errors errors={errors} />
+      <Page title="Service not found" answers={answers}>
         <p>There is no service "{id}", or it is not one you may see.</p>
-      </>
+      </Page>
     );
   const { sla, impact } = service;
   return (
-    <>
-      <h1 tabIndex={-1}>
-        {service.name} <Status status={service.status} />
-      </h1>
-      <p class="lead">{service.summary}</p>
-      <Errors errors={errors} />
+    <Page
+      title={
+        <>
+          {service.name} <Status status={service.status} />
+        </>
+      }
+      lead={service.summary}
+      answers={answers}
+    >
+      {reads(OPERATION_LEVELS.WhatIf) ? (
+        <p>
+          <a href={href('whatif', service.id)}>What if {service.name} went down?</a>
+        </p>
+      ) : null}
       <div class="columns">
-        <section aria-labelledby="about">
-          <h2 id="about">Impact</h2>
+        <Section id="about" title="Impact">
           <dl class="facts-list">
             <dt>Criticality</dt>
             <dd>{service.criticality.toLowerCase()}</dd>
@@ -169,10 +149,9 @@ export function ServiceDetail({ id }: { id: string }) {
             ) : null}
           </dl>
           {service.description ? <p class="muted">{service.description}</p> : null}
-        </section>
+        </Section>
         {sla ? (
-          <section aria-labelledby="sla">
-            <h2 id="sla">SLA</h2>
+          <Section id="sla" title="SLA">
             <BudgetGauge left={sla.errorBudgetLeft.seconds} total={sla.errorBudget.seconds} />
             <p>
               {percent(sla.availability, 3)} available of {sla.objective} % over {sla.windowDays} days
@@ -187,48 +166,38 @@ export function ServiceDetail({ id }: { id: string }) {
                 'No breach ahead: the service is up.'
               )}
             </p>
-          </section>
+          </Section>
         ) : null}
       </div>
 
       {service.explanation ? (
-        <section aria-labelledby="why">
-          <h2 id="why">Why it is {service.status.toLowerCase()}</h2>
+        <Section id="why" title={`Why it is ${service.status.toLowerCase()}`}>
           <p>{service.explanation.text}</p>
-        </section>
+        </Section>
       ) : null}
 
-      {service.rootCauses && service.rootCauses.length > 0 ? (
-        <section aria-labelledby="root-cause">
-          <h2 id="root-cause">Root cause</h2>
-          <ul class="root-causes">
-            {service.rootCauses.map((cause) => (
-              <li key={cause.ci.id}>
-                <p>
-                  <strong>{cause.pathText}</strong> <Status status={cause.status} />
-                </p>
-                {cause.ci.impactedServices.length > 1 ? (
-                  <p>
-                    {cause.ci.name} also impacts:{' '}
-                    {cause.ci.impactedServices
-                      .filter((s) => s.service.id !== service.id)
-                      .map((s, i) => (
-                        <span key={s.service.id}>
-                          {i > 0 ? ', ' : ''}
-                          <a href={href('service', s.service.id)}>{s.service.name}</a> <Status status={s.statusWith} />
-                        </span>
-                      ))}
-                  </p>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <ListSection id="root-cause" title="Root cause" class="root-causes" items={service.rootCauses}>
+        {(cause) => (
+          <li key={cause.ci.id}>
+            <p>
+              <strong>{cause.pathText}</strong> <Status status={cause.status} />
+            </p>
+            {cause.ci.impactedServices.length > 1 ? (
+              <p>
+                {cause.ci.name} also impacts:{' '}
+                <ServiceLinks
+                  services={cause.ci.impactedServices
+                    .filter((s) => s.service.id !== service.id)
+                    .map((s) => ({ ...s.service, status: s.statusWith }))}
+                />
+              </p>
+            ) : null}
+          </li>
+        )}
+      </ListSection>
 
       {service.tree ? (
-        <section aria-labelledby="tree">
-          <h2 id="tree">Depends on</h2>
+        <Section id="tree" title="Depends on">
           <Tree
             nodes={service.tree.map((n) => ({
               name: n.name,
@@ -237,46 +206,34 @@ export function ServiceDetail({ id }: { id: string }) {
               href: n.node.__typename === 'Service' && n.depth > 0 ? href('service', n.node.id) : undefined,
             }))}
           />
-        </section>
+        </Section>
       ) : null}
 
-      {service.dependents && service.dependents.length > 0 ? (
-        <section aria-labelledby="dependents">
-          <h2 id="dependents">Services that depend on it</h2>
-          <ul class="inline-list">
-            {service.dependents.map((d) => (
-              <li key={d.id}>
-                <a href={href('service', d.id)}>{d.name}</a> <Status status={d.status} />
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <ListSection id="dependents" title="Services that depend on it" class="inline-list" items={service.dependents}>
+        {(d) => (
+          <li key={d.id}>
+            <a href={href('service', d.id)}>{d.name}</a> <Status status={d.status} />
+          </li>
+        )}
+      </ListSection>
 
       {service.statusHistory ? (
-        <section aria-labelledby="history">
-          <h2 id="history">Status history</h2>
+        <Section id="history" title="Status history">
           <Timeline
             changes={service.statusHistory}
             start={timelineStart(service.statusHistory, Date.parse(from), receivedAt)}
             end={receivedAt}
           />
-        </section>
+        </Section>
       ) : null}
 
-      {service.incidents && service.incidents.length > 0 ? (
-        <section aria-labelledby="tickets">
-          <h2 id="tickets">Open tickets</h2>
-          <ul>
-            {service.incidents.map((t) => (
-              <li key={t.id}>
-                <a href={href('ticket', t.id)}>{t.number}</a> {t.title}{' '}
-                <span class="muted">({t.state.toLowerCase().replace('_', ' ')})</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-    </>
+      <ListSection id="tickets" title="Open tickets" items={service.incidents}>
+        {(t) => (
+          <li key={t.id}>
+            <a href={href('ticket', t.id)}>{t.number}</a> {t.title} <span class="muted">({t.state.toLowerCase().replace('_', ' ')})</span>
+          </li>
+        )}
+      </ListSection>
+    </Page>
   );
 }

@@ -1,8 +1,10 @@
-import { useState } from 'preact/hooks';
 import { duration, when } from '../format';
 import { graphql } from '../gql';
-import { useMutation, useQuery } from '../graphql';
-import { Errors, Loading } from '../parts/Errors';
+import { useQuery } from '../graphql';
+import { Outcome, useAction } from '../parts/Action';
+import { Card, Cards } from '../parts/Cards';
+import { Loading } from '../parts/Errors';
+import { Page } from '../parts/Page';
 import { Status } from '../parts/Status';
 import { href } from '../route';
 import { useSession } from '../session';
@@ -16,10 +18,7 @@ const ticketsQuery = graphql(`
       state
       priority
       openedAt
-      service {
-        id
-        name
-      }
+      service { id name }
     }
   }
 `);
@@ -38,42 +37,23 @@ const ticketQuery = graphql(`
       resolutionTimeLeftSeconds
       url
       source
-      ci {
-        id
-        name
-      }
+      ci { id name }
       service {
         id
         name
         status
         summary
-        rootCauses {
-          pathText
-          status
-        }
+        rootCauses { pathText status }
       }
-      suggestedArticles(first: 5) {
-        id
-        title
-        snippet
-        url
-        source
-      }
-      linkedArticles {
-        id
-        title
-        url
-      }
+      suggestedArticles(first: 5) { id title snippet url source }
+      linkedArticles { id title url }
     }
   }
 `);
 
 const linkMutation = graphql(`
   mutation LinkArticle($incidentId: ID!, $articleId: ID!) {
-    linkArticle(incidentId: $incidentId, articleId: $articleId) {
-      id
-      linkedArticleIds
-    }
+    linkArticle(incidentId: $incidentId, articleId: $articleId) { id linkedArticleIds }
   }
 `);
 
@@ -81,16 +61,17 @@ const words = (value: string) => value.toLowerCase().replace('_', ' ');
 
 /** The help desk's list: open tickets, newest first as the help desk gives them. */
 export function Tickets() {
-  const { data, errors, loading } = useQuery(ticketsQuery, {});
+  const answer = useQuery(ticketsQuery, {});
   return (
-    <>
-      <h1 tabIndex={-1}>Tickets</h1>
-      <p class="lead">Open incidents in every help desk. Open one to reach its service, the root cause and the articles that fix it.</p>
-      <Errors errors={errors} />
-      {loading && !data ? <Loading what="the tickets" /> : null}
-      <ul class="cards">
-        {data?.incidents.map((t) => (
-          <li key={t.id} class="card">
+    <Page
+      title="Tickets"
+      lead="Open incidents in every help desk. Open one to reach its service, the root cause and the articles that fix it."
+      answers={[answer]}
+      what="the tickets"
+    >
+      <Cards items={answer.data?.incidents} empty="No ticket is open.">
+        {(t) => (
+          <Card key={t.id}>
             <h2>
               <a href={href('ticket', t.id)}>
                 {t.number}: {t.title}
@@ -100,35 +81,38 @@ export function Tickets() {
               {words(t.priority)} priority · {words(t.state)} · opened {when(t.openedAt)}
               {t.service ? ` · ${t.service.name}` : ''}
             </p>
-          </li>
-        ))}
-      </ul>
-    </>
+          </Card>
+        )}
+      </Cards>
+    </Page>
   );
 }
 
 /** One ticket: incident → service → root cause → suggested articles, and link the one that helps. */
 export function Ticket({ id }: { id: string }) {
   const { may } = useSession();
-  const { data, errors, loading, refetch } = useQuery(ticketQuery, { id });
-  const { mutate, running } = useMutation(linkMutation);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const answer = useQuery(ticketQuery, { id });
+  const { data, loading, refetch } = answer;
+  const { act, running, outcome } = useAction(linkMutation, {
+    done: (_, { articleId }) => {
+      const article = data?.incident?.suggestedArticles.find((a) => a.id === articleId);
+      return `Linked "${article?.title ?? articleId}" to ${data?.incident?.number ?? 'the ticket'}`;
+    },
+    failed: 'Not linked',
+  });
   const incident = data?.incident;
   if (loading && !data) return <Loading what="the ticket" />;
-  if (!incident)
-    return (
-      <>
-        <h1 tabIndex={-1}>Ticket not found</h1>
-        <Errors errors={errors} />
-      </>
-    );
+  if (!incident) return <Page title="Ticket not found" answers={[answer]} />;
   const linked = new Set(incident.linkedArticles.map((a) => a.id));
   return (
-    <>
-      <h1 tabIndex={-1}>
-        {incident.number}: {incident.title}
-      </h1>
-      <Errors errors={errors} />
+    <Page
+      title={
+        <>
+          {incident.number}: {incident.title}
+        </>
+      }
+      answers={[answer]}
+    >
       <p class="facts">
         {words(incident.priority)} priority · {words(incident.state)} ·{' '}
         {incident.assignee ? `assigned to ${incident.assignee}` : 'unassigned'} · opened {when(incident.openedAt)}
@@ -204,12 +188,7 @@ export function Ticket({ id }: { id: string }) {
                     class="secondary"
                     disabled={running}
                     onClick={async () => {
-                      const answer = await mutate({ incidentId: incident.id, articleId: a.id });
-                      setOutcome(
-                        answer.data
-                          ? `Linked "${a.title}" to ${incident.number}`
-                          : `Not linked: ${answer.errors.map((e) => e.message).join('; ')}`,
-                      );
+                      await act({ incidentId: incident.id, articleId: a.id });
                       await refetch();
                     }}
                   >
@@ -219,11 +198,9 @@ export function Ticket({ id }: { id: string }) {
               </li>
             ))}
           </ul>
-          <p class="outcome" aria-live="polite">
-            {outcome}
-          </p>
+          <Outcome text={outcome} />
         </li>
       </ol>
-    </>
+    </Page>
   );
 }
