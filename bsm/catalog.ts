@@ -3,7 +3,8 @@ import type { ServiceDefinitions, ValueClass } from './definitions.js';
 /**
  * The service catalogue: the standard offerings of every service, as users request them. An
  * offering belongs to its service: it is seen by whoever sees the service, its value class, owner
- * and SLA are the service's, and a request for it is a ticket on the service.
+ * and SLA are the service's, and a request for it is a request (not an incident) on the service, in
+ * the help desk's own sense (HelpdeskApi.createRequest).
  */
 export interface Offering {
   id: string;
@@ -17,6 +18,8 @@ export interface Offering {
   /** The group that owns the service and fulfils the request. */
   owner: string;
   howToRequest: string;
+  /** What it is in each help desk (see OfferingDefinition.request). */
+  request: Readonly<Record<string, string>>;
 }
 
 /** Every offering of the estate, in service then file order. */

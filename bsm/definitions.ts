@@ -138,6 +138,12 @@ const OfferingSchema = z.strictObject({
   monthlyCost: z.number().min(0).default(0),
   /** What the requester should know or give, shown next to the request button. */
   howToRequest: z.string().min(1),
+  /**
+   * What the offering is in each help desk, by tool key (`servicenow`: catalogue item sys_id, `jsm`:
+   * request type id, `rt`: queue) or by connector instance name (wins): see each connector's README.
+   * A desk without its key uses its connector's default. @default {}
+   */
+  request: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.string().min(1)).default({}),
 });
 
 export const ServiceFileSchema = z.strictObject({
@@ -209,6 +215,8 @@ export interface OfferingDefinition {
   description: string;
   monthlyCost: number;
   howToRequest: string;
+  /** The offering's id per help desk (tool key or connector instance name → id). */
+  request: Record<string, string>;
 }
 
 export interface ServiceDefinition {

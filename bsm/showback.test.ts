@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadServiceDefinitions } from './definitions.js';
 import { byConsumerGroup, showback } from './showback.js';
+import { buildServiceTopology } from './service-topology.js';
+import { ci } from './test-fakes.js';
+import { silentLogger } from '../kernel/log.js';
+import type { ConfigurationItem, Relation } from '../kernel/model.js';
 
 const demo = () => loadServiceDefinitions(join(import.meta.dirname, '..', 'estate', 'demo'), new Date('2026-11-27T10:00:00Z'));
 
@@ -68,4 +72,45 @@ describe('showback', () => {
     writeFileSync(join(dir, 'services', 'a.yaml'), 'id: a\nname: a\ncriticality: LOW\nowner: t\nchildren: [{ ci: x, costShare: 1 }]\n');
     expect(() => loadServiceDefinitions(dir)).toThrow(/costShare: only on a child service/);
   });
+
+  it('adds the CMDB cost of the CIs a service uses directly, a shared CI split by users, an unpriced CI left out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-showback-'));
+    mkdirSync(join(dir, 'services'));
+    const service = (id: string, extra: string) =>
+      writeFileSync(join(dir, 'services', `${id}.yaml`), `id: ${id}\nname: ${id}\ncriticality: LOW\nowner: ${id}-team\n${extra}`);
+    service('a', 'monthlyCost: 100\nimpact: { users: 300 }\nchildren: [{ ci: app }, { service: c }]\n');
+    service('b', 'impact: { users: 100 }\nchildren: [{ ci: san }, { ci: spare }]\n');
+    service('c', 'children: [{ ci: cx }]\n');
+    const cis = [
+      ci('app', { monthlyCost: 200 }),
+      ci('db'), // no cost in the CMDB: unknown, counts nothing
+      ci('san', { monthlyCost: 1000 }),
+      ci('spare', { monthlyCost: null }),
+      ci('cx', { monthlyCost: 60 }),
+      ci('unused', { monthlyCost: 5000 }),
+    ];
+    const relations: Relation[] = [
+      { parentId: 'app', childId: 'db', type: 'DEPENDS_ON' },
+      { parentId: 'db', childId: 'san', type: 'RUNS_ON' },
+    ];
+    const topology = buildServiceTopology(loadServiceDefinitions(dir), mergedOf(cis, relations), silentLogger);
+    const rows = new Map(showback(loadServiceDefinitions(dir), topology).map((s) => [s.serviceId, s]));
+    // san: used directly by a (app → db → san) and b: 1000 by users 300 : 100 = 750 + 250.
+    // a: 100 estate + 200 app + 750 san = 1050 own; c (60 of cx, reached only through c) is passed on to a.
+    expect(rows.get('a')).toMatchObject({ estateCost: 100, cmdbCost: 950, ownCost: 1050, allocatedCost: 60, totalCost: 1110 });
+    expect(rows.get('b')).toMatchObject({ estateCost: 0, cmdbCost: 250, ownCost: 250, totalCost: 250 });
+    expect(rows.get('c')).toMatchObject({ cmdbCost: 60, ownCost: 60, allocatedOnward: 60 });
+    // Without the CMDB the figures are the estate's alone.
+    expect(showback(loadServiceDefinitions(dir)).find((s) => s.serviceId === 'a')).toMatchObject({ cmdbCost: 0, ownCost: 100 });
+  });
 });
+
+function mergedOf(cis: ConfigurationItem[], relations: Relation[]) {
+  const childrenOf = new Map<string, Relation[]>();
+  const parentsOf = new Map<string, Relation[]>();
+  for (const r of relations) {
+    childrenOf.set(r.parentId, [...(childrenOf.get(r.parentId) ?? []), r]);
+    parentsOf.set(r.childId, [...(parentsOf.get(r.childId) ?? []), r]);
+  }
+  return { cis, byId: new Map(cis.map((c) => [c.id, c])), childrenOf, parentsOf, correlate: () => null, sources: [], failures: [] };
+}

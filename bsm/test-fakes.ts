@@ -7,6 +7,7 @@ import { createSqliteHistory, type HistoryStore } from './history.js';
 import { createMergedCmdbSource } from './merged-cmdb.js';
 import { createServiceModel, type ServiceModel, type ServiceModelOptions } from './model.js';
 import { DEFAULT_IDENTIFICATION_RULES } from '../kernel/correlate.js';
+import { testCi } from '../connectors/core/test-support.js';
 import type { Alert, CiHint, ConfigurationItem, MetricSample, Relation, Severity, WatchedCi } from '../kernel/model.js';
 
 /**
@@ -20,9 +21,8 @@ export const testSettings = {
   maxPageSize: 100,
 };
 
-export function ci(id: string, extra: Partial<ConfigurationItem> = {}): ConfigurationItem {
-  return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...extra };
-}
+/** A CI with only an id (also its name); `extra` sets the rest. */
+export const ci = testCi;
 
 export function alert(connector: string, nativeId: string, hint: CiHint, severity: Severity, extra: Partial<Alert> = {}): Alert {
   return {

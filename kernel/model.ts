@@ -39,6 +39,11 @@ export interface ConfigurationItem {
   serial: string | null;
   tags: string[];
   attributes: Record<string, string>;
+  /**
+   * What the CI costs per month, in the estate's revenue unit, from the CMDB's cost field; null when
+   * the CMDB records none (absent is not zero: showback leaves it out, it does not count it as free).
+   */
+  monthlyCost: number | null;
   sourceLinks: SourceLink[];
 }
 
@@ -208,6 +213,43 @@ export interface NewIncident {
    * second ticket (connectors store it in the tool, e.g. a correlation field, and look it up first).
    */
   correlationId: string;
+}
+
+/**
+ * A catalogue request to open in a help desk: a request in the tool's own sense (a ServiceNow
+ * sc_request, a JSM request of a request type, an RT ticket in the request queue), not an incident.
+ */
+export interface NewRequest {
+  /** The offering requested (`<service id>.<offering id>`). */
+  offeringId: string;
+  title: string;
+  description: string;
+  serviceId: string;
+  /** Who asked (the viewer's id). */
+  caller: string;
+  /** Idempotency key, as NewIncident.correlationId: a repeated create returns the request it opened. */
+  correlationId: string;
+  /**
+   * The offering's ids in the tools, from its `request:` block in the estate (e.g. `servicenow: <catalog
+   * item sys_id>`, `jsm: <requestTypeId>`, `rt: <queue>`). A connector reads the key named after its
+   * instance, else its tool's key, else its connector's configured default (README of each connector).
+   */
+  toolIds: Readonly<Record<string, string>>;
+}
+
+/** A request as the help desk opened it. */
+export interface OpenedRequest {
+  /** Tool-qualified: `<connector>:<native id>`. */
+  id: string;
+  connector: string;
+  /** What people quote: REQ0010001, the JSM issue key, RT #12. */
+  number: string;
+  url: string | null;
+}
+
+/** The tool's id for the requested offering (see NewRequest.toolIds), or `fallback`. */
+export function requestItem(request: NewRequest, instance: string, tool: string, fallback: string | undefined): string | undefined {
+  return request.toolIds[instance] ?? request.toolIds[tool] ?? fallback;
 }
 
 export interface IncidentFilter {

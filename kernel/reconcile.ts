@@ -12,7 +12,7 @@ import type { ConfigurationItem, Relation } from './model.js';
  * compared before IPs). A merged CI holds at most one CI per source: a source's own CIs are distinct.
  *
  * Merging: sources are given in priority order and the first source wins every conflict: the merged
- * CI keeps the id, name, class, FQDN, IP and serial of its first member (later members only fill
+ * CI keeps the id, name, class, FQDN, IP, serial and monthly cost of its first member (later members only fill
  * what is null) and, per attribute name, the first member's value. Tags are the union; every
  * member's sourceLinks are kept, so the merged CI links into every tool that knows it.
  *
@@ -85,6 +85,7 @@ function merge(first: ConfigurationItem, rest: ConfigurationItem[]): Configurati
     merged.fqdn ??= ci.fqdn;
     merged.ip ??= ci.ip;
     merged.serial ??= ci.serial;
+    merged.monthlyCost ??= ci.monthlyCost;
     for (const tag of ci.tags) if (!merged.tags.includes(tag)) merged.tags.push(tag);
     for (const [name, value] of Object.entries(ci.attributes)) if (!(name in merged.attributes)) merged.attributes[name] = value;
     for (const link of ci.sourceLinks) {

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness.js';
+import { ROOT, startStack, type Stack } from './harness.js';
 
 /** Showback and the service catalogue through the gateway on the demo estate and its builtin help desk. */
 describe('showback and the service catalogue over the demo estate', () => {
@@ -22,15 +23,28 @@ describe('showback and the service catalogue over the demo estate', () => {
   const request = async (token: string, offeringId: string, clientMutationId: string) =>
     stack.gql<any>(REQUEST, { token, variables: { input: { offeringId, clientMutationId, note: 'for March' } } });
 
-  /** The request tickets for an offering, as the help desk sees them. */
-  async function requestTickets(name: string): Promise<{ number: string; service: { id: string } }[]> {
+  /** The request records the builtin help desk holds for an offering, from its store. */
+  function requestRecords(name: string): { number: string; service_id: string }[] {
+    const db = new Database(join(stack.dataDir, 'builtin-helpdesk.sqlite'), { readonly: true });
+    try {
+      return db
+        .prepare<[string], { number: string; service_id: string }>(
+          "SELECT number, service_id FROM incident WHERE number LIKE 'REQ%' AND title = ? ORDER BY number",
+        )
+        .all(`Request: ${name}`);
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Incidents matching the text, as the help desk sees them: a request must never be among them. */
+  async function incidentsNamed(text: string): Promise<unknown[]> {
     const token = await stack.token('helpdesk');
-    const { body } = await stack.gql<any>(
-      `query($text: String) { incidents(filter: { text: $text }, first: 200) { number title priority service { id } } }`,
-      { token, variables: { text: `Request: ${name}` } },
-    );
+    const { body } = await stack.gql<any>(`query($text: String) { incidents(filter: { text: $text }, first: 200) { number } }`, {
+      token,
+      variables: { text },
+    });
     expect(body.errors).toBeUndefined();
-    for (const ticket of body.data.incidents) expect(ticket.priority).toBe('PLANNING');
     return body.data.incidents;
   }
 
@@ -55,15 +69,15 @@ describe('showback and the service catalogue over the demo estate', () => {
     expect(first.body.data.requestOffering.message).toBe(`We opened ${number} for Payslip reissue.`);
     const retry = await request(ursula, 'payroll.payslip-reissue', 'req-1');
     expect(retry.body.data.requestOffering.number).toBe(number);
-    expect(await requestTickets('Payslip reissue')).toEqual([expect.objectContaining({ number, service: { id: 'payroll' } })]);
+    expect(number).toMatch(/^REQ\d{7}$/);
+    expect(requestRecords('Payslip reissue')).toEqual([{ number, service_id: 'payroll' }]);
+    expect(await incidentsNamed('Payslip reissue')).toEqual([]);
 
     const victor = await stack.token('end-user', { sub: 'victor', groups: ['all-staff'] });
     const other = await request(victor, 'payroll.payslip-reissue', 'req-1');
     expect(other.body.errors).toBeUndefined();
     expect(other.body.data.requestOffering.number).not.toBe(number);
-    expect((await requestTickets('Payslip reissue')).map((t) => t.number).sort()).toEqual(
-      [number, other.body.data.requestOffering.number].sort(),
-    );
+    expect(requestRecords('Payslip reissue').map((t) => t.number)).toEqual([number, other.body.data.requestOffering.number].sort());
   });
 
   it('answers an offering outside the scope like a missing one, opens nothing, and audits the denial', async () => {
@@ -74,7 +88,7 @@ describe('showback and the service catalogue over the demo estate', () => {
     expect(hidden.body.errors?.[0]?.message.replace('shared-mailbox', 'X')).toBe(
       missing.body.errors?.[0]?.message.replace('no-such-offering', 'X'),
     );
-    expect(await requestTickets('Shared mailbox')).toEqual([]);
+    expect(requestRecords('Shared mailbox')).toEqual([]);
     const audit = readFileSync(stack.auditFile, 'utf8')
       .trim()
       .split('\n')
@@ -122,5 +136,36 @@ describe('showback and the service catalogue over the demo estate', () => {
     const executive = await stack.token('executive');
     const { body } = await request(executive, 'payroll.payslip-reissue', 'req-3');
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+/** Showback with the CMDB's cost of the CIs: the demo estate with two priced CIs in its builtin CMDB. */
+describe('showback with CI costs from the CMDB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-cmdb-cost-'));
+  let stack: Stack;
+  beforeAll(async () => {
+    const estateDir = join(dir, 'estate');
+    cpSync(join(ROOT, 'estate/demo'), estateDir, { recursive: true });
+    const cmdb = readFileSync(join(estateDir, 'cmdb.yaml'), 'utf8')
+      .replace('{ id: server123, class: server,', '{ id: server123, monthlyCost: 850, class: server,')
+      .replace('{ id: san-storage01, class: storage,', '{ id: san-storage01, monthlyCost: 4200, class: storage,');
+    writeFileSync(join(estateDir, 'cmdb.yaml'), cmdb);
+    stack = await startStack({ dir, estateDir });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds each service’s share of the CIs it uses directly, a shared CI split by users', async () => {
+    const executive = await stack.token('executive');
+    const { body } = await stack.gql<any>(`{ showback { total services { service { id } ownCost totalCost } } }`, { token: executive });
+    expect(body.errors).toBeUndefined();
+    const byId = new Map(body.data.showback.services.map((s: any) => [s.service.id, s]));
+    // server123 (850) is payroll's alone. san-storage01 (4200) is used directly by payroll (server123,
+    // db-server01) and the web shop (db-server02): by users 1200 : 3000 = 1200 + 3000.
+    expect(byId.get('payroll')).toEqual({ service: { id: 'payroll' }, ownCost: 25000 + 850 + 1200, totalCost: 67000 + 2050 });
+    expect(byId.get('webshop')).toEqual({ service: { id: 'webshop' }, ownCost: 40000 + 3000, totalCost: 70000 + 3000 });
+    expect(body.data.showback.total).toBe(227200 + 850 + 4200);
   });
 });

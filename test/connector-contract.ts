@@ -44,7 +44,10 @@
  * good read; a missing object → null (monitor, helpdesk, knowledge). Monitor and helpdesk also: a write (acknowledge the first alert /
  * create an incident) answered 503 is reported and never carried out by a retry. Plus the kind's own
  * checks (well-formed CIs/relations, helpdesk create → incidentById and idempotent create, scored
- * knowledge articles with a source, well-formed alerts).
+ * knowledge articles with a source, well-formed alerts). Help desks also open catalogue requests
+ * (`createRequest`, with the request item, type or queue configured as the connector's default in
+ * `start`): one per correlation id, the retry writing nothing, a failing write reported and never
+ * retried.
  *
  * Monitors also promise what operators act on (start() returns `acks`, a MonitorAckProbe):
  * acknowledging twice, or twice at once, records one acknowledgement in the tool and answers the
@@ -62,7 +65,7 @@ import { describe, expect, it } from 'vitest';
 import { sample } from '../kernel/test-metrics.js';
 import { GraphQLError } from 'graphql';
 import type { ApiByKind, Connector, ConnectorInstance } from '../connectors/core/connector.js';
-import type { ConnectorKind } from '../kernel/model.js';
+import type { ConnectorKind, NewRequest } from '../kernel/model.js';
 import { SEVERITY_ORDER } from '../kernel/model.js';
 import type { Fault } from '../connectors/core/fake-faults.js';
 import { rejectionOf, testAuth, testDeps } from '../connectors/core/test-support.js';
@@ -117,6 +120,7 @@ export type ContractCheck =
   | 'staleIfError'
   | 'missing'
   | 'kind'
+  | 'request'
   | 'repeatedWrite'
   | 'lostAnswer'
   | 'cacheAfterWrite'
@@ -408,6 +412,39 @@ export function defineConnectorContract<K extends ConnectorKind>(options: Contra
       );
     }
 
+    if (kind === 'helpdesk') {
+      check(
+        'request',
+        'helpdesk: createRequest opens one request per correlationId; the retry writes nothing',
+        async ({ onTestFinished }) => {
+          const h = await start(onTestFinished);
+          const api = h.api as ApiByKind['helpdesk'];
+          const input = newRequest(`contract-request-${Date.now()}`);
+          const opened = await api.createRequest(input);
+          if (h.name) expect(opened).toMatchObject({ id: expect.stringMatching(new RegExp(`^${h.name}:.`)), connector: h.name });
+          expect(opened.number).not.toBe('');
+          const before = h.fake.requests.length;
+          const again = await (h.another() as ApiByKind['helpdesk']).createRequest(input);
+          expect(again).toEqual(opened);
+          expect(h.fake.requests.slice(before).filter((r) => r.startsWith(`${writeMethod} `))).toEqual([]);
+          const other = await api.createRequest(newRequest(`${input.correlationId}-other`));
+          expect(other.id).not.toBe(opened.id);
+        },
+      );
+
+      check('request', 'helpdesk: a failing createRequest is reported and never retried', async ({ onTestFinished }) => {
+        const h = await start(onTestFinished, { retryLimit: 2 });
+        h.fake.setFailures([{ status: 503, method: writeMethod }]);
+        const before = h.fake.requests.length;
+        expectSafeError(
+          await rejectionOf((h.api as ApiByKind['helpdesk']).createRequest(newRequest('contract-request-failure'))),
+          'UPSTREAM_UNAVAILABLE',
+          h,
+        );
+        expect(h.fake.requests.slice(before).filter((r) => r.startsWith(`${writeMethod} `))).toHaveLength(1);
+      });
+    }
+
     if (kind === 'knowledge') {
       check('kind', 'knowledge: search returns scored articles with their source', async ({ onTestFinished }) => {
         const h = await start(onTestFinished);
@@ -536,6 +573,18 @@ function newIncident(correlationId: string) {
     serviceId: null,
     caller: 'contract-tester',
     correlationId,
+  };
+}
+
+function newRequest(correlationId: string): NewRequest {
+  return {
+    offeringId: 'payroll.payslip-reissue',
+    title: 'Request: Payslip reissue',
+    description: 'Opened by the connector contract suite.',
+    serviceId: 'payroll',
+    caller: 'contract-tester',
+    correlationId,
+    toolIds: {},
   };
 }
 

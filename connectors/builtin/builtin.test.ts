@@ -20,6 +20,7 @@ import {
   builtinMonitorConnector,
 } from './index.js';
 import type { RequestAuth } from '../../kernel/request.js';
+import { testRequest } from '../core/test-support.js';
 
 const DEMO = fileURLToPath(new URL('../../estate/demo', import.meta.url));
 const auth: RequestAuth = { sub: 'tester', roles: [], groups: [] };
@@ -390,6 +391,17 @@ describe('builtin help desk', () => {
     const again = helpdesk(d).forRequest(auth);
     expect(await again.createIncident(newIncident())).toEqual(x);
     expect((await again.listIncidents({ text: 'self-service' })).map((i) => i.number)).toEqual(['INC0010100']);
+  });
+
+  it('keeps catalogue requests as REQ records, once per correlation id, apart from the incidents', async () => {
+    const api = helpdesk(deps()).forRequest(auth);
+    const opened = await api.createRequest(testRequest('req-1'));
+    expect(opened).toEqual({ id: 'desk:REQ0010100', connector: 'desk', number: 'REQ0010100', url: null });
+    expect(await api.createRequest(testRequest('req-1', { title: 'a retry' }))).toEqual(opened);
+    expect(await api.incidentById(opened.id)).toBeNull();
+    expect((await api.listIncidents({ text: 'Payslip' })).map((i) => i.number)).toEqual([]);
+    expect((await api.createIncident(newIncident({ correlationId: 'inc-1' }))).number).toBe('INC0010101');
+    expect(codeOf(await rejection(api.createRequest(testRequest('inc-1'))))).toBe('BAD_USER_INPUT');
   });
 
   it('sees what another instance on the same data directory wrote', async () => {

@@ -44,6 +44,8 @@ const CiSchema = z.strictObject({
   serial: z.string().nullable().default(null),
   tags: z.array(z.string()).default([]),
   attributes: z.record(z.string(), Scalar).default({}),
+  /** What the CI costs per month, for showback; absent means unknown, not free. */
+  monthlyCost: z.number().min(0).nullable().default(null),
 });
 
 const RelationSchema = z.strictObject({
@@ -112,6 +114,7 @@ export function loadCmdbEstate(estateDir: string, connector: string): CmdbEstate
       serial: ci.serial,
       tags: ci.tags,
       attributes: ci.attributes,
+      monthlyCost: ci.monthlyCost,
       sourceLinks: [{ tool: 'builtin', connector, id: ci.id, url: null }],
     })),
     relations: data.relations.map((r) => ({ parentId: r.parent, childId: r.child, type: r.type })),

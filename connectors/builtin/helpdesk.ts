@@ -17,6 +17,10 @@ import { splitQualifiedId } from '../../kernel/model.js';
  *
  * Numbers of created tickets start at INC0010100 (the estate uses lower ones) and only grow. A
  * create with a correlation id already seen returns the ticket it opened: the gateway may retry.
+ *
+ * Catalogue requests are request records in the same store, numbered REQ… from the same sequence
+ * (so a correlation id opens one record, whichever kind): they are requests, so they are neither
+ * listed nor found as incidents.
  */
 
 const FIRST_CREATED_SEQ = 10_100;
@@ -32,6 +36,8 @@ const TICKET_SLA_MINUTES: Record<IncidentPriority, [number, number] | null> = {
 };
 
 const numberOf = (seq: number) => `INC${String(seq).padStart(7, '0')}`;
+const requestNumberOf = (seq: number) => `REQ${String(seq).padStart(7, '0')}`;
+const isRequest = (number: string) => number.startsWith('REQ');
 const addMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 export const builtinHelpdeskConnector = builtinConnector('builtin-helpdesk', 'helpdesk', {
@@ -86,7 +92,7 @@ export const builtinHelpdeskConnector = builtinConnector('builtin-helpdesk', 'he
       const links = (await tickets.links(number)).map((l) => l.article_id);
       const def = estate.get(number);
       if (def) return fromEstate(def, links);
-      const row = await tickets.byNumber(number);
+      const row = isRequest(number) ? undefined : await tickets.byNumber(number);
       return row ? fromRow(row, links) : null;
     }
 
@@ -129,7 +135,7 @@ export const builtinHelpdeskConnector = builtinConnector('builtin-helpdesk', 'he
         for (const l of await tickets.links()) links.set(l.number, [...(links.get(l.number) ?? []), l.article_id]);
         const all = [
           ...[...estate.values()].map((def) => fromEstate(def, links.get(def.number) ?? [])),
-          ...(await tickets.all()).map((row) => fromRow(row, links.get(row.number) ?? [])),
+          ...(await tickets.all()).filter((row) => !isRequest(row.number)).map((row) => fromRow(row, links.get(row.number) ?? [])),
         ];
         // Newest first, as a help desk queue lists them.
         return all
@@ -169,6 +175,30 @@ export const builtinHelpdeskConnector = builtinConnector('builtin-helpdesk', 'he
           row,
           (await tickets.links(row.number)).map((l) => l.article_id),
         );
+      },
+      async createRequest(input) {
+        if (input.title.trim() === '') throw ERRORS.BAD_USER_INPUT.err('a request needs a title', errorOptions);
+        if (input.correlationId.trim() === '') throw ERRORS.BAD_USER_INPUT.err('a request needs a correlation id', errorOptions);
+        const row = await tickets.create(
+          {
+            correlation_id: input.correlationId,
+            title: input.title.trim(),
+            description: input.description,
+            state: 'NEW',
+            priority: 'PLANNING',
+            ci_id: null,
+            service_id: input.serviceId,
+            caller: input.caller,
+            assignee: null,
+            opened_at: new Date().toISOString(),
+            response_due: null,
+            resolution_due: null,
+          },
+          afterSeq,
+          requestNumberOf,
+        );
+        if (!isRequest(row.number)) throw ERRORS.BAD_USER_INPUT.err(`correlation id already opened incident ${row.number}`, errorOptions);
+        return { id: `${name}:${row.number}`, connector: name, number: row.number, url: null };
       },
       async comment(incidentId, comment) {
         const incident = await mustLoad(incidentId);

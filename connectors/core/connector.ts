@@ -19,6 +19,8 @@ import type {
   MetricSample,
   MonitorSnapshot,
   NewIncident,
+  NewRequest,
+  OpenedRequest,
 } from '../../kernel/model.js';
 
 export interface ConnectorDeps {
@@ -113,6 +115,12 @@ export interface HelpdeskApi {
   incidentById(id: string): Promise<Incident | null>;
   /** Never retried blindly: see NewIncident.correlationId. */
   createIncident(input: NewIncident): Promise<Incident>;
+  /**
+   * Opens a catalogue request the tool's own way (its README says how and which NewRequest.toolIds
+   * key it reads), idempotently by the correlation id like createIncident. Throws NOT_CONFIGURED when
+   * the tool has no way to know what to open (no item, request type or queue configured).
+   */
+  createRequest(input: NewRequest): Promise<OpenedRequest>;
   comment(incidentId: string, comment: Comment): Promise<Incident>;
   /** Records the link in the tool; false when the tool cannot store links. */
   linkArticle(incidentId: string, article: { id: string; title: string; url: string | null }): Promise<boolean>;

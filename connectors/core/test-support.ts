@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { createCache } from './cache.js';
 import type { Connector, ConnectorDeps } from './connector.js';
 import { silentLogger } from '../../kernel/log.js';
-import type { ConfigurationItem, NewIncident } from '../../kernel/model.js';
+import type { ConfigurationItem, NewIncident, NewRequest } from '../../kernel/model.js';
 import type { RequestAuth } from '../../kernel/request.js';
 
 /** The caller of a test request: no roles or groups (connectors do not authorize, the gateway does). */
@@ -79,6 +79,20 @@ export async function codeOf(promise: Promise<unknown>): Promise<unknown> {
   return 'resolved';
 }
 
+/** A catalogue request to open in a helpdesk test; `extra` overrides any field. */
+export function testRequest(correlationId: string, extra: Partial<NewRequest> = {}): NewRequest {
+  return {
+    offeringId: 'payroll.payslip-reissue',
+    title: 'Request: Payslip reissue',
+    description: 'For March.',
+    serviceId: 'payroll',
+    caller: 'ursula',
+    correlationId,
+    toolIds: {},
+    ...extra,
+  };
+}
+
 /** An incident to open in a helpdesk test; `extra` overrides any field. */
 export function testIncident(correlationId: string, extra: Partial<NewIncident> = {}): NewIncident {
   return {
@@ -95,5 +109,17 @@ export function testIncident(correlationId: string, extra: Partial<NewIncident> 
 
 /** A CI with only an id (also its name); `fields` sets the rest. */
 export function testCi(id: string, fields: Partial<ConfigurationItem> = {}): ConfigurationItem {
-  return { id, name: id, class: 'server', fqdn: null, ip: null, serial: null, tags: [], attributes: {}, sourceLinks: [], ...fields };
+  return {
+    id,
+    name: id,
+    class: 'server',
+    fqdn: null,
+    ip: null,
+    serial: null,
+    tags: [],
+    attributes: {},
+    monthlyCost: null,
+    sourceLinks: [],
+    ...fields,
+  };
 }

@@ -22,7 +22,14 @@ export const JiraConfig = HttpSettings.extend({
    * Create through JSM (`/rest/servicedeskapi/request`) and read request SLAs. The request type must
    * show the Labels field, since the correlation label is set at creation.
    */
-  serviceDesk: z.object({ id: z.string().min(1), requestTypeId: z.string().min(1) }).optional(),
+  serviceDesk: z
+    .object({
+      id: z.string().min(1),
+      requestTypeId: z.string().min(1),
+      /** Request type of catalogue requests, unless the offering names one (`request.jsm`). */
+      catalogRequestTypeId: z.string().min(1).optional(),
+    })
+    .optional(),
   /** Where the CI id lives: `label` (a `ci:<id>` label) or a custom field id such as `customfield_10050`. @default 'label' */
   ciField: z.union([z.literal('label'), z.string().regex(/^customfield_\d+$/)]).default('label'),
   /** Where the service id lives: `label` (`service:<id>`), `component` (component name) or a custom field id. @default 'label' */

@@ -32,6 +32,8 @@ export interface FakeIssue {
   /** JSM SLAs (only issues raised through the service desk have them). */
   sla: { name: string; breachTime: string | null }[] | null;
   viaServiceDesk: boolean;
+  /** The JSM request type it was raised with (servicedeskapi only). */
+  requestTypeId: string | null;
 }
 
 export interface FakeJiraOptions {
@@ -41,7 +43,8 @@ export interface FakeJiraOptions {
   token?: string;
   issues?: Partial<FakeIssue>[];
   serviceDeskId?: string;
-  requestTypeId?: string;
+  /** Request types of the service desk. @default ['10', '11'] (10 report a problem, 11 request a service) */
+  requestTypeIds?: string[];
 }
 
 const doc = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
@@ -82,7 +85,7 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
   const email = options.email ?? 'bot@example.com';
   const apiToken = options.apiToken ?? 'jira-api-token';
   const serviceDeskId = options.serviceDeskId ?? '1';
-  const requestTypeId = options.requestTypeId ?? '10';
+  const requestTypeIds = options.requestTypeIds ?? ['10', '11'];
   const issues: FakeIssue[] = [];
   let sequence = 0;
   const add = (partial: Partial<FakeIssue>) => {
@@ -106,6 +109,7 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
       remoteLinks: [],
       sla: null,
       viaServiceDesk: false,
+      requestTypeId: null,
       ...partial,
     };
     issues.push(issue);
@@ -296,7 +300,8 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
       const body = await json(req);
       if (!body) return fail(res, 400, ['Invalid request payload.']);
       if (body['serviceDeskId'] !== serviceDeskId) return fail(res, 404, ['The service desk does not exist.']);
-      if (body['requestTypeId'] !== requestTypeId) return fail(res, 400, ['The request type does not exist in this service desk.']);
+      const requestTypeId = String(body['requestTypeId']);
+      if (!requestTypeIds.includes(requestTypeId)) return fail(res, 400, ['The request type does not exist in this service desk.']);
       const values = (body['requestFieldValues'] ?? {}) as Record<string, unknown>;
       if (typeof values['summary'] !== 'string' || !values['summary']) return fail(res, 400, [], { summary: 'Summary is required.' });
       // JSM takes wiki-markup text here, not ADF.
@@ -307,6 +312,7 @@ export async function startFakeJira(options: FakeJiraOptions = {}) {
           { ...values, description: values['description'] === undefined ? undefined : doc(String(values['description'])) },
           true,
         ),
+        requestTypeId,
         sla: [
           { name: 'Time to first response', breachTime: new Date(Date.now() + 3600_000).toISOString().replace('Z', '+0000') },
           { name: 'Time to resolution', breachTime: new Date(Date.now() + 4 * 3600_000).toISOString().replace('Z', '+0000') },

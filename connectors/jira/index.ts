@@ -5,6 +5,7 @@ import type { Incident, IncidentFilter, NewIncident } from '../../kernel/model.j
 import { adf, createJiraClient, type SlaDto } from './client.js';
 import { JiraConfig } from './config.js';
 import { createJiraLoaders } from './loaders.js';
+import { correlationLabel, issueWithLabel, openJiraRequest } from './request.js';
 import {
   ARTICLE_LINK_PREFIX,
   CI_LABEL,
@@ -31,13 +32,6 @@ const BASE_FIELDS = [
   'resolution',
 ];
 const SLA_CONCURRENCY = 4;
-
-/** Jira labels cannot hold spaces; the correlation label keeps a safe alphabet. */
-export function correlationLabel(correlationId: string): string {
-  const key = correlationId.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200);
-  if (!key) throw ERRORS.BAD_USER_INPUT.err('correlationId is empty');
-  return `sg-${key}`;
-}
 
 function fieldsOf(config: JiraConfig): string[] {
   const custom = [config.ciField, config.serviceField].filter((f) => f.startsWith('customfield_'));
@@ -162,11 +156,8 @@ export const jiraConnector = httpConnector('jira', 'helpdesk', JiraConfig, {
           },
           async createIncident(input: NewIncident) {
             const label = correlationLabel(input.correlationId);
-            // Look before creating: a create whose answer was lost (timeout) already made the issue. Jira's
-            // search is eventually consistent, so a retry within seconds of a lost answer can still miss it;
-            // the gateway retries later than that.
-            const [existing] = (await client.searchPage(`labels = ${jqlString(label)}`, fields, 1)).issues;
-            if (existing) return reload(existing.key);
+            const existing = await issueWithLabel(client, label);
+            if (existing) return reload(existing);
 
             const labels = [label];
             const extra: Record<string, unknown> = {};
@@ -202,6 +193,11 @@ export const jiraConnector = httpConnector('jira', 'helpdesk', JiraConfig, {
             }
             await afterWrite();
             return reload(key);
+          },
+          async createRequest(input) {
+            const opened = await openJiraRequest(client, config, name, input, ctx.uiUrl);
+            await afterWrite();
+            return opened;
           },
           async comment(incidentId, comment) {
             const key = requireKey(incidentId);

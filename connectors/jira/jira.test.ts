@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { NewIncident } from '../../kernel/model.js';
-import { connectorForTest, failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
+import {
+  codeOf,
+  connectorForTest,
+  failure,
+  fakeForTest,
+  testAuth,
+  testDeps,
+  testIncident,
+  testRequest,
+  type OnTestFinished,
+} from '../core/test-support.js';
 import { adf } from './client.js';
 import { parseJql, startFakeJira, type FakeJiraOptions } from './fake-server.js';
-import { buildJql, correlationLabel, jiraConnector } from './index.js';
+import { buildJql, jiraConnector } from './index.js';
+import { correlationLabel } from './request.js';
 import { adfText, isoDate, slaDue, toPriority, toState } from './mapping.js';
 
 const setup = (onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) =>
@@ -168,6 +179,33 @@ describe('jira connector against the fake', () => {
     expect(created.responseDue).not.toBeNull();
     expect(created.resolutionDue).not.toBeNull();
     expect(fake.issues[5]!.labels).toContain('sg-jsm-1');
+  });
+
+  it('opens a catalogue request through servicedeskapi of the offering’s request type (else catalogRequestTypeId), never twice', async ({
+    onTestFinished,
+  }) => {
+    const desk = { id: '1', requestTypeId: '10', catalogRequestTypeId: '11' };
+    const { fake, api } = await setup(onTestFinished, { serviceDesk: desk }, { requestTypeIds: ['10', '11', '12'] });
+    const opened = await api.createRequest(testRequest('req-1'));
+    expect(opened).toEqual({
+      id: `jsm:${opened.number}`,
+      connector: 'jsm',
+      number: expect.stringMatching(/^OPS-\d+$/),
+      url: `https://acme.atlassian.example.invalid/browse/${opened.number}`,
+    });
+    expect(fake.issues.at(-1)).toMatchObject({
+      viaServiceDesk: true,
+      requestTypeId: '11',
+      labels: [correlationLabel('req-1'), 'service:payroll'],
+    });
+    expect(await api.createRequest(testRequest('req-1'))).toEqual(opened);
+    await api.createRequest(testRequest('req-2', { toolIds: { jsm: '12' } }));
+    expect(fake.issues.at(-1)?.requestTypeId).toBe('12');
+    expect(fake.requests.filter((r) => r.startsWith('POST /rest/servicedeskapi/request'))).toHaveLength(2);
+    expect(fake.requests.some((r) => r.startsWith('POST /rest/api/3/issue'))).toBe(false);
+    // Without a service desk there is no JSM request to open.
+    const plain = await setup(onTestFinished);
+    expect(await codeOf(plain.api.createRequest(testRequest('req-3')))).toBe('NOT_CONFIGURED');
   });
 
   it('a create that timed out and is retried with the same correlationId opens one issue', async ({ onTestFinished }) => {

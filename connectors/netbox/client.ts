@@ -22,6 +22,7 @@ const common = {
   status: Choice.nullable().optional(),
   tags: z.array(Tag).default([]),
   description: z.string().optional(),
+  custom_fields: z.record(z.string(), z.unknown()).default({}),
 };
 
 export const DeviceDto = z
@@ -92,6 +93,7 @@ export const ServiceDto = z
     device: Nested.nullable().optional(),
     virtual_machine: Nested.nullable().optional(),
     tags: z.array(Tag).default([]),
+    custom_fields: z.record(z.string(), z.unknown()).default({}),
   })
   .loose();
 export type ServiceDto = z.infer<typeof ServiceDto>;

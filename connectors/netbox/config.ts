@@ -18,6 +18,15 @@ export const NetBoxConfig = HttpSettings.extend({
   maxRecords: z.number().int().positive().default(10_000),
   /** Device role slug → our CI class; roles not listed become `device`. */
   roleClassMap: z.record(z.string(), z.string().regex(/^[a-z][a-z-]*$/)).default({}),
+  /**
+   * The custom field (on devices, VMs, clusters and services) that holds what the object costs per
+   * month, for showback: `custom_fields.<costField>`, of type integer or decimal. Unset is unknown, not 0.
+   * @default 'monthly_cost'
+   */
+  costField: z
+    .string()
+    .regex(/^[a-z0-9_]+$/)
+    .default('monthly_cost'),
   /** Read services (/api/ipam/services/) as application CIs that run on their device or VM. @default true */
   includeServices: z.boolean().default(true),
   /** How long the topology is served from cache. @default 300000 (5 minutes) */

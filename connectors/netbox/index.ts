@@ -15,7 +15,7 @@ export const netboxConnector = httpConnector('netbox', 'cmdb', NetBoxConfig, {
   client: createNetBoxClient,
   create({ name, config, log, client, cachedRead }) {
     const roleClassMap = { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap };
-    const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, roleClassMap };
+    const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, roleClassMap, costField: config.costField };
 
     async function fetchTopology(): Promise<{ cis: ConfigurationItem[]; relations: Relation[] }> {
       const [devices, virtualMachines, clusters, ipAddresses, services] = await Promise.all([

@@ -1,4 +1,5 @@
 import type { ConfigurationItem, Relation } from '../../kernel/model.js';
+import { parseCost } from '../core/cost.js';
 import type { ClusterDto, DeviceDto, IpAddressDto, ServiceDto, VirtualMachineDto } from './client.js';
 
 /**
@@ -26,6 +27,8 @@ export interface MappingContext {
   connector: string;
   uiUrl: string;
   roleClassMap: Record<string, string>;
+  /** The custom field holding the monthly cost (config `costField`). */
+  costField: string;
 }
 
 /** `10.0.1.23/24` → `10.0.1.23`. */
@@ -72,6 +75,7 @@ export function toTopology(data: NetBoxData, ctx: MappingContext): { cis: Config
   };
   const link = (path: string, id: number) => [{ tool: 'netbox', connector: ctx.connector, id: String(id), url: `${ui}/${path}/${id}/` }];
   const tagsOf = (tags: { slug: string }[]) => tags.map((t) => t.slug);
+  const costOf = (o: { custom_fields: Record<string, unknown> }) => parseCost(o.custom_fields[ctx.costField]);
   const network = (primary: { id: number; address: string } | null | undefined, fallback: IpInfo | undefined) => {
     const info = primary ? (ips.byId.get(primary.id) ?? { address: hostAddress(primary.address), dns: '' }) : fallback;
     return { ip: info?.address ?? null, fqdn: info?.dns || null };
@@ -99,6 +103,7 @@ export function toTopology(data: NetBoxData, ctx: MappingContext): { cis: Config
         ['platform', d.platform?.name],
         ['tenant', d.tenant?.name],
       ]),
+      monthlyCost: costOf(d),
       sourceLinks: link('dcim/devices', d.id),
     });
   }
@@ -124,6 +129,7 @@ export function toTopology(data: NetBoxData, ctx: MappingContext): { cis: Config
         ['memory_mb', vm.memory],
         ['disk', vm.disk],
       ]),
+      monthlyCost: costOf(vm),
       sourceLinks: link('virtualization/virtual-machines', vm.id),
     });
   }
@@ -145,6 +151,7 @@ export function toTopology(data: NetBoxData, ctx: MappingContext): { cis: Config
         ['type', c.type?.name],
         ['site', (c.scope ?? c.site)?.name],
       ]),
+      monthlyCost: costOf(c),
       sourceLinks: link('virtualization/clusters', c.id),
     });
   }
@@ -185,6 +192,7 @@ export function toTopology(data: NetBoxData, ctx: MappingContext): { cis: Config
         ['ports', s.ports.join(',')],
         ['host', host],
       ]),
+      monthlyCost: costOf(s),
       sourceLinks: link('ipam/services', s.id),
     });
     relate(id, host, 'RUNS_ON');

@@ -89,6 +89,13 @@ describe('netbox mapping', () => {
     });
     // The primary address wins over a secondary one; a device without a DNS name has no FQDN.
     expect(byId.get('server124')).toMatchObject({ ip: '10.0.1.24' });
+    // custom_fields.monthly_cost: a number (integer or decimal); null or unset is unknown, not 0.
+    expect([byId.get('server123')!.monthlyCost, byId.get('server124')!.monthlyCost, byId.get('web01')!.monthlyCost]).toEqual([
+      450,
+      320.5,
+      null,
+    ]);
+    expect(byId.get('payroll-app-vm01')!.monthlyCost).toBeNull();
     expect(byId.get('web02')).toMatchObject({ ip: '10.0.2.12', fqdn: null });
     expect(byId.get('core-switch01')!.class).toBe('network');
     expect(byId.get('pdu-fra1-a')!.class).toBe('power');

@@ -384,7 +384,7 @@ describe('prometheus connector against the fake', () => {
     const fake = await started(onTestFinished);
     const { api } = setup(fake);
     const server = { id: 'server123', name: 'server123', class: 'server', fqdn: 'server123.corp.example', ip: '10.0.0.5' };
-    expect(await api.metricsFor({ ...server, serial: null, tags: [], attributes: {}, sourceLinks: [] })).toEqual([]);
+    expect(await api.metricsFor({ ...server, serial: null, tags: [], attributes: {}, monthlyCost: null, sourceLinks: [] })).toEqual([]);
     const asked = fake.requests
       .filter((r) => r.startsWith('GET /api/v1/query?'))
       .map((r) => new URL(r.slice(4), 'http://x').searchParams.get('query'));

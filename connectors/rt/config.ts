@@ -15,6 +15,11 @@ export const RtConfig = HttpSettings.extend({
   /** Queues searched; new tickets go to the first. @default ['General'] */
   queues: z.array(z.string().min(1)).min(1).default(['General']),
   /**
+   * Queue catalogue requests go to, unless the offering names one (`request.rt`). Not searched as
+   * incidents unless also in `queues`. Without either, a request is NOT_CONFIGURED.
+   */
+  requestQueue: z.string().min(1).optional(),
+  /**
    * Names of ticket custom fields that carry our ids. Without `ci`/`service` a CI or service filter
    * falls back to `Subject LIKE`; without `correlationId` the key goes into the Subject as `[sg:<id>]`.
    */

@@ -29,6 +29,8 @@ export interface FakeRtOptions {
   token?: string;
   /** Custom fields that exist (applied to every queue). */
   customFields?: string[];
+  /** Queues that exist, the first with id 1. @default ['General', 'Requests'] */
+  queues?: string[];
   tickets?: Partial<FakeTicket>[];
   /** Answer the login redirect as malformed as RT 5.0.3 does (see route). @default true */
   malformedRedirect?: boolean;
@@ -56,6 +58,7 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
   const username = options.username ?? 'root';
   const password = options.password ?? 'password';
   const cfNames = options.customFields ?? ['CI', 'Service', 'Correlation'];
+  const queues = options.queues ?? ['General', 'Requests'];
   options = { malformedRedirect: true, ...options };
   const tickets: FakeTicket[] = [];
   const add = (t: Partial<FakeTicket>) => {
@@ -108,7 +111,7 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
     InitialPriority: '0',
     FinalPriority: '0',
     Owner: uid('user', t.Owner),
-    Queue: uid('queue', 1),
+    Queue: uid('queue', queues.indexOf(t.Queue) + 1),
     Creator: uid('user', 'root'),
     Created: t.Created,
     LastUpdated: t.Created,
@@ -215,13 +218,14 @@ export async function startFakeRt(options: FakeRtOptions = {}) {
     if (req.method === 'POST' && path === 'ticket') {
       const body = await readJson(req);
       if (!body) return send(res, 400, { message: 'JSON object expected' });
-      if (body['Queue'] !== 'General')
+      if (!queues.includes(String(body['Queue'])))
         return send(res, 403, { message: `No permission to create tickets in the queue '${String(body['Queue'])}'` });
       const cfs = (body['CustomFields'] ?? {}) as Record<string, unknown>;
       for (const name of Object.keys(cfs)) {
         if (!cfNames.includes(name)) return send(res, 400, { message: `Unknown custom field ${name}` });
       }
       const ticket = add({
+        Queue: String(body['Queue']),
         Subject: String(body['Subject'] ?? ''),
         Priority: Number(body['Priority'] ?? 0),
         CustomFields: Object.fromEntries(Object.entries(cfs).map(([k, v]) => [k, String(v)])),

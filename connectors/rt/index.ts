@@ -5,24 +5,15 @@ import type { Comment, Incident, IncidentFilter, IncidentState, NewIncident } fr
 import { createRtClient, type RtClient } from './client.js';
 import { RtConfig } from './config.js';
 import { createRtLoaders } from './loaders.js';
-import { INACTIVE_STATUSES, sqlString, subjectMarker, toIncident, toRtPriority, toRtStatus, type MappingContext } from './mapping.js';
+import { INACTIVE_STATUSES, sqlString, toIncident, toRtStatus, type MappingContext } from './mapping.js';
+import { anyOf, openTicketOnce } from './open-ticket.js';
+import { openRtRequest } from './request.js';
 import type { RequestAuth } from '../../kernel/request.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
 /** RT has no status-free write in HelpdeskApi; this connector also lets callers move a ticket. */
 export interface RtApi extends HelpdeskApi {
   setState(incidentId: string, state: IncidentState): Promise<Incident>;
-}
-
-/** Correlation ids become part of TicketSQL and a Subject: keep them to a safe alphabet. */
-function safeKey(correlationId: string): string {
-  const key = correlationId.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
-  if (!key) throw ERRORS.BAD_USER_INPUT.err('correlationId is empty');
-  return key;
-}
-
-function anyOf(field: string, values: string[], op: '=' | 'LIKE'): string {
-  return `(${values.map((v) => `${field} ${op} ${sqlString(v)}`).join(' OR ')})`;
 }
 
 export function buildTicketSql(config: RtConfig, filter: IncidentFilter): string {
@@ -86,36 +77,15 @@ export const rtConnector = httpConnector('rt', 'helpdesk', RtConfig, {
             return native ? loaders.ticketById.load(native) : null;
           },
           async createIncident(input: NewIncident) {
-            const key = safeKey(input.correlationId);
-            const { correlationId: cfKey, ci, service } = config.customFields;
-            // Look before creating: a create whose answer was lost (timeout) already made the ticket.
-            const existing = `${anyOf('Queue', config.queues, '=')} AND ${
-              cfKey ? `CF.{${cfKey}} = ${sqlString(key)}` : `Subject LIKE ${sqlString(subjectMarker(key))}`
-            }`;
-            const found = await client.searchTickets(existing, 1, 1);
-            if (found.items[0]) return toIncident(found.items[0], ctx);
-
-            const customFields: Record<string, string> = {};
-            if (cfKey) customFields[cfKey] = key;
-            if (ci && input.ciId) customFields[ci] = input.ciId;
-            if (service && input.serviceId) customFields[service] = input.serviceId;
-            const content = [
-              input.description,
-              '',
-              `Reported by ${input.caller} via servicegraph.`,
-              ...(input.ciId && !ci ? [`CI: ${input.ciId}`] : []),
-              ...(input.serviceId && !service ? [`Service: ${input.serviceId}`] : []),
-            ].join('\n');
-            const created = await client.createTicket({
-              Queue: config.queues[0] ?? 'General',
-              Subject: cfKey ? input.title : `${input.title} ${subjectMarker(key)}`,
-              Content: content,
-              ContentType: 'text/plain',
-              Priority: toRtPriority(input.priority),
-              ...(Object.keys(customFields).length ? { CustomFields: customFields } : {}),
-            });
+            const opened = await openTicketOnce(client, config, config.queues, { ...input, queue: config.queues[0] ?? 'General' });
+            if ('found' in opened) return toIncident(opened.found, ctx);
             await afterWrite();
-            return fetchTicket(created.id);
+            return fetchTicket(opened.created);
+          },
+          async createRequest(input) {
+            const opened = await openRtRequest(client, config, name, input, ctx.uiUrl);
+            await afterWrite();
+            return opened;
           },
           async comment(incidentId: string, comment: Comment) {
             const id = requireId(incidentId);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { connectorForTest, failure, fakeForTest, testAuth, testDeps, testIncident, type OnTestFinished } from '../core/test-support.js';
+import {
+  codeOf,
+  connectorForTest,
+  failure,
+  fakeForTest,
+  testAuth,
+  testDeps,
+  testIncident,
+  testRequest,
+  type OnTestFinished,
+} from '../core/test-support.js';
 import { TicketDto } from './client.js';
 import { startFakeRt, parseTicketSql, type FakeRtOptions } from './fake-server.js';
 import { rtConnector, buildTicketSql } from './index.js';
@@ -146,6 +156,29 @@ describe('rt connector against the fake', () => {
     const retried = await api.createIncident(incident('lost-answer'));
     expect(fake.tickets.filter((t) => t.Subject.includes('[sg:lost-answer]'))).toHaveLength(1);
     expect(retried.id).toBe('rt:5');
+  });
+
+  it('opens a catalogue request in the offering’s queue (else requestQueue), never twice, and never lists it as an incident', async ({
+    onTestFinished,
+  }) => {
+    const { fake, api } = await setup(onTestFinished, { requestQueue: 'Requests', customFields: { correlationId: 'Correlation' } });
+    const opened = await api.createRequest(testRequest('req-1'));
+    expect(opened).toEqual({
+      id: expect.stringMatching(/^rt:\d+$/),
+      connector: 'rt',
+      number: `RT #${opened.id.slice(3)}`,
+      url: expect.any(String),
+    });
+    expect(fake.tickets.at(-1)).toMatchObject({ Queue: 'Requests', Priority: 0, Subject: 'Request: Payslip reissue' });
+    expect(await api.createRequest(testRequest('req-1'))).toEqual(opened);
+    const named = await api.createRequest(testRequest('req-2', { toolIds: { rt: 'General' } }));
+    expect(fake.tickets.at(-1)).toMatchObject({ id: Number(named.id.slice(3)), Queue: 'General' });
+    expect(fake.tickets.filter((t) => t.Subject === 'Request: Payslip reissue')).toHaveLength(2);
+    // The request queue is not among `queues`: requests are not incidents.
+    expect((await api.listIncidents({})).some((i) => i.id === opened.id)).toBe(false);
+    const unset = await setup(onTestFinished);
+    expect(await codeOf(unset.api.createRequest(testRequest('req-3')))).toBe('NOT_CONFIGURED');
+    expect(unset.fake.requests.filter((r) => r.startsWith('POST'))).toEqual([]);
   });
 
   it('comments internally or publicly, links articles as comments, changes status', async ({ onTestFinished }) => {

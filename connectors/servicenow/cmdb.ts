@@ -25,11 +25,15 @@ export const servicenowCmdbConnector = httpConnector('servicenow-cmdb', 'cmdb', 
       uiUrl: config.uiUrl ?? config.baseUrl,
       idField: config.idField,
       classMap: { ...DEFAULT_CLASS_MAP, ...config.classMap },
+      cost: { field: config.costField, months: config.costPeriod === 'year' ? 12 : 1 },
     };
 
     async function fetchTopology(): Promise<Topology> {
       const [ciRows, relRows] = await Promise.all([
-        client.list('cmdb_ci', { query: `sys_class_nameIN${inList(config.classes)}^ORDERBYname`, fields: CI_FIELDS }),
+        client.list('cmdb_ci', {
+          query: `sys_class_nameIN${inList(config.classes)}^ORDERBYname`,
+          fields: [...CI_FIELDS, config.costField],
+        }),
         client.list('cmdb_rel_ci', { fields: REL_FIELDS }),
       ]);
       const cis: ConfigurationItem[] = [];

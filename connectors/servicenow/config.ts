@@ -62,6 +62,18 @@ export const ServiceNowCmdbConfig = ServiceNowSettings.extend({
   classMap: z.record(z.string(), z.string().regex(/^[a-z][a-z-]*$/)).default({}),
   /** Which CI field becomes our CI id: `name` lines up with monitors' host names. @default 'name' */
   idField: z.enum(['name', 'sys_id']).default('name'),
+  /**
+   * The cmdb_ci field that holds what a CI costs, for showback: the base table's currency field
+   * `cost`, or a custom one such as `u_monthly_cost`. Its raw value is read (no currency conversion:
+   * keep it in the estate's revenue unit; `cost_cc` is not read). An empty field is unknown, not 0.
+   * @default 'cost'
+   */
+  costField: z
+    .string()
+    .regex(/^[a-z0-9_]+$/)
+    .default('cost'),
+  /** Whether the cost field holds a monthly or a yearly figure (yearly is divided by 12). @default 'month' */
+  costPeriod: z.enum(['month', 'year']).default('month'),
   /** @default 300000 (5 minutes) */
   cacheTtlMs: z.number().int().min(0).default(300_000),
 }).refine(hasAuth, authMessage);
@@ -75,6 +87,14 @@ export const ServiceNowIncidentConfig = ServiceNowSettings.extend({
    * (m2m_kb_task) are reported as `<knowledgeConnector>:<KB number>`. Without it no linked ids are reported.
    */
   knowledgeConnector: z.string().min(1).optional(),
+  /**
+   * sys_id of the catalogue item (sc_cat_item) a catalogue request orders, unless the offering names
+   * one (`request.servicenow`); without either a request is an sc_request without items.
+   */
+  catalogItem: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
   /** Most incidents one list returns. @default 200 */
   maxIncidents: z.number().int().positive().default(200),
   /** @default 15000 */

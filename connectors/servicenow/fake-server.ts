@@ -17,8 +17,10 @@ import { matches, parseEncodedQuery, QueryError, type EncodedQuery } from './fak
  * - every value a string; references `{link, value}` / `{display_value, link, value}`; choice
  *   fields' display values are their labels;
  * - table inheritance: `cmdb_ci` holds every CI, `cmdb_ci_server` its server subclasses, `task` the incidents;
- * - POST → 201 `{result}` with sys_id and (incident) number, priority from impact × urgency like the
- *   instance's priority lookup; PATCH → 200; GET by sys_id → 404 "No Record found".
+ * - POST → 201 `{result}` with sys_id and a number for incident (INC…), sc_request (REQ…) and
+ *   sc_req_item (RITM…), an incident's priority from impact × urgency like the instance's priority
+ *   lookup; PATCH → 200; GET by sys_id → 404 "No Record found";
+ * - the Service Catalog tables: sc_cat_item (items), sc_request and sc_req_item (its RITMs).
  * Scripted faults (connectors/core/fake-faults.ts) answer with ServiceNow's error body.
  */
 
@@ -83,7 +85,24 @@ const SCHEMA: Record<string, StoreSchema> = {
     choices: { workflow_state: { draft: 'Draft', review: 'Review', published: 'Published', retired: 'Retired' } },
   },
   m2m_kb_task: { display: 'sys_id', refs: { task: 'incident', kb_knowledge: 'kb_knowledge' }, choices: {} },
+  sc_cat_item: { display: 'name', refs: {}, choices: {} },
+  sc_request: {
+    display: 'number',
+    refs: { requested_for: 'sys_user', opened_by: 'sys_user' },
+    choices: {
+      request_state: {
+        requested: 'Pending Approval',
+        in_process: 'Approved',
+        closed_complete: 'Closed Complete',
+        closed_cancelled: 'Closed Cancelled',
+      },
+    },
+  },
+  sc_req_item: { display: 'number', refs: { request: 'sc_request', cat_item: 'sc_cat_item' }, choices: {} },
 };
+
+/** Tables whose inserts are numbered like an instance's: prefix, 7 digits. */
+const NUMBERED: Record<string, string> = { incident: 'INC', sc_request: 'REQ', sc_req_item: 'RITM' };
 
 /** Subclass → parent class, for table inheritance below cmdb_ci. */
 const CI_PARENT: Record<string, string> = {
@@ -257,16 +276,29 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions = {}): 
     const row: Row = Object.fromEntries(Object.keys(sample).map((k) => [k, '']));
     for (const [k, v] of Object.entries(body)) if (k in row) row[k] = String(v);
     row['sys_id'] = randomBytes(16).toString('hex');
-    if (store === 'incident') {
+    const prefix = NUMBERED[store];
+    if (prefix) {
       const max = Math.max(0, ...rows(store).map((r) => Number((r['number'] ?? '').replace(/\D/g, ''))));
-      row['number'] = `INC${String(max + 1).padStart(7, '0')}`;
+      row['number'] = `${prefix}${String(max + 1).padStart(7, '0')}`;
+      row['active'] = 'true';
+      row['opened_at'] = now;
+      row['sys_class_name'] = store;
+    }
+    if (store === 'sc_request') {
+      row['request_state'] ||= 'requested';
+      row['stage'] ||= 'requested';
+      row['approval'] ||= 'requested';
+    }
+    if (store === 'sc_req_item') {
+      row['quantity'] ||= '1';
+      row['stage'] ||= 'request_approved';
+      row['state'] ||= '1';
+    }
+    if (store === 'incident') {
       row['state'] ||= '1';
       row['impact'] ||= '3';
       row['urgency'] ||= '3';
       row['priority'] = PRIORITY_MATRIX[`${row['impact']}${row['urgency']}`] ?? '5';
-      row['active'] = 'true';
-      row['opened_at'] = now;
-      row['sys_class_name'] = 'incident';
     }
     if ('sys_created_on' in row) row['sys_created_on'] = now;
     rows(store).push(row);

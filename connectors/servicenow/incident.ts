@@ -5,6 +5,7 @@ import type { Comment, Incident, IncidentFilter, NewIncident } from '../../kerne
 import { createServiceNowClient, inList, queryValue, type ServiceNowClient, type SnRow } from './client.js';
 import { ServiceNowIncidentConfig } from './config.js';
 import { createIncidentLoaders } from './loaders.js';
+import { openServiceNowRequest } from './request.js';
 import { IMPACT_URGENCY, INCIDENT_FIELDS, SLA_FIELDS, slaByTask, toIncident, value, type IncidentContext } from './mapping.js';
 import type { RequestAuth } from '../../kernel/request.js';
 import { splitQualifiedId } from '../../kernel/model.js';
@@ -194,6 +195,11 @@ export const servicenowIncidentConnector = httpConnector('servicenow-incident', 
             return number ? loaders.incidentByNumber.load(number) : null;
           },
           createIncident,
+          async createRequest(input) {
+            const opened = await openServiceNowRequest(client, name, input, { catalogItem: config.catalogItem, uiUrl: ctx.uiUrl });
+            await afterWrite();
+            return opened;
+          },
           comment,
           linkArticle,
         };

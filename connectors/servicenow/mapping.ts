@@ -1,5 +1,6 @@
 import type { Article, ConfigurationItem, Incident, IncidentPriority, IncidentState, Relation, RelationType } from '../../kernel/model.js';
 import type { SnRow } from './client.js';
+import { parseCost } from '../core/cost.js';
 
 /** Pure Table API row → model functions. Rows come with sysparm_display_value=all (see client.ts). */
 
@@ -57,6 +58,8 @@ export interface CiContext {
   uiUrl: string;
   idField: 'name' | 'sys_id';
   classMap: Record<string, string>;
+  /** The cost field (config `costField`) and how many months its figure covers. */
+  cost: { field: string; months: number };
 }
 
 /** Unmapped classes keep a readable name: cmdb_ci_ups → `ups`. */
@@ -87,9 +90,12 @@ export function toCi(row: SnRow, ctx: CiContext): ConfigurationItem {
     serial: orNull(value(row, 'serial_number')),
     tags: [],
     attributes,
+    monthlyCost: monthly(parseCost(value(row, ctx.cost.field)), ctx.cost.months),
     sourceLinks: [{ tool: 'servicenow', connector: ctx.connector, id: sysId, url: recordUrl(ctx.uiUrl, 'cmdb_ci', sysId) }],
   };
 }
+
+const monthly = (cost: number | null, months: number) => (cost === null ? null : cost / months);
 
 export const REL_FIELDS = ['sys_id', 'parent', 'child', 'type'];
 

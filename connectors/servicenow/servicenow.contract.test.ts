@@ -11,5 +11,9 @@ const instance = {
 };
 
 defineHttpConnectorContract(servicenowCmdbConnector, instance);
-defineHttpConnectorContract(servicenowIncidentConnector, { ...instance, config: { ...instance.config, knowledgeConnector: 'snow-kb' } });
+// Catalogue requests order the fixtures' "Payslip reissue" item (sc_cat_item.json).
+defineHttpConnectorContract(servicenowIncidentConnector, {
+  ...instance,
+  config: { ...instance.config, knowledgeConnector: 'snow-kb', catalogItem: 'fe87991e10b612ece389725c1382499d' },
+});
 defineHttpConnectorContract(servicenowKnowledgeConnector, { ...instance, searchText: 'payroll tablespace' });

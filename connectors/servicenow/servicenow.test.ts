@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../kernel/log.js';
-import { codeOf, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
+import { codeOf, fakeForTest, testAuth, testDeps, testRequest, type OnTestFinished } from '../core/test-support.js';
 import { createServiceNowClient } from './client.js';
 import { ServiceNowCmdbConfig } from './config.js';
 import { startFakeServiceNow, type FakeServiceNow } from './fake-server.js';
@@ -191,6 +191,18 @@ describe('servicenow-cmdb', () => {
     expect(f.requests).toHaveLength(2);
   });
 
+  it('reads the cost field as a monthly cost: empty is unknown (null), a yearly figure is divided by 12', async ({ onTestFinished }) => {
+    const f = await fake(onTestFinished);
+    const cost = async (extra: Record<string, unknown>) =>
+      new Map((await cmdb(f, extra).snapshot()).cis.map((ci) => [ci.id, ci.monthlyCost]));
+    const monthly = await cost({});
+    expect([monthly.get('server123'), monthly.get('server124'), monthly.get('web01')]).toEqual([1200, 800, null]);
+    expect(params(f.requests.find((r) => r.includes('/cmdb_ci?'))!).get('sysparm_fields')).toContain(',cost');
+    expect((await cost({ costPeriod: 'year' })).get('server123')).toBe(100);
+    // A field the instance does not have is absent from the answer: every cost unknown, none 0.
+    expect([...(await cost({ costField: 'u_monthly_cost' })).values()].every((c) => c === null)).toBe(true);
+  });
+
   it('uses sys_ids as CI ids when configured, and honours a narrower class list', async ({ onTestFinished }) => {
     const f = await fake(onTestFinished);
     const api = cmdb(f, { idField: 'sys_id', classes: ['cmdb_ci_linux_server', 'cmdb_ci_db_ora_instance'] });
@@ -319,6 +331,60 @@ describe('servicenow-incident', () => {
     expect(retried.number).toBe('INC0010009');
     expect(f.records('incident').filter((r) => r['correlation_id'] === 'gw-lost-1')).toHaveLength(1);
     expect(f.requests.filter((r) => r.startsWith('POST '))).toHaveLength(1);
+  });
+
+  it('opens a catalogue request as an sc_request with one RITM of the item, never twice; a retry completes a missing RITM', async ({
+    onTestFinished,
+  }) => {
+    const payslip = 'fe87991e10b612ece389725c1382499d';
+    const mailbox = 'f0fa6318a63d59b5cf77f61b91845efa';
+    const f = await fake(onTestFinished);
+    const api = incidents(f, { catalogItem: payslip });
+    const opened = await api.createRequest(testRequest('req-1'));
+    expect(opened).toMatchObject({ id: 'snow-inc:REQ0010002', connector: 'snow-inc', number: 'REQ0010002' });
+    expect(opened.url).toContain('sc_request.do%3Fsys_id%3D');
+    const request = f.records('sc_request').find((r) => r['number'] === 'REQ0010002')!;
+    expect(request).toMatchObject({
+      short_description: 'Request: Payslip reissue',
+      request_state: 'requested',
+      correlation_display: 'servicegraph',
+    });
+    const ritms = () => f.records('sc_req_item').filter((i) => i['request'] === request['sys_id']);
+    expect(ritms()).toEqual([expect.objectContaining({ number: 'RITM0010002', cat_item: payslip, short_description: 'Payslip reissue' })]);
+    expect(await api.createRequest(testRequest('req-1'))).toEqual(opened);
+    expect(ritms()).toHaveLength(1);
+    expect(f.records('incident').some((r) => r['short_description'] === 'Request: Payslip reissue')).toBe(false);
+
+    // The RITM insert fails: the retry finds the request and adds the RITM, once.
+    f.setFailures([{ status: 503, method: 'POST', pathPrefix: '/api/now/table/sc_req_item' }]);
+    expect(await codeOf(api.createRequest(testRequest('req-2')))).toBe('UPSTREAM_UNAVAILABLE');
+    const second = await api.createRequest(testRequest('req-2'));
+    expect(
+      f
+        .records('sc_req_item')
+        .filter((i) => i['request'] === f.records('sc_request').find((r) => r['number'] === second.number)?.['sys_id']),
+    ).toHaveLength(1);
+    expect(f.records('sc_request')).toHaveLength(3);
+
+    // The offering's own item wins; an item not in the catalogue, or retired, opens nothing.
+    const own = await api.createRequest(testRequest('req-3', { toolIds: { servicenow: mailbox } }));
+    const ownRequest = f.records('sc_request').find((r) => r['number'] === own.number)!;
+    expect(
+      f
+        .records('sc_req_item')
+        .filter((i) => i['request'] === ownRequest['sys_id'])
+        .map((i) => i['cat_item']),
+    ).toEqual([mailbox]);
+    expect(await codeOf(api.createRequest(testRequest('req-4', { toolIds: { servicenow: '0'.repeat(32) } })))).toBe('NOT_CONFIGURED');
+    expect(await codeOf(api.createRequest(testRequest('req-4', { toolIds: { 'snow-inc': '9ab0320e79c02ad9a580be232b418844' } })))).toBe(
+      'NOT_CONFIGURED',
+    );
+    expect(f.records('sc_request')).toHaveLength(4);
+    // Without any item: a request without RITMs.
+    const bare = await incidents(f).createRequest(testRequest('req-5'));
+    expect(
+      f.records('sc_req_item').filter((i) => i['request'] === f.records('sc_request').find((r) => r['number'] === bare.number)?.['sys_id']),
+    ).toEqual([]);
   });
 
   it('comments as work notes or customer comments, and rejects unknown incidents', async ({ onTestFinished }) => {

@@ -6,7 +6,7 @@ import type { CmdbApi, ConnectorInstance, HelpdeskApi, KnowledgeApi, MonitorApi,
 import { DEFAULT_IDENTIFICATION_RULES } from '../../kernel/correlate.js';
 import { ERRORS } from '../../kernel/errors.js';
 import { silentLogger } from '../../kernel/log.js';
-import type { Alert, Article, CiMetric, ConfigurationItem, Incident, Relation, ServiceInfo } from '../../kernel/model.js';
+import type { Alert, Article, CiMetric, ConfigurationItem, Incident, NewRequest, Relation, ServiceInfo } from '../../kernel/model.js';
 import { testCi } from '../../connectors/core/test-support.js';
 import { createMergedCmdbSource } from '../../bsm/merged-cmdb.js';
 import { alert as modelAlert } from '../../bsm/test-fakes.js';
@@ -146,6 +146,8 @@ const CLOSED = new Set(['RESOLVED', 'CLOSED', 'CANCELED']);
 export function fakeHelpdesk(name: string, incidents: Incident[], options: { fail?: boolean; noLinks?: boolean } = {}) {
   const calls = { create: [] as string[], comment: [] as string[], link: [] as string[] };
   const state = new Map(incidents.map((i) => [i.id, i]));
+  /** Catalogue requests opened, by correlation id. */
+  const requests = new Map<string, NewRequest & { number: string }>();
   const byKey = new Map<string, string>();
   let seq = 100;
   const api: HelpdeskApi = {
@@ -173,6 +175,11 @@ export function fakeHelpdesk(name: string, incidents: Incident[], options: { fai
       byKey.set(input.correlationId, created.id);
       return created;
     },
+    async createRequest(input) {
+      const opened = requests.get(input.correlationId) ?? { ...input, number: `REQ00${(seq += 1)}` };
+      requests.set(input.correlationId, opened);
+      return { id: `${name}:${opened.number}`, connector: name, number: opened.number, url: null };
+    },
     async comment(id, comment) {
       calls.comment.push(`${id}: ${comment.text}`);
       const current = state.get(id);
@@ -184,7 +191,7 @@ export function fakeHelpdesk(name: string, incidents: Incident[], options: { fai
       return !options.noLinks;
     },
   };
-  return { instance: instance(name, 'helpdesk', api), calls, state };
+  return { instance: instance(name, 'helpdesk', api), calls, state, requests };
 }
 
 export const article = (connector: string, nativeId: string, fields: Partial<Article> = {}): Article => ({

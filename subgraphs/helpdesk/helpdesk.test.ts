@@ -262,6 +262,7 @@ describe('helpdesk subgraph', () => {
       slaObjective: null,
       owner: 'it',
       howToRequest: 'ask',
+      request: { rt: `${serviceId} requests` },
     });
     const audits: unknown[] = [];
     const { run, rt } = setup({ offerings: [offering('payroll'), offering('trading')], audits });
@@ -275,20 +276,23 @@ describe('helpdesk subgraph', () => {
         who,
         `mutation { requestOffering(input: { offeringId: "${offeringId}", clientMutationId: "${key}" }) { number offering { id } } }`,
       );
-    const before = rt.state.size;
+    const incidents = rt.state.size;
     const first = await request(requester, 'payroll.access', 'k1');
     expect(first.errors).toBeUndefined();
     expect((await request(requester, 'payroll.access', 'k1')).data.requestOffering.number).toBe(first.data.requestOffering.number);
-    const created = [...rt.state.values()].find((i) => i.number === first.data.requestOffering.number);
-    expect(created).toMatchObject({ serviceId: 'payroll', priority: 'PLANNING', title: 'Request: payroll access' });
+    // A request, not an incident, carrying the offering's ids in the tools.
+    const created = [...rt.requests.values()].find((r) => r.number === first.data.requestOffering.number);
+    expect(created).toMatchObject({ offeringId: 'payroll.access', serviceId: 'payroll', toolIds: { rt: 'payroll requests' } });
+    expect([created?.title, created?.caller]).toEqual(['Request: payroll access', 'ursula']);
     const other = await request({ ...requester, id: 'victor' }, 'payroll.access', 'k1');
     expect(other.data.requestOffering.number).not.toBe(first.data.requestOffering.number);
-    expect(rt.state.size).toBe(before + 2);
+    expect(rt.requests.size).toBe(2);
     const outside = await request(requester, 'trading.access', 'k2');
     const missing = await request(requester, 'nothing.access', 'k2');
     expect(codes(outside)).toEqual(['BAD_USER_INPUT']);
     expect(outside.errors?.[0]?.message).toBe(missing.errors?.[0]?.message.replace('nothing', 'trading'));
-    expect(rt.state.size).toBe(before + 2);
+    expect(rt.requests.size).toBe(2);
+    expect(rt.state.size).toBe(incidents);
     expect(audits).toEqual([expect.objectContaining({ kind: 'denial', action: 'offering:request', target: 'trading.access' })]);
     const listed = await run(requester, '{ catalog { id } }');
     expect(listed.data.catalog).toEqual([{ id: 'payroll.access' }]);

@@ -228,11 +228,12 @@ async function reportProblem(
 export const offeringById = (ctx: HelpdeskContext, id: string): Offering | null => ctx.catalog.find((o) => o.id === id) ?? null;
 
 /**
- * A catalogue request: a ticket on the offering's service, at PLANNING priority (a request is
- * planned work, not an outage), opened through the desk's create, which every help desk connector
- * makes idempotent by the correlation id. The key is per viewer and kept apart from
- * createIncident's, so the same clientMutationId there never returns this ticket. The scope
- * middleware has checked that the viewer sees the offering's service and may request on it.
+ * A catalogue request: a request in the help desk's own sense (HelpdeskApi.createRequest: a
+ * ServiceNow sc_request, a JSM request of the offering's request type, an RT ticket in the request
+ * queue), on the offering's service, which every help desk connector makes idempotent by the
+ * correlation id. The key is per viewer and kept apart from createIncident's, so the same
+ * clientMutationId there never returns this request. The scope middleware has checked that the
+ * viewer sees the offering's service and may request on it.
  */
 async function requestOffering(
   _: unknown,
@@ -244,17 +245,23 @@ async function requestOffering(
   const offering = offeringById(ctx, input.offeringId);
   if (!offering) throw ERRORS.BAD_USER_INPUT.err(`offeringId: no offering ${JSON.stringify(input.offeringId)}`);
   const note = input.note.trim();
-  const created = await createIn(ctx, pickDesk(ctx, null), {
-    title: `Request: ${offering.name}`,
-    description: [`Catalogue offering ${offering.id}, ${offering.monthlyCost} per month, for ${offering.owner}.`, note]
-      .filter(Boolean)
-      .join('\n\n'),
-    priority: 'PLANNING',
-    ciId: null,
-    serviceId: offering.serviceId,
-    caller: ctx.viewer.id,
-    correlationId: correlationKey(ctx.viewer.id, `offering\n${key}`),
-  });
+  const desk = pickDesk(ctx, null);
+  const created = await desk.api
+    .createRequest({
+      offeringId: offering.id,
+      title: `Request: ${offering.name}`,
+      description: [`Catalogue offering ${offering.id}, ${offering.monthlyCost} per month, for ${offering.owner}.`, note]
+        .filter(Boolean)
+        .join('\n\n'),
+      serviceId: offering.serviceId,
+      caller: ctx.viewer.id,
+      correlationId: correlationKey(ctx.viewer.id, `offering\n${key}`),
+      toolIds: offering.request,
+    })
+    .catch((error: unknown) => {
+      throw connectorError(desk.name, error, ctx.log);
+    });
+  ctx.log.info('request opened', { target: created.id, offering: offering.id, viewer: ctx.viewer.id, connector: desk.name });
   return { number: created.number, offering, message: `We opened ${created.number} for ${offering.name}.` };
 }
 

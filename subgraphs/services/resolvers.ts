@@ -343,7 +343,7 @@ export const servicesResolvers = {
       const month = args.month ?? req.now.toISOString().slice(0, 7);
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw ERRORS.BAD_USER_INPUT.err(`month: expected YYYY-MM, got ${JSON.stringify(month)}`);
       const scope = new Set(await servicesInScope(req));
-      const services = showback(req.model.definitions).filter((s) => scope.has(s.serviceId));
+      const services = showback(req.model.definitions, await req.topology()).filter((s) => scope.has(s.serviceId));
       return {
         month,
         total: services.reduce((sum, s) => sum + s.ownCost, 0),

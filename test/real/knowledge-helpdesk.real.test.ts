@@ -93,6 +93,42 @@ describe.skipIf(!selected('rt'))('rt connector against real RT 5', () => {
   );
 
   it(
+    'opens a catalogue request as one ticket in the request queue, also on retry, and not as an incident',
+    async () => {
+      // A fresh RT has only General: make the request queue (root may; it already exists on a second run).
+      await fetch(`${RT_URL}/REST/2.0/queue`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${RT_USER}:${RT_PASSWORD}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ Name: 'Requests', Description: 'Catalogue requests from servicegraph' }),
+      });
+      const input = {
+        offeringId: 'payroll.payslip-reissue',
+        title: `Request: Payslip reissue ${run}`,
+        description: 'For March.',
+        serviceId: 'payroll',
+        caller: 'real-tester',
+        correlationId: `real-request-${run}`,
+        toolIds: {},
+      };
+      const rt = instance({ requestQueue: 'Requests' });
+      const opened = await rt.forRequest(auth).createRequest(input);
+      expect(opened).toMatchObject({ connector: 'rt', number: expect.stringMatching(/^RT #\d+$/) });
+      expect(await rt.forRequest(auth).createRequest(input)).toEqual(opened);
+      const inRequestQueue = await instance({ queues: ['Requests'] })
+        .forRequest(auth)
+        .listIncidents({ text: run });
+      expect(inRequestQueue.map((t) => t.id)).toEqual([opened.id]);
+      expect(inRequestQueue[0]).toMatchObject({ title: input.title, priority: 'LOW' });
+      // The incident queues (General) do not hold it.
+      expect((await rt.forRequest(auth).listIncidents({ text: `Payslip reissue ${run}` })).map((t) => t.id)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
     'pages through TicketSQL results up to the cap',
     async () => {
       const writer = instance().forRequest(auth);
