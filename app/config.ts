@@ -6,7 +6,7 @@ import { NotificationsSchema } from '../bsm/notifications.js';
 import { ConfigError } from '../kernel/errors.js';
 import { IdentificationRules } from '../kernel/correlate.js';
 import { isConnectorSubgraph, SUPERGRAPH_PATH, type SubgraphName, supergraphSubgraphs } from '../schema/subgraphs.js';
-import { connectorTypes, findConnector } from '../connectors/registry.js';
+import { connectorType, connectorTypes } from '../connectors/registry.js';
 import { AuthConfig } from '../gateway/identity.js';
 import { conformToSchema } from './config-input.js';
 
@@ -356,7 +356,7 @@ export function inspectConfig(file: string, env: NodeJS.ProcessEnv = process.env
       if (typeof name === 'string' && seen.has(name)) problems.push(`connectors[${i}].name: duplicate connector name "${name}"`);
       if (typeof name === 'string') seen.add(name);
       if (typeof type !== 'string') return;
-      const connector = findConnector(type);
+      const connector = connectorType(type);
       if (!connector) {
         problems.push(`connectors[${i}].type: unknown connector "${type}" (known: ${connectorTypes().join(', ')})`);
         return;

@@ -14,17 +14,18 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function build(): Servicegraph {
+async function build(): Promise<Servicegraph> {
   dir = mkdtempSync(join(tmpdir(), 'sg-root-'));
   // A pinned clock: what is shared "for two seconds" is shared for the whole test, however slow the machine.
   const now = () => new Date('2026-11-27T09:00:00.000Z');
   root = createServicegraph({ loaded: loadConfig(writeTestConfig(dir), testEnv), log: silentLogger, now });
+  await root.loadConnectors();
   return root;
 }
 
 describe('the composition root', () => {
-  it('builds each part once, on first use, and nothing before', () => {
-    const sg = build();
+  it('builds each part once, on first use, and nothing before', async () => {
+    const sg = await build();
     expect(sg.builtConnectors()).toEqual([]);
     expect(sg.connectors('knowledge')).toBe(sg.connectors('knowledge'));
     expect(sg.builtConnectors().map((c) => c.kind)).toEqual(['knowledge']);
@@ -32,7 +33,7 @@ describe('the composition root', () => {
   });
 
   it('gives the model and every subgraph one merged CMDB: health and the cmdb answers read the same merge', async () => {
-    const sg = build();
+    const sg = await build();
     const merge = await sg.cmdb()();
     expect((await sg.model().snapshot()).topology.cmdb).toBe(merge);
     expect((await sg.directory().topology()).cmdb).toBe(merge);

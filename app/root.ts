@@ -13,7 +13,7 @@ import { createServiceModel, type ServiceModel } from '../bsm/model.js';
 import { createNotifier } from '../bsm/notifications.js';
 import { privateDir } from '../kernel/private-files.js';
 import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
-import { findConnector } from '../connectors/registry.js';
+import { connectorType, findConnector, loadConnectors } from '../connectors/registry.js';
 import type { Logger } from '../kernel/log.js';
 import { reportServices } from '../kernel/metrics.js';
 import type { ConnectorKind } from '../kernel/model.js';
@@ -49,6 +49,12 @@ export interface Servicegraph {
   audit(): AuditLog;
   /** What the replicas share (cache, database, evaluator lease); the embedded defaults without config. */
   shared(): SharedState;
+  /**
+   * Imports the implementations of the configured connector types; awaited before anything creates
+   * connectors (`connectors`, `cmdb`, `model`, `subgraphServer`, `readinessChecks`), which throw
+   * otherwise. A process that creates none (a gateway over remote subgraphs) never loads them.
+   */
+  loadConnectors(): Promise<void>;
   /** The configured connector instances of one kind, in config order. */
   connectors<K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[];
   /** Every connector instance built so far (what this process reads). */
@@ -120,9 +126,8 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
   const createKind = <K extends ConnectorKind>(kind: K): ConnectorInstance<ApiByKind[K]>[] => {
     const instances: ConnectorInstance<ApiByKind[K]>[] = [];
     for (const entry of loaded.connectorConfigs) {
-      const connector = findConnector(entry.type);
-      if (connector?.kind !== kind) continue; // loadConfig reported unknown types
-      const instance = connector.create(entry.name, entry.settings, {
+      if (connectorType(entry.type)?.kind !== kind) continue; // loadConfig reported unknown types
+      const instance = findConnector(entry.type).create(entry.name, entry.settings, {
         log: log.child({ connector: entry.name }),
         cache: shared().cacheFor(entry.name),
         postgres: shared().postgres,
@@ -281,6 +286,7 @@ export function createServicegraph(options: ServicegraphOptions): Servicegraph {
     policy,
     audit,
     shared,
+    loadConnectors: () => loadConnectors(loaded.connectorConfigs.map((c) => c.type)),
     connectors,
     builtConnectors: () => [...built],
     definitions,

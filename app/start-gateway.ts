@@ -88,6 +88,7 @@ export async function startServicegraph(options: StartOptions): Promise<Running>
     // includes every connector (the builtin ones read their estate files when created).
     await preflight.check(() => root.policy());
     if (local) {
+      await root.loadConnectors();
       await preflight.check(() => root.definitions());
       for (const kind of ['monitor', 'cmdb', 'helpdesk', 'knowledge'] as const) await preflight.check(() => root.connectors(kind));
     }

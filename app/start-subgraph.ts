@@ -46,6 +46,7 @@ export async function startSubgraph(
   };
   try {
     await preflight.check(() => root.policy());
+    await root.loadConnectors();
     // What the subgraph serves (definitions, connectors) is built here, once: the first problem
     // among them is listed with the config's and the policy's.
     const server = secret ? await preflight.check(() => root.subgraphServer(options.name, internalKey(secret))) : undefined;

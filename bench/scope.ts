@@ -55,6 +55,7 @@ const DASHBOARD = `{
 const dir = mkdtempSync(join(tmpdir(), 'servicegraph-bench-scope-'));
 const loaded = loadConfig(writeTestConfig(dir, { extra: 'evaluatorIntervalMs: 600000' }), testEnv);
 const root = createServicegraph({ loaded, log: silentLogger });
+await root.loadConnectors();
 const maxPageSize = loaded.config.maxPageSize;
 const modules: Record<SubgraphName, SubgraphModule<BaseContext>> = {
   services: createServicesSubgraph({

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../app/config.js';
 import { conformToSchema } from '../app/config-input.js';
 import { loadPolicy } from '../authz/policy.js';
-import { connectorTypes, findConnector } from '../connectors/registry.js';
+import { connectorType, connectorTypes } from '../connectors/registry.js';
 import { withErrorTable } from '../scripts/docs-errors.js';
 import { withMetricsTable } from '../scripts/docs-metrics.js';
 import { withRuleReference, withRuleTables } from '../scripts/docs-rules.js';
@@ -48,7 +48,7 @@ describe('README', () => {
     const entries = (parseYaml(block!.replace(/\$\{(\w+)\}/g, 'secret-$1')) as { connectors: Record<string, unknown>[] }).connectors;
     const types = new Set<string>();
     for (const { name, type, ...settings } of entries) {
-      const connector = findConnector(String(type));
+      const connector = connectorType(String(type));
       expect(connector, `connector type ${String(type)}`).toBeDefined();
       // As the config loader reads it: no unknown key, then the connector's own schema.
       const conformed = conformToSchema(connector!.config, settings, String(name));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * Confluence Cloud: CQL search (REST v1 `/wiki/rest/api/search`) and pages (REST v2). Auth: `email` +

@@ -3,7 +3,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { captureLogger } from '../../kernel/log.js';
 import { runInRequest } from '../../kernel/request-context.js';
 import { listenOnLoopback } from './fake-http.js';
-import { createHttpClient, HttpSettings, pathTemplate } from './http.js';
+import { createHttpClient, pathTemplate } from './http.js';
+import { HttpSettings } from './http-settings.js';
 
 /** The one line every tool call writes (connectors/core/http.ts). */
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {

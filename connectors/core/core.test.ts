@@ -5,7 +5,8 @@ import { createBreaker, CircuitOpenError } from './breaker.js';
 import { createCachedReader } from './cache.js';
 import { errorCodeTable, ERRORS } from '../../kernel/errors.js';
 import { listenOnLoopback } from './fake-http.js';
-import { createHttpClient, HttpSettings } from './http.js';
+import { createHttpClient } from './http.js';
+import { HttpSettings } from './http-settings.js';
 import { silentLogger } from '../../kernel/log.js';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void) {

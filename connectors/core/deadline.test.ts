@@ -5,7 +5,8 @@ import { silentLogger } from '../../kernel/log.js';
 import { currentDeadline, runWithDeadline } from '../../kernel/request-context.js';
 import { createCachedReader } from './cache.js';
 import { listenOnLoopback } from './fake-http.js';
-import { createHttpClient, HttpSettings } from './http.js';
+import { createHttpClient } from './http.js';
+import { HttpSettings } from './http-settings.js';
 
 /**
  * The request's deadline bounds a whole tool call, retries included: a tool answering after 10 s

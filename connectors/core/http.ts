@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, RequestError, type Got, type OptionsInit } from 'got';
-import { z } from 'zod';
 import { createBreaker, CircuitOpenError, type Breaker, type BreakerOptions } from './breaker.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/log.js';
@@ -11,6 +10,7 @@ import { observe, secondsSince } from '../../kernel/metrics.js';
 import { inSpan } from '../../kernel/tracing.js';
 import { SpanKind, type Span } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
+import type { HttpSettings } from './http-settings.js';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
@@ -22,27 +22,6 @@ import { GraphQLError } from 'graphql';
  * when it passes, a retry whose wait would end after it is not made, and a call that starts after it
  * fails at once. The connector's cache then serves its last good answer, marked stale.
  */
-
-/** Connection settings shared by every HTTP connector's config. */
-export const HttpSettings = z.object({
-  /** Base URL of the tool's API, e.g. https://acme.service-now.com */
-  baseUrl: z.url(),
-  /** Base URL of the tool's web UI for deep links. @default baseUrl */
-  uiUrl: z.url().optional(),
-  /** Per-attempt timeout. @default 5000 */
-  timeoutMs: z.number().int().positive().default(5000),
-  /** Retries for idempotent reads (got never retries POST). @default 2 */
-  retryLimit: z.number().int().min(0).max(10).default(2),
-  /** PEM CA bundle to trust (e.g. Icinga's private CA), read from this file. */
-  caFile: z.string().optional(),
-  /** Accept a certificate whose host name does not match (self-signed CA pinned by caFile). @default false */
-  allowHostnameMismatch: z.boolean().default(false),
-  /** Consecutive failures that open the circuit. @default 5 */
-  breakerThreshold: z.number().int().positive().default(5),
-  /** How long an open circuit fails fast. @default 30000 */
-  breakerCooldownMs: z.number().int().positive().default(30_000),
-});
-export type HttpSettings = z.infer<typeof HttpSettings>;
 
 export type HttpAuth =
   | { kind: 'none' }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * Icinga 2 REST API (`${baseUrl}/v1`, HTTPS only, Basic auth against an ApiUser). Icinga's own CA is

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * Jira Cloud (REST v3) and Jira Service Management. Auth: `email` + `apiToken` (Cloud, Basic) or a

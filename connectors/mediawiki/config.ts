@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * MediaWiki Action API. Read-only: anonymous by default; `username` + `password` log in with

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * NetBox 4.x over its REST API (`${baseUrl}/api/...`). Auth: an API `token`, sent as

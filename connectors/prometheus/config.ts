@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /** Credentials for Prometheus/Alertmanager when they sit behind a proxy or `--web.config.file`. */
 export const PromAuth = z.discriminatedUnion('kind', [

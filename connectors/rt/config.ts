@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * Request Tracker 5 over REST2 (`${baseUrl}/REST/2.0`). Auth: `username` + `password` (Basic) or an

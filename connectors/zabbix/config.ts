@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpSettings } from '../core/http.js';
+import { HttpSettings } from '../core/http-settings.js';
 
 /**
  * Zabbix JSON-RPC API (`${baseUrl}/api_jsonrpc.php`), 6.0 LTS to 7.x. Auth: an API `token`, or
