@@ -11,6 +11,7 @@ import { inSpan } from '../../kernel/tracing.js';
 import { SpanKind, type Span } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import type { HttpSettings } from './http-settings.js';
+import type { z } from 'zod';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
