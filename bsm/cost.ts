@@ -35,17 +35,21 @@ export interface DowntimeCost {
   total: number;
 }
 
+/** What a cost adds up, and what sumCosts sums. */
+const AMOUNTS = [
+  'downSeconds',
+  'degradedSeconds',
+  'observedSeconds',
+  'maintenanceSeconds',
+  'revenueLost',
+  'userHoursLost',
+  'productivityCost',
+  'total',
+] as const;
+const zero = () => Object.fromEntries(AMOUNTS.map((k) => [k, 0])) as Record<(typeof AMOUNTS)[number], number>;
+
 export function downtimeCost(def: Pick<ServiceDefinition, 'impact'>, timeline: StatusTimeline, from: Date, to: Date): DowntimeCost {
-  const cost = {
-    from,
-    to,
-    downSeconds: 0,
-    degradedSeconds: 0,
-    observedSeconds: 0,
-    maintenanceSeconds: 0,
-    revenueLost: 0,
-    userHoursLost: 0,
-  };
+  const cost = { from, to, ...zero() };
   for (const part of segments(timeline, from.getTime(), to.getTime())) {
     if (!part.state) continue;
     const seconds = (part.to - part.from) / 1000;
@@ -72,30 +76,8 @@ const availability = (c: { observedSeconds: number; downSeconds: number }) =>
 
 /** The sum of several services' costs over the same period; availability weighted by observed time. */
 export function sumCosts(costs: readonly DowntimeCost[], from: Date, to: Date): DowntimeCost {
-  const total: DowntimeCost = {
-    from,
-    to,
-    downSeconds: 0,
-    degradedSeconds: 0,
-    observedSeconds: 0,
-    maintenanceSeconds: 0,
-    availability: 100,
-    revenueLost: 0,
-    userHoursLost: 0,
-    productivityCost: 0,
-    total: 0,
-  };
-  const keys = [
-    'downSeconds',
-    'degradedSeconds',
-    'observedSeconds',
-    'maintenanceSeconds',
-    'revenueLost',
-    'userHoursLost',
-    'productivityCost',
-    'total',
-  ] as const;
-  for (const c of costs) for (const k of keys) total[k] += c[k];
+  const total = { from, to, ...zero() };
+  for (const c of costs) for (const k of AMOUNTS) total[k] += c[k];
   return { ...total, availability: availability(total) };
 }
 

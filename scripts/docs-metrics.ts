@@ -1,19 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { metricsTable } from '../kernel/metrics.js';
+import { betweenMarkers, rewriteFile } from './markers.js';
 
 /** Writes the metrics table from the registry (kernel/metrics.ts) into README.md between its markers. */
-export const START = '<!-- metrics:start -->';
-export const END = '<!-- metrics:end -->';
-
-export function withMetricsTable(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error('README.md has no metrics markers');
-  return `${readme.slice(0, start + START.length)}\n${metricsTable()}\n${readme.slice(end)}`;
-}
+export const withMetricsTable = (readme: string) => betweenMarkers(readme, 'metrics', metricsTable());
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = new URL('../README.md', import.meta.url);
-  writeFileSync(file, withMetricsTable(readFileSync(file, 'utf8')));
+  rewriteFile('../README.md', withMetricsTable);
   console.log('README.md metrics table updated');
 }

@@ -12,10 +12,10 @@ import {
 } from 'graphql';
 import { buildAnnotationIndex, type AnnotationIndex } from '../authz/annotations.js';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs.js';
-import { PUBLIC_SCHEMA_PATH } from './public-schema.js';
+import { printPublicSchema } from './public-schema.js';
 
 /**
- * docs/reference.md: every type and field a client can use (schema/public.graphql), with the drill
+ * docs/reference.md: every type and field a client can use (the client-facing schema), with the drill
  * level it needs and, for mutations, the action: read from the supergraph's @drill and @action, the
  * annotations the gateway enforces. `npm run compose` and `npm run docs:reference` write it; `npm test`
  * fails when it is stale.
@@ -39,11 +39,8 @@ function fieldRows(type: GraphQLObjectType | GraphQLInterfaceType, index: Annota
   return [head, ...rows].join('\n');
 }
 
-export function printReference(
-  publicSdl = readFileSync(PUBLIC_SCHEMA_PATH, 'utf8'),
-  supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8'),
-): string {
-  const schema = buildSchema(publicSdl);
+export async function printReference(supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8')): Promise<string> {
+  const schema = buildSchema(await printPublicSchema(supergraphSdl));
   const index = buildAnnotationIndex(supergraphSdl);
   const roots = ['Query', 'Mutation'];
   const named = Object.values(schema.getTypeMap())
@@ -53,7 +50,7 @@ export function printReference(
     '# API reference',
     '',
     'Generated from the SDL by `npm run docs:reference` (scripts/docs-reference.ts); do not edit. The schema a',
-    'client sees is [schema/public.graphql](../schema/public.graphql).',
+    'client sees is `schema/public.graphql`, which `npm run codegen` prints.',
     '',
     'A viewer reads a field when the drill level of its role is at least the one given here:',
     '`BUSINESS` < `SERVICE` < `COMPONENT` < `TELEMETRY`. A field it may not read answers `null` with a',
@@ -112,7 +109,7 @@ export function printReference(
 
 // `npm run docs:reference` writes it; `-- --check` (in npm test) fails when it is stale.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const reference = printReference();
+  const reference = await printReference();
   if (process.argv.includes('--check')) {
     if (readFileSync(REFERENCE_PATH, 'utf8') !== reference) {
       console.error('docs/reference.md is stale: run npm run docs:reference');

@@ -1,20 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { type RuleKindInfo, ruleKinds } from '../bsm/engine/rules.js';
+import { betweenMarkers, rewriteFile } from './markers.js';
 
 /**
  * Writes the rule-kind tables from the kinds' own definitions (bsm/engine/kinds, maps) into
  * README.md (section "Service health") and docs/health.md, between their markers, so the docs
  * cannot describe a kind the engine does not have or a parameter it does not check.
  */
-
-function between(text: string, name: string, body: string): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`no ${name} markers`);
-  return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
-}
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
@@ -57,16 +48,11 @@ export function ruleKindReference(): string {
   ].join('\n');
 }
 
-export const withRuleTables = (readme: string) => between(readme, 'rule-kinds', ruleKindTable());
-export const withRuleReference = (doc: string) => between(doc, 'rule-reference', ruleKindReference());
+export const withRuleTables = (readme: string) => betweenMarkers(readme, 'rule-kinds', ruleKindTable());
+export const withRuleReference = (doc: string) => betweenMarkers(doc, 'rule-reference', ruleKindReference());
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const [path, write] of [
-    ['../README.md', withRuleTables],
-    ['../docs/health.md', withRuleReference],
-  ] as const) {
-    const file = new URL(path, import.meta.url);
-    writeFileSync(file, write(readFileSync(file, 'utf8')));
-  }
+  rewriteFile('../README.md', withRuleTables);
+  rewriteFile('../docs/health.md', withRuleReference);
   console.log('rule-kind tables updated in README.md and docs/health.md');
 }

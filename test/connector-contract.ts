@@ -3,7 +3,9 @@
  * against each tool's protocol fake (the pattern of Apollo's `defineIntegrationTestSuite` and
  * `@keyv/test-suite`).
  *
- * Usage, in `connectors/<tool>/<tool>.contract.test.ts`:
+ * Usage, in `connectors/<tool>/<tool>.contract.test.ts` (a connector configured by its URL, credentials
+ * and the start options says only its fake, its credentials and its secret:
+ * `defineHttpConnectorContract(jiraConnector, { fake, config, secret })`, at the end of this file):
  *
  * ```ts
  * import { defineConnectorContract, contractDeps } from '../../test/connector-contract.js';
@@ -62,7 +64,7 @@
 import { describe, expect, it } from 'vitest';
 import { sample } from '../kernel/test-metrics.js';
 import { GraphQLError } from 'graphql';
-import type { ApiByKind, ConnectorInstance } from '../connectors/core/connector.js';
+import type { ApiByKind, Connector, ConnectorInstance } from '../connectors/core/connector.js';
 import type { ConnectorKind, NewRequest } from '../kernel/model.js';
 import { SEVERITY_ORDER } from '../kernel/model.js';
 import type { Fault } from '../connectors/core/fake-faults.js';
@@ -584,4 +586,43 @@ function newRequest(correlationId: string): NewRequest {
     correlationId,
     toolIds: {},
   };
+}
+
+/** What an HTTP connector's contract file says of its own; the rest is the same for each. */
+export interface HttpContractOptions<F extends ContractFake> {
+  /** Starts the tool's fake, accepting the credentials in `config`. */
+  fake: () => Promise<F>;
+  /** The config besides the fake's URL and the start options: the credentials and what the connector needs. */
+  config: Record<string, unknown>;
+  /** The credential in `config`: no error may contain it. */
+  secret: string;
+  /** Knowledge: words that find at least one article in the fake's fixtures. */
+  searchText?: string;
+  /** Monitors: how the fake records acknowledgements. */
+  acks?: (fake: F) => MonitorAckProbe;
+  skip?: ContractCheck[];
+}
+
+/**
+ * The contract for a connector configured by `{ baseUrl, ...credentials, retryLimit, timeoutMs,
+ * cacheTtlMs }`, labelled by its type, over a fresh instance of its own against a fresh fake per test.
+ */
+export function defineHttpConnectorContract<K extends ConnectorKind, TConfig, F extends ContractFake>(
+  connector: Connector<TConfig, ApiByKind[K]> & { readonly kind: K },
+  own: HttpContractOptions<F>,
+): void {
+  const name = `${connector.type}-test`;
+  defineConnectorContract({
+    label: connector.type,
+    kind: connector.kind,
+    ...(own.skip ? { skip: own.skip } : {}),
+    async start(options) {
+      const fake = await own.fake();
+      const config = connector.config.parse({ baseUrl: fake.url, ...own.config, ...options });
+      const instance = connector.create(name, config, contractDeps(name));
+      const started = { instance, fake, secrets: [own.secret], searchText: own.searchText, acks: own.acks?.(fake) };
+      // `acks` is there for a monitor (the contract fails a monitor without it): the type cannot see it.
+      return started as ContractStarted<K>;
+    },
+  });
 }

@@ -42,6 +42,13 @@ export const BUILTIN_CONNECTORS = `
   - { name: desk, type: builtin-helpdesk }
   - { name: kb, type: builtin-knowledge }`;
 
+/** The builtin tools, but a Confluence at `url` for knowledge; its token is the stack's env CONFLUENCE_TOKEN. */
+export const withConfluence = (url: string) => `
+  - { name: builtin, type: builtin-monitor }
+  - { name: cmdb, type: builtin-cmdb }
+  - { name: desk, type: builtin-helpdesk }
+  - { name: wiki, type: confluence, baseUrl: "${url}", email: bot@example.com, apiToken: "\${CONFLUENCE_TOKEN}", timeoutMs: 2000, retryLimit: 0 }`;
+
 export interface TestConfigOptions {
   extra?: string;
   /** More `server:` settings, as YAML flow entries (e.g. `shutdownGraceMs: 500`). */

@@ -4,7 +4,7 @@ import { startFakeConfluence } from '../connectors/confluence/fake-server.js';
 import { listenOnLoopback } from '../connectors/core/fake-http.js';
 import { captureLogger } from '../kernel/log.js';
 import { sample } from '../kernel/test-metrics.js';
-import { startStack, type Stack } from './harness.js';
+import { startStack, withConfluence, type Stack } from './harness.js';
 
 /**
  * Observability through the whole stack, subgraphs behind HTTP (as in remote mode): the request log
@@ -67,11 +67,7 @@ describe('observability, subgraphs over HTTP', () => {
       env: { CONFLUENCE_TOKEN: 'confluence-api-token' },
       extra: `metrics: { enabled: true, host: 127.0.0.1, port: 0 }
 tracing: { endpoint: "${receiver.url}/v1/traces", serviceName: servicegraph-test }`,
-      connectors: `
-  - { name: builtin, type: builtin-monitor }
-  - { name: cmdb, type: builtin-cmdb }
-  - { name: desk, type: builtin-helpdesk }
-  - { name: wiki, type: confluence, baseUrl: "${wiki.url}", email: bot@example.com, apiToken: "\${CONFLUENCE_TOKEN}", timeoutMs: 2000, retryLimit: 0 }`,
+      connectors: withConfluence(wiki.url),
     });
     operator = await stack.token('operator');
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeConfluence } from '../connectors/confluence/fake-server.js';
 import { captureLogger } from '../kernel/log.js';
-import { ROOT, startStack, type Stack } from './harness.js';
+import { ROOT, startStack, withConfluence, type Stack } from './harness.js';
 
 /**
  * Request-scoped logging through the whole stack: the gateway assigns every request an id, answers
@@ -43,11 +43,7 @@ describe.each(['in-process', 'http'] as const)('request-scoped logging, subgraph
       log: captured.log,
       policyFile: policyWithEmailOperator(policyDir),
       env: { CONFLUENCE_TOKEN: 'confluence-api-token' },
-      connectors: `
-  - { name: builtin, type: builtin-monitor }
-  - { name: cmdb, type: builtin-cmdb }
-  - { name: desk, type: builtin-helpdesk }
-  - { name: wiki, type: confluence, baseUrl: "${wiki.url}", email: bot@example.com, apiToken: "\${CONFLUENCE_TOKEN}", timeoutMs: 2000, retryLimit: 0 }`,
+      connectors: withConfluence(wiki.url),
     });
     operator = await stack.token('operator');
   });

@@ -1,15 +1,13 @@
-import type { CmdbApi, Connector } from '../core/connector.js';
-import { BuiltinConfig, estateDirOf } from './config.js';
+import type { CmdbApi } from '../core/connector.js';
+import { estateDirOf } from './config.js';
+import { builtinConnector } from './connector.js';
 import { loadCmdbEstate } from './estate-files.js';
 
 /**
  * The builtin CMDB: the CIs and relations of the estate's cmdb.yaml, read once at start (a bad file
  * stops the start with its path). Reads are in memory, so there is nothing to cache or batch.
  */
-export const builtinCmdbConnector = {
-  type: 'builtin-cmdb',
-  kind: 'cmdb',
-  config: BuiltinConfig,
+export const builtinCmdbConnector = builtinConnector('builtin-cmdb', 'cmdb', {
   create(name, config, deps) {
     const estate = loadCmdbEstate(estateDirOf(config, deps), name);
     const asOf = new Date().toISOString();
@@ -17,13 +15,6 @@ export const builtinCmdbConnector = {
     const api: CmdbApi = {
       snapshot: async () => ({ cis: structuredClone(estate.cis), relations: estate.relations.map((r) => ({ ...r })), stale: false, asOf }),
     };
-    return {
-      name,
-      kind: 'cmdb',
-      // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
-      forRequest: (_auth) => api,
-      healthCheck: async () => {},
-      dispose: async () => {},
-    };
+    return { api };
   },
-} satisfies Connector<BuiltinConfig, CmdbApi>;
+});

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Connector, HelpdeskApi } from '../core/connector.js';
+import type { HelpdeskApi } from '../core/connector.js';
 import { createCorrelator, type Correlator } from '../../kernel/correlate.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { CiHint, Incident, IncidentFilter, IncidentPriority, IncidentState } from '../../kernel/model.js';
-import { BuiltinConfig, estateDirOf } from './config.js';
+import { estateDirOf } from './config.js';
+import { builtinConnector } from './connector.js';
 import { INCIDENT_PRIORITIES, loadCmdbEstate, loadHelpdeskEstate, toHint, type IncidentDef } from './estate-files.js';
-import { withStoreErrors } from './store.js';
 import { openTicketStore, type IncidentRow } from './ticket-store.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
@@ -40,10 +40,7 @@ const requestNumberOf = (seq: number) => `REQ${String(seq).padStart(7, '0')}`;
 const isRequest = (number: string) => number.startsWith('REQ');
 const addMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
-export const builtinHelpdeskConnector = {
-  type: 'builtin-helpdesk',
-  kind: 'helpdesk',
-  config: BuiltinConfig,
+export const builtinHelpdeskConnector = builtinConnector('builtin-helpdesk', 'helpdesk', {
   create(name, config, deps) {
     const estateDir = estateDirOf(config, deps);
     const estate = new Map(loadHelpdeskEstate(estateDir, new Date()).map((def) => [def.number, def]));
@@ -228,14 +225,6 @@ export const builtinHelpdeskConnector = {
       },
     };
 
-    const guardedApi = withStoreErrors(name, api);
-    return {
-      name,
-      kind: 'helpdesk',
-      // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
-      forRequest: (_auth) => guardedApi,
-      healthCheck: () => tickets.ping(),
-      dispose: () => tickets.close(),
-    };
+    return { api, store: tickets };
   },
-} satisfies Connector<BuiltinConfig, HelpdeskApi>;
+});

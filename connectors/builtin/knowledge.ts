@@ -1,7 +1,8 @@
-import type { Connector, KnowledgeApi } from '../core/connector.js';
+import type { KnowledgeApi } from '../core/connector.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Article } from '../../kernel/model.js';
-import { BuiltinConfig, estateDirOf } from './config.js';
+import { estateDirOf } from './config.js';
+import { builtinConnector } from './connector.js';
 import { loadKnowledgeEstate, type ArticleDef } from './estate-files.js';
 import { createArticleIndex, snippet } from './search.js';
 import { splitQualifiedId } from '../../kernel/model.js';
@@ -13,10 +14,7 @@ const MAX_LIMIT = 100;
  * The builtin knowledge base: the articles of the estate's knowledge.yaml, indexed once at start
  * for word search (see search.ts for the scoring).
  */
-export const builtinKnowledgeConnector = {
-  type: 'builtin-knowledge',
-  kind: 'knowledge',
-  config: BuiltinConfig,
+export const builtinKnowledgeConnector = builtinConnector('builtin-knowledge', 'knowledge', {
   create(name, config, deps) {
     const articles = loadKnowledgeEstate(estateDirOf(config, deps));
     const byId = new Map(articles.map((def) => [def.id, def]));
@@ -48,13 +46,6 @@ export const builtinKnowledgeConnector = {
       },
     };
 
-    return {
-      name,
-      kind: 'knowledge',
-      // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
-      forRequest: (_auth) => api,
-      healthCheck: async () => {},
-      dispose: async () => {},
-    };
+    return { api };
   },
-} satisfies Connector<BuiltinConfig, KnowledgeApi>;
+});

@@ -1,12 +1,12 @@
-import type { Connector, MonitorApi } from '../core/connector.js';
+import type { MonitorApi } from '../core/connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
-import { BuiltinConfig, estateDirOf } from './config.js';
+import { estateDirOf } from './config.js';
+import { builtinConnector } from './connector.js';
 import { loadMonitorEstate, toHint, type AlertDef } from './estate-files.js';
 import { createMetricQuery } from './metrics.js';
 import { openAckStore, type AckRow } from './ack-store.js';
-import { withStoreErrors } from './store.js';
 import { finiteOrNull, unitFromName, unixToIso } from '../core/metric-units.js';
 import { splitQualifiedId } from '../../kernel/model.js';
 
@@ -26,10 +26,7 @@ import { splitQualifiedId } from '../../kernel/model.js';
 /** Prometheus refuses range queries with more points than this; so do we, instead of looping for ever. */
 const MAX_RANGE_POINTS = 11_000;
 
-export const builtinMonitorConnector = {
-  type: 'builtin-monitor',
-  kind: 'monitor',
-  config: BuiltinConfig,
+export const builtinMonitorConnector = builtinConnector('builtin-monitor', 'monitor', {
   create(name, config, deps) {
     const estate = loadMonitorEstate(estateDirOf(config, deps), new Date());
     const defs = new Map(estate.file.alerts.map((def) => [def.id, def]));
@@ -163,14 +160,6 @@ export const builtinMonitorConnector = {
       alertRules: async () => null,
     };
 
-    const guardedApi = withStoreErrors(name, api);
-    return {
-      name,
-      kind: 'monitor',
-      // Auth is not needed: the builtin tools take authorship from the arguments (ack author, caller).
-      forRequest: (_auth) => guardedApi,
-      healthCheck: () => acks.ping(),
-      dispose: () => acks.close(),
-    };
+    return { api, store: acks };
   },
-} satisfies Connector<BuiltinConfig, MonitorApi>;
+});

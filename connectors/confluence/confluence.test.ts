@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
+import { connectorForTest, failure, testAuth, type OnTestFinished } from '../core/test-support.js';
 import { parseCql, startFakeConfluence, type FakeConfluenceOptions } from './fake-server.js';
 import { confluenceConnector } from './index.js';
 import { buildCql, plainText, queryWords } from './mapping.js';
 
-async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeConfluenceOptions = {}) {
-  const fake = await fakeForTest(onTestFinished, startFakeConfluence(fakeOptions));
-  const config = confluenceConnector.config.parse({
-    baseUrl: fake.url,
+const setup = (onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeConfluenceOptions = {}) =>
+  connectorForTest(onTestFinished, confluenceConnector, 'kb', startFakeConfluence(fakeOptions), {
     email: 'bot@example.com',
     apiToken: 'confluence-api-token',
-    retryLimit: 0,
-    timeoutMs: 1000,
     ...overrides,
   });
-  const instance = confluenceConnector.create('kb', config, testDeps('kb'));
-  return { fake, instance, api: instance.forRequest(testAuth()) };
-}
 
 describe('confluence mapping', () => {
   it('strips highlight markup and storage format', () => {

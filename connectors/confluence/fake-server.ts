@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultScript } from '../core/fake-faults.js';
 import { serveFake } from '../core/fake-http.js';
-import { createQueryLexer, joinedByAndOr } from '../core/fake-query-lexer.js';
+import { createQueryLexer, inList, joinedByAndOr } from '../core/fake-query-lexer.js';
 
 /**
  * A protocol-faithful Confluence Cloud fake, built from Atlassian's REST references: CQL search at
@@ -210,6 +210,9 @@ const lex = createQueryLexer({ operators: ['!=', '~', '='], word: /^[A-Za-z0-9_.
 
 const FIELDS = ['type', 'space', 'label', 'text', 'title'];
 
+/** Confluence's error for a missing bracket of an IN list. */
+const expecting = (bracket: string) => `expecting '${bracket}'`;
+
 export function parseCql(cql: string): { predicate: (p: FakePage) => boolean; words: string[] } {
   const toks = lex(cql);
   const words: string[] = [];
@@ -248,13 +251,7 @@ export function parseCql(cql: string): { predicate: (p: FakePage) => boolean; wo
     if (field?.t !== 'word' || !FIELDS.includes(name)) throw new Error(`unknown field ${field?.v ?? ''}`);
     if (kw('IN')) {
       p++;
-      if (toks[p++]?.v !== '(') throw new Error("expecting '('");
-      const list = [value()];
-      while (toks[p]?.v === ',') {
-        p++;
-        list.push(value());
-      }
-      if (toks[p++]?.v !== ')') throw new Error("expecting ')'");
+      const list = inList(() => toks[p++], value, expecting);
       return (x) => get(x, name).some((v) => list.includes(v));
     }
     const op = toks[p++];

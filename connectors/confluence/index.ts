@@ -1,25 +1,18 @@
-import type { Connector, KnowledgeApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import { cachedWikiApi } from '../core/cached-apis.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createConfluenceClient } from './client.js';
 import { ConfluenceConfig } from './config.js';
 import { buildCql, pageToArticle, queryWords, resultToArticle, score, type MappingContext } from './mapping.js';
 import type { RequestAuth } from '../../kernel/request.js';
-import { splitQualifiedId } from '../../kernel/model.js';
 
-export const confluenceConnector = {
-  type: 'confluence',
-  kind: 'knowledge',
-  config: ConfluenceConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createConfluenceClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const confluenceConnector = httpConnector('confluence', 'knowledge', ConfluenceConfig, {
+  client: createConfluenceClient,
+  create({ name, config, client, cachedRead }) {
     const ctx: MappingContext = {
       connector: name,
       siteBase: `${(config.uiUrl ?? config.baseUrl).replace(/\/+$/, '')}${config.contextPath}`,
     };
-    const staleMs = 24 * 60 * 60_000;
 
     async function search(query: ArticleQuery): Promise<Article[]> {
       const words = queryWords([query.text, ...(query.ciNames ?? []), ...(query.serviceNames ?? [])], config.maxWords);
@@ -43,27 +36,13 @@ export const confluenceConnector = {
       }
     }
 
+    const api = cachedWikiApi(name, cachedRead, config.cacheTtlMs, { search, page: byId });
     return {
-      name,
-      kind: 'knowledge',
       // Articles are read with the connector's own account: nothing here depends on the caller.
-      forRequest(_auth: RequestAuth): KnowledgeApi {
-        return {
-          async search(query) {
-            const key = `search:${JSON.stringify([query.text, query.ciNames ?? [], query.serviceNames ?? [], query.limit])}`;
-            return (await cachedRead(key, config.cacheTtlMs, staleMs, () => search(query))).value;
-          },
-          async articleById(id) {
-            const parts = splitQualifiedId(id);
-            if (!parts || parts.connector !== name || !/^\d+$/.test(parts.nativeId)) return null;
-            return (await cachedRead(`page:${parts.nativeId}`, config.cacheTtlMs, staleMs, () => byId(parts.nativeId))).value;
-          },
-        };
-      },
+      forRequest: (_auth: RequestAuth) => api,
       async healthCheck() {
         await client.currentUser();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<ConfluenceConfig, KnowledgeApi>;
+});

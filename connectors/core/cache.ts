@@ -192,6 +192,9 @@ export interface CachedReaderOptions {
 
 const pause50 = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
 
+/** `cachedRead(key, ttlMs, staleMs, fetch)`, as createCachedReader makes it. */
+export type CachedReader = ReturnType<typeof createCachedReader>;
+
 export function createCachedReader(cache: Keyv, options: CachedReaderOptions = {}) {
   const { now = clocks.get(cache) ?? Date.now, pause = pause50 } = options;
   const lock = locks.get(cache);

@@ -94,6 +94,17 @@ export interface MonitorApi {
   alertRules(): Promise<AlertRule[] | null>;
 }
 
+/**
+ * The MonitorApi of a monitor with no metrics, query language or rule list to offer (Icinga checks
+ * and Zabbix triggers are per-host objects, not a rule list servicegraph shows).
+ */
+export const NO_METRICS: Pick<MonitorApi, 'metricsFor' | 'query' | 'queryRange' | 'alertRules'> = {
+  metricsFor: async () => null,
+  query: async () => null,
+  queryRange: async () => null,
+  alertRules: async () => null,
+};
+
 export interface CmdbApi {
   /** The whole topology (cached for minutes, served stale for the connector's `staleMs` when the tool fails). */
   snapshot(): Promise<CmdbSnapshot>;

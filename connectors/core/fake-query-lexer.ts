@@ -69,3 +69,17 @@ export function joinedByAndOr<X>(kw: (word: string) => boolean, skip: () => void
   }
   return left;
 }
+
+/**
+ * The `(a, b, …)` after IN: `take` consumes the next token, `value` reads a value; `expecting` words
+ * the tool's own error for a missing bracket.
+ */
+export function inList(take: () => Tok | undefined, value: () => string, expecting: (bracket: string) => string): string[] {
+  if (take()?.v !== '(') throw new Error(expecting('('));
+  const list = [value()];
+  for (let tok = take(); tok?.v !== ')'; tok = take()) {
+    if (tok?.v !== ',') throw new Error(expecting(')'));
+    list.push(value());
+  }
+  return list;
+}

@@ -11,6 +11,7 @@ import { inSpan } from '../../kernel/tracing.js';
 import { SpanKind, type Span } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import type { HttpSettings } from './http-settings.js';
+import type { z } from 'zod';
 
 /**
  * The only file that knows got's error classes. Every connector builds its client here, so timeouts,
@@ -261,4 +262,11 @@ export function fromUpstream(connector: string, error: unknown): GraphQLError {
 /** An error for a tool that answered 2xx with a body we cannot use. */
 export function garbage(connector: string, what: string): GraphQLError {
   return ERRORS.UPSTREAM_UNAVAILABLE.err(`${connector} answered an unexpected ${what}`, { extensions: { connector } });
+}
+
+/** A 2xx answer as `schema` reads it: a shape the connector cannot use is an outage of that tool, not a crash. */
+export function parseAnswer<T>(connector: string, schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw garbage(connector, what);
+  return parsed.data;
 }

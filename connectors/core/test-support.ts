@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { expect } from 'vitest';
 import { createCache } from './cache.js';
-import type { ConnectorDeps } from './connector.js';
+import type { Connector, ConnectorDeps } from './connector.js';
 import { silentLogger } from '../../kernel/log.js';
 import type { ConfigurationItem, NewIncident, NewRequest } from '../../kernel/model.js';
 import type { RequestAuth } from '../../kernel/request.js';
@@ -33,6 +33,23 @@ export async function fakeForTest<F extends { close(): Promise<void> }>(onTestFi
   const fake = await starting;
   onTestFinished(() => fake.close());
   return fake;
+}
+
+/**
+ * A connector instance against a fake started for this test: configured with the fake's URL, no
+ * retries and a 1 s timeout unless `config` says otherwise; `api` is one request's.
+ */
+export async function connectorForTest<TConfig, TApi, F extends { url: string; close(): Promise<void> }>(
+  onTestFinished: OnTestFinished,
+  connector: Connector<TConfig, TApi>,
+  name: string,
+  starting: Promise<F>,
+  config: Record<string, unknown>,
+) {
+  const fake = await fakeForTest(onTestFinished, starting);
+  const parsed = connector.config.parse({ baseUrl: fake.url, retryLimit: 0, timeoutMs: 1000, ...config });
+  const instance = connector.create(name, parsed, testDeps(name));
+  return { fake, instance, api: instance.forRequest(testAuth()) };
 }
 
 /** The error a call rejects with; fails the test when the call succeeds. */

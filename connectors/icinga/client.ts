@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, ERRORS } from '../../kernel/errors.js';
-import { createHttpClient, garbage } from '../core/http.js';
+import { createHttpClient, parseAnswer } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { IcingaConfig } from './config.js';
 
@@ -20,24 +20,22 @@ const CheckResult = z
   .loose()
   .nullish();
 
+/** What hosts and services have alike: Icinga checks both the same way ("checkable" objects). */
+const CheckableAttrs = z.object({
+  display_name: z.string().optional(),
+  state: z.number(),
+  state_type: z.number().default(1),
+  acknowledgement: z.number().default(0),
+  acknowledgement_expiry: z.number().default(0),
+  downtime_depth: z.number().default(0),
+  last_state_change: z.number().optional(),
+  last_check_result: CheckResult,
+});
+
 export const HostDto = z
   .object({
     name: z.string(),
-    attrs: z
-      .object({
-        display_name: z.string().optional(),
-        address: z.string().default(''),
-        address6: z.string().default(''),
-        state: z.number(),
-        state_type: z.number().default(1),
-        acknowledgement: z.number().default(0),
-        acknowledgement_expiry: z.number().default(0),
-        downtime_depth: z.number().default(0),
-        last_state_change: z.number().optional(),
-        last_check_result: CheckResult,
-        vars: Vars,
-      })
-      .loose(),
+    attrs: CheckableAttrs.extend({ address: z.string().default(''), address6: z.string().default(''), vars: Vars }).loose(),
   })
   .loose();
 export type HostDto = z.infer<typeof HostDto>;
@@ -45,20 +43,7 @@ export type HostDto = z.infer<typeof HostDto>;
 export const ServiceDto = z
   .object({
     name: z.string(),
-    attrs: z
-      .object({
-        name: z.string(),
-        display_name: z.string().optional(),
-        host_name: z.string(),
-        state: z.number(),
-        state_type: z.number().default(1),
-        acknowledgement: z.number().default(0),
-        acknowledgement_expiry: z.number().default(0),
-        downtime_depth: z.number().default(0),
-        last_state_change: z.number().optional(),
-        last_check_result: CheckResult,
-      })
-      .loose(),
+    attrs: CheckableAttrs.extend({ name: z.string(), host_name: z.string() }).loose(),
     joins: z
       .object({
         host: z
@@ -161,12 +146,6 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
     headers: { accept: 'application/json' },
   });
 
-  function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw garbage(name, what);
-    return parsed.data;
-  }
-
   const query = <T>(path: string, schema: z.ZodType<T>, body: Record<string, unknown>, what: string) =>
     http.call(async (got) => {
       const answer = await got
@@ -177,7 +156,7 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
           retry: { methods: ['POST'] },
         })
         .json();
-      return parse(Results(schema), answer, what).results;
+      return parseAnswer(name, Results(schema), answer, what).results;
     });
 
   /**
@@ -186,7 +165,7 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
    */
   const action = (path: string, body: Record<string, unknown>) =>
     http.call(async (got) => {
-      const answer = parse(Results(ActionResult), await got.post(path, { json: body }).json(), 'action result');
+      const answer = parseAnswer(name, Results(ActionResult), await got.post(path, { json: body }).json(), 'action result');
       if (answer.results.length === 0) throw ERRORS.NOT_FOUND.err(`${name}: no such object`);
       const refused = answer.results.find((r) => r.code < 200 || r.code >= 300);
       if (refused) throw ERRORS.UPSTREAM_REJECTED.err(`${name} refused the action (code ${refused.code})`);
@@ -215,7 +194,8 @@ export function createIcingaClient(name: string, config: IcingaConfig, log: Logg
     ) => action('actions/acknowledge-problem', { type, ...filter, ...ack }),
     removeAcknowledgement: (type: ObjectType, filter: Filter, author: string) =>
       action('actions/remove-acknowledgement', { type, ...filter, author }),
-    status: () => http.call(async (got) => parse(ApplicationStatus, await got.get('status/IcingaApplication').json(), 'status')),
+    status: () =>
+      http.call(async (got) => parseAnswer(name, ApplicationStatus, await got.get('status/IcingaApplication').json(), 'status')),
   };
 }
 

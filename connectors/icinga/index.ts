@@ -1,5 +1,5 @@
-import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import { NO_METRICS, type MonitorApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
@@ -44,20 +44,15 @@ async function readOne(client: IcingaClient, ref: ObjectRef): Promise<IcingaObje
   return { hosts, services, comments };
 }
 
-export const icingaConnector = {
-  type: 'icinga',
-  kind: 'monitor',
-  config: IcingaConfig,
-  create(name, config, deps): ConnectorInstance<MonitorApi> {
-    const log = deps.log.child({ connector: name });
-    const client = createIcingaClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
-    const writes = createIdempotentWrites(name, log);
+export const icingaConnector = httpConnector('icinga', 'monitor', IcingaConfig, {
+  client: createIcingaClient,
+  create({ name, config, log, client, cachedRead }) {
     const ctx: MappingContext = {
       connector: name,
       uiUrl: (config.uiUrl ?? defaultUiUrl(config.baseUrl)).replace(/\/+$/, ''),
       ciIdVar: config.ciIdVar,
     };
+    const writes = createIdempotentWrites(name, log);
     const extensions = { connector: name };
     const alerts = (objects: IcingaObjects) => toAlerts(objects, ctx, config.hardStatesOnly);
     const read = () => cachedRead(SNAPSHOT, config.cacheTtlMs, config.staleMs, () => readObjects(client, config));
@@ -141,22 +136,15 @@ export const icingaConnector = {
       },
 
       // Icinga has no query language over metrics (its perfdata goes to Graphite or InfluxDB).
-      metricsFor: async () => null,
-      query: async () => null,
-      queryRange: async () => null,
-      // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.
-      alertRules: async () => null,
+      ...NO_METRICS,
     };
 
     return {
-      name,
-      kind: 'monitor',
       forRequest: () => api,
       async healthCheck() {
         // Parsed, as every read: an answer of the wrong shape is not ready.
         await client.status();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<IcingaConfig, MonitorApi>;
+});

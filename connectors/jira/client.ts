@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
+import { createHttpClient, parseAnswer, type HttpAuth } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { JiraConfig } from './config.js';
 
@@ -84,11 +84,8 @@ export function createJiraClient(name: string, config: JiraConfig, log: Logger) 
     : { kind: 'basic', username: config.email ?? '', password: config.apiToken ?? '' };
   const http = createHttpClient({ connector: name, settings: config, auth, log, headers: { accept: 'application/json' } });
 
-  async function json<T>(schema: z.ZodType<T>, what: string, request: () => Promise<unknown>): Promise<T> {
-    const parsed = schema.safeParse(await request());
-    if (!parsed.success) throw garbage(name, what);
-    return parsed.data;
-  }
+  const json = async <T>(schema: z.ZodType<T>, what: string, request: () => Promise<unknown>) =>
+    parseAnswer(name, schema, await request(), what);
 
   return {
     http,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFaultScript, readBody } from '../core/fake-faults.js';
 import { serveFake } from '../core/fake-http.js';
-import { createQueryLexer, joinedByAndOr } from '../core/fake-query-lexer.js';
+import { createQueryLexer, inList, joinedByAndOr } from '../core/fake-query-lexer.js';
 
 /**
  * A protocol-faithful Jira Cloud + JSM fake, built from Atlassian's REST v3 and servicedeskapi
@@ -438,6 +438,9 @@ function values(issue: FakeIssue, field: string): string[] {
   }
 }
 
+/** Jira's error for a missing bracket of an IN list. */
+const expecting = (bracket: string) => `Expecting '${bracket}'.`;
+
 export function parseJql(jql: string): { predicate: (i: FakeIssue) => boolean; order: 'asc' | 'desc' } {
   let order: 'asc' | 'desc' = 'asc';
   const orderAt = /\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?\s*$/i.exec(jql);
@@ -470,13 +473,7 @@ export function parseJql(jql: string): { predicate: (i: FakeIssue) => boolean; o
     }
     if (kw('IN')) {
       p++;
-      if (toks[p++]?.v !== '(') throw new Error("Expecting '('.");
-      const list = [value()];
-      while (toks[p]?.v === ',') {
-        p++;
-        list.push(value());
-      }
-      if (toks[p++]?.v !== ')') throw new Error("Expecting ')'.");
+      const list = inList(() => toks[p++], value, expecting);
       const wanted = list.map((v) => v.toLowerCase());
       return (i) => values(i, field.v).some((v) => wanted.includes(v.toLowerCase())) !== negate;
     }

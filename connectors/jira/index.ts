@@ -1,8 +1,8 @@
-import type { Connector, HelpdeskApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { HelpdeskApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Incident, IncidentFilter, NewIncident } from '../../kernel/model.js';
-import { adf, createJiraClient, type JiraClient, type SlaDto } from './client.js';
+import { adf, createJiraClient, type SlaDto } from './client.js';
 import { JiraConfig } from './config.js';
 import { createJiraLoaders } from './loaders.js';
 import { correlationLabel, issueWithLabel, openJiraRequest } from './request.js';
@@ -79,14 +79,9 @@ async function pooled<T, R>(items: T[], limit: number, fn: (item: T) => Promise<
   return out;
 }
 
-export const jiraConnector = {
-  type: 'jira',
-  kind: 'helpdesk',
-  config: JiraConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client: JiraClient = createJiraClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const jiraConnector = httpConnector('jira', 'helpdesk', JiraConfig, {
+  client: createJiraClient,
+  create({ name, config, deps, log, client, cachedRead }) {
     const fields = fieldsOf(config);
     const withSla = config.serviceDesk !== undefined && config.maxSlaLookups > 0;
     const ctx: MappingContext = { connector: name, uiUrl: (config.uiUrl ?? config.baseUrl).replace(/\/+$/, ''), config };
@@ -138,8 +133,6 @@ export const jiraConnector = {
     };
 
     return {
-      name,
-      kind: 'helpdesk',
       // Issues are read with the connector's own account; the caller is only named in what it writes.
       forRequest(_auth: RequestAuth): HelpdeskApi {
         const loaders = createJiraLoaders(client, ctx, fields, withSla);
@@ -236,7 +229,6 @@ export const jiraConnector = {
       async healthCheck() {
         await client.myself();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<JiraConfig, HelpdeskApi>;
+});

@@ -1,27 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { NewIncident } from '../../kernel/model.js';
-import { codeOf, failure, fakeForTest, testAuth, testDeps, testIncident, testRequest, type OnTestFinished } from '../core/test-support.js';
+import { codeOf, connectorForTest, failure, testIncident, testRequest, type OnTestFinished } from '../core/test-support.js';
 import { adf } from './client.js';
 import { parseJql, startFakeJira, type FakeJiraOptions } from './fake-server.js';
 import { buildJql, jiraConnector } from './index.js';
 import { correlationLabel } from './request.js';
 import { adfText, isoDate, slaDue, toPriority, toState } from './mapping.js';
 
-async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) {
-  const fake = await fakeForTest(onTestFinished, startFakeJira(fakeOptions));
-  const config = jiraConnector.config.parse({
-    baseUrl: fake.url,
+const setup = (onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeJiraOptions = {}) =>
+  connectorForTest(onTestFinished, jiraConnector, 'jsm', startFakeJira(fakeOptions), {
     uiUrl: 'https://acme.atlassian.example.invalid',
     email: 'bot@example.com',
     apiToken: 'jira-api-token',
     projectKey: 'OPS',
-    retryLimit: 0,
-    timeoutMs: 1000,
     ...overrides,
   });
-  const instance = jiraConnector.create('jsm', config, testDeps('jsm'));
-  return { fake, instance, api: instance.forRequest(testAuth()) };
-}
 
 const incident = (correlationId: string, extra: Partial<NewIncident> = {}) =>
   testIncident(correlationId, { priority: 'CRITICAL', ...extra });
@@ -245,7 +238,7 @@ describe('jira connector against the fake', () => {
   });
 
   it('the removed /rest/api/3/search answers 410 in the fake', async ({ onTestFinished }) => {
-    const fake = await fakeForTest(onTestFinished, startFakeJira());
+    const { fake } = await setup(onTestFinished);
     const res = await fetch(`${fake.url}/rest/api/3/search?jql=`, {
       headers: { authorization: `Basic ${Buffer.from('bot@example.com:jira-api-token').toString('base64')}` },
     });
@@ -271,7 +264,7 @@ describe('jira connector against the fake', () => {
     expect((await failure(api.listIncidents({}))).message).toContain('timed out');
     fake.setFailures([{ invalidJson: true }]);
     expect((await failure(api.listIncidents({}))).message).toContain('invalid JSON');
-    const badJql = await failure(listWithBrokenJql(fake.url));
+    const badJql = await failure((await setup(onTestFinished, { jql: 'nosuchfield = 1' })).api.listIncidents({}));
     expect(badJql.extensions['code']).toBe('UPSTREAM_REJECTED');
 
     const retrying = await setup(onTestFinished, { retryLimit: 1, timeoutMs: 2000 });
@@ -282,16 +275,3 @@ describe('jira connector against the fake', () => {
     expect(retrying.fake.requests.filter((r) => r === 'POST /rest/api/3/issue')).toHaveLength(1);
   });
 });
-
-/** Lists through a connector whose extra JQL names a field Jira does not know (400). */
-function listWithBrokenJql(url: string) {
-  const config = jiraConnector.config.parse({
-    baseUrl: url,
-    email: 'bot@example.com',
-    apiToken: 'jira-api-token',
-    projectKey: 'OPS',
-    jql: 'nosuchfield = 1',
-    retryLimit: 0,
-  });
-  return jiraConnector.create('jsm', config, testDeps('jsm-bad')).forRequest(testAuth()).listIncidents({});
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERRORS } from '../../kernel/errors.js';
-import { createHttpClient, garbage } from '../core/http.js';
+import { createHttpClient, garbage, parseAnswer } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { MediaWikiConfig } from './config.js';
 
@@ -119,9 +119,7 @@ export function createMediaWikiClient(name: string, config: MediaWikiConfig, log
       if (BUSY.has(code)) throw ERRORS.UPSTREAM_UNAVAILABLE.err(`${name} is busy (${code})`, options);
       throw ERRORS.UPSTREAM_REJECTED.err(`${name} rejected the request (${code})`, options);
     }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw garbage(name, what);
-    return parsed.data;
+    return parseAnswer(name, schema, body, what);
   }
 
   async function clientLogin(): Promise<void> {

@@ -1,22 +1,15 @@
-import type { Connector, KnowledgeApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import { cachedWikiApi } from '../core/cached-apis.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createMediaWikiClient, type SearchHit } from './client.js';
 import { MediaWikiConfig } from './config.js';
 import { articleUrl, hitToArticle, parsedToArticle, rankScore, searchPlan, type MappingContext } from './mapping.js';
 import type { RequestAuth } from '../../kernel/request.js';
-import { splitQualifiedId } from '../../kernel/model.js';
 
-export const mediawikiConnector = {
-  type: 'mediawiki',
-  kind: 'knowledge',
-  config: MediaWikiConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createMediaWikiClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const mediawikiConnector = httpConnector('mediawiki', 'knowledge', MediaWikiConfig, {
+  client: createMediaWikiClient,
+  create({ name, config, client, cachedRead }) {
     const ctx: MappingContext = { connector: name, articlePath: config.articlePath };
-    const staleMs = 24 * 60 * 60_000;
 
     async function search(query: ArticleQuery): Promise<Article[]> {
       const limit = Math.max(1, Math.min(query.limit, 50));
@@ -44,28 +37,13 @@ export const mediawikiConnector = {
       return parsedToArticle(page, url, ctx);
     }
 
+    const api = cachedWikiApi(name, cachedRead, config.cacheTtlMs, { search, page: (pageId) => byId(Number(pageId)) });
     return {
-      name,
-      kind: 'knowledge',
       // Articles are public to the wiki's reader account: nothing here depends on the caller.
-      forRequest(_auth: RequestAuth): KnowledgeApi {
-        return {
-          async search(query) {
-            const key = `search:${JSON.stringify([query.text, query.ciNames ?? [], query.serviceNames ?? [], query.limit])}`;
-            return (await cachedRead(key, config.cacheTtlMs, staleMs, () => search(query))).value;
-          },
-          async articleById(id) {
-            const parts = splitQualifiedId(id);
-            if (!parts || parts.connector !== name || !/^\d+$/.test(parts.nativeId)) return null;
-            const pageId = Number(parts.nativeId);
-            return (await cachedRead(`page:${pageId}`, config.cacheTtlMs, staleMs, () => byId(pageId))).value;
-          },
-        };
-      },
+      forRequest: (_auth: RequestAuth) => api,
       async healthCheck() {
         await client.siteinfo();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<MediaWikiConfig, KnowledgeApi>;
+});

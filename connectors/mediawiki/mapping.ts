@@ -55,30 +55,33 @@ export interface MappingContext {
   articlePath: string | undefined;
 }
 
-export function hitToArticle(hit: SearchHit, info: PageInfo | undefined, score: number, ctx: MappingContext): Article {
+/** An article of the wiki from what a search hit or a parsed page says of it (`html` becomes the snippet). */
+function article(
+  ctx: MappingContext,
+  page: { pageid: number; title: string; html: string; url: string | null; labels: string[] },
+  score: number | null,
+): Article {
+  const { pageid, title, html, url, labels } = page;
   return {
-    id: `${ctx.connector}:${hit.pageid}`,
+    id: `${ctx.connector}:${pageid}`,
     connector: ctx.connector,
     tool: 'mediawiki',
-    title: hit.title,
-    snippet: clip(plainText(hit.snippet)),
-    url: ctx.articlePath ? articleUrl(ctx.articlePath, hit.title) : (info?.fullurl ?? null),
-    labels: categoryLabels(info),
+    title,
+    snippet: clip(plainText(html)),
+    url,
+    labels,
     score,
   };
 }
 
+export function hitToArticle(hit: SearchHit, info: PageInfo | undefined, score: number, ctx: MappingContext): Article {
+  const url = ctx.articlePath ? articleUrl(ctx.articlePath, hit.title) : (info?.fullurl ?? null);
+  return article(ctx, { pageid: hit.pageid, title: hit.title, html: hit.snippet, url, labels: categoryLabels(info) }, score);
+}
+
 export function parsedToArticle(page: ParsedPage, url: string | null, ctx: MappingContext): Article {
-  return {
-    id: `${ctx.connector}:${page.pageid}`,
-    connector: ctx.connector,
-    tool: 'mediawiki',
-    title: page.title,
-    snippet: clip(plainText(page.text)),
-    url,
-    labels: page.categories.map((c) => c.category.replace(/_/g, ' ')),
-    score: null,
-  };
+  const labels = page.categories.map((c) => c.category.replace(/_/g, ' '));
+  return article(ctx, { pageid: page.pageid, title: page.title, html: page.text, url, labels }, null);
 }
 
 /**

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { failure, fakeForTest, testAuth, testDeps, type OnTestFinished } from '../core/test-support.js';
+import { connectorForTest, failure, testAuth, type OnTestFinished } from '../core/test-support.js';
 import { startFakeMediaWiki, type FakeMediaWikiOptions } from './fake-server.js';
 import { mediawikiConnector } from './index.js';
 import { articleUrl, plainText, rankScore, searchPlan } from './mapping.js';
 
-async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeMediaWikiOptions = {}) {
-  const fake = await fakeForTest(onTestFinished, startFakeMediaWiki(fakeOptions));
-  const config = mediawikiConnector.config.parse({ baseUrl: fake.url, retryLimit: 0, timeoutMs: 1000, ...overrides });
-  const instance = mediawikiConnector.create('wiki', config, testDeps('wiki'));
-  return { fake, instance, api: instance.forRequest(testAuth()) };
-}
+const setup = (onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeMediaWikiOptions = {}) =>
+  connectorForTest(onTestFinished, mediawikiConnector, 'wiki', startFakeMediaWiki(fakeOptions), { ...overrides });
 
 describe('mediawiki mapping', () => {
   it('turns the recorded search snippet into plain text', () => {

@@ -1,5 +1,5 @@
-import type { CmdbApi, Connector } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import { cachedCmdbApi } from '../core/cached-apis.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createNetBoxClient } from './client.js';
 import { DEFAULT_ROLE_CLASS_MAP, NetBoxConfig } from './config.js';
@@ -11,20 +11,11 @@ import type { RequestAuth } from '../../kernel/request.js';
  * DNS name) and services. The five lists are read together and cached for minutes with
  * stale-if-error; see mapping.ts for how they become CIs and relations.
  */
-export const netboxConnector = {
-  type: 'netbox',
-  kind: 'cmdb',
-  config: NetBoxConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createNetBoxClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
-    const ctx = {
-      connector: name,
-      uiUrl: config.uiUrl ?? config.baseUrl,
-      roleClassMap: { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap },
-      costField: config.costField,
-    };
+export const netboxConnector = httpConnector('netbox', 'cmdb', NetBoxConfig, {
+  client: createNetBoxClient,
+  create({ name, config, log, client, cachedRead }) {
+    const roleClassMap = { ...DEFAULT_ROLE_CLASS_MAP, ...config.roleClassMap };
+    const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, roleClassMap, costField: config.costField };
 
     async function fetchTopology(): Promise<{ cis: ConfigurationItem[]; relations: Relation[] }> {
       const [devices, virtualMachines, clusters, ipAddresses, services] = await Promise.all([
@@ -38,19 +29,11 @@ export const netboxConnector = {
       log.info('netbox topology read', { cis: topology.cis.length, relations: topology.relations.length });
       return topology;
     }
-    const api: CmdbApi = {
-      async snapshot() {
-        const { value, stale, fetchedAt } = await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology);
-        return { ...value, stale, asOf: new Date(fetchedAt).toISOString() };
-      },
-    };
+    const api = cachedCmdbApi(cachedRead, config, fetchTopology);
     return {
-      name,
-      kind: 'cmdb',
       // NetBox is read with the connector's own token and is the same for every caller.
       forRequest: (_auth: RequestAuth) => api,
       healthCheck: () => client.ping(),
-      async dispose() {},
     };
   },
-} satisfies Connector<NetBoxConfig, CmdbApi>;
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createHttpClient, garbage, type HttpAuth, type HttpClient } from '../core/http.js';
+import { createHttpClient, parseAnswer, type HttpAuth, type HttpClient } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { PrometheusConfig, PromAuth } from './config.js';
 
@@ -160,12 +160,7 @@ export function createPrometheusClient(name: string, config: PrometheusConfig, l
   const am = make(config.alertmanager);
   const prom = make(config.prometheus);
 
-  /** Parses a 2xx answer; a shape we cannot use is an outage of that tool, not a crash. */
-  function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw garbage(name, what);
-    return parsed.data;
-  }
+  const parse = <T>(schema: z.ZodType<T>, body: unknown, what: string) => parseAnswer(name, schema, body, what);
 
   return {
     /** Active, silenced and inhibited alerts; `filter` are Alertmanager matchers such as `alertname="X"`. */

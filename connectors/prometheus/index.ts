@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { createCachedReader, type Cached } from '../core/cache.js';
+import type { MonitorApi } from '../core/connector.js';
+import type { Cached } from '../core/cache.js';
+import { httpConnector } from '../core/http-connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { MonitorSnapshot } from '../../kernel/model.js';
@@ -72,14 +73,9 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 const settled = <T>(result: PromiseSettledResult<T>): T | null => (result.status === 'fulfilled' ? result.value : null);
 const isAuthFailure = (error: unknown) => error instanceof GraphQLError && error.extensions['code'] === 'UPSTREAM_AUTH_FAILED';
 
-export const prometheusConnector = {
-  type: 'prometheus',
-  kind: 'monitor',
-  config: PrometheusConfig,
-  create(name, config, deps): ConnectorInstance<PrometheusApi> {
-    const log = deps.log.child({ connector: name });
-    const client = createPrometheusClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const prometheusConnector = httpConnector('prometheus', 'monitor', PrometheusConfig, {
+  client: createPrometheusClient,
+  create({ name, config, log, client, cachedRead }) {
     const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = {
       connector: name,
@@ -269,14 +265,11 @@ export const prometheusConnector = {
     };
 
     return {
-      name,
-      kind: 'monitor',
       forRequest: () => api,
       async healthCheck() {
         // The same parsed reads the snapshot makes: an answer of the wrong shape is not ready.
         await Promise.all([client.amStatus(), client.startTime()]);
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<PrometheusConfig, PrometheusApi>;
+});

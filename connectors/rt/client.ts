@@ -1,7 +1,7 @@
 import type { Got, OptionsOfJSONResponseBody } from 'got';
 import { z } from 'zod';
 import { ERRORS } from '../../kernel/errors.js';
-import { createHttpClient, garbage, type HttpAuth } from '../core/http.js';
+import { createHttpClient, parseAnswer, type HttpAuth } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { RtConfig } from './config.js';
 
@@ -93,9 +93,7 @@ export function createRtClient(name: string, config: RtConfig, log: Logger) {
         }
         throw ERRORS.UPSTREAM_UNAVAILABLE.err(`${name} answered with an unexpected redirect (check baseUrl/WebPath)`);
       }
-      const parsed = schema.safeParse(response.body);
-      if (!parsed.success) throw garbage(name, what);
-      return parsed.data;
+      return parseAnswer(name, schema, response.body, what);
     });
   }
 

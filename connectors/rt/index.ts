@@ -1,5 +1,5 @@
-import type { Connector, HelpdeskApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { HelpdeskApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Comment, Incident, IncidentFilter, IncidentState, NewIncident } from '../../kernel/model.js';
 import { createRtClient, type RtClient } from './client.js';
@@ -40,14 +40,9 @@ async function searchAll(client: RtClient, config: RtConfig, query: string, ctx:
   return out.slice(0, config.maxTickets);
 }
 
-export const rtConnector = {
-  type: 'rt',
-  kind: 'helpdesk',
-  config: RtConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createRtClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const rtConnector = httpConnector('rt', 'helpdesk', RtConfig, {
+  client: createRtClient,
+  create({ name, config, deps, client, cachedRead }) {
     const ctx: MappingContext = {
       connector: name,
       uiUrl: (config.uiUrl ?? config.baseUrl).replace(/\/+$/, ''),
@@ -68,8 +63,6 @@ export const rtConnector = {
     const fetchTicket = async (id: string) => toIncident(await client.getTicket(id), ctx);
 
     return {
-      name,
-      kind: 'helpdesk',
       // Tickets are read with the connector's own account; the caller is only named in what it writes.
       forRequest(_auth: RequestAuth): RtApi {
         const loaders = createRtLoaders(client, ctx);
@@ -120,7 +113,6 @@ export const rtConnector = {
       async healthCheck() {
         await client.ping();
       },
-      async dispose() {},
     };
   },
-} satisfies Connector<RtConfig, RtApi>;
+});

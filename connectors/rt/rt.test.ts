@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { codeOf, failure, fakeForTest, testAuth, testDeps, testIncident, testRequest, type OnTestFinished } from '../core/test-support.js';
+import {
+  codeOf,
+  connectorForTest,
+  failure,
+  fakeForTest,
+  testAuth,
+  testDeps,
+  testIncident,
+  testRequest,
+  type OnTestFinished,
+} from '../core/test-support.js';
 import { TicketDto } from './client.js';
 import { startFakeRt, parseTicketSql, type FakeRtOptions } from './fake-server.js';
 import { rtConnector, buildTicketSql } from './index.js';
 import { toDate, toIncident, toPriority, toState } from './mapping.js';
 
-async function setup(onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeRtOptions = {}) {
-  const fake = await fakeForTest(onTestFinished, startFakeRt(fakeOptions));
-  const config = rtConnector.config.parse({
-    baseUrl: fake.url,
-    username: 'root',
-    password: 'password',
-    retryLimit: 0,
-    timeoutMs: 1000,
-    ...overrides,
-  });
-  const instance = rtConnector.create('rt', config, testDeps('rt'));
-  return { fake, instance, api: instance.forRequest(testAuth()) };
-}
+const setup = (onTestFinished: OnTestFinished, overrides: Record<string, unknown> = {}, fakeOptions: FakeRtOptions = {}) =>
+  connectorForTest(onTestFinished, rtConnector, 'rt', startFakeRt(fakeOptions), { username: 'root', password: 'password', ...overrides });
 
 const incident = testIncident;
 

@@ -1,5 +1,5 @@
-import type { CmdbApi, Connector } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import { cachedCmdbApi } from '../core/cached-apis.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { ConfigurationItem, Relation } from '../../kernel/model.js';
 import { createServiceNowClient, inList } from './client.js';
 import { DEFAULT_CLASS_MAP, ServiceNowCmdbConfig } from './config.js';
@@ -17,14 +17,9 @@ interface Topology {
   relations: Relation[];
 }
 
-export const servicenowCmdbConnector = {
-  type: 'servicenow-cmdb',
-  kind: 'cmdb',
-  config: ServiceNowCmdbConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createServiceNowClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const servicenowCmdbConnector = httpConnector('servicenow-cmdb', 'cmdb', ServiceNowCmdbConfig, {
+  client: createServiceNowClient,
+  create({ name, config, log, client, cachedRead }) {
     const ctx = {
       connector: name,
       uiUrl: config.uiUrl ?? config.baseUrl,
@@ -61,19 +56,11 @@ export const servicenowCmdbConnector = {
       return { cis, relations };
     }
 
-    const api: CmdbApi = {
-      async snapshot() {
-        const { value, stale, fetchedAt } = await cachedRead('topology', config.cacheTtlMs, config.staleMs, fetchTopology);
-        return { ...value, stale, asOf: new Date(fetchedAt).toISOString() };
-      },
-    };
+    const api = cachedCmdbApi(cachedRead, config, fetchTopology);
     return {
-      name,
-      kind: 'cmdb',
       // The CMDB is read with the connector's own account and is the same for every caller.
       forRequest: (_auth: RequestAuth) => api,
       healthCheck: () => client.ping('cmdb_ci'),
-      async dispose() {},
     };
   },
-} satisfies Connector<ServiceNowCmdbConfig, CmdbApi>;
+});

@@ -1,5 +1,5 @@
-import type { Connector, HelpdeskApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { HelpdeskApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Comment, Incident, IncidentFilter, NewIncident } from '../../kernel/model.js';
 import { createServiceNowClient, inList, queryValue, type ServiceNowClient, type SnRow } from './client.js';
@@ -83,14 +83,9 @@ async function enrichOne(client: ServiceNowClient, row: SnRow, ctx: IncidentCont
   return (await enricher(client, [row], ctx, kbConnector))(row);
 }
 
-export const servicenowIncidentConnector = {
-  type: 'servicenow-incident',
-  kind: 'helpdesk',
-  config: ServiceNowIncidentConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createServiceNowClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const servicenowIncidentConnector = httpConnector('servicenow-incident', 'helpdesk', ServiceNowIncidentConfig, {
+  client: createServiceNowClient,
+  create({ name, config, deps, client, cachedRead }) {
     const ctx: IncidentContext = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl, serviceMap: config.serviceMap };
     const kb = config.knowledgeConnector;
 
@@ -185,8 +180,6 @@ export const servicenowIncidentConnector = {
     }
 
     return {
-      name,
-      kind: 'helpdesk',
       // Incidents are read with the connector's own account; the caller is only named in what it writes.
       forRequest(_auth: RequestAuth): HelpdeskApi {
         const loaders = createIncidentLoaders(fetchByNumbers);
@@ -212,7 +205,6 @@ export const servicenowIncidentConnector = {
         };
       },
       healthCheck: () => client.ping('incident'),
-      async dispose() {},
     };
   },
-} satisfies Connector<ServiceNowIncidentConfig, HelpdeskApi>;
+});

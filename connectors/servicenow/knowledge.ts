@@ -1,5 +1,5 @@
-import type { Connector, KnowledgeApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import type { KnowledgeApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import type { Article, ArticleQuery } from '../../kernel/model.js';
 import { createServiceNowClient, inList, queryValue } from './client.js';
 import { ServiceNowKnowledgeConfig } from './config.js';
@@ -35,14 +35,9 @@ export function searchQuery(terms: string[]): string {
   return `${PUBLISHED}^${any}^ORDERBYDESCsys_view_count`;
 }
 
-export const servicenowKnowledgeConnector = {
-  type: 'servicenow-knowledge',
-  kind: 'knowledge',
-  config: ServiceNowKnowledgeConfig,
-  create(name, config, deps) {
-    const log = deps.log.child({ connector: name });
-    const client = createServiceNowClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const servicenowKnowledgeConnector = httpConnector('servicenow-knowledge', 'knowledge', ServiceNowKnowledgeConfig, {
+  client: createServiceNowClient,
+  create({ name, config, client, cachedRead }) {
     const ctx = { connector: name, uiUrl: config.uiUrl ?? config.baseUrl };
 
     const fetchByNumbers = async (numbers: string[]) =>
@@ -66,8 +61,6 @@ export const servicenowKnowledgeConnector = {
     }
 
     return {
-      name,
-      kind: 'knowledge',
       // Published articles are read with the connector's own account and are the same for every caller.
       forRequest(_auth: RequestAuth): KnowledgeApi {
         const loaders = createArticleLoaders(fetchByNumbers);
@@ -84,7 +77,6 @@ export const servicenowKnowledgeConnector = {
         };
       },
       healthCheck: () => client.ping('kb_knowledge'),
-      async dispose() {},
     };
   },
-} satisfies Connector<ServiceNowKnowledgeConfig, KnowledgeApi>;
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GraphQLError } from 'graphql';
 import { ERRORS } from '../../kernel/errors.js';
-import { createHttpClient, garbage } from '../core/http.js';
+import { createHttpClient, garbage, parseAnswer } from '../core/http.js';
 import type { Logger } from '../../kernel/log.js';
 import type { ZabbixConfig } from './config.js';
 
@@ -185,11 +185,7 @@ export function createZabbixClient(name: string, config: ZabbixConfig, log: Logg
     }
   }
 
-  function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw garbage(name, what);
-    return parsed.data;
-  }
+  const parse = <T>(schema: z.ZodType<T>, body: unknown, what: string) => parseAnswer(name, schema, body, what);
 
   const problemParams = { output: PROBLEM_OUTPUT, selectTags: 'extend', selectAcknowledges: 'extend', recent: false, source: 0, object: 0 };
 

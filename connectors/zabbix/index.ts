@@ -1,5 +1,5 @@
-import type { Connector, ConnectorInstance, MonitorApi } from '../core/connector.js';
-import { createCachedReader } from '../core/cache.js';
+import { NO_METRICS, type MonitorApi } from '../core/connector.js';
+import { httpConnector } from '../core/http-connector.js';
 import { createIdempotentWrites } from '../core/idempotent-write.js';
 import { ERRORS } from '../../kernel/errors.js';
 import type { Alert } from '../../kernel/model.js';
@@ -15,14 +15,9 @@ interface Problems {
 
 const PROBLEMS = 'problems';
 
-export const zabbixConnector = {
-  type: 'zabbix',
-  kind: 'monitor',
-  config: ZabbixConfig,
-  create(name, config, deps): ConnectorInstance<MonitorApi> {
-    const log = deps.log.child({ connector: name });
-    const client = createZabbixClient(name, config, log);
-    const cachedRead = createCachedReader(deps.cache);
+export const zabbixConnector = httpConnector('zabbix', 'monitor', ZabbixConfig, {
+  client: createZabbixClient,
+  create({ name, config, log, client, cachedRead }) {
     const writes = createIdempotentWrites(name, log);
     const ctx: MappingContext = { connector: name, uiUrl: (config.uiUrl ?? config.baseUrl).replace(/\/+$/, ''), ciIdTag: config.ciIdTag };
     const extensions = { connector: name };
@@ -137,19 +132,12 @@ export const zabbixConnector = {
       },
 
       // Zabbix has no query language over its history through this API.
-      metricsFor: async () => null,
-      query: async () => null,
-      queryRange: async () => null,
-      // Icinga checks and Zabbix triggers are per-host objects, not a rule list servicegraph shows.
-      alertRules: async () => null,
+      ...NO_METRICS,
     };
 
     return {
-      name,
-      kind: 'monitor',
       forRequest: () => api,
       healthCheck: () => client.ping(),
-      async dispose() {},
     };
   },
-} satisfies Connector<ZabbixConfig, MonitorApi>;
+});

@@ -9,6 +9,7 @@ import { silentLogger } from '../../kernel/log.js';
 import type { Alert, Article, CiMetric, ConfigurationItem, Incident, NewRequest, Relation, ServiceInfo } from '../../kernel/model.js';
 import { testCi } from '../../connectors/core/test-support.js';
 import { createMergedCmdbSource } from '../../bsm/merged-cmdb.js';
+import { alert as modelAlert } from '../../bsm/test-fakes.js';
 import type { BaseContext, SubgraphModule } from './module.js';
 import { appendPartialErrors, type PartialErrors } from './partial-errors.js';
 import { buildScopedSchema } from './schema.js';
@@ -42,25 +43,15 @@ export function fakeCmdb(name: string, cis: ConfigurationItem[], relations: Rela
   return { instance: instance(name, 'cmdb', api), calls };
 }
 
-export const alert = (connector: string, nativeId: string, fields: Partial<Alert> = {}): Alert => ({
-  id: `${connector}:${nativeId}`,
-  connector,
-  tool: 'alertmanager',
-  severity: 'MAJOR',
-  summary: `alert ${nativeId}`,
-  description: null,
-  startsAt: '2026-11-27T20:00:00.000Z',
-  acknowledged: false,
-  acknowledgedBy: null,
-  acknowledgedAt: null,
-  acknowledgedUntil: null,
-  inMaintenance: false,
-  maintenanceUntil: null,
-  labels: {},
-  ci: {},
-  url: `https://${connector}.invalid/alerts/${nativeId}`,
-  ...fields,
-});
+/** An active alert as a monitor of the subgraph tests serves it (bsm's test alert with other defaults). */
+export const alert = (connector: string, nativeId: string, fields: Partial<Alert> = {}): Alert =>
+  modelAlert(connector, nativeId, {}, 'MAJOR', {
+    tool: 'alertmanager',
+    summary: `alert ${nativeId}`,
+    startsAt: '2026-11-27T20:00:00.000Z',
+    url: `https://${connector}.invalid/alerts/${nativeId}`,
+    ...fields,
+  });
 
 export function fakeMonitor(
   name: string,
