@@ -37,31 +37,32 @@ const client = (baseUrl: string) =>
     log: silentLogger,
   });
 
-const elapsed = async <T>(work: () => Promise<T>) => {
-  const started = performance.now();
-  const result = await work().catch((e: unknown) => e);
-  return { result, ms: performance.now() - started };
+// No test reads a wall clock: on a loaded machine any bound would be a guess. What ended a call is
+// told by its error (the deadline's message, or the tool's own answer) and by the requests the fake saw.
+const settle = <T>(work: () => Promise<T>) => work().catch((e: unknown) => e);
+const DEADLINE_ERROR = {
+  message: "slow-tool did not answer within the request's deadline",
+  extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' },
 };
 
 describe('the request deadline in the HTTP client', () => {
   it('aborts a call to a tool that answers after 10 s at the deadline, with a coded error naming the tool', async () => {
     const fake = await serve((_req, res, hold) => hold(res));
-    const { result, ms } = await elapsed(() => runWithDeadline(300, () => client(fake.url).call((g) => g.get('slow').json())));
-    expect(result).toMatchObject({
-      message: "slow-tool did not answer within the request's deadline",
-      extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' },
-    });
-    expect(ms).toBeLessThan(3000);
+    const result = await settle(() => runWithDeadline(300, () => client(fake.url).call((g) => g.get('slow').json())));
+    expect(result).toMatchObject(DEADLINE_ERROR);
     expect(fake.requests).toHaveLength(1);
   });
 
   it('makes no retry whose wait would end after the deadline', async () => {
     // Retry-After: 2 s, inside one attempt's timeout, so got would wait and ask again.
     const fake = await serve((_req, res) => res.writeHead(503, { 'retry-after': '2' }).end());
-    const { result, ms } = await elapsed(() => runWithDeadline(1000, () => client(fake.url).call((g) => g.get('busy').json())));
-    expect(result).toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' } });
+    const result = await settle(() => runWithDeadline(1000, () => client(fake.url).call((g) => g.get('busy').json())));
+    // The tool's 503 at once, not the deadline's message after waiting for it.
+    expect(result).toMatchObject({
+      message: 'slow-tool is unavailable (HTTP 503)',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', connector: 'slow-tool' },
+    });
     expect(fake.requests).toHaveLength(1);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('retries within the deadline when the wait fits', async () => {
@@ -87,10 +88,11 @@ describe('the request deadline in the HTTP client', () => {
 
   it('only shortens: a part of a request cannot wait longer than the request', async () => {
     const fake = await serve((_req, res, hold) => hold(res));
-    const { ms } = await elapsed(() =>
+    const result = await settle(() =>
       runWithDeadline(300, () => runWithDeadline(60_000, () => client(fake.url).call((g) => g.get('slow').json()))),
     );
-    expect(ms).toBeLessThan(3000);
+    expect(result).toMatchObject(DEADLINE_ERROR);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('ends in the cache’s last good answer, marked stale, when the tool has become slow', async () => {
@@ -103,8 +105,9 @@ describe('the request deadline in the HTTP client', () => {
     await expect(runWithDeadline(1000, get)).resolves.toMatchObject({ value: { n: 1 }, stale: false });
     slow = true;
     now = 5000;
-    const { result, ms } = await elapsed(() => runWithDeadline(300, get));
+    const result = await settle(() => runWithDeadline(300, get));
     expect(result).toMatchObject({ value: { n: 1 }, stale: true, fetchedAt: 0 });
-    expect(ms).toBeLessThan(3000);
+    // One fresh read, one slow attempt ended by the deadline: no retry of the slow one.
+    expect(fake.requests).toHaveLength(2);
   });
 });
